@@ -1,0 +1,29 @@
+package dev.proctor.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code proctor} command: one subcommand per task, each in its own class. */
+@Command(
+    name = "proctor",
+    mixinStandardHelpOptions = true,
+    version = "proctor 0.1.0",
+    description = "Runtime policy, approval and action-control gateway for AI agents.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; tests call this. */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
