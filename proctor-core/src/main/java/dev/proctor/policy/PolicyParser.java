@@ -376,15 +376,18 @@ final class PolicyParser {
     DumperOptions.ScalarStyle style = node.getScalarStyle();
     String[] lines = yaml.text.split("\n", -1);
     if (style == DumperOptions.ScalarStyle.LITERAL || style == DumperOptions.ScalarStyle.FOLDED) {
-      int fileLine = line0 + Math.max(celLine, 1);
+      // Block content starts on the line after the indicator; CEL columns count from the block's
+      // indentation, which is that of its first non-blank line.
       int indent = 0;
-      if (fileLine < lines.length) {
-        String l = lines[fileLine];
-        while (indent < l.length() && l.charAt(indent) == ' ') {
-          indent++;
+      for (int i = line0 + 1; i < lines.length; i++) {
+        if (!lines[i].isBlank()) {
+          while (indent < lines[i].length() && lines[i].charAt(indent) == ' ') {
+            indent++;
+          }
+          break;
         }
       }
-      return new int[] {fileLine + 1, indent + celColumn + 1};
+      return new int[] {line0 + Math.max(celLine, 1) + 1, indent + celColumn + 1};
     }
     int quote =
         style == DumperOptions.ScalarStyle.DOUBLE_QUOTED
