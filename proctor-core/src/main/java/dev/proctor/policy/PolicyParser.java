@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.runtime.CelRuntime;
 import dev.proctor.action.ToolCall;
+import dev.proctor.action.ToolCallJson;
 import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Effect;
 import dev.proctor.decision.Obligation;
@@ -728,7 +729,7 @@ final class PolicyParser {
       return Optional.empty();
     }
     try {
-      return Optional.of(RequestJson.fromJson(json.get()));
+      return Optional.of(ToolCallJson.fromJson(json.get()));
     } catch (IllegalArgumentException e) {
       yaml.error(n, what + " request: " + e.getMessage());
       return Optional.empty();

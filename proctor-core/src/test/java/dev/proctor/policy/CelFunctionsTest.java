@@ -96,14 +96,20 @@ class CelFunctionsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"mcp__github__create_issue, mcp__github__*, true", "Bash, Bash, true", "Bash, B*, true", "Read, Bash, false"})
+  @CsvSource({
+    "mcp__github__create_issue, mcp__github__*, true",
+    "Bash, Bash, true",
+    "Bash, B*, true",
+    "Read, Bash, false"
+  })
   void nameMatches_toolNames(String name, String pattern, boolean expected) {
     assertThat(CelFunctions.nameMatches(name, pattern)).isEqualTo(expected);
   }
 
   @org.junit.jupiter.api.Test
   void anyOverloads_listOfPatterns_matchAny() {
-    assertThat(CelFunctions.domainMatchesAny("pypi.org", List.of("github.com", "pypi.org"))).isTrue();
+    assertThat(CelFunctions.domainMatchesAny("pypi.org", List.of("github.com", "pypi.org")))
+        .isTrue();
     assertThat(CelFunctions.globAny("/x/.env", List.of("**/*.pem", "**/.env"))).isTrue();
     assertThat(CelFunctions.globAny("/x/a.txt", List.of("**/*.pem", "**/.env"))).isFalse();
   }

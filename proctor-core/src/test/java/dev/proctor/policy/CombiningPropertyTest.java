@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CombiningPropertyTest {
 
-  private static final List<String> CLASSES = List.of("fs.read", "fs.write", "build.run", "vcs.local");
+  private static final List<String> CLASSES =
+      List.of("fs.read", "fs.write", "build.run", "vcs.local");
   private static final List<String> TAGS = List.of("a", "b", "c");
   private static final Effect[] EFFECTS = {
     Effect.ALLOW, Effect.STEP_UP, Effect.ASK, Effect.DEFER, Effect.DENY
@@ -74,7 +75,9 @@ class CombiningPropertyTest {
       List<String> ids = new ArrayList<>();
       for (Spec s : specs) {
         boolean matches =
-            !s.shadow && (s.cls == null || s.cls.equals(cls)) && (s.tag == null || tags.contains(s.tag));
+            !s.shadow
+                && (s.cls == null || s.cls.equals(cls))
+                && (s.tag == null || tags.contains(s.tag));
         if (matches) {
           expected = expected == null ? s.effect : expected.mostRestrictive(s.effect);
         }
@@ -84,7 +87,9 @@ class CombiningPropertyTest {
       }
       for (Spec s : specs) {
         boolean matches =
-            !s.shadow && (s.cls == null || s.cls.equals(cls)) && (s.tag == null || tags.contains(s.tag));
+            !s.shadow
+                && (s.cls == null || s.cls.equals(cls))
+                && (s.tag == null || tags.contains(s.tag));
         if (matches && s.effect == expected) {
           ids.add(s.id);
         }

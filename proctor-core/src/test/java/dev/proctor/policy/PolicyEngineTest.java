@@ -33,7 +33,8 @@ class PolicyEngineTest {
     assertThat(d.ruleIds()).containsExactly("no-secrets");
     assertThat(d.reason()).isEqualTo("secret");
     assertThat(d.policyDigest()).isEqualTo(p.digest()).hasSize(64);
-    assertThat(p.evaluate(req("fs.read").build()).decision().ruleIds()).containsExactly("allow-read");
+    assertThat(p.evaluate(req("fs.read").build()).decision().ruleIds())
+        .containsExactly("allow-read");
   }
 
   @Test
@@ -68,12 +69,14 @@ class PolicyEngineTest {
   @Test
   void decide_compoundCommand_everyClassMustBeCovered() throws Exception {
     Policy p =
-        Fixtures.load(HEADER + "rules:\n  - {id: build, match: {class: build.run}, effect: allow}\n");
+        Fixtures.load(
+            HEADER + "rules:\n  - {id: build, match: {class: build.run}, effect: allow}\n");
     // "make && rm -rf dist": the delete part matched no rule; fs.delete is high impact.
     Decision d = p.decide(req("fs.delete").also("build.run").build());
     assertThat(d.effect()).isEqualTo(Effect.DENY);
     assertThat(d.reason()).contains("fs.delete");
-    assertThat(p.decide(req("build.run").also("vcs.local").build()).effect()).isEqualTo(Effect.ALLOW);
+    assertThat(p.decide(req("build.run").also("vcs.local").build()).effect())
+        .isEqualTo(Effect.ALLOW);
   }
 
   @Test
@@ -167,10 +170,14 @@ class PolicyEngineTest {
     Rule rule = p.rule("push").orElseThrow();
     assertThat(rule.approval().orElseThrow().escalation())
         .contains(new Rule.Escalation(Duration.ofMinutes(10), List.of("leads")));
-    assertThat(rule.budget()).contains(new Rule.Budget("count", 20, List.of("agent", "session"), Duration.ofHours(1)));
-    assertThat(rule.rateLimit()).contains(new Rule.RateLimit(5, List.of("session"), Duration.ofMinutes(1)));
+    assertThat(rule.budget())
+        .contains(new Rule.Budget("count", 20, List.of("agent", "session"), Duration.ofHours(1)));
+    assertThat(rule.rateLimit())
+        .contains(new Rule.RateLimit(5, List.of("session"), Duration.ofMinutes(1)));
     assertThat(rule.breaker())
-        .contains(new Rule.Breaker("denials", 3, Duration.ofMinutes(10), Effect.DENY, Duration.ofMinutes(5)));
+        .contains(
+            new Rule.Breaker(
+                "denials", 3, Duration.ofMinutes(10), Effect.DENY, Duration.ofMinutes(5)));
   }
 
   @Test
@@ -182,7 +189,9 @@ class PolicyEngineTest {
                 + "  - {id: wait, match: {class: db.write}, effect: defer, defer: {timeout: 2m}}\n"
                 + "  - {id: reauth, match: {class: access.change}, effect: step_up}\n");
     assertThat(p.decide(req("db.write").build()))
-        .isEqualTo(new Decision.Defer("rule wait: defer", List.of("wait"), p.digest(), List.of(), Duration.ofMinutes(2)));
+        .isEqualTo(
+            new Decision.Defer(
+                "rule wait: defer", List.of("wait"), p.digest(), List.of(), Duration.ofMinutes(2)));
     assertThat(p.decide(req("access.change").build())).isInstanceOf(Decision.StepUp.class);
   }
 
@@ -199,7 +208,13 @@ class PolicyEngineTest {
     assertThat(p.decide(req("tool.call").tool("mcp__slack__post").build()).effect())
         .isEqualTo(Effect.DENY);
     Principal alice =
-        new Principal(Optional.of("alice"), Optional.of("a"), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        new Principal(
+            Optional.of("alice"),
+            Optional.of("a"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of());
     assertThat(p.decide(req("payment").principal(alice).build()).effect()).isEqualTo(Effect.ASK);
     assertThat(p.decide(req("payment").build()).effect()).isEqualTo(Effect.DENY);
   }
@@ -217,7 +232,9 @@ class PolicyEngineTest {
                 + "      urls.all(u, domain_matches(url_host(u), allowlist.domains))\n"
                 + "      && domains.all(d, domain_matches(d, allowlist.domains))\n"
                 + "    effect: allow\n");
-    assertThat(p.decide(req("net.fetch").target("url", "https://raw.githubusercontent.com/x").build()).effect())
+    assertThat(
+            p.decide(req("net.fetch").target("url", "https://raw.githubusercontent.com/x").build())
+                .effect())
         .isEqualTo(Effect.ALLOW);
     assertThat(p.decide(req("net.fetch").target("url", "https://evil.com/x").build()).effect())
         .isEqualTo(Effect.ASK);
@@ -256,7 +273,8 @@ class PolicyEngineTest {
             PolicyException.class, () -> Fixtures.load(yaml));
     assertThat(e.problems()).hasSize(1);
     assertThat(e.problems().get(0).toString())
-        .startsWith("policy.yaml:9:5: expect 'shell is denied' failed: expected deny, got allow by read");
+        .startsWith(
+            "policy.yaml:9:5: expect 'shell is denied' failed: expected deny, got allow by read");
   }
 
   @Test

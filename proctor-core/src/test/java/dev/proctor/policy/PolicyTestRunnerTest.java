@@ -48,19 +48,24 @@ class PolicyTestRunnerTest {
     PolicyTestResult failed = report.results().get(2);
     assertThat(failed.actualEffect()).isEqualTo(Effect.ALLOW);
     assertThat(failed.testCase().position().toString()).isEqualTo("tests/basics.yaml:9:5");
-    assertThat(failed.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("expected ask, got allow by read"));
+    assertThat(failed.failure())
+        .hasValueSatisfying(f -> assertThat(f).startsWith("expected ask, got allow by read"));
 
     String xml = JUnitXmlWriter.toXml(report);
     assertThat(xml)
         .startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         .contains("<testsuites name=\"policy runner\" tests=\"3\" failures=\"1\"")
-        .contains("<testsuite name=\"basics\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"0\"")
-        .contains("<testcase classname=\"basics\" name=\"read a file\" file=\"tests/basics.yaml\" line=\"3\"")
+        .contains(
+            "<testsuite name=\"basics\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"0\"")
+        .contains(
+            "<testcase classname=\"basics\" name=\"read a file\" file=\"tests/basics.yaml\" line=\"3\"")
         .contains("<failure message=\"expected ask, got allow by read")
         .contains("rules no case exercised: never-tested");
     javax.xml.parsers.DocumentBuilderFactory.newInstance()
         .newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        .parse(
+            new java.io.ByteArrayInputStream(
+                xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyWatcherTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
   private static final String V1 =
       "policy: {id: w, version: 1}\nrules:\n  - {id: r, match: {class: fs.read}, effect: allow}\n";
   private static final String V2 =
@@ -51,7 +52,8 @@ class PolicyWatcherTest {
       await(() -> reloads.size() > before && !reloads.get(reloads.size() - 1).loaded());
       PolicyWatcher.Reload refused = reloads.get(reloads.size() - 1);
       assertThat(refused.time()).isEqualTo(CLOCK.instant());
-      assertThat(refused.problems()).extracting(PolicyProblem::toString)
+      assertThat(refused.problems())
+          .extracting(PolicyProblem::toString)
           .anyMatch(s -> s.startsWith("policy.yaml:3:46: unknown effect 'nope'"));
       assertThat(w.current().digest()).isEqualTo(good);
     }
@@ -64,7 +66,8 @@ class PolicyWatcherTest {
         PolicyWatcher.start(dir, Fixtures.loader(), CLOCK, Duration.ofMillis(50), r -> {})) {
       Files.writeString(
           dir.resolve("policy.yaml"),
-          V2 + "expect:\n  - {name: reads ok, request: {tool: Read, class: fs.read}, effect: allow}\n");
+          V2
+              + "expect:\n  - {name: reads ok, request: {tool: Read, class: fs.read}, effect: allow}\n");
       PolicyWatcher.Reload r = w.reload();
       assertThat(r.loaded()).isFalse();
       assertThat(r.problems().get(0).message()).contains("expect 'reads ok' failed");
@@ -76,7 +79,8 @@ class PolicyWatcherTest {
   void start_invalidDirectory_fails(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), "policy: [");
     assertThatThrownBy(
-            () -> PolicyWatcher.start(dir, Fixtures.loader(), CLOCK, Duration.ofMillis(50), r -> {}))
+            () ->
+                PolicyWatcher.start(dir, Fixtures.loader(), CLOCK, Duration.ofMillis(50), r -> {}))
         .isInstanceOf(PolicyException.class);
   }
 }

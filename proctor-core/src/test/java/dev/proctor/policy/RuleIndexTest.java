@@ -17,7 +17,8 @@ class RuleIndexTest {
     for (int start = 0; start < rules; start += 1000) {
       files.add(
           PolicySource.of(
-              String.format("rules-%05d.yaml", start), rules(start, Math.min(rules, start + 1000))));
+              String.format("rules-%05d.yaml", start),
+              rules(start, Math.min(rules, start + 1000))));
     }
     return files;
   }
