@@ -1,0 +1,296 @@
+package dev.proctor.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.proctor.action.ActionRequest;
+import dev.proctor.action.CanonicalJson;
+import dev.proctor.action.ToolCall;
+import dev.proctor.decision.Decision;
+import dev.proctor.decision.Effect;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads a policy atomically: all files are parsed, validated, compiled and their {@code expect:}
+ * examples run, and only if nothing is wrong is a {@link Policy} returned. Otherwise a {@link
+ * PolicyException} lists every problem with file, line and column.
+ *
+ * <p>A policy directory holds one or more {@code *.yaml}/{@code *.yml} files (exactly one of them
+ * with the {@code policy:} header); files ending in {@code .test.yaml} and the {@code tests/}
+ * subdirectory hold test suites and are not policy. Rule ids are unique across files.
+ */
+public final class PolicyLoader {
+
+  private final ClassCatalog catalog;
+  private final Function<ToolCall, ActionRequest> pipeline;
+
+  /**
+   * A loader that resolves class names against a catalog and turns example requests into action
+   * requests with a pipeline (the classifier, in production).
+   */
+  public PolicyLoader(ClassCatalog catalog, Function<ToolCall, ActionRequest> pipeline) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.pipeline = requireNonNull(pipeline, "pipeline is null");
+  }
+
+  /** The catalog class names are resolved against. */
+  public ClassCatalog catalog() {
+    return catalog;
+  }
+
+  /** The pipeline that turns example requests into action requests. */
+  public Function<ToolCall, ActionRequest> pipeline() {
+    return pipeline;
+  }
+
+  /** Loads the policy files of a directory. */
+  public Policy load(Path directory) throws PolicyException {
+    return load(readPolicyFiles(directory));
+  }
+
+  /** Loads a policy from sources (names must be unique). */
+  public Policy load(List<PolicySource> sources) throws PolicyException {
+    List<PolicyProblem> problems = new ArrayList<>();
+    if (sources.isEmpty()) {
+      throw new PolicyException(
+          List.of(new PolicyProblem("(policy)", 0, 0, "no policy files (*.yaml or *.yml)")));
+    }
+    List<PolicySource> sorted = new ArrayList<>(sources);
+    sorted.sort(Comparator.comparing(PolicySource::name));
+    List<PolicyParser.Parsed> parsed = new ArrayList<>();
+    for (PolicySource s : sorted) {
+      YamlFile file = new YamlFile(s, problems);
+      Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
+      if (root.isPresent()) {
+        parsed.add(new PolicyParser(file, catalog).parse(root.get()));
+      }
+    }
+    PolicyParser.Parsed header = null;
+    for (PolicyParser.Parsed p : parsed) {
+      if (p.headerPosition == null) {
+        continue;
+      }
+      if (header != null) {
+        problems.add(
+            p.headerPosition.problem(
+                "a second policy: header (the first is at " + header.headerPosition + ")"));
+      } else {
+        header = p;
+      }
+    }
+    if (header == null && problems.isEmpty()) {
+      problems.add(
+          new PolicyProblem(
+              sorted.get(0).name(), 0, 0, "no file has the policy: header (id, version)"));
+    }
+    Map<String, SourcePosition> ruleIds = new HashMap<>();
+    Map<String, SourcePosition> defaultKeys = new HashMap<>();
+    List<CompiledRule> rules = new ArrayList<>();
+    Map<String, Effect> defaultPatterns = new LinkedHashMap<>();
+    List<String> domains = new ArrayList<>();
+    List<String> tools = new ArrayList<>();
+    List<String> mcpServers = new ArrayList<>();
+    List<String> recipients = new ArrayList<>();
+    List<PolicyTestCase> examples = new ArrayList<>();
+    for (PolicyParser.Parsed p : parsed) {
+      for (PolicyParser.ParsedRule r : p.rules) {
+        SourcePosition first = ruleIds.putIfAbsent(r.rule().id(), r.rule().position());
+        if (first != null) {
+          problems.add(
+              r.rule()
+                  .position()
+                  .problem(
+                      "duplicate rule id '"
+                          + r.rule().id()
+                          + "' (first defined at "
+                          + first
+                          + ")"));
+          continue;
+        }
+        rules.add(
+            new CompiledRule(
+                r.rule(), rules.size(), r.classes(), r.exactTools(), r.toolGlobs(), r.program()));
+      }
+      for (Map.Entry<String, Effect> d : p.defaults.entrySet()) {
+        SourcePosition at = p.defaultPositions.get(d.getKey());
+        SourcePosition first = defaultKeys.putIfAbsent(d.getKey(), at);
+        if (first != null) {
+          problems.add(
+              at.problem("default for '" + d.getKey() + "' given twice (first at " + first + ")"));
+        } else {
+          defaultPatterns.put(d.getKey(), d.getValue());
+        }
+      }
+      domains.addAll(p.domains);
+      tools.addAll(p.tools);
+      mcpServers.addAll(p.mcpServers);
+      recipients.addAll(p.recipients);
+      examples.addAll(p.examples);
+    }
+    if (!problems.isEmpty()) {
+      throw new PolicyException(sortProblems(problems));
+    }
+    Policy policy =
+        new Policy(
+            header.id,
+            header.version,
+            header.description,
+            digest(sorted),
+            rules,
+            resolveDefaults(defaultPatterns),
+            new Allowlists(
+                distinct(domains), distinct(tools), distinct(mcpServers), distinct(recipients)),
+            examples,
+            catalog);
+    for (PolicyTestCase example : examples) {
+      checkExample(policy, example).ifPresent(problems::add);
+    }
+    if (!problems.isEmpty()) {
+      throw new PolicyException(problems);
+    }
+    return policy;
+  }
+
+  /** Runs one example; a problem at its position when the policy does not answer as expected. */
+  private Optional<PolicyProblem> checkExample(Policy policy, PolicyTestCase example) {
+    Optional<String> failure = PolicyTestRunner.check(policy, pipeline, example).failure();
+    return failure.map(
+        f -> example.position().problem("expect '" + example.name() + "' failed: " + f));
+  }
+
+  /**
+   * Class defaults with globs resolved: an exact key beats a pattern, a longer pattern a shorter.
+   */
+  private Map<String, Effect> resolveDefaults(Map<String, Effect> patterns) {
+    Map<String, Effect> out = new HashMap<>();
+    Map<String, Integer> specificity = new HashMap<>();
+    for (Map.Entry<String, Effect> e : patterns.entrySet()) {
+      String pattern = e.getKey();
+      boolean glob = pattern.indexOf('*') >= 0;
+      int weight = glob ? pattern.length() : Integer.MAX_VALUE;
+      for (String name : catalog.names()) {
+        boolean hit = glob ? CelFunctions.nameMatches(name, pattern) : name.equals(pattern);
+        if (hit && weight > specificity.getOrDefault(name, -1)) {
+          out.put(name, e.getValue());
+          specificity.put(name, weight);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> distinct(List<String> values) {
+    return List.copyOf(new java.util.LinkedHashSet<>(values));
+  }
+
+  /** See {@link Policy#digest()}. */
+  static String digest(List<PolicySource> sortedSources) {
+    ArrayNode files = JsonNodeFactory.instance.arrayNode();
+    for (PolicySource s : sortedSources) {
+      files
+          .addObject()
+          .put("name", s.name())
+          .put("sha256", HexFormat.of().formatHex(CanonicalJson.sha256(s.bytes())));
+    }
+    return CanonicalJson.sha256Hex(files);
+  }
+
+  private static List<PolicyProblem> sortProblems(List<PolicyProblem> problems) {
+    List<PolicyProblem> out = new ArrayList<>(problems);
+    out.sort(
+        Comparator.comparing(PolicyProblem::file)
+            .thenComparingInt(PolicyProblem::line)
+            .thenComparingInt(PolicyProblem::column));
+    return out;
+  }
+
+  /**
+   * The policy files of a directory: {@code *.yaml} and {@code *.yml} directly inside it, except
+   * {@code *.test.yaml}; each at most {@link PolicySource#MAX_BYTES}.
+   */
+  public static List<PolicySource> readPolicyFiles(Path directory) throws PolicyException {
+    return readYaml(directory, directory, false);
+  }
+
+  /** The test-suite files of a policy directory: {@code tests/*.yaml} and {@code *.test.yaml}. */
+  public static List<PolicySource> readTestFiles(Path directory) throws PolicyException {
+    List<PolicySource> out = new ArrayList<>(readYaml(directory, directory, true));
+    Path tests = directory.resolve("tests");
+    if (Files.isDirectory(tests)) {
+      out.addAll(readYaml(directory, tests, null));
+    }
+    return out;
+  }
+
+  /** Reads YAML files of {@code dir}; {@code tests}: only test files, only policy files, or all. */
+  private static List<PolicySource> readYaml(Path base, Path dir, Boolean tests)
+      throws PolicyException {
+    if (!Files.isDirectory(dir)) {
+      throw new PolicyException(
+          List.of(new PolicyProblem(dir.toString(), 0, 0, "not a directory")));
+    }
+    List<PolicySource> out = new ArrayList<>();
+    List<PolicyProblem> problems = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        if (!(name.endsWith(".yaml") || name.endsWith(".yml")) || !Files.isRegularFile(f)) {
+          continue;
+        }
+        boolean isTest = name.endsWith(".test.yaml") || name.endsWith(".test.yml");
+        if (tests != null && isTest != tests) {
+          continue;
+        }
+        String rel = base.relativize(f).toString().replace('\\', '/');
+        if (Files.size(f) > PolicySource.MAX_BYTES) {
+          problems.add(
+              new PolicyProblem(
+                  rel,
+                  0,
+                  0,
+                  "file is larger than the limit of " + PolicySource.MAX_BYTES + " bytes"));
+          continue;
+        }
+        out.add(new PolicySource(rel, Files.readAllBytes(f)));
+      }
+    } catch (IOException e) {
+      throw new PolicyException(
+          List.of(new PolicyProblem(dir.toString(), 0, 0, "cannot read: " + e.getMessage())));
+    }
+    if (!problems.isEmpty()) {
+      throw new PolicyException(problems);
+    }
+    return out;
+  }
+
+  /** Decides an example request, turning pipeline failures into a fail-closed deny. */
+  static Evaluation evaluate(
+      Policy policy, Function<ToolCall, ActionRequest> pipeline, ToolCall call) {
+    ActionRequest request;
+    try {
+      request = pipeline.apply(call);
+    } catch (RuntimeException e) {
+      return new Evaluation(
+          Decision.Deny.failClosed(
+              "the request could not be classified: " + e.getMessage(), policy.digest()),
+          0,
+          List.of(),
+          List.of());
+    }
+    return policy.evaluate(request);
+  }
+}
