@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * A rule ready to evaluate: its declaration order (which makes reasons and ties deterministic), the
  * classes its patterns resolved to (empty means every class), its tool patterns and its planned CEL
- * program (null when it has no condition).
+ * program (null when it has no condition) with its {@link Guard}.
  */
 record CompiledRule(
     Rule rule,
@@ -18,7 +18,8 @@ record CompiledRule(
     Set<String> classes,
     List<String> exactTools,
     List<String> toolGlobs,
-    CelRuntime.Program program) {
+    CelRuntime.Program program,
+    Guard guard) {
 
   boolean coversClass(String actionClass) {
     return classes.isEmpty() || classes.contains(actionClass);

@@ -176,6 +176,9 @@ public final class Policy {
     if (r.program() == null) {
       return new Matched(r, rule.effect(), rule.reason(), false);
     }
+    if (!r.guard().mayHold(view)) {
+      return null;
+    }
     Object result;
     try {
       result = r.program().eval(view);

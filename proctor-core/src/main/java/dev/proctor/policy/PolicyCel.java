@@ -133,7 +133,7 @@ final class PolicyCel {
   }
 
   /** A compiled condition, or the problems that stopped it (1-based line, 0-based column). */
-  record Compiled(CelRuntime.Program program, List<Issue> issues) {}
+  record Compiled(CelRuntime.Program program, Guard guard, List<Issue> issues) {}
 
   /** One compile problem inside an expression. */
   record Issue(int line, int column, String message) {}
@@ -150,13 +150,13 @@ final class PolicyCel {
                 i.getSourceLocation().getColumn(),
                 i.getMessage()));
       }
-      return new Compiled(null, issues);
+      return new Compiled(null, Guard.ALWAYS, issues);
     }
     try {
       CelAbstractSyntaxTree ast = result.getAst();
-      return new Compiled(RUNTIME.createProgram(ast), List.of());
+      return new Compiled(RUNTIME.createProgram(ast), Guard.of(ast.getExpr()), List.of());
     } catch (CelValidationException | CelEvaluationException e) {
-      return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));
+      return new Compiled(null, Guard.ALWAYS, List.of(new Issue(1, 0, e.getMessage())));
     }
   }
 }

@@ -123,7 +123,13 @@ public final class PolicyLoader {
         }
         rules.add(
             new CompiledRule(
-                r.rule(), rules.size(), r.classes(), r.exactTools(), r.toolGlobs(), r.program()));
+                r.rule(),
+                rules.size(),
+                r.classes(),
+                r.exactTools(),
+                r.toolGlobs(),
+                r.program(),
+                r.guard()));
       }
       for (Map.Entry<String, Effect> d : p.defaults.entrySet()) {
         SourcePosition at = p.defaultPositions.get(d.getKey());

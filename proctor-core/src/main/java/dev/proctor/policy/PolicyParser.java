@@ -95,7 +95,8 @@ final class PolicyParser {
       Set<String> classes,
       List<String> exactTools,
       List<String> toolGlobs,
-      CelRuntime.Program program) {}
+      CelRuntime.Program program,
+      Guard guard) {}
 
   private final YamlFile yaml;
   private final ClassCatalog catalog;
@@ -277,6 +278,7 @@ final class PolicyParser {
 
     Optional<String> when = Optional.empty();
     CelRuntime.Program program = null;
+    Guard guard = Guard.ALWAYS;
     Optional<Node> whenNode = r.get("when");
     if (whenNode.isPresent()) {
       Optional<String> text = yaml.nonEmptyString(whenNode.get(), what + " when");
@@ -290,6 +292,7 @@ final class PolicyParser {
           }
         } else {
           program = c.program();
+          guard = c.guard();
         }
       }
     }
@@ -367,7 +370,7 @@ final class PolicyParser {
             rateLimit,
             breaker,
             obligations);
-    return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, program));
+    return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, program, guard));
   }
 
   /** Maps a CEL issue (1-based line, 0-based column in the expression) to the file. */

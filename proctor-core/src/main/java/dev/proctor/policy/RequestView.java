@@ -40,6 +40,35 @@ final class RequestView implements CelVariableResolver {
     return v;
   }
 
+  /** Whether a request set of strings ({@code tags}, {@code labels}, {@code classes}) has it. */
+  boolean setContains(String list, String value) {
+    return switch (list) {
+      case "tags" -> request.classification().tags().contains(value);
+      case "labels" ->
+          request.labels().contains(value) || request.classification().labels().contains(value);
+      case "classes" -> request.classification().classes().contains(value);
+      default -> throw new IllegalArgumentException("not a request set: " + list);
+    };
+  }
+
+  /** The class the request is gated at ({@code class}). */
+  String actionClass() {
+    return request.actionClass();
+  }
+
+  /** Whether a request list variable is empty. */
+  boolean listIsEmpty(String list) {
+    return switch (list) {
+      case "tags" -> request.classification().tags().isEmpty();
+      case "classes" -> request.classification().classes().isEmpty();
+      case "targets" -> request.classification().targets().isEmpty();
+      case "delegation_chain" -> request.principal().delegationChain().isEmpty();
+      case "labels" -> request.labels().isEmpty() && request.classification().labels().isEmpty();
+      case "paths", "urls", "domains", "branches" -> ((List<?>) find(list).orElseThrow()).isEmpty();
+      default -> throw new IllegalArgumentException("not a request list: " + list);
+    };
+  }
+
   private Optional<Object> compute(String name) {
     return switch (name) {
       case "tool" -> Optional.of(request.tool());
