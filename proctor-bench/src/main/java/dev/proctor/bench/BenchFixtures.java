@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Classification;
 import dev.proctor.action.Principal;
+import dev.proctor.action.Target;
 import dev.proctor.action.ToolCall;
 import dev.proctor.classify.ActionClass;
 import dev.proctor.classify.Classifier;
@@ -67,13 +68,24 @@ final class BenchFixtures {
   }
 
   /**
-   * A stand-in classifier that gives every call the classification of {@code git status && mvn -q
-   * test}: two parts, gated at build.run, no targets, labels or tags.
+   * A stand-in classifier for the benchmark commands, giving what the shell classifier gives:
+   * {@code git status && mvn -q test} is two parts gated at build.run with no targets; {@code cat
+   * src/main/App.java} reads one project file.
    */
   static final Classifier FIXED =
-      call ->
-          new Classification(
-              "build.run", Set.of("vcs.local", "build.run"), List.of(), Set.of(), Set.of());
+      call -> {
+        String command = call.arguments().path("command").asText();
+        if (command.startsWith("cat ")) {
+          return new Classification(
+              "fs.read",
+              Set.of("fs.read"),
+              List.of(Target.path("/work/project/" + command.substring(4))),
+              Set.of(),
+              Set.of());
+        }
+        return new Classification(
+            "build.run", Set.of("vcs.local", "build.run"), List.of(), Set.of(), Set.of());
+      };
 
   /** Classification followed by building the action request, as the policy loader needs it. */
   static Function<ToolCall, ActionRequest> pipeline(Classifier classifier) {

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,6 +35,10 @@ import org.openjdk.jmh.annotations.State;
     jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class DecisionBenchmark {
 
+  /** The Bash command: a compound build command without file targets, or a file read. */
+  @Param({"git status && mvn -q test", "cat src/main/App.java"})
+  public String command;
+
   private Gateway gateway;
   private Policy policy;
   private ToolCall call;
@@ -45,7 +50,7 @@ public class DecisionBenchmark {
     Classifier classifier = BenchFixtures.FIXED;
     policy = Policies.defaultPack(BenchFixtures.catalog(), BenchFixtures.pipeline(classifier));
     gateway = new Gateway(classifier, policy::decide, policy::digest, Clock.systemUTC());
-    call = BenchFixtures.bash("git status && mvn -q test");
+    call = BenchFixtures.bash(command);
     request = BenchFixtures.pipeline(classifier).apply(call);
     if (!gateway.mediate(call).decision().effect().wireName().equals("allow")) {
       throw new IllegalStateException("the benchmark call should be allowed");

@@ -71,13 +71,21 @@ public final class PolicyLoader {
     }
     List<PolicySource> sorted = new ArrayList<>(sources);
     sorted.sort(Comparator.comparing(PolicySource::name));
-    List<PolicyParser.Parsed> parsed = new ArrayList<>();
+    List<YamlFile> files = new ArrayList<>();
+    List<Node> roots = new ArrayList<>();
     for (PolicySource s : sorted) {
       YamlFile file = new YamlFile(s, problems);
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
       if (root.isPresent()) {
-        parsed.add(new PolicyParser(file, catalog).parse(root.get()));
+        files.add(file);
+        roots.add(root.get());
       }
+    }
+    Conditions conditions = new Conditions();
+    conditions.precompile(roots);
+    List<PolicyParser.Parsed> parsed = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      parsed.add(new PolicyParser(files.get(i), catalog, conditions).parse(roots.get(i)));
     }
     PolicyParser.Parsed header = null;
     for (PolicyParser.Parsed p : parsed) {

@@ -100,10 +100,12 @@ final class PolicyParser {
 
   private final YamlFile yaml;
   private final ClassCatalog catalog;
+  private final Conditions conditions;
 
-  PolicyParser(YamlFile yaml, ClassCatalog catalog) {
+  PolicyParser(YamlFile yaml, ClassCatalog catalog, Conditions conditions) {
     this.yaml = yaml;
     this.catalog = catalog;
+    this.conditions = conditions;
   }
 
   Parsed parse(Node root) {
@@ -284,7 +286,7 @@ final class PolicyParser {
       Optional<String> text = yaml.nonEmptyString(whenNode.get(), what + " when");
       if (text.isPresent()) {
         when = text;
-        PolicyCel.Compiled c = PolicyCel.compile(text.get());
+        PolicyCel.Compiled c = conditions.compile(text.get());
         if (c.program() == null) {
           for (PolicyCel.Issue issue : c.issues()) {
             int[] at = celPosition((ScalarNode) whenNode.get(), issue.line(), issue.column());

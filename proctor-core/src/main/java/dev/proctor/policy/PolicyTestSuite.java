@@ -34,7 +34,7 @@ public record PolicyTestSuite(String name, String file, List<PolicyTestCase> cas
       if (root.isEmpty()) {
         continue;
       }
-      PolicyParser parser = new PolicyParser(file, null);
+      PolicyParser parser = new PolicyParser(file, null, new Conditions());
       Optional<YamlFile.Obj> top = file.object(root.get(), "a test suite", KEYS);
       if (top.isEmpty()) {
         continue;
