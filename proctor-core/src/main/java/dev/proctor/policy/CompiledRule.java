@@ -1,6 +1,5 @@
 package dev.proctor.policy;
 
-import dev.cel.runtime.CelRuntime;
 import dev.proctor.action.Principal;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,7 @@ import java.util.Set;
 /**
  * A rule ready to evaluate: its declaration order (which makes reasons and ties deterministic), the
  * classes its patterns resolved to (empty means every class), its tool patterns and its planned CEL
- * program (null when it has no condition) with its {@link Guard}.
+ * condition (null when it has none).
  */
 record CompiledRule(
     Rule rule,
@@ -18,8 +17,7 @@ record CompiledRule(
     Set<String> classes,
     List<String> exactTools,
     List<String> toolGlobs,
-    CelRuntime.Program program,
-    Guard guard) {
+    Condition condition) {
 
   boolean coversClass(String actionClass) {
     return classes.isEmpty() || classes.contains(actionClass);

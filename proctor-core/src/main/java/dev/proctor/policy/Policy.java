@@ -173,15 +173,12 @@ public final class Policy {
 
   private static Matched evaluateCondition(CompiledRule r, RequestView view) {
     Rule rule = r.rule();
-    if (r.program() == null) {
+    if (r.condition() == null) {
       return new Matched(r, rule.effect(), rule.reason(), false);
-    }
-    if (!r.guard().mayHold(view)) {
-      return null;
     }
     Object result;
     try {
-      result = r.program().eval(view);
+      result = r.condition().eval(view);
     } catch (CelEvaluationException | RuntimeException e) {
       return new Matched(
           r,

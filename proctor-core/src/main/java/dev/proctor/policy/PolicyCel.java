@@ -132,8 +132,11 @@ final class PolicyCel {
     }
   }
 
-  /** A compiled condition, or the problems that stopped it (1-based line, 0-based column). */
-  record Compiled(CelRuntime.Program program, Guard guard, List<Issue> issues) {}
+  /**
+   * A compiled condition (null when it failed), or the problems that stopped it (1-based line,
+   * 0-based column).
+   */
+  record Compiled(Condition condition, List<Issue> issues) {}
 
   /** One compile problem inside an expression. */
   record Issue(int line, int column, String message) {}
@@ -150,13 +153,15 @@ final class PolicyCel {
                 i.getSourceLocation().getColumn(),
                 i.getMessage()));
       }
-      return new Compiled(null, Guard.ALWAYS, issues);
+      return new Compiled(null, issues);
     }
     try {
       CelAbstractSyntaxTree ast = result.getAst();
-      return new Compiled(RUNTIME.createProgram(ast), Guard.of(ast.getExpr()), List.of());
+      return new Compiled(
+          new Condition(RUNTIME.createProgram(ast), Guard.of(ast.getExpr()), Direct.of(ast)),
+          List.of());
     } catch (CelValidationException | CelEvaluationException e) {
-      return new Compiled(null, Guard.ALWAYS, List.of(new Issue(1, 0, e.getMessage())));
+      return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));
     }
   }
 }

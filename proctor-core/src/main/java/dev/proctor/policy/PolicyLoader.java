@@ -131,13 +131,7 @@ public final class PolicyLoader {
         }
         rules.add(
             new CompiledRule(
-                r.rule(),
-                rules.size(),
-                r.classes(),
-                r.exactTools(),
-                r.toolGlobs(),
-                r.program(),
-                r.guard()));
+                r.rule(), rules.size(), r.classes(), r.exactTools(), r.toolGlobs(), r.condition()));
       }
       for (Map.Entry<String, Effect> d : p.defaults.entrySet()) {
         SourcePosition at = p.defaultPositions.get(d.getKey());

@@ -2,7 +2,6 @@ package dev.proctor.policy;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.runtime.CelRuntime;
 import dev.proctor.action.ToolCall;
 import dev.proctor.action.ToolCallJson;
 import dev.proctor.decision.ApprovalRequirement;
@@ -95,8 +94,7 @@ final class PolicyParser {
       Set<String> classes,
       List<String> exactTools,
       List<String> toolGlobs,
-      CelRuntime.Program program,
-      Guard guard) {}
+      Condition condition) {}
 
   private final YamlFile yaml;
   private final ClassCatalog catalog;
@@ -279,22 +277,20 @@ final class PolicyParser {
             });
 
     Optional<String> when = Optional.empty();
-    CelRuntime.Program program = null;
-    Guard guard = Guard.ALWAYS;
+    Condition condition = null;
     Optional<Node> whenNode = r.get("when");
     if (whenNode.isPresent()) {
       Optional<String> text = yaml.nonEmptyString(whenNode.get(), what + " when");
       if (text.isPresent()) {
         when = text;
         PolicyCel.Compiled c = conditions.compile(text.get());
-        if (c.program() == null) {
+        if (c.condition() == null) {
           for (PolicyCel.Issue issue : c.issues()) {
             int[] at = celPosition((ScalarNode) whenNode.get(), issue.line(), issue.column());
             yaml.error(at[0], at[1], what + ": invalid condition: " + issue.message());
           }
         } else {
-          program = c.program();
-          guard = c.guard();
+          condition = c.condition();
         }
       }
     }
@@ -372,7 +368,7 @@ final class PolicyParser {
             rateLimit,
             breaker,
             obligations);
-    return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, program, guard));
+    return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, condition));
   }
 
   /** Maps a CEL issue (1-based line, 0-based column in the expression) to the file. */

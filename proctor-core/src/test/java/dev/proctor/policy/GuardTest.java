@@ -23,7 +23,7 @@ class GuardTest {
   private static Guard guard(String expression) {
     PolicyCel.Compiled c = PolicyCel.compile(expression);
     assertThat(c.issues()).isEmpty();
-    return c.guard();
+    return c.condition().guard();
   }
 
   private static RequestView view(ActionRequest request) {
@@ -141,8 +141,8 @@ class GuardTest {
     for (Map.Entry<String, PolicyCel.Compiled> e : COMPILED.entrySet()) {
       String condition = e.getKey();
       PolicyCel.Compiled c = e.getValue();
-      if (!c.guard().mayHold(view(request))) {
-        assertThat(c.program().eval(view(request)))
+      if (!c.condition().guard().mayHold(view(request))) {
+        assertThat(c.condition().program().eval(view(request)))
             .as("%s on %s", condition, request.classification())
             .isEqualTo(false);
       }

@@ -1,0 +1,397 @@
+package dev.proctor.policy;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.ast.CelReference;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A direct evaluator for the part of CEL that policy conditions use, run instead of the CEL program
+ * when it can decide: a condition evaluated here yields {@code true} or {@code false}, or {@link
+ * #ERROR}, and on an error the policy runs the real CEL program, which stays the authority for
+ * errors and their messages.
+ *
+ * <p>Why. On JDK 17 the CEL runtime spends most of a condition's time converting values between its
+ * own and Java representations (a type check of every value against several interfaces, which is
+ * slow on JDKs before 23), and it rebuilds list literals such as a rule's twenty secret-file globs
+ * on every evaluation. A condition with one loop over the request's paths cost 1–3 µs; here it
+ * costs what its helper functions cost.
+ *
+ * <p>What it covers. Only checked expressions whose every node is of a known type (never {@code
+ * dyn}, so never {@code arguments}): string, int and bool constants; request variables and loop
+ * variables; list literals (built once when constant) and map field selection; {@code || && !} with
+ * CEL's error-absorbing semantics; {@code == !=} on strings, ints and bools; int comparisons;
+ * {@code in} on lists of strings and string-keyed maps; {@code size} of lists and maps; the string
+ * methods {@code startsWith endsWith contains}; the policy helpers; and comprehensions over lists
+ * (what {@code exists}, {@code all} and {@code exists_one} expand to). Anything else compiles to
+ * nothing and the rule keeps using CEL alone. {@code GuardTest} and {@code DirectTest} check that
+ * both evaluators agree on the default pack and on every construct here.
+ */
+final class Direct {
+
+  /** The result of a condition that failed to evaluate. */
+  static final Object ERROR = new Object();
+
+  private final Node root;
+  private final int slots;
+
+  private Direct(Node root, int slots) {
+    this.root = root;
+    this.slots = slots;
+  }
+
+  /** Evaluates: {@link Boolean#TRUE}, {@link Boolean#FALSE} or {@link #ERROR}. */
+  Object eval(RequestView view) {
+    Object r = root.eval(view, slots == 0 ? NO_LOCALS : new Object[slots]);
+    return r instanceof Boolean ? r : ERROR;
+  }
+
+  private static final Object[] NO_LOCALS = new Object[0];
+
+  /** The direct form of a checked condition, if every part of it is covered. */
+  static Optional<Direct> of(CelAbstractSyntaxTree ast) {
+    Planner p = new Planner(ast);
+    Node root = p.plan(ast.getExpr());
+    return root == null ? Optional.empty() : Optional.of(new Direct(root, p.slots));
+  }
+
+  private interface Node {
+    Object eval(RequestView view, Object[] locals);
+  }
+
+  /** Turns checked expressions into nodes; null means not covered. */
+  private static final class Planner {
+    private final CelAbstractSyntaxTree ast;
+    private final Deque<Map<String, Integer>> scopes = new ArrayDeque<>();
+    private int slots;
+
+    Planner(CelAbstractSyntaxTree ast) {
+      this.ast = ast;
+    }
+
+    private CelType type(CelExpr e) {
+      return ast.getType(e.id()).orElse(SimpleType.DYN);
+    }
+
+    /** Only concrete types: string, int, bool, and lists and maps of them. */
+    private static boolean concrete(CelType t) {
+      CelKind k = t.kind();
+      if (k == CelKind.STRING || k == CelKind.INT || k == CelKind.BOOL) {
+        return true;
+      }
+      if (k == CelKind.LIST || k == CelKind.MAP) {
+        for (CelType p : t.parameters()) {
+          if (!concrete(p)) {
+            return false;
+          }
+        }
+        return k == CelKind.LIST || t.parameters().get(0).kind() == CelKind.STRING;
+      }
+      return false;
+    }
+
+    private static boolean scalar(CelType t) {
+      CelKind k = t.kind();
+      return k == CelKind.STRING || k == CelKind.INT || k == CelKind.BOOL;
+    }
+
+    Node plan(CelExpr e) {
+      if (!concrete(type(e))) {
+        return null;
+      }
+      return switch (e.getKind()) {
+        case CONSTANT -> constant(e.constant());
+        case IDENT -> ident(e.ident().name());
+        case SELECT -> select(e);
+        case LIST -> list(e);
+        case CALL -> call(e);
+        case COMPREHENSION -> comprehension(e);
+        default -> null;
+      };
+    }
+
+    private static Node constant(CelConstant c) {
+      Object v =
+          switch (c.getKind()) {
+            case STRING_VALUE -> c.stringValue();
+            case INT64_VALUE -> c.int64Value();
+            case BOOLEAN_VALUE -> c.booleanValue();
+            default -> null;
+          };
+      return v == null ? null : new Const(v);
+    }
+
+    private Node ident(String name) {
+      for (Map<String, Integer> scope : scopes) {
+        Integer slot = scope.get(name);
+        if (slot != null) {
+          return (view, locals) -> locals[slot];
+        }
+      }
+      if (name.equals("arguments") || !PolicyCel.VARIABLES.containsKey(name)) {
+        return null;
+      }
+      return (view, locals) -> {
+        Optional<Object> v = view.find(name);
+        return v.isPresent() ? v.get() : ERROR;
+      };
+    }
+
+    private Node select(CelExpr e) {
+      CelExpr.CelSelect s = e.select();
+      if (s.testOnly() || type(s.operand()).kind() != CelKind.MAP) {
+        return null;
+      }
+      Node operand = plan(s.operand());
+      if (operand == null) {
+        return null;
+      }
+      String field = s.field();
+      return (view, locals) -> {
+        Object m = operand.eval(view, locals);
+        if (!(m instanceof Map<?, ?> map)) {
+          return ERROR;
+        }
+        Object v = map.get(field);
+        return v == null ? ERROR : v;
+      };
+    }
+
+    private Node list(CelExpr e) {
+      CelExpr.CelList l = e.list();
+      if (!l.optionalIndices().isEmpty()) {
+        return null;
+      }
+      List<Node> items = new ArrayList<>();
+      boolean constant = true;
+      for (CelExpr item : l.elements()) {
+        Node n = plan(item);
+        if (n == null) {
+          return null;
+        }
+        constant &= n instanceof Const;
+        items.add(n);
+      }
+      if (constant) {
+        List<Object> values = new ArrayList<>();
+        for (Node n : items) {
+          values.add(((Const) n).value);
+        }
+        return new Const(List.copyOf(values));
+      }
+      Node[] nodes = items.toArray(new Node[0]);
+      return (view, locals) -> {
+        List<Object> out = new ArrayList<>(nodes.length);
+        for (Node n : nodes) {
+          Object v = n.eval(view, locals);
+          if (v == ERROR) {
+            return ERROR;
+          }
+          out.add(v);
+        }
+        return out;
+      };
+    }
+
+    private Node call(CelExpr e) {
+      Optional<CelReference> ref = ast.getReference(e.id());
+      if (ref.isEmpty() || ref.get().overloadIds().size() != 1) {
+        return null;
+      }
+      CelExpr.CelCall c = e.call();
+      List<CelExpr> argExprs = new ArrayList<>();
+      c.target().ifPresent(argExprs::add);
+      argExprs.addAll(c.args());
+      Node[] a = new Node[argExprs.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = plan(argExprs.get(i));
+        if (a[i] == null) {
+          return null;
+        }
+      }
+      String overload = ref.get().overloadIds().get(0);
+      switch (overload) {
+        case "logical_or":
+          return a.length == 2 ? or(a[0], a[1]) : null;
+        case "logical_and":
+          return a.length == 2 ? and(a[0], a[1]) : null;
+        case "logical_not":
+          return a.length == 1 ? strict(a, v -> !(Boolean) v[0]) : null;
+        case "not_strictly_false":
+          return a.length == 1
+              ? (view, locals) -> !Boolean.FALSE.equals(a[0].eval(view, locals))
+              : null;
+        case "equals":
+        case "not_equals":
+          {
+            if (a.length != 2
+                || !scalar(type(argExprs.get(0)))
+                || !type(argExprs.get(0)).equals(type(argExprs.get(1)))) {
+              return null;
+            }
+            boolean eq = overload.equals("equals");
+            return strict(a, v -> Objects.equals(v[0], v[1]) == eq);
+          }
+        case "less_int64":
+          return strict(a, v -> (Long) v[0] < (Long) v[1]);
+        case "less_equals_int64":
+          return strict(a, v -> (Long) v[0] <= (Long) v[1]);
+        case "greater_int64":
+          return strict(a, v -> (Long) v[0] > (Long) v[1]);
+        case "greater_equals_int64":
+          return strict(a, v -> (Long) v[0] >= (Long) v[1]);
+        case "in_list":
+          if (type(argExprs.get(0)).kind() != CelKind.STRING) {
+            return null;
+          }
+          return strict(a, v -> ((List<?>) v[1]).contains(v[0]));
+        case "in_map":
+          return strict(a, v -> ((Map<?, ?>) v[1]).containsKey(v[0]));
+        case "size_list":
+        case "list_size":
+          return strict(a, v -> (long) ((List<?>) v[0]).size());
+        case "size_map":
+        case "map_size":
+          return strict(a, v -> (long) ((Map<?, ?>) v[0]).size());
+        case "add_string":
+          return strict(a, v -> (String) v[0] + (String) v[1]);
+        case "starts_with_string":
+          return strict(a, v -> ((String) v[0]).startsWith((String) v[1]));
+        case "ends_with_string":
+          return strict(a, v -> ((String) v[0]).endsWith((String) v[1]));
+        case "contains_string":
+          return strict(a, v -> ((String) v[0]).contains((String) v[1]));
+        case "inside_string_string":
+        case "string_inside_string":
+          return strict(a, v -> CelFunctions.inside((String) v[0], (String) v[1]));
+        case "glob_string_string":
+          return strict(a, v -> CelFunctions.glob((String) v[0], (String) v[1]));
+        case "glob_string_list":
+          return strict(a, v -> CelFunctions.globAny((String) v[0], (List<?>) v[1]));
+        case "domain_matches_string_string":
+          return strict(a, v -> CelFunctions.domainMatches((String) v[0], (String) v[1]));
+        case "domain_matches_string_list":
+          return strict(a, v -> CelFunctions.domainMatchesAny((String) v[0], (List<?>) v[1]));
+        case "url_host_string":
+          return strict(a, v -> CelFunctions.urlHost((String) v[0]));
+        case "email_domain_string":
+          return strict(a, v -> CelFunctions.emailDomain((String) v[0]));
+        default:
+          return null;
+      }
+    }
+
+    private Node comprehension(CelExpr e) {
+      CelExpr.CelComprehension c = e.comprehension();
+      if (!c.iterVar2().isEmpty() || type(c.iterRange()).kind() != CelKind.LIST) {
+        return null;
+      }
+      Node range = plan(c.iterRange());
+      Node init = range == null ? null : plan(c.accuInit());
+      if (init == null) {
+        return null;
+      }
+      int accu = slots++;
+      scopes.push(Map.of(c.accuVar(), accu));
+      Node result = plan(c.result());
+      int iter = slots++;
+      scopes.push(Map.of(c.iterVar(), iter));
+      Node condition = plan(c.loopCondition());
+      Node step = plan(c.loopStep());
+      scopes.pop();
+      scopes.pop();
+      if (result == null || condition == null || step == null) {
+        return null;
+      }
+      return (view, locals) -> {
+        Object items = range.eval(view, locals);
+        if (!(items instanceof List<?> list)) {
+          return ERROR;
+        }
+        locals[accu] = init.eval(view, locals);
+        for (Object item : list) {
+          locals[iter] = item;
+          Object go = condition.eval(view, locals);
+          if (!(go instanceof Boolean)) {
+            return ERROR;
+          }
+          if (!(Boolean) go) {
+            break;
+          }
+          locals[accu] = step.eval(view, locals);
+        }
+        return result.eval(view, locals);
+      };
+    }
+  }
+
+  /** A constant, kept apart so that constant list literals are built once. */
+  private record Const(Object value) implements Node {
+    @Override
+    public Object eval(RequestView view, Object[] locals) {
+      return value;
+    }
+  }
+
+  private interface Fn {
+    Object apply(Object[] args);
+  }
+
+  /** A function that needs all its arguments: any error is the result. */
+  private static Node strict(Node[] args, Fn fn) {
+    return (view, locals) -> {
+      Object[] v = new Object[args.length];
+      for (int i = 0; i < args.length; i++) {
+        v[i] = args[i].eval(view, locals);
+        if (v[i] == ERROR) {
+          return ERROR;
+        }
+      }
+      try {
+        return fn.apply(v);
+      } catch (IllegalArgumentException | ClassCastException e) {
+        return ERROR;
+      }
+    };
+  }
+
+  /** CEL's {@code ||}: true if either side is true, even when the other is an error. */
+  private static Node or(Node left, Node right) {
+    return (view, locals) -> {
+      Object l = left.eval(view, locals);
+      if (Boolean.TRUE.equals(l)) {
+        return true;
+      }
+      Object r = right.eval(view, locals);
+      if (Boolean.TRUE.equals(r)) {
+        return true;
+      }
+      return Boolean.FALSE.equals(l) && Boolean.FALSE.equals(r) ? Boolean.FALSE : ERROR;
+    };
+  }
+
+  /** CEL's {@code &&}: false if either side is false, even when the other is an error. */
+  private static Node and(Node left, Node right) {
+    return (view, locals) -> {
+      Object l = left.eval(view, locals);
+      if (Boolean.FALSE.equals(l)) {
+        return false;
+      }
+      Object r = right.eval(view, locals);
+      if (Boolean.FALSE.equals(r)) {
+        return false;
+      }
+      return Boolean.TRUE.equals(l) && Boolean.TRUE.equals(r) ? Boolean.TRUE : ERROR;
+    };
+  }
+}

@@ -1,0 +1,185 @@
+package dev.proctor.policy;
+
+import static dev.proctor.policy.Fixtures.req;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.proctor.action.ActionRequest;
+import dev.proctor.action.Principal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The direct evaluator agrees with CEL: on seeded random requests, for every condition of the
+ * default pack and for expressions that exercise each construct it covers, it yields the same bool,
+ * or an error exactly when CEL fails.
+ */
+class DirectTest {
+
+  /** Expressions covering each construct, including error absorption by || and &&. */
+  private static final List<String> CONSTRUCTS =
+      List.of(
+          "cwd == \"/work/project\" || \"x\" in tags",
+          "\"x\" in tags || cwd == \"/work/project\"",
+          "cwd == \"/work/project\" && false",
+          "false && home == \"/home/dev\"",
+          "!(cwd != \"/work/project\")",
+          "paths.exists(p, p.inside(cwd))",
+          "paths.all(p, p.inside(cwd) && p != cwd)",
+          "paths.exists(p, glob(p, [\"**/.env\", cwd + \"/**\"]))",
+          "urls.exists(u, url_host(u) == \"github.com\")",
+          "urls.all(u, domain_matches(url_host(u), allowlist.domains))",
+          "urls.exists(u, url_host(u) == \"github.com\") || true",
+          "domains.exists(d, domain_matches(d, \"*.githubusercontent.com\"))",
+          "domains.size() == 0 || domains.exists(d, !domain_matches(d, allowlist.domains))",
+          "size(paths) > 1 && paths.size() >= 2 && paths.size() < 5 && paths.size() <= 4",
+          "\"cwd\" in context && context.cwd.startsWith(\"/work\")",
+          "context.cwd.endsWith(\"project\") && tool.contains(\"as\")",
+          "targets.exists(t, t.kind == \"url\" && t.value.startsWith(\"https:\"))",
+          "principal.agent == \"claude\"",
+          "\"human\" in principal && principal.human == \"ann\"",
+          "size(principal) > 1 && size(delegation_chain) == 0",
+          "classes.exists(c, c in [\"fs.write\", \"fs.delete\"])",
+          "classes.exists(c, tags.exists(c, c == \"sudo\"))",
+          "paths.exists(p, paths.all(q, q.inside(p) || p.inside(q)))",
+          "branches.exists(b, b in [\"main\", \"master\"] || glob(b, \"release/*\"))",
+          "labels.exists(l, l == \"secret\") && email_domain(\"a@b.c\") == \"b.c\"",
+          "email_domain(tool) == \"x\" || \"secret\" in labels",
+          "class == \"fs.read\" && operation == \"\" && surface == \"claude-code\"",
+          "\"home\" in context && paths.exists(p, p.inside(home) && !p.inside(cwd))");
+
+  private static final Map<String, PolicyCel.Compiled> COMPILED = compiled();
+
+  private static Map<String, PolicyCel.Compiled> compiled() {
+    Map<String, PolicyCel.Compiled> out = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(CONSTRUCTS);
+    try {
+      for (Rule r : Policies.defaultPack(Fixtures.CATALOG, Fixtures.DECLARED).rules()) {
+        r.when().ifPresent(all::add);
+      }
+    } catch (PolicyException e) {
+      throw new IllegalStateException(e);
+    }
+    for (String e : all) {
+      PolicyCel.Compiled c = PolicyCel.compile(e);
+      assertThat(c.issues()).as(e).isEmpty();
+      out.put(e, c);
+    }
+    return out;
+  }
+
+  @Test
+  void of_everyDefaultPackConditionAndConstruct_isCovered() {
+    COMPILED.forEach((e, c) -> assertThat(c.condition().direct()).as(e).isPresent());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "arguments.command == \"ls\"",
+        "tags.exists_one(t, t == \"x\")",
+        "tags.map(t, t + \"!\").size() > 0",
+        "[1.5].size() > 0",
+        "has(principal.agent)",
+        "tool.matches(\"^B\")"
+      })
+  void of_uncoveredConstruct_leavesItToCel(String expression) {
+    PolicyCel.Compiled c = PolicyCel.compile(expression);
+    assertThat(c.issues()).isEmpty();
+    assertThat(c.condition().direct()).isEmpty();
+  }
+
+  static LongStream seeds() {
+    return LongStream.range(1, 301);
+  }
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void eval_randomRequests_agreesWithCel(long seed) {
+    ActionRequest request = randomRequest(new Random(seed));
+    Map<String, List<String>> allowlist =
+        Map.of(
+            "domains", List.of("github.com", "*.githubusercontent.com"),
+            "tools", List.of(),
+            "mcp_servers", List.of(),
+            "recipients", List.of());
+    COMPILED.forEach(
+        (expression, c) -> {
+          Object cel;
+          try {
+            cel = c.condition().program().eval(new RequestView(request, allowlist));
+          } catch (CelEvaluationException | RuntimeException e) {
+            cel = Direct.ERROR;
+          }
+          Object direct =
+              c.condition().direct().orElseThrow().eval(new RequestView(request, allowlist));
+          assertThat(direct).as("%s on %s", expression, request).isEqualTo(cel);
+        });
+  }
+
+  private static final List<String> CLASSES =
+      List.of("fs.read", "fs.write", "fs.delete", "build.run", "vcs.push", "net.fetch");
+  private static final List<String> WORDS = List.of("secret", "sudo", "fetch-exec", "x");
+  private static final String[] PATHS = {
+    "/work/project/a", "/work/project", "/home/dev/.ssh/id_rsa", "/etc/passwd",
+        "/work/project/.env",
+    "/work/project/.env.example", "/work/project-evil/x", "/work/project/../etc", "relative/x", "/"
+  };
+  private static final String[] URLS = {
+    "https://github.com/x", "https://raw.githubusercontent.com/a", "https://evil.example/x",
+    "not a url", "mailto:a@b.c", "http://GITHUB.COM./"
+  };
+
+  static ActionRequest randomRequest(Random random) {
+    Fixtures.Req b = req(CLASSES.get(random.nextInt(CLASSES.size())));
+    if (random.nextBoolean()) {
+      b.also(CLASSES.get(random.nextInt(CLASSES.size())));
+    }
+    for (int i = random.nextInt(3); i > 0; i--) {
+      b.tag(WORDS.get(random.nextInt(WORDS.size())));
+    }
+    for (int i = random.nextInt(2); i > 0; i--) {
+      b.label(WORDS.get(random.nextInt(WORDS.size())));
+    }
+    for (int i = random.nextInt(4); i > 0; i--) {
+      b.path(PATHS[random.nextInt(PATHS.length)]);
+    }
+    for (int i = random.nextInt(3); i > 0; i--) {
+      b.target("url", URLS[random.nextInt(URLS.length)]);
+    }
+    if (random.nextInt(3) == 0) {
+      b.target("domain", random.nextBoolean() ? "github.com" : "Evil.Example");
+    }
+    if (random.nextInt(3) == 0) {
+      b.target("branch", List.of("main", "release/1", "feature/x").get(random.nextInt(3)));
+    }
+    switch (random.nextInt(4)) {
+      case 0 -> b.noContext();
+      case 1 -> b.noContext().context("cwd", "/work/project");
+      default -> {}
+    }
+    if (random.nextInt(3) == 0) {
+      b.principal(
+          new Principal(
+              Optional.of("ann"),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of("s"),
+              Optional.empty(),
+              List.of()));
+    }
+    if (random.nextInt(4) == 0) {
+      b.tool("Bash");
+    }
+    return b.build();
+  }
+}
