@@ -37,6 +37,9 @@ final class CelFunctions {
     if (path.isEmpty() || path.charAt(0) != '/') {
       return null;
     }
+    if (isNormal(path)) {
+      return path;
+    }
     List<String> segments = new ArrayList<>();
     for (String s : path.split("/")) {
       if (s.isEmpty() || s.equals(".")) {
@@ -51,6 +54,30 @@ final class CelFunctions {
       segments.add(s);
     }
     return "/" + String.join("/", segments);
+  }
+
+  /**
+   * True when an absolute path is already normal: no empty, {@code .} or {@code ..} segment and no
+   * trailing slash. Most paths are, and then normalizing allocates nothing.
+   */
+  private static boolean isNormal(String path) {
+    int n = path.length();
+    if (n == 1) {
+      return true;
+    }
+    int start = 1;
+    for (int i = 1; i <= n; i++) {
+      if (i == n || path.charAt(i) == '/') {
+        int len = i - start;
+        if (len == 0
+            || (len == 1 && path.charAt(start) == '.')
+            || (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   /** The lower-case host of an absolute URL; an error when the URL has none. */
@@ -110,6 +137,16 @@ final class CelFunctions {
    * **}{@code /} also matches no segment), {@code ?} one character other than {@code /}.
    */
   static boolean glob(String path, String pattern) {
+    if (pattern.startsWith("**/") && pattern.indexOf('/', 3) < 0 && pattern.indexOf("**", 3) < 0) {
+      // "**/" then one segment's pattern (the common "**/.env", "**/*.pem"): the rest cannot
+      // match a slash, so it can only match the last segment. Same answer, one attempt.
+      return globAt(pattern, 3, path, path.lastIndexOf('/') + 1);
+    }
+    return globAt(pattern, 0, path, 0);
+  }
+
+  /** The same match without the last-segment shortcut (for tests that compare the two). */
+  static boolean globBySearch(String path, String pattern) {
     return globAt(pattern, 0, path, 0);
   }
 

@@ -107,6 +107,42 @@ class CelFunctionsTest {
   }
 
   @org.junit.jupiter.api.Test
+  void glob_randomPathsAndPatterns_shortcutAgreesWithSearch() {
+    java.util.Random random = new java.util.Random(42);
+    String[] parts = {"a", "b", ".env", "x.pem", "*", "?", "**", "", ".", "id_rsa"};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder path = new StringBuilder(random.nextBoolean() ? "/" : "");
+      StringBuilder pattern = new StringBuilder("**/");
+      for (int k = random.nextInt(5); k > 0; k--) {
+        path.append(parts[random.nextInt(4)]).append(random.nextInt(4) == 0 ? "" : "/");
+      }
+      path.append(parts[random.nextInt(4)]);
+      for (int k = 1 + random.nextInt(3); k > 0; k--) {
+        pattern.append(parts[random.nextInt(parts.length)]);
+      }
+      if (random.nextInt(4) == 0) {
+        pattern.append('/').append(parts[random.nextInt(parts.length)]);
+      }
+      assertThat(CelFunctions.glob(path.toString(), pattern.toString()))
+          .as("%s ~ %s", path, pattern)
+          .isEqualTo(CelFunctions.globBySearch(path.toString(), pattern.toString()));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "/, /",
+    "/a/b, /a/b",
+    "/a//b/, /a/b",
+    "/a/./b/.., /a",
+    "/a/.b/..c, /a/.b/..c",
+    "/.., /"
+  })
+  void normalize_normalAndOtherPaths_sameAsSegmentRewrite(String path, String expected) {
+    assertThat(CelFunctions.normalize(path)).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
   void anyOverloads_listOfPatterns_matchAny() {
     assertThat(CelFunctions.domainMatchesAny("pypi.org", List.of("github.com", "pypi.org")))
         .isTrue();
