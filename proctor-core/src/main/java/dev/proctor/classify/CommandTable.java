@@ -951,15 +951,19 @@ final class CommandTable {
       return;
     }
     boolean command = false;
+    boolean stdinScript = false;
     for (int i = 0; i < args.size(); i++) {
       Word w = args.get(i);
       String t = w.text();
+      if (stdinScript && !command) {
+        break;
+      }
       if (!w.isLiteral() && !command) {
         scriptOperand(in, w);
         return;
       }
       if (t.equals("--") || t.equals("-")) {
-        if (command) {
+        if (command || stdinScript) {
           continue;
         }
         if (i + 1 < args.size()) {
@@ -979,6 +983,9 @@ final class CommandTable {
       if ((t.startsWith("-") || t.startsWith("+")) && t.length() > 1) {
         if (t.indexOf('c') > 0) {
           command = true;
+        }
+        if (t.indexOf('s') > 0 && t.charAt(0) == '-') {
+          stdinScript = true;
         }
         continue;
       }

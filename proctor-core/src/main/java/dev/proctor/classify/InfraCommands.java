@@ -176,14 +176,21 @@ final class InfraCommands {
     Args a = in.parse("", Set.of("-var", "-var-file", "-target", "-state", "-out"));
     String verb = a.operandText(0);
     String sub = a.operandText(1);
-    if (a.has("-auto-approve", "--auto-approve", "-approve")) {
-      in.tag("auto-approve");
+    boolean destroyFlag = false;
+    for (Word w : in.args) {
+      String t = w.text();
+      if (t.equals("-auto-approve") || t.equals("--auto-approve")) {
+        in.tag("auto-approve");
+      }
+      if (t.equals("-destroy") || t.equals("--destroy")) {
+        destroyFlag = true;
+      }
     }
     switch (verb) {
       case "plan", "show", "validate", "fmt", "graph", "providers", "version", "console",
           "output", "", "-version", "-help", "metadata", "modules" -> {
         in.cls(INFRA_READ);
-        if (verb.equals("plan") && a.has("-destroy")) {
+        if (verb.equals("plan") && destroyFlag) {
           in.tag("destroy");
         }
         if (verb.equals("output") || verb.equals("show")) {
@@ -213,13 +220,10 @@ final class InfraCommands {
       }
       default -> {
         in.cls(INFRA_CHANGE);
-        if (a.has("-destroy")) {
+        if (destroyFlag) {
           in.tag("destroy");
         }
       }
-    }
-    for (Word w : a.values("-chdir")) {
-      in.path(w);
     }
   }
 

@@ -96,6 +96,9 @@ final class Invocation {
   }
 
   void writeFacts(String p) {
+    if (PathFacts.isHarmlessDevice(p)) {
+      return;
+    }
     if (PathFacts.isRawDevice(p)) {
       cls(SYSTEM_DESTRUCTIVE);
       tag("raw-device");
