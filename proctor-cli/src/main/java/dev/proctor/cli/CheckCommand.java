@@ -30,7 +30,10 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
-  @Option(names = "--request", paramLabel = "FILE", description = "Read the request from FILE instead of stdin.")
+  @Option(
+      names = "--request",
+      paramLabel = "FILE",
+      description = "Read the request from FILE instead of stdin.")
   Path request;
 
   @Override
@@ -52,7 +55,8 @@ final class CheckCommand implements Callable<Integer> {
       ToolCall call = ToolCallJson.fromJson(json, "cli");
       Engine engine = Engine.load(policy, List.of(), Clock.systemUTC());
       Mediation mediation = engine.gateway().mediate(call);
-      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(mediation)));
+      System.out.println(
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(mediation)));
       return DecisionJson.exitCode(mediation.decision());
     } catch (Exception | StackOverflowError e) {
       return Failures.report(e, System.err);

@@ -21,13 +21,19 @@ import java.util.Optional;
  * policy and gateway. Paths of Proctor's own files are given to the classifier so that the policy
  * can deny the agent touching them.
  */
-record Engine(Taxonomy taxonomy, RequestBuilder requests, PolicyLoader loader, Policy policy, Gateway gateway) {
+record Engine(
+    Taxonomy taxonomy,
+    RequestBuilder requests,
+    PolicyLoader loader,
+    Policy policy,
+    Gateway gateway) {
 
   /** Loads the taxonomy and the policy the options name; the default pack when they name none. */
   static Engine load(PolicyOptions options, List<Path> protectedPaths, Clock clock)
       throws PolicyException, TaxonomyException {
     Optional<Path> taxonomyFile = options.taxonomyFile();
-    Taxonomy taxonomy = taxonomyFile.isPresent() ? Taxonomy.load(taxonomyFile.get()) : Taxonomy.builtIn();
+    Taxonomy taxonomy =
+        taxonomyFile.isPresent() ? Taxonomy.load(taxonomyFile.get()) : Taxonomy.builtIn();
     List<String> protect = new ArrayList<>();
     protectedPaths.forEach(p -> protect.add(p.toAbsolutePath().normalize().toString()));
     options.policyDir().ifPresent(p -> protect.add(p.toAbsolutePath().normalize().toString()));

@@ -9,7 +9,9 @@ import java.io.PrintStream;
 /** How commands report what stopped them: one line per problem, saying what and where. */
 final class Failures {
 
-  /** Exit code for "could not decide": bad input, a policy that does not load, an internal error. */
+  /**
+   * Exit code for "could not decide": bad input, a policy that does not load, an internal error.
+   */
   static final int CANNOT_DECIDE = 2;
 
   private Failures() {}

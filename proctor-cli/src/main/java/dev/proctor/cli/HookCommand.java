@@ -67,7 +67,9 @@ final class HookCommand implements Runnable {
 
     private static Optional<String> answer(HookEvent event, Decision decision) throws Exception {
       var rendered = ClaudeCodeHookOutput.render(event, decision);
-      return rendered.isPresent() ? Optional.of(JSON.writeValueAsString(rendered.get())) : Optional.empty();
+      return rendered.isPresent()
+          ? Optional.of(JSON.writeValueAsString(rendered.get()))
+          : Optional.empty();
     }
   }
 }

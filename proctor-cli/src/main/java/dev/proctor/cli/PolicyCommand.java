@@ -36,7 +36,10 @@ final class PolicyCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "Policy directory.")
     Path dir;
 
-    @Option(names = "--taxonomy", paramLabel = "FILE", description = "User taxonomy file (default: $PROCTOR_TAXONOMY, else none).")
+    @Option(
+        names = "--taxonomy",
+        paramLabel = "FILE",
+        description = "User taxonomy file (default: $PROCTOR_TAXONOMY, else none).")
     Path taxonomy;
 
     @Override
@@ -48,7 +51,11 @@ final class PolicyCommand implements Runnable {
         Policy policy = Engine.load(options, List.of(), Clock.systemUTC()).policy();
         System.out.printf(
             "valid: policy %s version %s, %d rules, %d expect examples, digest %s%n",
-            policy.id(), policy.version(), policy.rules().size(), policy.examples().size(), policy.digest());
+            policy.id(),
+            policy.version(),
+            policy.rules().size(),
+            policy.examples().size(),
+            policy.digest());
         return 0;
       } catch (Exception | StackOverflowError e) {
         Failures.report(e, System.err);

@@ -18,7 +18,8 @@ final class PolicyOptions {
   @Option(
       names = "--taxonomy",
       paramLabel = "FILE",
-      description = "User taxonomy file mapping tools and MCP servers to classes (default: $PROCTOR_TAXONOMY, else none).")
+      description =
+          "User taxonomy file mapping tools and MCP servers to classes (default: $PROCTOR_TAXONOMY, else none).")
   Path taxonomy;
 
   /** The policy directory named by the option or the environment, if any. */

@@ -28,13 +28,23 @@ import picocli.CommandLine.Parameters;
     })
 final class TestCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Policy directory (default: .).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
+      description = "Policy directory (default: .).")
   Path dir = Path.of(".");
 
-  @Option(names = "--taxonomy", paramLabel = "FILE", description = "User taxonomy file (default: $PROCTOR_TAXONOMY, else none).")
+  @Option(
+      names = "--taxonomy",
+      paramLabel = "FILE",
+      description = "User taxonomy file (default: $PROCTOR_TAXONOMY, else none).")
   Path taxonomy;
 
-  @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML to FILE.")
+  @Option(
+      names = "--junit",
+      paramLabel = "FILE",
+      description = "Also write the results as JUnit XML to FILE.")
   Path junit;
 
   @Override
@@ -46,7 +56,8 @@ final class TestCommand implements Callable<Integer> {
       options.taxonomy = taxonomy;
       Engine engine = Engine.load(options, List.of(), Clock.systemUTC());
       List<PolicyTestSuite> suites = PolicyTestSuite.parse(PolicyLoader.readTestFiles(dir));
-      PolicyTestReport report = new PolicyTestRunner(engine.requests()).run(engine.policy(), suites);
+      PolicyTestReport report =
+          new PolicyTestRunner(engine.requests()).run(engine.policy(), suites);
       print(report, out);
       if (junit != null) {
         Path parent = junit.toAbsolutePath().getParent();
@@ -67,7 +78,9 @@ final class TestCommand implements Callable<Integer> {
   static void print(PolicyTestReport report, PrintStream out) {
     out.printf(
         "policy %s (digest %s): %d cases%n",
-        report.policyId(), report.policyDigest().substring(0, Math.min(12, report.policyDigest().length())), report.results().size());
+        report.policyId(),
+        report.policyDigest().substring(0, Math.min(12, report.policyDigest().length())),
+        report.results().size());
     for (PolicyTestResult r : report.results()) {
       if (!r.passed()) {
         out.printf(
