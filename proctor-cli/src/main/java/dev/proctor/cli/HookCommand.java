@@ -46,9 +46,23 @@ final class HookCommand implements Runnable {
 
     @Mixin PolicyOptions policy;
 
+    @picocli.CommandLine.Option(
+        names = "--input",
+        paramLabel = "FILE",
+        description =
+            "Read the hook payload from FILE instead of stdin (for debugging and replay).")
+    java.nio.file.Path input;
+
     @Override
     public Integer call() {
-      return run(System.in, System.out, System.err);
+      if (input == null) {
+        return run(System.in, System.out, System.err);
+      }
+      try (InputStream in = java.nio.file.Files.newInputStream(input)) {
+        return run(in, System.out, System.err);
+      } catch (java.io.IOException e) {
+        return Failures.report(e, System.err);
+      }
     }
 
     int run(InputStream in, PrintStream out, PrintStream err) {
