@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a command runs: the working directory (also taken as the project root: a path outside it
- * is tagged {@code outside-project}), the user's home directory for {@code ~} and {@code $HOME},
- * and extra absolute paths that hold Proctor's own data or keys (tagged {@code proctor-config}).
- * Absent directories are not guessed: relative paths then cannot be resolved and are tagged {@code
+ * Where a command runs: the working directory (also taken as the project root: a path outside it is
+ * tagged {@code outside-project}), the user's home directory for {@code ~} and {@code $HOME}, and
+ * extra absolute paths that hold Proctor's own data or keys (tagged {@code proctor-config}). Absent
+ * directories are not guessed: relative paths then cannot be resolved and are tagged {@code
  * dynamic} and {@code outside-project}.
  */
 public record ClassifyContext(

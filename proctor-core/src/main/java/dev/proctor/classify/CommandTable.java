@@ -22,10 +22,10 @@ import java.util.Set;
 
 /**
  * The table of commands Proctor knows. Simple commands map to a {@link Kind} that says their class
- * and how their operands become targets; commands whose meaning depends on options or
- * subcommands have handlers here or in {@link GitCommands}, {@link NetworkCommands}, {@link
- * PackageCommands} and {@link InfraCommands}. A command not in the table is {@code shell.exec}
- * with the tag {@code unknown-command}.
+ * and how their operands become targets; commands whose meaning depends on options or subcommands
+ * have handlers here or in {@link GitCommands}, {@link NetworkCommands}, {@link PackageCommands}
+ * and {@link InfraCommands}. A command not in the table is {@code shell.exec} with the tag {@code
+ * unknown-command}.
  */
 final class CommandTable {
 
@@ -66,81 +66,624 @@ final class CommandTable {
   }
 
   static {
-    put(Kind.READ_PATHS, "ls", "ll", "la", "dir", "vdir", "cat", "tac", "head", "tail", "less",
-        "more", "most", "bat", "batcat", "wc", "file", "stat", "du", "df", "tree", "diff", "cmp",
-        "comm", "uniq", "cut", "paste", "join", "nl", "fold", "fmt", "column", "expand",
-        "unexpand", "rev", "strings", "xxd", "hexdump", "od", "md5sum", "sha1sum", "sha224sum",
-        "sha256sum", "sha384sum", "sha512sum", "shasum", "b2sum", "cksum", "sum", "base64",
-        "base32", "readlink", "realpath", "zcat", "bzcat", "xzcat", "zless", "lsattr", "getfacl",
-        "namei", "pr", "tsort", "iconv", "fd", "fdfind", "exa", "eza", "lsd", "ldd", "nm",
-        "objdump", "readelf", "pdftotext", "identify", "exiftool", "dos2unix-check", "source-highlight",
-        "tokei", "cloc", "scc", "du-dust", "dust", "ncdu", "shellcheck", "yamllint", "jsonlint",
-        "xmllint", "hadolint", "actionlint", "markdownlint", "codespell", "wc-l");
-    put(Kind.READ, "echo", "printf", "true", "false", "test", "[", "[[", ":", "pwd", "sleep",
-        "wait", "seq", "yes", "expr", "bc", "dc", "factor", "jobs", "history", "set", "unset",
-        "export", "readonly", "declare", "typeset", "local", "shift", "return", "exit", "read",
-        "mapfile", "readarray", "getopts", "hash", "ulimit", "umask", "tput", "clear", "reset",
-        "stty", "tty", "locale", "man", "info", "help", "apropos", "whatis", "nproc", "lscpu",
-        "arch", "uname", "sw_vers", "whoami", "id", "groups", "who", "w", "last", "date", "cal",
-        "uptime", "free", "vmstat", "iostat", "ps", "pgrep", "pstree", "top", "htop", "btop",
-        "which", "whereis", "type", "basename", "dirname", "lsblk", "blkid", "findmnt", "lsmod",
-        "lsusb", "lspci", "ss", "netstat", "getent", "getconf", "tldr", "cowsay", "alias",
-        "unalias", "dirs", "shopt", "true;", "logname", "hostid", "numfmt", "printenv-safe",
-        "mktemp", "tr", "sort", "jq", "gojq", "jless", "fx", "gron", "dasel", "tee-null",
-        "journalctl", "dmesg", "ip-show", "ifconfig-show", "bg", "fg", "disown", "let",
-        "sha", "uuidgen", "openssl-rand", "nvidia-smi", "sysctl-read", "system_profiler",
-        "diskutil-list", "launchctl-list", "defaults-read", "emulate", "setopt", "unsetopt",
-        "compgen", "complete", "caller", "trap-list", "times", "enable", "pushd-dummy", "wslpath");
-    put(Kind.READ_PATTERN, "grep", "egrep", "fgrep", "rg", "ag", "ack", "zgrep", "pcregrep",
-        "git-grep", "look", "sift", "ugrep");
-    put(Kind.WRITE_PATHS, "touch", "mkdir", "truncate", "mkfifo", "ed", "ex", "vi", "vim",
-        "nvim", "nano", "emacs", "pico", "micro", "helix", "hx", "kak", "subl", "gzip", "gunzip",
-        "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "lz4", "7z", "7za", "rar", "unrar",
-        "dos2unix", "unix2dos", "setfattr", "split", "csplit", "uncompress", "compress",
-        "pandoc", "convert", "magick", "ffmpeg", "sponge");
-    put(Kind.BUILD, "make", "gmake", "cmake", "ctest", "cpack", "ninja", "meson", "bazel",
-        "bazelisk", "buck", "buck2", "pants", "mvn", "mvnw", "gradle", "gradlew", "ant", "sbt",
-        "lein", "tsc", "eslint", "prettier", "black", "ruff", "flake8", "mypy", "pyright",
-        "pylint", "isort", "pytest", "py.test", "jest", "vitest", "mocha", "ava", "tap", "tox",
-        "nox", "rspec", "rake", "rubocop", "javac", "kotlinc", "scalac", "gcc", "g++", "cc",
-        "c++", "clang", "clang++", "clang-format", "clang-tidy", "rustc", "rustfmt", "gofmt",
-        "goimports", "golangci-lint", "staticcheck", "swiftc", "swiftlint", "swiftformat",
-        "xcodebuild", "msbuild", "shfmt", "tflint", "biome", "stylelint", "turbo", "nx", "lerna",
-        "vite", "webpack", "rollup", "esbuild", "next", "nuxt", "ng", "phpunit", "phpstan",
-        "psalm", "mix", "rebar3", "stack", "cabal", "ghc", "dune", "coverage", "nyc", "c8",
-        "cypress", "storybook", "sphinx-build", "hugo", "jekyll", "protoc", "buf", "sqlc",
-        "ktlint", "detekt", "checkstyle", "pmd", "spotbugs", "bandit", "safety", "pip-audit",
-        "semgrep", "trivy", "gitleaks", "trufflehog", "ruff-format", "autopep8", "yapf",
-        "pydocstyle", "cspell", "knip", "depcheck", "tsup", "tsx-check", "vue-tsc", "svelte-check",
-        "astro", "remix", "gatsby", "parcel", "snowpack", "grunt", "gulp", "bower-check",
-        "jshint", "standard", "xo", "dprint", "taplo", "cargo-clippy", "elm", "zig", "nim",
-        "crystal", "dart", "flutter", "tectonic", "pdflatex", "latexmk", "xelatex", "lualatex",
-        "asciidoctor", "mkdocs", "doxygen", "javadoc", "godoc", "air", "nodemon", "entr", "bats",
-        "shunit2", "behave", "cucumber", "robot", "locust", "k6", "hyperfine", "pre-commit",
-        "lefthook", "husky", "commitlint", "changeset", "semantic-release-dry");
-    put(Kind.SYSTEM, "systemctl-change", "service", "reboot", "shutdown", "halt", "poweroff",
-        "init", "telinit", "mount", "umount", "swapon", "swapoff", "losetup", "modprobe",
-        "insmod", "rmmod", "sysctl", "useradd", "userdel", "usermod", "groupadd", "groupdel",
-        "groupmod", "adduser", "deluser", "addgroup", "delgroup", "chattr", "setcap", "capsh",
-        "mknod", "update-alternatives", "update-grub", "grub-install", "efibootmgr", "at",
-        "batch", "launchctl", "defaults", "scutil", "networksetup", "pfctl", "iptables",
-        "ip6tables", "nft", "ufw", "firewall-cmd", "hostnamectl", "timedatectl", "localectl",
-        "ldconfig", "sysrq", "csrutil", "spctl", "kextload", "diskutil", "nvram", "pmset",
-        "tmutil", "ifup", "ifdown", "nmcli", "route", "ip", "ifconfig", "hostname", "crontab",
-        "systemd-run", "machinectl", "sysupgrade");
-    put(Kind.DISK, "mkswap", "wipefs", "fdisk", "sfdisk", "cfdisk", "parted", "gdisk", "sgdisk",
-        "blkdiscard", "hdparm", "badblocks", "cryptsetup", "zpool", "mdadm", "lvremove",
-        "vgremove", "pvremove", "killall5");
-    put(Kind.ACCESS, "passwd", "chpasswd", "chage", "gpasswd", "visudo", "setfacl", "ssh-add",
-        "ssh-copy-id", "newgrp", "pwck", "vipw", "vigr", "pam-auth-update", "certutil",
-        "update-ca-certificates", "update-ca-trust", "keytool");
-    put(Kind.NET_HOST, "ping", "ping6", "dig", "nslookup", "host", "traceroute", "tracepath",
-        "mtr", "whois", "drill", "nmap-ping");
-    put(Kind.EXPORT_HOST, "nc", "ncat", "netcat", "socat", "telnet", "ftp", "lftp", "sftp",
-        "tftp", "nmap", "masscan", "mail", "mailx", "sendmail", "mutt", "swaks");
-    put(Kind.EXEC, "open", "xdg-open", "start", "tmux", "screen", "script", "expect", "parallel",
-        "make-exec", "node-gyp", "java", "jshell", "dotnet-run", "gdb", "lldb", "valgrind",
-        "perf", "trap-exec");
+    put(
+        Kind.READ_PATHS,
+        "ls",
+        "ll",
+        "la",
+        "dir",
+        "vdir",
+        "cat",
+        "tac",
+        "head",
+        "tail",
+        "less",
+        "more",
+        "most",
+        "bat",
+        "batcat",
+        "wc",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "tree",
+        "diff",
+        "cmp",
+        "comm",
+        "uniq",
+        "cut",
+        "paste",
+        "join",
+        "nl",
+        "fold",
+        "fmt",
+        "column",
+        "expand",
+        "unexpand",
+        "rev",
+        "strings",
+        "xxd",
+        "hexdump",
+        "od",
+        "md5sum",
+        "sha1sum",
+        "sha224sum",
+        "sha256sum",
+        "sha384sum",
+        "sha512sum",
+        "shasum",
+        "b2sum",
+        "cksum",
+        "sum",
+        "base64",
+        "base32",
+        "readlink",
+        "realpath",
+        "zcat",
+        "bzcat",
+        "xzcat",
+        "zless",
+        "lsattr",
+        "getfacl",
+        "namei",
+        "pr",
+        "tsort",
+        "iconv",
+        "fd",
+        "fdfind",
+        "exa",
+        "eza",
+        "lsd",
+        "ldd",
+        "nm",
+        "objdump",
+        "readelf",
+        "pdftotext",
+        "identify",
+        "exiftool",
+        "dos2unix-check",
+        "source-highlight",
+        "tokei",
+        "cloc",
+        "scc",
+        "du-dust",
+        "dust",
+        "ncdu",
+        "shellcheck",
+        "yamllint",
+        "jsonlint",
+        "xmllint",
+        "hadolint",
+        "actionlint",
+        "markdownlint",
+        "codespell",
+        "wc-l");
+    put(
+        Kind.READ,
+        "echo",
+        "printf",
+        "true",
+        "false",
+        "test",
+        "[",
+        "[[",
+        ":",
+        "pwd",
+        "sleep",
+        "wait",
+        "seq",
+        "yes",
+        "expr",
+        "bc",
+        "dc",
+        "factor",
+        "jobs",
+        "history",
+        "set",
+        "unset",
+        "export",
+        "readonly",
+        "declare",
+        "typeset",
+        "local",
+        "shift",
+        "return",
+        "exit",
+        "read",
+        "mapfile",
+        "readarray",
+        "getopts",
+        "hash",
+        "ulimit",
+        "umask",
+        "tput",
+        "clear",
+        "reset",
+        "stty",
+        "tty",
+        "locale",
+        "man",
+        "info",
+        "help",
+        "apropos",
+        "whatis",
+        "nproc",
+        "lscpu",
+        "arch",
+        "uname",
+        "sw_vers",
+        "whoami",
+        "id",
+        "groups",
+        "who",
+        "w",
+        "last",
+        "date",
+        "cal",
+        "uptime",
+        "free",
+        "vmstat",
+        "iostat",
+        "ps",
+        "pgrep",
+        "pstree",
+        "top",
+        "htop",
+        "btop",
+        "which",
+        "whereis",
+        "type",
+        "basename",
+        "dirname",
+        "lsblk",
+        "blkid",
+        "findmnt",
+        "lsmod",
+        "lsusb",
+        "lspci",
+        "ss",
+        "netstat",
+        "getent",
+        "getconf",
+        "tldr",
+        "cowsay",
+        "alias",
+        "unalias",
+        "dirs",
+        "shopt",
+        "true;",
+        "logname",
+        "hostid",
+        "numfmt",
+        "printenv-safe",
+        "mktemp",
+        "tr",
+        "sort",
+        "jq",
+        "gojq",
+        "jless",
+        "fx",
+        "gron",
+        "dasel",
+        "tee-null",
+        "journalctl",
+        "dmesg",
+        "ip-show",
+        "ifconfig-show",
+        "bg",
+        "fg",
+        "disown",
+        "let",
+        "sha",
+        "uuidgen",
+        "openssl-rand",
+        "nvidia-smi",
+        "sysctl-read",
+        "system_profiler",
+        "diskutil-list",
+        "launchctl-list",
+        "defaults-read",
+        "emulate",
+        "setopt",
+        "unsetopt",
+        "compgen",
+        "complete",
+        "caller",
+        "trap-list",
+        "times",
+        "enable",
+        "pushd-dummy",
+        "wslpath");
+    put(
+        Kind.READ_PATTERN,
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ag",
+        "ack",
+        "zgrep",
+        "pcregrep",
+        "git-grep",
+        "look",
+        "sift",
+        "ugrep");
+    put(
+        Kind.WRITE_PATHS,
+        "touch",
+        "mkdir",
+        "truncate",
+        "mkfifo",
+        "ed",
+        "ex",
+        "vi",
+        "vim",
+        "nvim",
+        "nano",
+        "emacs",
+        "pico",
+        "micro",
+        "helix",
+        "hx",
+        "kak",
+        "subl",
+        "gzip",
+        "gunzip",
+        "bzip2",
+        "bunzip2",
+        "xz",
+        "unxz",
+        "zstd",
+        "unzstd",
+        "lz4",
+        "7z",
+        "7za",
+        "rar",
+        "unrar",
+        "dos2unix",
+        "unix2dos",
+        "setfattr",
+        "split",
+        "csplit",
+        "uncompress",
+        "compress",
+        "pandoc",
+        "convert",
+        "magick",
+        "ffmpeg",
+        "sponge");
+    put(
+        Kind.BUILD,
+        "make",
+        "gmake",
+        "cmake",
+        "ctest",
+        "cpack",
+        "ninja",
+        "meson",
+        "bazel",
+        "bazelisk",
+        "buck",
+        "buck2",
+        "pants",
+        "mvn",
+        "mvnw",
+        "gradle",
+        "gradlew",
+        "ant",
+        "sbt",
+        "lein",
+        "tsc",
+        "eslint",
+        "prettier",
+        "black",
+        "ruff",
+        "flake8",
+        "mypy",
+        "pyright",
+        "pylint",
+        "isort",
+        "pytest",
+        "py.test",
+        "jest",
+        "vitest",
+        "mocha",
+        "ava",
+        "tap",
+        "tox",
+        "nox",
+        "rspec",
+        "rake",
+        "rubocop",
+        "javac",
+        "kotlinc",
+        "scalac",
+        "gcc",
+        "g++",
+        "cc",
+        "c++",
+        "clang",
+        "clang++",
+        "clang-format",
+        "clang-tidy",
+        "rustc",
+        "rustfmt",
+        "gofmt",
+        "goimports",
+        "golangci-lint",
+        "staticcheck",
+        "swiftc",
+        "swiftlint",
+        "swiftformat",
+        "xcodebuild",
+        "msbuild",
+        "shfmt",
+        "tflint",
+        "biome",
+        "stylelint",
+        "turbo",
+        "nx",
+        "lerna",
+        "vite",
+        "webpack",
+        "rollup",
+        "esbuild",
+        "next",
+        "nuxt",
+        "ng",
+        "phpunit",
+        "phpstan",
+        "psalm",
+        "mix",
+        "rebar3",
+        "stack",
+        "cabal",
+        "ghc",
+        "dune",
+        "coverage",
+        "nyc",
+        "c8",
+        "cypress",
+        "storybook",
+        "sphinx-build",
+        "hugo",
+        "jekyll",
+        "protoc",
+        "buf",
+        "sqlc",
+        "ktlint",
+        "detekt",
+        "checkstyle",
+        "pmd",
+        "spotbugs",
+        "bandit",
+        "safety",
+        "pip-audit",
+        "semgrep",
+        "trivy",
+        "gitleaks",
+        "trufflehog",
+        "ruff-format",
+        "autopep8",
+        "yapf",
+        "pydocstyle",
+        "cspell",
+        "knip",
+        "depcheck",
+        "tsup",
+        "tsx-check",
+        "vue-tsc",
+        "svelte-check",
+        "astro",
+        "remix",
+        "gatsby",
+        "parcel",
+        "snowpack",
+        "grunt",
+        "gulp",
+        "bower-check",
+        "jshint",
+        "standard",
+        "xo",
+        "dprint",
+        "taplo",
+        "cargo-clippy",
+        "elm",
+        "zig",
+        "nim",
+        "crystal",
+        "dart",
+        "flutter",
+        "tectonic",
+        "pdflatex",
+        "latexmk",
+        "xelatex",
+        "lualatex",
+        "asciidoctor",
+        "mkdocs",
+        "doxygen",
+        "javadoc",
+        "godoc",
+        "air",
+        "nodemon",
+        "entr",
+        "bats",
+        "shunit2",
+        "behave",
+        "cucumber",
+        "robot",
+        "locust",
+        "k6",
+        "hyperfine",
+        "pre-commit",
+        "lefthook",
+        "husky",
+        "commitlint",
+        "changeset",
+        "semantic-release-dry");
+    put(
+        Kind.SYSTEM,
+        "systemctl-change",
+        "service",
+        "reboot",
+        "shutdown",
+        "halt",
+        "poweroff",
+        "init",
+        "telinit",
+        "mount",
+        "umount",
+        "swapon",
+        "swapoff",
+        "losetup",
+        "modprobe",
+        "insmod",
+        "rmmod",
+        "sysctl",
+        "useradd",
+        "userdel",
+        "usermod",
+        "groupadd",
+        "groupdel",
+        "groupmod",
+        "adduser",
+        "deluser",
+        "addgroup",
+        "delgroup",
+        "chattr",
+        "setcap",
+        "capsh",
+        "mknod",
+        "update-alternatives",
+        "update-grub",
+        "grub-install",
+        "efibootmgr",
+        "at",
+        "batch",
+        "launchctl",
+        "defaults",
+        "scutil",
+        "networksetup",
+        "pfctl",
+        "iptables",
+        "ip6tables",
+        "nft",
+        "ufw",
+        "firewall-cmd",
+        "hostnamectl",
+        "timedatectl",
+        "localectl",
+        "ldconfig",
+        "sysrq",
+        "csrutil",
+        "spctl",
+        "kextload",
+        "diskutil",
+        "nvram",
+        "pmset",
+        "tmutil",
+        "ifup",
+        "ifdown",
+        "nmcli",
+        "route",
+        "ip",
+        "ifconfig",
+        "hostname",
+        "crontab",
+        "systemd-run",
+        "machinectl",
+        "sysupgrade");
+    put(
+        Kind.DISK,
+        "mkswap",
+        "wipefs",
+        "fdisk",
+        "sfdisk",
+        "cfdisk",
+        "parted",
+        "gdisk",
+        "sgdisk",
+        "blkdiscard",
+        "hdparm",
+        "badblocks",
+        "cryptsetup",
+        "zpool",
+        "mdadm",
+        "lvremove",
+        "vgremove",
+        "pvremove",
+        "killall5");
+    put(
+        Kind.ACCESS,
+        "passwd",
+        "chpasswd",
+        "chage",
+        "gpasswd",
+        "visudo",
+        "setfacl",
+        "ssh-add",
+        "ssh-copy-id",
+        "newgrp",
+        "pwck",
+        "vipw",
+        "vigr",
+        "pam-auth-update",
+        "certutil",
+        "update-ca-certificates",
+        "update-ca-trust",
+        "keytool");
+    put(
+        Kind.NET_HOST,
+        "ping",
+        "ping6",
+        "dig",
+        "nslookup",
+        "host",
+        "traceroute",
+        "tracepath",
+        "mtr",
+        "whois",
+        "drill",
+        "nmap-ping");
+    put(
+        Kind.EXPORT_HOST,
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "telnet",
+        "ftp",
+        "lftp",
+        "sftp",
+        "tftp",
+        "nmap",
+        "masscan",
+        "mail",
+        "mailx",
+        "sendmail",
+        "mutt",
+        "swaks");
+    put(
+        Kind.EXEC,
+        "open",
+        "xdg-open",
+        "start",
+        "tmux",
+        "screen",
+        "script",
+        "expect",
+        "parallel",
+        "make-exec",
+        "node-gyp",
+        "java",
+        "jshell",
+        "dotnet-run",
+        "gdb",
+        "lldb",
+        "valgrind",
+        "perf",
+        "trap-exec");
   }
 
   static void classify(Invocation in) {
@@ -245,10 +788,28 @@ final class CommandTable {
       case "scp", "rsync", "rclone" -> NetworkCommands.copyRemote(in);
       case "ssh", "mosh", "autossh" -> NetworkCommands.ssh(in);
       case "openssl" -> NetworkCommands.openssl(in);
-      case "psql", "mysql", "mariadb", "sqlite3", "duckdb", "mongosh", "mongo", "redis-cli",
-          "clickhouse-client", "cqlsh", "sqlcmd", "pg_dump", "pg_dumpall", "mysqldump",
-          "pg_restore", "mongodump", "mongorestore", "mongoexport", "mongoimport", "dropdb",
-          "createdb" -> NetworkCommands.database(in);
+      case "psql",
+          "mysql",
+          "mariadb",
+          "sqlite3",
+          "duckdb",
+          "mongosh",
+          "mongo",
+          "redis-cli",
+          "clickhouse-client",
+          "cqlsh",
+          "sqlcmd",
+          "pg_dump",
+          "pg_dumpall",
+          "mysqldump",
+          "pg_restore",
+          "mongodump",
+          "mongorestore",
+          "mongoexport",
+          "mongoimport",
+          "dropdb",
+          "createdb" ->
+          NetworkCommands.database(in);
       default -> {
         if (PackageCommands.classify(in) || InfraCommands.classify(in) || shellOrInterpreter(in)) {
           return;
@@ -287,10 +848,31 @@ final class CommandTable {
   }
 
   private static final Set<String> READ_LONG_WITH_VALUE =
-      Set.of("--lines", "--bytes", "--max-count", "--regexp", "--file", "--context",
-          "--after-context", "--before-context", "--include", "--exclude", "--exclude-dir",
-          "--type", "--glob", "--format", "--time-style", "--color", "--sort", "--ignore",
-          "--max-depth", "--level", "--width", "--delimiter", "--fields", "--characters");
+      Set.of(
+          "--lines",
+          "--bytes",
+          "--max-count",
+          "--regexp",
+          "--file",
+          "--context",
+          "--after-context",
+          "--before-context",
+          "--include",
+          "--exclude",
+          "--exclude-dir",
+          "--type",
+          "--glob",
+          "--format",
+          "--time-style",
+          "--color",
+          "--sort",
+          "--ignore",
+          "--max-depth",
+          "--level",
+          "--width",
+          "--delimiter",
+          "--fields",
+          "--characters");
 
   private static void simple(Invocation in, Kind k) {
     switch (k) {
@@ -332,10 +914,15 @@ final class CommandTable {
       }
       case SYSTEM -> {
         Args a = Args.parse(in.args);
-        if ((in.name.equals("mount") || in.name.equals("ip") || in.name.equals("ifconfig")
-                || in.name.equals("hostname") || in.name.equals("launchctl")
-                || in.name.equals("sysctl") || in.name.equals("route")
-                || in.name.equals("diskutil") || in.name.equals("defaults"))
+        if ((in.name.equals("mount")
+                || in.name.equals("ip")
+                || in.name.equals("ifconfig")
+                || in.name.equals("hostname")
+                || in.name.equals("launchctl")
+                || in.name.equals("sysctl")
+                || in.name.equals("route")
+                || in.name.equals("diskutil")
+                || in.name.equals("defaults"))
             && isInspection(in.name, a)) {
           in.cls(FS_READ);
           return;
@@ -383,10 +970,12 @@ final class CommandTable {
   private static boolean isInspection(String name, Args a) {
     String first = a.operandText(0);
     return switch (name) {
-      case "mount", "hostname", "ifconfig" -> a.operands.isEmpty() || name.equals("ifconfig")
-          && a.operands.size() == 1;
-      case "ip" -> a.operands.size() <= 2
-          || a.operandText(1).equals("show") || a.operandText(1).equals("list");
+      case "mount", "hostname", "ifconfig" ->
+          a.operands.isEmpty() || name.equals("ifconfig") && a.operands.size() == 1;
+      case "ip" ->
+          a.operands.size() <= 2
+              || a.operandText(1).equals("show")
+              || a.operandText(1).equals("list");
       case "launchctl" -> first.equals("list") || first.equals("print");
       case "sysctl" -> !a.has("-w") && a.operands.stream().noneMatch(w -> w.text().contains("="));
       case "route" -> first.isEmpty() || first.equals("-n") || first.equals("get");
@@ -470,8 +1059,10 @@ final class CommandTable {
     in.cls(FS_READ);
     List<Word> args = in.args;
     int i = 0;
-    while (i < args.size() && args.get(i).text().startsWith("-")
-        && args.get(i).text().length() == 2 && "HLPOD".indexOf(args.get(i).text().charAt(1)) >= 0) {
+    while (i < args.size()
+        && args.get(i).text().startsWith("-")
+        && args.get(i).text().length() == 2
+        && "HLPOD".indexOf(args.get(i).text().charAt(1)) >= 0) {
       i++;
     }
     String home = in.walk.ctx.home().orElse(null);
@@ -489,8 +1080,7 @@ final class CommandTable {
       }
       i++;
     }
-    if (!roots && in.state.cwd != null
-        && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
+    if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
       destructiveRoot = true;
     }
     for (; i < args.size(); i++) {
@@ -505,7 +1095,8 @@ final class CommandTable {
         }
         case "-exec", "-execdir", "-ok", "-okdir" -> {
           int j = i + 1;
-          while (j < args.size() && !args.get(j).text().equals(";")
+          while (j < args.size()
+              && !args.get(j).text().equals(";")
               && !args.get(j).text().equals("+")) {
             j++;
           }
@@ -572,10 +1163,12 @@ final class CommandTable {
   private static void sed(Invocation in) {
     Args a = in.parse("efl", Set.of("--expression", "--file", "--line-length"));
     boolean scriptGiven = a.has("-e", "--expression", "-f", "--file");
-    List<Word> files = scriptGiven || a.operands.isEmpty()
-        ? a.operands : a.operands.subList(1, a.operands.size());
-    for (Word s : scriptGiven ? a.values("-e", "--expression") : a.operands.subList(0,
-        Math.min(1, a.operands.size()))) {
+    List<Word> files =
+        scriptGiven || a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+    for (Word s :
+        scriptGiven
+            ? a.values("-e", "--expression")
+            : a.operands.subList(0, Math.min(1, a.operands.size()))) {
       if (sedExecutes(s.text())) {
         in.cls(CODE_EXEC);
       }
@@ -595,8 +1188,12 @@ final class CommandTable {
 
   private static boolean sedExecutes(String script) {
     int n = script.length();
-    return n >= 1 && (script.endsWith("/e") || script.startsWith("e ") || script.equals("e")
-        || script.contains("/e;") || script.contains("\ne"));
+    return n >= 1
+        && (script.endsWith("/e")
+            || script.startsWith("e ")
+            || script.equals("e")
+            || script.contains("/e;")
+            || script.contains("\ne"));
   }
 
   private static void awk(Invocation in) {
@@ -609,8 +1206,11 @@ final class CommandTable {
     for (Word w : a.values("-i", "--include")) {
       inPlace |= w.text().equals("inplace");
     }
-    if (!progFiles.isEmpty() || program.contains("system") || program.contains("|")
-        || program.contains(">") || program.contains("getline")) {
+    if (!progFiles.isEmpty()
+        || program.contains("system")
+        || program.contains("|")
+        || program.contains(">")
+        || program.contains("getline")) {
       in.cls(CODE_EXEC);
     }
     in.readPaths(progFiles);
@@ -630,9 +1230,22 @@ final class CommandTable {
       fixed.addAll(args.subList(1, args.size()));
       args = fixed;
     }
-    Args a = Args.parse(args, "fCbTXIKgLNV",
-        Set.of("--file", "--directory", "--exclude", "--files-from", "--use-compress-program",
-            "--transform", "--to-command", "--checkpoint-action", "--owner", "--group"), false);
+    Args a =
+        Args.parse(
+            args,
+            "fCbTXIKgLNV",
+            Set.of(
+                "--file",
+                "--directory",
+                "--exclude",
+                "--files-from",
+                "--use-compress-program",
+                "--transform",
+                "--to-command",
+                "--checkpoint-action",
+                "--owner",
+                "--group"),
+            false);
     if (a.has("--to-command", "--checkpoint-action", "-I", "--use-compress-program")) {
       in.cls(CODE_EXEC);
     }
@@ -716,17 +1329,30 @@ final class CommandTable {
         return;
       }
     }
-    if (in.name.equals("killall") && !a.operands.isEmpty()
-        && a.operandText(0).equals("-9")) {
+    if (in.name.equals("killall") && !a.operands.isEmpty() && a.operandText(0).equals("-9")) {
       in.cls(SYSTEM_MODIFY);
     }
     in.cls(SHELL_EXEC);
   }
 
   private static final Set<String> SYSTEMCTL_READ =
-      Set.of("status", "show", "cat", "list-units", "list-unit-files", "list-timers",
-          "list-sockets", "list-dependencies", "is-active", "is-enabled", "is-failed",
-          "is-system-running", "help", "--version", "get-default", "show-environment");
+      Set.of(
+          "status",
+          "show",
+          "cat",
+          "list-units",
+          "list-unit-files",
+          "list-timers",
+          "list-sockets",
+          "list-dependencies",
+          "is-active",
+          "is-enabled",
+          "is-failed",
+          "is-system-running",
+          "help",
+          "--version",
+          "get-default",
+          "show-environment");
 
   private static void systemctl(Invocation in) {
     Args a = in.parse("pHMnot", Set.of("--property", "--host", "--machine", "--type", "--state"));
@@ -782,8 +1408,7 @@ final class CommandTable {
       return;
     }
     if (t.equals("/dev/stdin") || t.equals("-")) {
-      in.codeFromStdin(in.name.endsWith("sh") || in.name.equals("source")
-          || in.name.equals("."));
+      in.codeFromStdin(in.name.endsWith("sh") || in.name.equals("source") || in.name.equals("."));
       return;
     }
     in.cls(SHELL_EXEC);
@@ -793,7 +1418,8 @@ final class CommandTable {
   // ------------------------------------------------------------------ shells and interpreters
 
   private static final Set<String> SHELLS =
-      Set.of("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "posh", "busybox",
+      Set.of(
+          "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "posh", "busybox",
           "rbash", "tcsh", "csh");
 
   private static final Map<String, String> CODE_FLAGS = new HashMap<>();
@@ -823,10 +1449,37 @@ final class CommandTable {
   }
 
   private static final Set<String> PYTHON_BUILD_MODULES =
-      Set.of("pytest", "unittest", "mypy", "black", "ruff", "flake8", "pylint", "isort", "tox",
-          "nox", "build", "coverage", "compileall", "py_compile", "doctest", "pyright",
-          "pycodestyle", "pydocstyle", "bandit", "twine-check", "sphinx", "mkdocs", "nose2",
-          "hypothesis", "timeit", "cProfile", "pdb", "json.tool", "tabnanny", "pyflakes");
+      Set.of(
+          "pytest",
+          "unittest",
+          "mypy",
+          "black",
+          "ruff",
+          "flake8",
+          "pylint",
+          "isort",
+          "tox",
+          "nox",
+          "build",
+          "coverage",
+          "compileall",
+          "py_compile",
+          "doctest",
+          "pyright",
+          "pycodestyle",
+          "pydocstyle",
+          "bandit",
+          "twine-check",
+          "sphinx",
+          "mkdocs",
+          "nose2",
+          "hypothesis",
+          "timeit",
+          "cProfile",
+          "pdb",
+          "json.tool",
+          "tabnanny",
+          "pyflakes");
 
   private static boolean shellOrInterpreter(Invocation in) {
     String n = in.name;
@@ -848,13 +1501,19 @@ final class CommandTable {
         break;
       }
       if (t.startsWith("--")) {
-        if (t.equals("--eval") || t.startsWith("--eval=") || t.equals("--print")
-            || t.equals("-Command") || t.equals("--command")) {
+        if (t.equals("--eval")
+            || t.startsWith("--eval=")
+            || t.equals("--print")
+            || t.equals("-Command")
+            || t.equals("--command")) {
           in.cls(CODE_EXEC);
           return true;
         }
-        if (base.equals("node") && (t.equals("--require") || t.equals("--import")
-            || t.equals("--loader") || t.equals("--experimental-loader"))) {
+        if (base.equals("node")
+            && (t.equals("--require")
+                || t.equals("--import")
+                || t.equals("--loader")
+                || t.equals("--experimental-loader"))) {
           i++;
         }
         continue;
@@ -884,8 +1543,8 @@ final class CommandTable {
           }
         }
         if (base.equals("python") && t.startsWith("-m")) {
-          String module = t.length() > 2 ? t.substring(2)
-              : i + 1 < args.size() ? args.get(i + 1).text() : "";
+          String module =
+              t.length() > 2 ? t.substring(2) : i + 1 < args.size() ? args.get(i + 1).text() : "";
           pythonModule(in, module, args.subList(Math.min(i + 2, args.size()), args.size()));
           return true;
         }
@@ -910,16 +1569,27 @@ final class CommandTable {
   }
 
   private static void pythonModule(Invocation in, String module, List<Word> rest) {
-    String top = module.contains(".") && !module.equals("json.tool")
-        ? module.substring(0, module.indexOf('.')) : module;
+    String top =
+        module.contains(".") && !module.equals("json.tool")
+            ? module.substring(0, module.indexOf('.'))
+            : module;
     if (PYTHON_BUILD_MODULES.contains(module) || PYTHON_BUILD_MODULES.contains(top)) {
       in.cls(BUILD_RUN);
       return;
     }
     switch (top) {
       case "pip", "ensurepip", "pipx", "uv", "poetry" -> {
-        Invocation pip = new Invocation(top, rest, in.walk, in.state, in.depth, in.stdinPiped,
-            in.fetchedBefore, in.substitutionFetched, in.redirects);
+        Invocation pip =
+            new Invocation(
+                top,
+                rest,
+                in.walk,
+                in.state,
+                in.depth,
+                in.stdinPiped,
+                in.fetchedBefore,
+                in.substitutionFetched,
+                in.redirects);
         if (!PackageCommands.classify(pip)) {
           in.cls(PACKAGE_INSTALL);
         }
@@ -972,8 +1642,12 @@ final class CommandTable {
         }
         break;
       }
-      if (t.equals("-o") || t.equals("-O") || t.equals("+o") || t.equals("+O")
-          || t.equals("--rcfile") || t.equals("--init-file")) {
+      if (t.equals("-o")
+          || t.equals("-O")
+          || t.equals("+o")
+          || t.equals("+O")
+          || t.equals("--rcfile")
+          || t.equals("--init-file")) {
         i++;
         continue;
       }
@@ -1028,10 +1702,20 @@ final class CommandTable {
       }
     }
     String s = src.endsWith("/") && src.length() > 1 ? src.substring(0, src.length() - 1) : src;
-    return s.contains("docker.sock") || s.contains("containerd.sock") || s.contains("podman.sock")
-        || s.equals("/") || s.equals("/etc") || s.equals("/root") || s.equals("/proc")
-        || s.equals("/sys") || s.equals("/dev") || s.equals("/var/run") || s.equals("/run")
-        || s.equals("/boot") || s.equals("/var/lib/docker") || s.equals("/home");
+    return s.contains("docker.sock")
+        || s.contains("containerd.sock")
+        || s.contains("podman.sock")
+        || s.equals("/")
+        || s.equals("/etc")
+        || s.equals("/root")
+        || s.equals("/proc")
+        || s.equals("/sys")
+        || s.equals("/dev")
+        || s.equals("/var/run")
+        || s.equals("/run")
+        || s.equals("/boot")
+        || s.equals("/var/lib/docker")
+        || s.equals("/home");
   }
 
   static void markEscape(Invocation in, String what) {

@@ -24,35 +24,140 @@ import java.util.Set;
 /**
  * {@code git} and {@code gh}. Read-only git commands are {@code fs.read}; local changes {@code
  * vcs.local}; commands that discard work or rewrite history {@code vcs.history_rewrite}; pushes
- * {@code vcs.push} with {@code remote} and {@code branch} targets, and a forced push is both
- * {@code vcs.push} and {@code vcs.history_rewrite} with the tag {@code force-push}.
+ * {@code vcs.push} with {@code remote} and {@code branch} targets, and a forced push is both {@code
+ * vcs.push} and {@code vcs.history_rewrite} with the tag {@code force-push}.
  */
 final class GitCommands {
 
   private GitCommands() {}
 
   private static final Set<String> READ =
-      Set.of("status", "log", "diff", "show", "blame", "annotate", "grep", "ls-files", "ls-tree",
-          "ls-remote", "cat-file", "rev-parse", "rev-list", "describe", "shortlog", "show-ref",
-          "for-each-ref", "name-rev", "merge-base", "whatchanged", "count-objects", "fsck",
-          "verify-commit", "verify-tag", "verify-pack", "help", "version", "--version", "--help",
-          "check-ignore", "check-attr", "var", "cherry", "range-diff", "diff-tree", "diff-files",
-          "diff-index", "show-branch", "difftool", "instaweb-help", "bugreport", "-v");
+      Set.of(
+          "status",
+          "log",
+          "diff",
+          "show",
+          "blame",
+          "annotate",
+          "grep",
+          "ls-files",
+          "ls-tree",
+          "ls-remote",
+          "cat-file",
+          "rev-parse",
+          "rev-list",
+          "describe",
+          "shortlog",
+          "show-ref",
+          "for-each-ref",
+          "name-rev",
+          "merge-base",
+          "whatchanged",
+          "count-objects",
+          "fsck",
+          "verify-commit",
+          "verify-tag",
+          "verify-pack",
+          "help",
+          "version",
+          "--version",
+          "--help",
+          "check-ignore",
+          "check-attr",
+          "var",
+          "cherry",
+          "range-diff",
+          "diff-tree",
+          "diff-files",
+          "diff-index",
+          "show-branch",
+          "difftool",
+          "instaweb-help",
+          "bugreport",
+          "-v");
 
   private static final Set<String> LOCAL =
-      Set.of("add", "commit", "init", "merge", "cherry-pick", "revert", "mv", "rm", "apply",
-          "am", "format-patch", "bisect", "notes", "worktree", "submodule", "sparse-checkout",
-          "switch", "fetch", "pull", "remote", "tag", "branch", "stash", "restore", "checkout",
-          "reset", "gc", "prune", "repack", "maintenance", "lfs", "mergetool", "rerere", "archive",
-          "bundle", "citool", "gui", "update-index", "write-tree", "commit-tree", "read-tree",
-          "hash-object", "mktag", "mktree", "pack-refs", "reflog", "update-ref", "symbolic-ref",
-          "config", "clean", "push", "clone", "rebase", "filter-branch", "filter-repo", "replace",
-          "credential", "send-email", "request-pull", "daemon", "hook", "stage", "column");
+      Set.of(
+          "add",
+          "commit",
+          "init",
+          "merge",
+          "cherry-pick",
+          "revert",
+          "mv",
+          "rm",
+          "apply",
+          "am",
+          "format-patch",
+          "bisect",
+          "notes",
+          "worktree",
+          "submodule",
+          "sparse-checkout",
+          "switch",
+          "fetch",
+          "pull",
+          "remote",
+          "tag",
+          "branch",
+          "stash",
+          "restore",
+          "checkout",
+          "reset",
+          "gc",
+          "prune",
+          "repack",
+          "maintenance",
+          "lfs",
+          "mergetool",
+          "rerere",
+          "archive",
+          "bundle",
+          "citool",
+          "gui",
+          "update-index",
+          "write-tree",
+          "commit-tree",
+          "read-tree",
+          "hash-object",
+          "mktag",
+          "mktree",
+          "pack-refs",
+          "reflog",
+          "update-ref",
+          "symbolic-ref",
+          "config",
+          "clean",
+          "push",
+          "clone",
+          "rebase",
+          "filter-branch",
+          "filter-repo",
+          "replace",
+          "credential",
+          "send-email",
+          "request-pull",
+          "daemon",
+          "hook",
+          "stage",
+          "column");
 
   private static final Set<String> DANGEROUS_CONFIG_PREFIXES =
-      Set.of("core.sshcommand", "core.hookspath", "core.fsmonitor", "core.pager", "core.editor",
-          "core.askpass", "core.gitproxy", "diff.external", "sequence.editor", "credential.helper",
-          "gpg.program", "uploadpack.packobjectshook", "protocol.ext.allow", "include.path",
+      Set.of(
+          "core.sshcommand",
+          "core.hookspath",
+          "core.fsmonitor",
+          "core.pager",
+          "core.editor",
+          "core.askpass",
+          "core.gitproxy",
+          "diff.external",
+          "sequence.editor",
+          "credential.helper",
+          "gpg.program",
+          "uploadpack.packobjectshook",
+          "protocol.ext.allow",
+          "include.path",
           "includeif");
 
   static void git(Invocation in) {
@@ -69,8 +174,12 @@ final class GitCommands {
       } else if (t.equals("-c") && i + 1 < args.size()) {
         configKey(in, args.get(i + 1).text());
         i += 2;
-      } else if (t.equals("--git-dir") || t.equals("--work-tree") || t.equals("--namespace")
-          || t.equals("--exec-path") && i + 1 < args.size() && !args.get(i + 1).text().startsWith("-")) {
+      } else if (t.equals("--git-dir")
+          || t.equals("--work-tree")
+          || t.equals("--namespace")
+          || t.equals("--exec-path")
+              && i + 1 < args.size()
+              && !args.get(i + 1).text().startsWith("-")) {
         if (t.equals("--exec-path")) {
           in.cls(CODE_EXEC);
         }
@@ -91,9 +200,19 @@ final class GitCommands {
     Word subWord = args.get(i);
     String sub = subWord.text();
     List<Word> rest = args.subList(i + 1, args.size());
-    Invocation g = st == in.state ? in
-        : new Invocation("git", rest, in.walk, st, in.depth, in.stdinPiped, in.fetchedBefore,
-            in.substitutionFetched, in.redirects);
+    Invocation g =
+        st == in.state
+            ? in
+            : new Invocation(
+                "git",
+                rest,
+                in.walk,
+                st,
+                in.depth,
+                in.stdinPiped,
+                in.fetchedBefore,
+                in.substitutionFetched,
+                in.redirects);
     if (!subWord.isLiteral()) {
       in.unparseable("git subcommand computed at run time");
       return;
@@ -117,14 +236,43 @@ final class GitCommands {
       in.tag("unknown-command");
       return;
     }
-    Args a = Args.parse(rest, "mFCcSuObBtoX",
-        Set.of("--message", "--file", "--author", "--date", "--onto", "--strategy",
-            "--strategy-option", "--exec", "--upload-pack", "--receive-pack", "--repo",
-            "--push-option", "--origin", "--branch", "--depth", "--reference", "--template",
-            "--separate-git-dir", "--config", "--format", "--index-filter", "--tree-filter",
-            "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter",
-            "--subdirectory-filter", "--tag-name-filter", "--prefix", "--output", "--remote"),
-        false);
+    Args a =
+        Args.parse(
+            rest,
+            "mFCcSuObBtoX",
+            Set.of(
+                "--message",
+                "--file",
+                "--author",
+                "--date",
+                "--onto",
+                "--strategy",
+                "--strategy-option",
+                "--exec",
+                "--upload-pack",
+                "--receive-pack",
+                "--repo",
+                "--push-option",
+                "--origin",
+                "--branch",
+                "--depth",
+                "--reference",
+                "--template",
+                "--separate-git-dir",
+                "--config",
+                "--format",
+                "--index-filter",
+                "--tree-filter",
+                "--msg-filter",
+                "--env-filter",
+                "--commit-filter",
+                "--parent-filter",
+                "--subdirectory-filter",
+                "--tag-name-filter",
+                "--prefix",
+                "--output",
+                "--remote"),
+            false);
     switch (sub) {
       case "push" -> push(g, a);
       case "clone" -> clone(g, a);
@@ -160,11 +308,13 @@ final class GitCommands {
         }
       }
       case "checkout", "restore" -> {
-        boolean discard = sub.equals("restore") && !a.has("--staged", "-S")
-            || a.has("-f", "--force")
-            || rest.stream().anyMatch(w -> w.text().equals("--"))
-            || (sub.equals("checkout") && a.operands.size() == 1
-                && a.operandText(0).equals("."));
+        boolean discard =
+            sub.equals("restore") && !a.has("--staged", "-S")
+                || a.has("-f", "--force")
+                || rest.stream().anyMatch(w -> w.text().equals("--"))
+                || (sub.equals("checkout")
+                    && a.operands.size() == 1
+                    && a.operandText(0).equals("."));
         if (sub.equals("restore") && a.has("--staged", "-S") && !a.has("--worktree", "-W")) {
           discard = false;
         }
@@ -220,8 +370,12 @@ final class GitCommands {
         }
       }
       case "remote" -> {
-        in.cls(a.operands.isEmpty() || a.operandText(0).equals("show")
-            || a.operandText(0).equals("get-url") ? FS_READ : VCS_LOCAL);
+        in.cls(
+            a.operands.isEmpty()
+                    || a.operandText(0).equals("show")
+                    || a.operandText(0).equals("get-url")
+                ? FS_READ
+                : VCS_LOCAL);
         for (Word w : a.operands) {
           if (w.text().contains("://") || w.text().contains("@")) {
             in.url(w);
@@ -280,26 +434,37 @@ final class GitCommands {
       in.cls(CODE_EXEC);
       in.tag("git-config-exec");
     }
-    if (key.startsWith("filter.") || key.endsWith(".textconv") || key.startsWith("diff.")
-        && key.endsWith(".command")) {
+    if (key.startsWith("filter.")
+        || key.endsWith(".textconv")
+        || key.startsWith("diff.") && key.endsWith(".command")) {
       in.cls(CODE_EXEC);
       in.tag("git-config-exec");
     }
   }
 
   private static final Set<String> CONFIG_READ_FLAGS =
-      Set.of("--get", "--get-all", "--get-regexp", "--list", "-l", "--get-urlmatch",
-          "--show-origin", "--show-scope", "--name-only");
+      Set.of(
+          "--get",
+          "--get-all",
+          "--get-regexp",
+          "--list",
+          "-l",
+          "--get-urlmatch",
+          "--show-origin",
+          "--show-scope",
+          "--name-only");
 
   private static void config(Invocation in, Args a) {
-    boolean read = a.operands.size() <= 1 || a.operandText(0).equals("get")
-        || a.operandText(0).equals("list");
+    boolean read =
+        a.operands.size() <= 1 || a.operandText(0).equals("get") || a.operandText(0).equals("list");
     for (Args.Opt o : a.options) {
       if (CONFIG_READ_FLAGS.contains(o.name())) {
         read = true;
       }
-      if (o.name().equals("--unset") || o.name().equals("--unset-all")
-          || o.name().equals("--add") || o.name().equals("--replace-all")) {
+      if (o.name().equals("--unset")
+          || o.name().equals("--unset-all")
+          || o.name().equals("--add")
+          || o.name().equals("--replace-all")) {
         read = false;
       }
     }
@@ -424,16 +589,60 @@ final class GitCommands {
   // ------------------------------------------------------------------ GitHub CLI
 
   private static final Set<String> GH_READ_VERBS =
-      Set.of("list", "view", "status", "diff", "checks", "search", "browse", "watch", "ls",
-          "download", "verify", "--version", "version", "help", "issues", "prs", "repos",
-          "code", "commits");
+      Set.of(
+          "list",
+          "view",
+          "status",
+          "diff",
+          "checks",
+          "search",
+          "browse",
+          "watch",
+          "ls",
+          "download",
+          "verify",
+          "--version",
+          "version",
+          "help",
+          "issues",
+          "prs",
+          "repos",
+          "code",
+          "commits");
 
   static void gh(Invocation in) {
-    Args a = in.parse("RqtXfFHpjLsSbBlAaeuo",
-        Set.of("--repo", "--jq", "--template", "--method", "--field", "--raw-field", "--header",
-            "--input", "--hostname", "--body", "--title", "--base", "--head", "--label",
-            "--assignee", "--reviewer", "--milestone", "--state", "--limit", "--json", "--search",
-            "--body-file", "--branch", "--ref", "--env", "--org", "--visibility", "--cache"));
+    Args a =
+        in.parse(
+            "RqtXfFHpjLsSbBlAaeuo",
+            Set.of(
+                "--repo",
+                "--jq",
+                "--template",
+                "--method",
+                "--field",
+                "--raw-field",
+                "--header",
+                "--input",
+                "--hostname",
+                "--body",
+                "--title",
+                "--base",
+                "--head",
+                "--label",
+                "--assignee",
+                "--reviewer",
+                "--milestone",
+                "--state",
+                "--limit",
+                "--json",
+                "--search",
+                "--body-file",
+                "--branch",
+                "--ref",
+                "--env",
+                "--org",
+                "--visibility",
+                "--cache"));
     String group = a.operandText(0);
     String verb = a.operandText(1);
     for (Word r : a.values("-R", "--repo")) {
@@ -469,8 +678,11 @@ final class GitCommands {
         in.host("api.github.com");
       }
       case "workflow", "run" -> {
-        if (verb.equals("run") || verb.equals("rerun") || verb.equals("enable")
-            || verb.equals("disable") || verb.equals("cancel")) {
+        if (verb.equals("run")
+            || verb.equals("rerun")
+            || verb.equals("enable")
+            || verb.equals("disable")
+            || verb.equals("cancel")) {
           in.cls(WORKFLOW_INVOKE);
         } else if (verb.equals("delete")) {
           in.cls(CONNECTOR_WRITE);
@@ -485,20 +697,41 @@ final class GitCommands {
             in.cls(VCS_LOCAL);
             in.fetched();
           }
-          case "delete", "archive", "rename", "edit", "create", "fork", "sync",
-              "set-default", "unarchive", "deploy-key" -> in.cls(CONNECTOR_WRITE);
-          default -> in.cls(GH_READ_VERBS.contains(verb) || verb.isEmpty()
-              ? CONNECTOR_READ : CONNECTOR_WRITE);
+          case "delete",
+              "archive",
+              "rename",
+              "edit",
+              "create",
+              "fork",
+              "sync",
+              "set-default",
+              "unarchive",
+              "deploy-key" ->
+              in.cls(CONNECTOR_WRITE);
+          default ->
+              in.cls(
+                  GH_READ_VERBS.contains(verb) || verb.isEmpty()
+                      ? CONNECTOR_READ
+                      : CONNECTOR_WRITE);
         }
       }
-      case "gist" -> in.cls(verb.equals("create") || verb.equals("edit")
-          ? DATA_EXPORT : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
-      case "extension", "ext" -> in.cls(verb.equals("install") || verb.equals("upgrade")
-          ? ClassNames.PACKAGE_INSTALL : verb.equals("list") ? FS_READ : SHELL_EXEC);
-      case "codespace", "cs" -> in.cls(verb.equals("ssh") ? SHELL_EXEC
-          : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
-      case "config", "alias" -> in.cls(verb.equals("get") || verb.equals("list")
-          ? FS_READ : FS_WRITE);
+      case "gist" ->
+          in.cls(
+              verb.equals("create") || verb.equals("edit")
+                  ? DATA_EXPORT
+                  : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+      case "extension", "ext" ->
+          in.cls(
+              verb.equals("install") || verb.equals("upgrade")
+                  ? ClassNames.PACKAGE_INSTALL
+                  : verb.equals("list") ? FS_READ : SHELL_EXEC);
+      case "codespace", "cs" ->
+          in.cls(
+              verb.equals("ssh")
+                  ? SHELL_EXEC
+                  : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+      case "config", "alias" ->
+          in.cls(verb.equals("get") || verb.equals("list") ? FS_READ : FS_WRITE);
       case "", "help", "version", "--version", "completion" -> in.cls(FS_READ);
       case "pr" -> {
         if (verb.equals("checkout")) {

@@ -12,8 +12,8 @@ import dev.proctor.classify.ShellSyntax.Word;
 import java.util.List;
 
 /**
- * One simple command after its wrappers were removed, with everything a command handler needs:
- * the name and arguments, where it runs, what it is connected to, and where to record findings.
+ * One simple command after its wrappers were removed, with everything a command handler needs: the
+ * name and arguments, where it runs, what it is connected to, and where to record findings.
  */
 final class Invocation {
 
@@ -147,7 +147,13 @@ final class Invocation {
   void nestedWords(List<Word> words) {
     if (!words.isEmpty()) {
       walk.commandWords(
-          words, state.copy(), depth + 1, stdinPiped, fetchedBefore, substitutionFetched, List.of());
+          words,
+          state.copy(),
+          depth + 1,
+          stdinPiped,
+          fetchedBefore,
+          substitutionFetched,
+          List.of());
     }
   }
 
@@ -183,8 +189,8 @@ final class Invocation {
 
   /**
    * Handles a program that reads code from stdin when given no script: code from a pipe is {@code
-   * pipe-to-shell} (and {@code fetch-exec} after a network fetch); from a here-document the body
-   * is parsed when {@code shellBody} and it is literal.
+   * pipe-to-shell} (and {@code fetch-exec} after a network fetch); from a here-document the body is
+   * parsed when {@code shellBody} and it is literal.
    */
   void codeFromStdin(boolean shellBody) {
     if (stdinPiped) {
@@ -207,8 +213,7 @@ final class Invocation {
           } else {
             unparseable("here-string with expansions run as a script");
           }
-        } else if (r.quotedDelimiter
-            || (r.body.indexOf('$') < 0 && r.body.indexOf('`') < 0)) {
+        } else if (r.quotedDelimiter || (r.body.indexOf('$') < 0 && r.body.indexOf('`') < 0)) {
           nested(r.body);
         } else {
           unparseable("here-document with expansions run as a script");

@@ -27,20 +27,83 @@ final class NetworkCommands {
   private NetworkCommands() {}
 
   private static final Set<String> CURL_LONG_WITH_VALUE =
-      Set.of("--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii",
-          "--json", "--form", "--form-string", "--upload-file", "--output", "--header",
-          "--user-agent", "--referer", "--cookie", "--cookie-jar", "--user", "--proxy",
-          "--proxy-user", "--request", "--max-time", "--connect-timeout", "--retry",
-          "--retry-delay", "--retry-max-time", "--cacert", "--capath", "--cert", "--key",
-          "--config", "--write-out", "--url", "--resolve", "--connect-to", "--interface",
-          "--limit-rate", "--max-filesize", "--range", "--continue-at", "--dump-header",
-          "--trace", "--trace-ascii", "--stderr", "--unix-socket", "--abstract-unix-socket",
-          "--oauth2-bearer", "--aws-sigv4", "--proto", "--proto-redir", "--variable",
-          "--output-dir", "--netrc-file", "--cert-type", "--key-type", "--pass", "--dns-servers",
-          "--local-port", "--max-redirs", "--expect100-timeout", "--happy-eyeballs-timeout-ms",
-          "--keepalive-time", "--speed-limit", "--speed-time", "--time-cond", "--mail-from",
-          "--mail-rcpt", "--url-query", "--hostpubmd5", "--pubkey", "--preproxy", "--noproxy",
-          "--socks5", "--socks5-hostname", "--socks4", "--socks4a", "--ciphers", "--engine");
+      Set.of(
+          "--data",
+          "--data-raw",
+          "--data-binary",
+          "--data-urlencode",
+          "--data-ascii",
+          "--json",
+          "--form",
+          "--form-string",
+          "--upload-file",
+          "--output",
+          "--header",
+          "--user-agent",
+          "--referer",
+          "--cookie",
+          "--cookie-jar",
+          "--user",
+          "--proxy",
+          "--proxy-user",
+          "--request",
+          "--max-time",
+          "--connect-timeout",
+          "--retry",
+          "--retry-delay",
+          "--retry-max-time",
+          "--cacert",
+          "--capath",
+          "--cert",
+          "--key",
+          "--config",
+          "--write-out",
+          "--url",
+          "--resolve",
+          "--connect-to",
+          "--interface",
+          "--limit-rate",
+          "--max-filesize",
+          "--range",
+          "--continue-at",
+          "--dump-header",
+          "--trace",
+          "--trace-ascii",
+          "--stderr",
+          "--unix-socket",
+          "--abstract-unix-socket",
+          "--oauth2-bearer",
+          "--aws-sigv4",
+          "--proto",
+          "--proto-redir",
+          "--variable",
+          "--output-dir",
+          "--netrc-file",
+          "--cert-type",
+          "--key-type",
+          "--pass",
+          "--dns-servers",
+          "--local-port",
+          "--max-redirs",
+          "--expect100-timeout",
+          "--happy-eyeballs-timeout-ms",
+          "--keepalive-time",
+          "--speed-limit",
+          "--speed-time",
+          "--time-cond",
+          "--mail-from",
+          "--mail-rcpt",
+          "--url-query",
+          "--hostpubmd5",
+          "--pubkey",
+          "--preproxy",
+          "--noproxy",
+          "--socks5",
+          "--socks5-hostname",
+          "--socks4",
+          "--socks4a",
+          "--ciphers",
+          "--engine");
 
   static void curl(Invocation in) {
     Args a = in.parse("AbcCdDeEFHKmoPQrTuUwxXyYzt", CURL_LONG_WITH_VALUE);
@@ -51,7 +114,12 @@ final class NetworkCommands {
       String n = o.name();
       Word v = o.value();
       switch (n) {
-        case "-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii",
+        case "-d",
+            "--data",
+            "--data-raw",
+            "--data-binary",
+            "--data-urlencode",
+            "--data-ascii",
             "--json" -> {
           export = true;
           if (v != null) {
@@ -121,7 +189,12 @@ final class NetworkCommands {
             }
           }
         }
-        case "-c", "--cookie-jar", "-D", "--dump-header", "--trace", "--trace-ascii",
+        case "-c",
+            "--cookie-jar",
+            "-D",
+            "--dump-header",
+            "--trace",
+            "--trace-ascii",
             "--stderr" -> {
           if (v != null && !v.text().equals("-")) {
             in.cls(FS_WRITE);
@@ -151,13 +224,41 @@ final class NetworkCommands {
   }
 
   static void wget(Invocation in) {
-    Args a = in.parse("OoaPUeitTwQlAR",
-        Set.of("--output-document", "--output-file", "--append-output", "--directory-prefix",
-            "--user-agent", "--execute", "--input-file", "--tries", "--timeout", "--wait",
-            "--quota", "--header", "--post-data", "--post-file", "--body-data", "--body-file",
-            "--method", "--user", "--password", "--http-user", "--http-password", "--level",
-            "--accept", "--reject", "--load-cookies", "--save-cookies", "--ca-certificate",
-            "--certificate", "--private-key", "--referer", "--use-askpass"));
+    Args a =
+        in.parse(
+            "OoaPUeitTwQlAR",
+            Set.of(
+                "--output-document",
+                "--output-file",
+                "--append-output",
+                "--directory-prefix",
+                "--user-agent",
+                "--execute",
+                "--input-file",
+                "--tries",
+                "--timeout",
+                "--wait",
+                "--quota",
+                "--header",
+                "--post-data",
+                "--post-file",
+                "--body-data",
+                "--body-file",
+                "--method",
+                "--user",
+                "--password",
+                "--http-user",
+                "--http-password",
+                "--level",
+                "--accept",
+                "--reject",
+                "--load-cookies",
+                "--save-cookies",
+                "--ca-certificate",
+                "--certificate",
+                "--private-key",
+                "--referer",
+                "--use-askpass"));
     in.cls(NET_FETCH);
     in.fetched();
     for (Args.Opt o : a.options) {
@@ -198,8 +299,20 @@ final class NetworkCommands {
   }
 
   static void httpie(Invocation in) {
-    Args a = in.parse("aAoO", Set.of("--auth", "--auth-type", "--output", "--session",
-        "--session-read-only", "--proxy", "--cert", "--cert-key", "--verify", "--timeout"));
+    Args a =
+        in.parse(
+            "aAoO",
+            Set.of(
+                "--auth",
+                "--auth-type",
+                "--output",
+                "--session",
+                "--session-read-only",
+                "--proxy",
+                "--cert",
+                "--cert-key",
+                "--verify",
+                "--timeout"));
     in.cls(NET_FETCH);
     in.fetched();
     List<Word> ops = a.operands;
@@ -237,8 +350,8 @@ final class NetworkCommands {
 
   private static boolean isMethod(String s) {
     return switch (s.toUpperCase(Locale.ROOT)) {
-      case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" -> s.equals(
-          s.toUpperCase(Locale.ROOT));
+      case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" ->
+          s.equals(s.toUpperCase(Locale.ROOT));
       default -> false;
     };
   }
@@ -258,16 +371,42 @@ final class NetworkCommands {
 
   /** scp, rsync, rclone: remote destination is an export, remote source a fetch. */
   static void copyRemote(Invocation in) {
-    Args a = in.parse("PiFSoecJlBb",
-        Set.of("--rsh", "--exclude", "--include", "--exclude-from", "--include-from",
-            "--filter", "--rsync-path", "--files-from", "--password-file", "--port", "--log-file",
-            "--config", "--backup-dir", "--partial-dir", "--temp-dir", "--chmod", "--chown",
-            "--timeout", "--bwlimit", "--compare-dest", "--link-dest", "--copy-dest"));
+    Args a =
+        in.parse(
+            "PiFSoecJlBb",
+            Set.of(
+                "--rsh",
+                "--exclude",
+                "--include",
+                "--exclude-from",
+                "--include-from",
+                "--filter",
+                "--rsync-path",
+                "--files-from",
+                "--password-file",
+                "--port",
+                "--log-file",
+                "--config",
+                "--backup-dir",
+                "--partial-dir",
+                "--temp-dir",
+                "--chmod",
+                "--chown",
+                "--timeout",
+                "--bwlimit",
+                "--compare-dest",
+                "--link-dest",
+                "--copy-dest"));
     if (a.has("-r", "--recursive", "-a", "--archive")) {
       in.tag("recursive");
     }
-    if (a.has("--delete", "--delete-before", "--delete-after", "--delete-during",
-        "--delete-excluded", "--remove-source-files")) {
+    if (a.has(
+        "--delete",
+        "--delete-before",
+        "--delete-after",
+        "--delete-during",
+        "--delete-excluded",
+        "--remove-source-files")) {
       in.cls(ClassNames.FS_DELETE);
       in.tag("delete");
     }
@@ -280,8 +419,13 @@ final class NetworkCommands {
     if (in.name.equals("rclone")) {
       String verb = a.operandText(0);
       ops = ops.isEmpty() ? ops : ops.subList(1, ops.size());
-      if (verb.equals("ls") || verb.equals("lsd") || verb.equals("lsl") || verb.equals("cat")
-          || verb.equals("size") || verb.equals("about") || verb.equals("config")) {
+      if (verb.equals("ls")
+          || verb.equals("lsd")
+          || verb.equals("lsl")
+          || verb.equals("cat")
+          || verb.equals("size")
+          || verb.equals("about")
+          || verb.equals("config")) {
         in.cls(NET_FETCH);
         return;
       }
@@ -346,7 +490,8 @@ final class NetworkCommands {
     in.tag("remote-exec");
     for (Word o : a.values("-o")) {
       String t = o.text().toLowerCase(Locale.ROOT);
-      if (t.startsWith("proxycommand") || t.startsWith("localcommand")
+      if (t.startsWith("proxycommand")
+          || t.startsWith("localcommand")
           || t.startsWith("permitlocalcommand")) {
         in.cls(CODE_EXEC);
       }
@@ -403,11 +548,47 @@ final class NetworkCommands {
   }
 
   private static final Set<String> SQL_READ =
-      Set.of("select", "show", "describe", "desc", "explain", "with", "pragma", "values",
-          "table", ".tables", ".schema", ".indexes", "\\d", "\\dt", "\\l", "\\dn", "\\du", "get",
-          "keys", "scan", "info", "hget", "hgetall", "lrange", "smembers", "exists", "ttl",
-          "type", "ping", "dbsize", "mget", "zrange", "llen", "scard", "strlen", "db.find",
-          "db.getcollectionnames", "show dbs", "\\conninfo", ".help");
+      Set.of(
+          "select",
+          "show",
+          "describe",
+          "desc",
+          "explain",
+          "with",
+          "pragma",
+          "values",
+          "table",
+          ".tables",
+          ".schema",
+          ".indexes",
+          "\\d",
+          "\\dt",
+          "\\l",
+          "\\dn",
+          "\\du",
+          "get",
+          "keys",
+          "scan",
+          "info",
+          "hget",
+          "hgetall",
+          "lrange",
+          "smembers",
+          "exists",
+          "ttl",
+          "type",
+          "ping",
+          "dbsize",
+          "mget",
+          "zrange",
+          "llen",
+          "scard",
+          "strlen",
+          "db.find",
+          "db.getcollectionnames",
+          "show dbs",
+          "\\conninfo",
+          ".help");
 
   static void database(Invocation in) {
     String n = in.name;
@@ -415,8 +596,17 @@ final class NetworkCommands {
       case "pg_dump", "pg_dumpall", "mysqldump", "mongodump", "mongoexport" -> {
         in.cls(DB_READ);
         in.label("database-dump");
-        Args a = in.parse("fhdUpPo", Set.of("--file", "--host", "--dbname", "--username",
-            "--port", "--out", "--result-file"));
+        Args a =
+            in.parse(
+                "fhdUpPo",
+                Set.of(
+                    "--file",
+                    "--host",
+                    "--dbname",
+                    "--username",
+                    "--port",
+                    "--out",
+                    "--result-file"));
         for (Word f : a.values("-f", "--file", "-o", "--out", "--result-file")) {
           in.cls(FS_WRITE);
           in.writePath(f);
@@ -431,10 +621,25 @@ final class NetworkCommands {
       }
       default -> {}
     }
-    Args a = in.parse("cehdDUpPuoFfsS",
-        Set.of("--command", "--execute", "--eval", "--host", "--dbname", "--database",
-            "--username", "--user", "--port", "--file", "--output", "--password", "--set",
-            "--variable", "--socket"));
+    Args a =
+        in.parse(
+            "cehdDUpPuoFfsS",
+            Set.of(
+                "--command",
+                "--execute",
+                "--eval",
+                "--host",
+                "--dbname",
+                "--database",
+                "--username",
+                "--user",
+                "--port",
+                "--file",
+                "--output",
+                "--password",
+                "--set",
+                "--variable",
+                "--socket"));
     hosts(in, a);
     String sql = null;
     for (Word w : a.values("-c", "--command", "-e", "--execute", "--eval")) {
@@ -514,12 +719,18 @@ final class NetworkCommands {
       if (!SQL_READ.contains(verb)) {
         return false;
       }
-      if (verb.equals("with") && (s.contains(" insert ") || s.contains(" update ")
-          || s.contains(" delete ") || s.contains(" merge "))) {
+      if (verb.equals("with")
+          && (s.contains(" insert ")
+              || s.contains(" update ")
+              || s.contains(" delete ")
+              || s.contains(" merge "))) {
         return false;
       }
-      if (s.contains(" into outfile") || s.contains(" into dumpfile")
-          || s.contains("pg_read_file") || s.contains("lo_import") || s.contains("copy ")) {
+      if (s.contains(" into outfile")
+          || s.contains(" into dumpfile")
+          || s.contains("pg_read_file")
+          || s.contains("lo_import")
+          || s.contains("copy ")) {
         return false;
       }
     }

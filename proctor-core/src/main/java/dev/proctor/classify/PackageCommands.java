@@ -26,60 +26,272 @@ final class PackageCommands {
   private PackageCommands() {}
 
   private static final Set<String> JS_INSTALL =
-      Set.of("install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isntall", "add",
-          "ci", "clean-install", "update", "up", "upgrade", "uninstall", "remove", "rm", "r",
-          "un", "unlink", "link", "ln", "dedupe", "ddp", "prune", "rebuild", "rb", "install-test",
-          "it", "install-ci-test", "cit", "import", "patch", "fetch");
+      Set.of(
+          "install",
+          "i",
+          "in",
+          "ins",
+          "inst",
+          "insta",
+          "instal",
+          "isnt",
+          "isntall",
+          "add",
+          "ci",
+          "clean-install",
+          "update",
+          "up",
+          "upgrade",
+          "uninstall",
+          "remove",
+          "rm",
+          "r",
+          "un",
+          "unlink",
+          "link",
+          "ln",
+          "dedupe",
+          "ddp",
+          "prune",
+          "rebuild",
+          "rb",
+          "install-test",
+          "it",
+          "install-ci-test",
+          "cit",
+          "import",
+          "patch",
+          "fetch");
   private static final Set<String> JS_BUILD =
-      Set.of("run", "run-script", "rum", "urn", "test", "t", "tst", "start", "stop", "restart",
-          "build", "lint", "dev", "serve", "format", "typecheck", "check", "watch", "preview");
+      Set.of(
+          "run",
+          "run-script",
+          "rum",
+          "urn",
+          "test",
+          "t",
+          "tst",
+          "start",
+          "stop",
+          "restart",
+          "build",
+          "lint",
+          "dev",
+          "serve",
+          "format",
+          "typecheck",
+          "check",
+          "watch",
+          "preview");
   private static final Set<String> JS_READ =
-      Set.of("ls", "list", "ll", "la", "why", "explain", "prefix", "root", "bin", "help",
-          "version", "-v", "--version", "doctor", "config", "get", "pkg", "query", "licenses",
-          "-h", "--help", "");
+      Set.of(
+          "ls",
+          "list",
+          "ll",
+          "la",
+          "why",
+          "explain",
+          "prefix",
+          "root",
+          "bin",
+          "help",
+          "version",
+          "-v",
+          "--version",
+          "doctor",
+          "config",
+          "get",
+          "pkg",
+          "query",
+          "licenses",
+          "-h",
+          "--help",
+          "");
   private static final Set<String> JS_REGISTRY =
-      Set.of("view", "info", "show", "v", "search", "s", "se", "find", "outdated", "audit",
-          "ping", "fund", "repo", "docs", "bugs", "home", "dist-tag", "sbom");
+      Set.of(
+          "view",
+          "info",
+          "show",
+          "v",
+          "search",
+          "s",
+          "se",
+          "find",
+          "outdated",
+          "audit",
+          "ping",
+          "fund",
+          "repo",
+          "docs",
+          "bugs",
+          "home",
+          "dist-tag",
+          "sbom");
   private static final Set<String> JS_ACCESS =
-      Set.of("login", "logout", "adduser", "add-user", "token", "owner", "access", "team",
-          "profile", "org", "whoami-set");
+      Set.of(
+          "login",
+          "logout",
+          "adduser",
+          "add-user",
+          "token",
+          "owner",
+          "access",
+          "team",
+          "profile",
+          "org",
+          "whoami-set");
   private static final Set<String> JS_EXEC = Set.of("exec", "x", "dlx", "create", "init-exec");
 
   /** Well-known build tools that package runners usually run: build.run, not code.exec. */
   private static final Set<String> RUNNER_BUILD_TOOLS =
-      Set.of("tsc", "eslint", "prettier", "jest", "vitest", "mocha", "playwright", "vite",
-          "webpack", "rollup", "esbuild", "turbo", "nx", "lerna", "biome", "stylelint",
-          "markdownlint", "markdownlint-cli2", "cspell", "knip", "depcheck", "next", "nuxt", "ng",
-          "astro", "svelte-check", "vue-tsc", "tsup", "typescript", "ruff", "black", "mypy",
-          "pytest", "pyright", "isort", "flake8", "pylint", "tox", "nox", "c8", "nyc", "ava",
-          "jasmine", "karma", "cypress", "storybook", "changeset", "commitlint", "lint-staged",
-          "prisma", "drizzle-kit", "sort-package-json", "concurrently", "rimraf-check",
-          "ts-prune", "madge", "license-checker", "pre-commit", "cowsay");
+      Set.of(
+          "tsc",
+          "eslint",
+          "prettier",
+          "jest",
+          "vitest",
+          "mocha",
+          "playwright",
+          "vite",
+          "webpack",
+          "rollup",
+          "esbuild",
+          "turbo",
+          "nx",
+          "lerna",
+          "biome",
+          "stylelint",
+          "markdownlint",
+          "markdownlint-cli2",
+          "cspell",
+          "knip",
+          "depcheck",
+          "next",
+          "nuxt",
+          "ng",
+          "astro",
+          "svelte-check",
+          "vue-tsc",
+          "tsup",
+          "typescript",
+          "ruff",
+          "black",
+          "mypy",
+          "pytest",
+          "pyright",
+          "isort",
+          "flake8",
+          "pylint",
+          "tox",
+          "nox",
+          "c8",
+          "nyc",
+          "ava",
+          "jasmine",
+          "karma",
+          "cypress",
+          "storybook",
+          "changeset",
+          "commitlint",
+          "lint-staged",
+          "prisma",
+          "drizzle-kit",
+          "sort-package-json",
+          "concurrently",
+          "rimraf-check",
+          "ts-prune",
+          "madge",
+          "license-checker",
+          "pre-commit",
+          "cowsay");
 
   static boolean classify(Invocation in) {
     switch (in.name) {
       case "npm", "pnpm", "yarn", "bun", "cnpm", "corepack" -> js(in);
-      case "npx", "bunx", "pnpx", "uvx" -> runner(in, Args.parse(in.args,
-          "pc", Set.of("--package", "--from", "--with", "--python", "--call"), true), 0);
+      case "npx", "bunx", "pnpx", "uvx" ->
+          runner(
+              in,
+              Args.parse(
+                  in.args,
+                  "pc",
+                  Set.of("--package", "--from", "--with", "--python", "--call"),
+                  true),
+              0);
       case "pip", "pip3", "pipx" -> pip(in);
       case "uv" -> uv(in);
       case "poetry", "pdm", "pipenv", "rye", "hatch", "conda", "mamba", "micromamba" ->
           pythonProject(in);
       case "cargo" -> cargo(in);
       case "go" -> go(in);
-      case "gem" -> verb(in, Set.of("install", "uninstall", "update", "i", "cleanup"),
-          Set.of("list", "search", "info", "contents", "which", "env", "help", "query",
-              "specification", "dependency", "outdated"), 0);
+      case "gem" ->
+          verb(
+              in,
+              Set.of("install", "uninstall", "update", "i", "cleanup"),
+              Set.of(
+                  "list",
+                  "search",
+                  "info",
+                  "contents",
+                  "which",
+                  "env",
+                  "help",
+                  "query",
+                  "specification",
+                  "dependency",
+                  "outdated"),
+              0);
       case "bundle", "bundler" -> bundle(in);
       case "composer" -> composer(in);
-      case "apt", "apt-get", "aptitude", "dnf", "yum", "microdnf", "zypper", "apk", "pacman",
-          "yay", "paru", "brew", "port", "snap", "flatpak", "nix-env", "choco", "winget",
-          "scoop", "pkg", "emerge", "xbps-install", "opkg", "mas", "sdk", "asdf", "mise", "rtx",
-          "nvm", "fnm", "volta", "pyenv", "rbenv", "rustup", "opam", "helm-plugin", "krew",
-          "dpkg", "rpm", "apt-cache", "dpkg-query", "nix" -> systemPackages(in);
+      case "apt",
+          "apt-get",
+          "aptitude",
+          "dnf",
+          "yum",
+          "microdnf",
+          "zypper",
+          "apk",
+          "pacman",
+          "yay",
+          "paru",
+          "brew",
+          "port",
+          "snap",
+          "flatpak",
+          "nix-env",
+          "choco",
+          "winget",
+          "scoop",
+          "pkg",
+          "emerge",
+          "xbps-install",
+          "opkg",
+          "mas",
+          "sdk",
+          "asdf",
+          "mise",
+          "rtx",
+          "nvm",
+          "fnm",
+          "volta",
+          "pyenv",
+          "rbenv",
+          "rustup",
+          "opam",
+          "helm-plugin",
+          "krew",
+          "dpkg",
+          "rpm",
+          "apt-cache",
+          "dpkg-query",
+          "nix" ->
+          systemPackages(in);
       case "dotnet" -> dotnet(in);
-      case "swift" -> in.cls(Args.parse(in.args).operandText(0).equals("package")
-          && Args.parse(in.args).operandText(1).equals("update") ? PACKAGE_INSTALL : BUILD_RUN);
+      case "swift" ->
+          in.cls(
+              Args.parse(in.args).operandText(0).equals("package")
+                      && Args.parse(in.args).operandText(1).equals("update")
+                  ? PACKAGE_INSTALL
+                  : BUILD_RUN);
       case "deno" -> deno(in);
       case "code", "code-insiders", "cursor" -> {
         Args a = Args.parse(in.args);
@@ -89,10 +301,11 @@ final class PackageCommands {
           in.writePaths(a.operands);
         }
       }
-      case "twine" -> in.cls(Args.parse(in.args).operandText(0).equals("upload")
-          ? DATA_EXPORT : BUILD_RUN);
-      case "playwright" -> in.cls(Args.parse(in.args).operandText(0).equals("install")
-          ? PACKAGE_INSTALL : BUILD_RUN);
+      case "twine" ->
+          in.cls(Args.parse(in.args).operandText(0).equals("upload") ? DATA_EXPORT : BUILD_RUN);
+      case "playwright" ->
+          in.cls(
+              Args.parse(in.args).operandText(0).equals("install") ? PACKAGE_INSTALL : BUILD_RUN);
       case "tsx", "ts-node", "ts-node-esm", "esno", "babel-node" -> {
         Args a = Args.parse(in.args, "er", Set.of("--eval", "--require"), false);
         if (a.has("-e", "--eval", "-p", "--print")) {
@@ -117,7 +330,9 @@ final class PackageCommands {
       if (t.contains("://")) {
         in.url(w);
         in.tag("remote-package");
-      } else if (t.startsWith(".") || t.startsWith("/") || t.startsWith("~")
+      } else if (t.startsWith(".")
+          || t.startsWith("/")
+          || t.startsWith("~")
           || t.startsWith("file:")) {
         in.path(w);
       } else if (t.startsWith("git+") || t.startsWith("github:") || t.startsWith("git@")) {
@@ -130,8 +345,21 @@ final class PackageCommands {
   }
 
   private static final Set<String> JS_LONG_WITH_VALUE =
-      Set.of("--prefix", "--registry", "--filter", "--workspace", "--cwd", "--tag", "--access",
-          "--otp", "--dir", "-C", "--scope", "--package", "--loglevel", "--cache");
+      Set.of(
+          "--prefix",
+          "--registry",
+          "--filter",
+          "--workspace",
+          "--cwd",
+          "--tag",
+          "--access",
+          "--otp",
+          "--dir",
+          "-C",
+          "--scope",
+          "--package",
+          "--loglevel",
+          "--cache");
 
   private static void js(Invocation in) {
     Args a = in.parse("wCF", JS_LONG_WITH_VALUE);
@@ -149,8 +377,11 @@ final class PackageCommands {
       in.cls(PACKAGE_INSTALL);
       return;
     }
-    if (in.name.equals("bun") && !ops.isEmpty()
-        && (verb.endsWith(".ts") || verb.endsWith(".js") || verb.endsWith(".tsx")
+    if (in.name.equals("bun")
+        && !ops.isEmpty()
+        && (verb.endsWith(".ts")
+            || verb.endsWith(".js")
+            || verb.endsWith(".tsx")
             || verb.endsWith(".mjs"))) {
       in.cls(SHELL_EXEC);
       in.path(ops.get(0));
@@ -190,14 +421,19 @@ final class PackageCommands {
       in.tag("publish");
       return;
     }
-    if (verb.equals("pack") || verb.equals("init") || verb.equals("version")
-        && !rest.isEmpty() || verb.equals("set-script") || verb.equals("pkg") && !rest.isEmpty()
-        && rest.get(0).text().equals("set")) {
+    if (verb.equals("pack")
+        || verb.equals("init")
+        || verb.equals("version") && !rest.isEmpty()
+        || verb.equals("set-script")
+        || verb.equals("pkg") && !rest.isEmpty() && rest.get(0).text().equals("set")) {
       in.cls(FS_WRITE);
       return;
     }
-    if (verb.equals("config") && !rest.isEmpty() && (rest.get(0).text().equals("set")
-        || rest.get(0).text().equals("delete") || rest.get(0).text().equals("edit"))) {
+    if (verb.equals("config")
+        && !rest.isEmpty()
+        && (rest.get(0).text().equals("set")
+            || rest.get(0).text().equals("delete")
+            || rest.get(0).text().equals("edit"))) {
       in.cls(FS_WRITE);
       in.tag("outside-project");
       return;
@@ -253,11 +489,30 @@ final class PackageCommands {
   }
 
   private static void pip(Invocation in) {
-    Args a = in.parse("rcieft",
-        Set.of("--requirement", "--constraint", "--index-url", "--extra-index-url",
-            "--find-links", "--editable", "--target", "--prefix", "--root", "--src",
-            "--trusted-host", "--python", "--platform", "--python-version", "--only-binary",
-            "--no-binary", "--upgrade-strategy", "--progress-bar", "--log", "--cache-dir"));
+    Args a =
+        in.parse(
+            "rcieft",
+            Set.of(
+                "--requirement",
+                "--constraint",
+                "--index-url",
+                "--extra-index-url",
+                "--find-links",
+                "--editable",
+                "--target",
+                "--prefix",
+                "--root",
+                "--src",
+                "--trusted-host",
+                "--python",
+                "--platform",
+                "--python-version",
+                "--only-binary",
+                "--no-binary",
+                "--upgrade-strategy",
+                "--progress-bar",
+                "--log",
+                "--cache-dir"));
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
     if (in.name.equals("pipx") && (verb.equals("run") || verb.equals("runpip"))) {
@@ -265,8 +520,17 @@ final class PackageCommands {
       return;
     }
     switch (verb) {
-      case "install", "uninstall", "download", "wheel", "upgrade", "upgrade-all", "inject",
-          "reinstall", "reinstall-all", "uninstall-all", "sync" -> {
+      case "install",
+          "uninstall",
+          "download",
+          "wheel",
+          "upgrade",
+          "upgrade-all",
+          "inject",
+          "reinstall",
+          "reinstall-all",
+          "uninstall-all",
+          "sync" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
         for (Word r : a.values("-r", "--requirement", "-c", "--constraint")) {
@@ -283,11 +547,26 @@ final class PackageCommands {
           in.tag("system-package");
         }
       }
-      case "list", "show", "freeze", "check", "help", "debug", "inspect", "hash", "cache",
-          "environment", "" -> in.cls(FS_READ);
+      case "list",
+          "show",
+          "freeze",
+          "check",
+          "help",
+          "debug",
+          "inspect",
+          "hash",
+          "cache",
+          "environment",
+          "" ->
+          in.cls(FS_READ);
       case "search", "index" -> in.cls(NET_FETCH);
-      case "config" -> in.cls(rest.isEmpty() || rest.get(0).text().equals("list")
-          || rest.get(0).text().equals("get") ? FS_READ : FS_WRITE);
+      case "config" ->
+          in.cls(
+              rest.isEmpty()
+                      || rest.get(0).text().equals("list")
+                      || rest.get(0).text().equals("get")
+                  ? FS_READ
+                  : FS_WRITE);
       default -> {
         in.cls(SHELL_EXEC);
         in.tag("unknown-command");
@@ -296,25 +575,61 @@ final class PackageCommands {
   }
 
   private static void uv(Invocation in) {
-    Args a = in.parse("pw", Set.of("--python", "--with", "--from", "--index-url",
-        "--extra-index-url", "--directory", "--project", "--package", "--group", "--extra"));
+    Args a =
+        in.parse(
+            "pw",
+            Set.of(
+                "--python",
+                "--with",
+                "--from",
+                "--index-url",
+                "--extra-index-url",
+                "--directory",
+                "--project",
+                "--package",
+                "--group",
+                "--extra"));
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
     switch (verb) {
-      case "pip" -> pip(new Invocation("pip", tail(in.args, "pip"), in.walk, in.state, in.depth,
-          in.stdinPiped, in.fetchedBefore, in.substitutionFetched, in.redirects));
+      case "pip" ->
+          pip(
+              new Invocation(
+                  "pip",
+                  tail(in.args, "pip"),
+                  in.walk,
+                  in.state,
+                  in.depth,
+                  in.stdinPiped,
+                  in.fetchedBefore,
+                  in.substitutionFetched,
+                  in.redirects));
       case "add", "remove", "sync", "lock", "install" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
       }
-      case "run" -> runWrapper(in, tail(in.args, "run"), "pw",
-          Set.of("--python", "--with", "--from", "--directory", "--project", "--package",
-              "--group", "--extra", "--env-file"));
+      case "run" ->
+          runWrapper(
+              in,
+              tail(in.args, "run"),
+              "pw",
+              Set.of(
+                  "--python",
+                  "--with",
+                  "--from",
+                  "--directory",
+                  "--project",
+                  "--package",
+                  "--group",
+                  "--extra",
+                  "--env-file"));
       case "tool" -> {
         String t = rest.isEmpty() ? "" : rest.get(0).text();
         if (t.equals("run")) {
-          runner(in, Args.parse(rest.subList(1, rest.size()), "", Set.of("--from", "--with"),
-              true), 0);
+          runner(
+              in,
+              Args.parse(rest.subList(1, rest.size()), "", Set.of("--from", "--with"), true),
+              0);
         } else if (t.equals("list") || t.equals("dir")) {
           in.cls(FS_READ);
         } else {
@@ -323,8 +638,13 @@ final class PackageCommands {
         }
       }
       case "venv", "init" -> in.cls(FS_WRITE);
-      case "python" -> in.cls(rest.isEmpty() || rest.get(0).text().equals("list")
-          || rest.get(0).text().equals("find") ? FS_READ : PACKAGE_INSTALL);
+      case "python" ->
+          in.cls(
+              rest.isEmpty()
+                      || rest.get(0).text().equals("list")
+                      || rest.get(0).text().equals("find")
+                  ? FS_READ
+                  : PACKAGE_INSTALL);
       case "build" -> in.cls(BUILD_RUN);
       case "publish" -> {
         in.cls(DATA_EXPORT);
@@ -348,8 +668,8 @@ final class PackageCommands {
   }
 
   /** {@code uv run}, {@code poetry run}, {@code bundle exec}: classify the command they run. */
-  private static void runWrapper(Invocation in, List<Word> args, String shortWithValue,
-      Set<String> longWithValue) {
+  private static void runWrapper(
+      Invocation in, List<Word> args, String shortWithValue, Set<String> longWithValue) {
     Args a = Args.parse(args, shortWithValue, longWithValue, true);
     if (a.operands.isEmpty()) {
       in.cls(BUILD_RUN);
@@ -363,7 +683,15 @@ final class PackageCommands {
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
     switch (verb) {
-      case "add", "remove", "install", "update", "lock", "sync", "uninstall", "upgrade", "create",
+      case "add",
+          "remove",
+          "install",
+          "update",
+          "lock",
+          "sync",
+          "uninstall",
+          "upgrade",
+          "create",
           "env" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
@@ -392,18 +720,73 @@ final class PackageCommands {
   }
 
   private static void cargo(Invocation in) {
-    Args a = in.parse("pjZ", Set.of("--package", "--manifest-path", "--target", "--features",
-        "--jobs", "--profile", "--bin", "--example", "--test", "--bench", "--color", "--config"));
+    Args a =
+        in.parse(
+            "pjZ",
+            Set.of(
+                "--package",
+                "--manifest-path",
+                "--target",
+                "--features",
+                "--jobs",
+                "--profile",
+                "--bin",
+                "--example",
+                "--test",
+                "--bench",
+                "--color",
+                "--config"));
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
     switch (verb) {
-      case "build", "b", "check", "c", "test", "t", "bench", "run", "r", "doc", "d", "fmt",
-          "clippy", "fix", "clean", "metadata", "tree", "nextest", "llvm-cov", "tarpaulin",
-          "expand", "miri", "deny", "audit", "machete", "outdated", "udeps", "hack", "watch",
-          "make", "insta", "vet", "semver-checks", "msrv", "bloat", "criterion", "udeps-check" ->
+      case "build",
+          "b",
+          "check",
+          "c",
+          "test",
+          "t",
+          "bench",
+          "run",
+          "r",
+          "doc",
+          "d",
+          "fmt",
+          "clippy",
+          "fix",
+          "clean",
+          "metadata",
+          "tree",
+          "nextest",
+          "llvm-cov",
+          "tarpaulin",
+          "expand",
+          "miri",
+          "deny",
+          "audit",
+          "machete",
+          "outdated",
+          "udeps",
+          "hack",
+          "watch",
+          "make",
+          "insta",
+          "vet",
+          "semver-checks",
+          "msrv",
+          "bloat",
+          "criterion",
+          "udeps-check" ->
           in.cls(BUILD_RUN);
-      case "install", "add", "remove", "rm", "update", "fetch", "uninstall", "generate-lockfile",
-          "vendor", "binstall" -> {
+      case "install",
+          "add",
+          "remove",
+          "rm",
+          "update",
+          "fetch",
+          "uninstall",
+          "generate-lockfile",
+          "vendor",
+          "binstall" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
       }
@@ -414,8 +797,16 @@ final class PackageCommands {
       case "login", "logout", "owner", "yank" -> in.cls(ACCESS_CHANGE);
       case "new", "init", "package" -> in.cls(FS_WRITE);
       case "search", "info" -> in.cls(NET_FETCH);
-      case "version", "help", "locate-project", "pkgid", "read-manifest", "verify-project",
-          "--version", "-V", "" -> in.cls(FS_READ);
+      case "version",
+          "help",
+          "locate-project",
+          "pkgid",
+          "read-manifest",
+          "verify-project",
+          "--version",
+          "-V",
+          "" ->
+          in.cls(FS_READ);
       default -> {
         in.cls(SHELL_EXEC);
         in.tag("unknown-command");
@@ -424,27 +815,60 @@ final class PackageCommands {
   }
 
   private static void go(Invocation in) {
-    Args a = in.parse("oC", Set.of("-o", "-C", "-tags", "-run", "-bench", "-count", "-timeout",
-        "-p", "-mod", "-modfile", "-ldflags", "-gcflags", "-exec", "-toolexec", "-overlay"));
+    Args a =
+        in.parse(
+            "oC",
+            Set.of(
+                "-o",
+                "-C",
+                "-tags",
+                "-run",
+                "-bench",
+                "-count",
+                "-timeout",
+                "-p",
+                "-mod",
+                "-modfile",
+                "-ldflags",
+                "-gcflags",
+                "-exec",
+                "-toolexec",
+                "-overlay"));
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
     if (a.has("-exec", "-toolexec")) {
       in.cls(SHELL_EXEC);
     }
     switch (verb) {
-      case "build", "test", "vet", "fmt", "run", "generate", "list", "doc", "env", "version",
-          "clean", "tool", "help", "bug", "fix", "" -> in.cls(BUILD_RUN);
+      case "build",
+          "test",
+          "vet",
+          "fmt",
+          "run",
+          "generate",
+          "list",
+          "doc",
+          "env",
+          "version",
+          "clean",
+          "tool",
+          "help",
+          "bug",
+          "fix",
+          "" ->
+          in.cls(BUILD_RUN);
       case "install", "get" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
       }
       case "mod", "work" -> {
         String sub = rest.isEmpty() ? "" : rest.get(0).text();
-        in.cls(switch (sub) {
-          case "download", "tidy", "vendor", "sync" -> PACKAGE_INSTALL;
-          case "init", "edit", "use" -> FS_WRITE;
-          default -> FS_READ;
-        });
+        in.cls(
+            switch (sub) {
+              case "download", "tidy", "vendor", "sync" -> PACKAGE_INSTALL;
+              case "init", "edit", "use" -> FS_WRITE;
+              default -> FS_READ;
+            });
       }
       default -> {
         in.cls(SHELL_EXEC);
@@ -460,11 +884,11 @@ final class PackageCommands {
       case "exec" -> runWrapper(in, tail(in.args, "exec"), "", Set.of("--gemfile"));
       case "install", "update", "add", "remove", "lock", "", "binstubs", "clean", "pristine" -> {
         in.cls(PACKAGE_INSTALL);
-        packageTargets(in, a.operands.size() > 1 ? a.operands.subList(1, a.operands.size())
-            : List.of());
+        packageTargets(
+            in, a.operands.size() > 1 ? a.operands.subList(1, a.operands.size()) : List.of());
       }
-      case "list", "show", "info", "outdated", "check", "config", "version", "platform",
-          "help" -> in.cls(FS_READ);
+      case "list", "show", "info", "outdated", "check", "config", "version", "platform", "help" ->
+          in.cls(FS_READ);
       default -> {
         in.cls(SHELL_EXEC);
         in.tag("unknown-command");
@@ -476,28 +900,103 @@ final class PackageCommands {
     Args a = Args.parse(in.args, "d", Set.of("--working-dir"), false);
     String verb = a.operandText(0);
     switch (verb) {
-      case "install", "i", "require", "update", "upgrade", "u", "remove", "rm", "reinstall",
-          "global", "create-project" -> {
+      case "install",
+          "i",
+          "require",
+          "update",
+          "upgrade",
+          "u",
+          "remove",
+          "rm",
+          "reinstall",
+          "global",
+          "create-project" -> {
         in.cls(PACKAGE_INSTALL);
-        packageTargets(in, a.operands.size() > 1 ? a.operands.subList(1, a.operands.size())
-            : List.of());
+        packageTargets(
+            in, a.operands.size() > 1 ? a.operands.subList(1, a.operands.size()) : List.of());
       }
       case "run-script", "run", "test", "dump-autoload", "dumpautoload", "validate", "lint" ->
           in.cls(BUILD_RUN);
-      case "show", "info", "outdated", "depends", "why", "why-not", "licenses", "diagnose",
-          "status", "search", "audit", "fund", "help", "list", "about", "" -> in.cls(FS_READ);
+      case "show",
+          "info",
+          "outdated",
+          "depends",
+          "why",
+          "why-not",
+          "licenses",
+          "diagnose",
+          "status",
+          "search",
+          "audit",
+          "fund",
+          "help",
+          "list",
+          "about",
+          "" ->
+          in.cls(FS_READ);
       case "exec" -> runWrapper(in, tail(in.args, "exec"), "", Set.of());
       default -> in.cls(BUILD_RUN);
     }
   }
 
   private static final Set<String> SYSTEM_PKG_READ =
-      Set.of("search", "show", "list", "info", "policy", "depends", "rdepends", "madison",
-          "showpkg", "stats", "--version", "-v", "version", "help", "outdated", "leaves", "deps",
-          "uses", "desc", "home", "doctor", "config", "which", "current", "ls", "ls-remote",
-          "query", "provides", "whatprovides", "repolist", "check-update", "history", "-l", "-L",
-          "-s", "-S", "-q", "-qa", "-qi", "-ql", "-qf", "-W", "--list", "--status", "-Q", "-Qi",
-          "-Ql", "-Ss", "-Si", "-Qs", "-Qo", "-p", "--info", "cat", "fetch-info", "audit",
+      Set.of(
+          "search",
+          "show",
+          "list",
+          "info",
+          "policy",
+          "depends",
+          "rdepends",
+          "madison",
+          "showpkg",
+          "stats",
+          "--version",
+          "-v",
+          "version",
+          "help",
+          "outdated",
+          "leaves",
+          "deps",
+          "uses",
+          "desc",
+          "home",
+          "doctor",
+          "config",
+          "which",
+          "current",
+          "ls",
+          "ls-remote",
+          "query",
+          "provides",
+          "whatprovides",
+          "repolist",
+          "check-update",
+          "history",
+          "-l",
+          "-L",
+          "-s",
+          "-S",
+          "-q",
+          "-qa",
+          "-qi",
+          "-ql",
+          "-qf",
+          "-W",
+          "--list",
+          "--status",
+          "-Q",
+          "-Qi",
+          "-Ql",
+          "-Ss",
+          "-Si",
+          "-Qs",
+          "-Qo",
+          "-p",
+          "--info",
+          "cat",
+          "fetch-info",
+          "audit",
           "status");
 
   private static void systemPackages(Invocation in) {
@@ -511,8 +1010,14 @@ final class PackageCommands {
     List<Word> rest = List.of();
     for (int i = 0; i < args.size(); i++) {
       String t = args.get(i).text();
-      boolean flagVerb = (n.equals("pacman") || n.equals("yay") || n.equals("paru")
-          || n.equals("dpkg") || n.equals("rpm")) && t.startsWith("-") && !t.startsWith("--");
+      boolean flagVerb =
+          (n.equals("pacman")
+                  || n.equals("yay")
+                  || n.equals("paru")
+                  || n.equals("dpkg")
+                  || n.equals("rpm"))
+              && t.startsWith("-")
+              && !t.startsWith("--");
       if (!t.startsWith("-") || flagVerb) {
         verb = t;
         rest = args.subList(i + 1, args.size());
@@ -537,7 +1042,8 @@ final class PackageCommands {
       in.cls(ClassNames.SYSTEM_MODIFY);
       return;
     }
-    if (SYSTEM_PKG_READ.contains(verb) || verb.isEmpty()
+    if (SYSTEM_PKG_READ.contains(verb)
+        || verb.isEmpty()
         || (n.equals("pacman") || n.equals("yay") || n.equals("paru"))
             && (verb.startsWith("-Q") || verb.startsWith("-Ss") || verb.startsWith("-Si"))) {
       in.cls(FS_READ);
@@ -558,12 +1064,27 @@ final class PackageCommands {
     Args a = Args.parse(in.args);
     String verb = a.operandText(0);
     switch (verb) {
-      case "build", "test", "run", "format", "clean", "publish", "pack", "watch", "msbuild",
-          "vstest", "--info", "--version", "help", "" -> in.cls(BUILD_RUN);
+      case "build",
+          "test",
+          "run",
+          "format",
+          "clean",
+          "publish",
+          "pack",
+          "watch",
+          "msbuild",
+          "vstest",
+          "--info",
+          "--version",
+          "help",
+          "" ->
+          in.cls(BUILD_RUN);
       case "add", "remove", "restore", "tool", "workload" -> {
         String sub = a.operandText(1);
-        in.cls(verb.equals("tool") && (sub.equals("list") || sub.equals("search"))
-            ? FS_READ : verb.equals("tool") && sub.equals("run") ? CODE_EXEC : PACKAGE_INSTALL);
+        in.cls(
+            verb.equals("tool") && (sub.equals("list") || sub.equals("search"))
+                ? FS_READ
+                : verb.equals("tool") && sub.equals("run") ? CODE_EXEC : PACKAGE_INSTALL);
       }
       case "nuget" -> in.cls(a.operandText(1).equals("push") ? DATA_EXPORT : PACKAGE_INSTALL);
       case "new", "sln" -> in.cls(FS_WRITE);
@@ -573,13 +1094,34 @@ final class PackageCommands {
   }
 
   private static void deno(Invocation in) {
-    Args a = Args.parse(in.args, "", Set.of("--config", "--import-map", "--allow-read",
-        "--allow-write", "--allow-net", "--allow-env", "--allow-run"), false);
+    Args a =
+        Args.parse(
+            in.args,
+            "",
+            Set.of(
+                "--config",
+                "--import-map",
+                "--allow-read",
+                "--allow-write",
+                "--allow-net",
+                "--allow-env",
+                "--allow-run"),
+            false);
     String verb = a.operandText(0);
     switch (verb) {
       case "eval", "repl" -> in.cls(CODE_EXEC);
-      case "test", "lint", "fmt", "check", "bench", "doc", "info", "task", "compile",
-          "coverage", "bundle" -> in.cls(BUILD_RUN);
+      case "test",
+          "lint",
+          "fmt",
+          "check",
+          "bench",
+          "doc",
+          "info",
+          "task",
+          "compile",
+          "coverage",
+          "bundle" ->
+          in.cls(BUILD_RUN);
       case "install", "add", "remove", "cache", "upgrade", "uninstall", "outdated" ->
           in.cls(PACKAGE_INSTALL);
       case "run", "serve" -> {
@@ -606,8 +1148,8 @@ final class PackageCommands {
     String v = a.operandText(index);
     if (install.contains(v)) {
       in.cls(PACKAGE_INSTALL);
-      packageTargets(in, a.operands.subList(Math.min(index + 1, a.operands.size()),
-          a.operands.size()));
+      packageTargets(
+          in, a.operands.subList(Math.min(index + 1, a.operands.size()), a.operands.size()));
     } else if (read.contains(v) || v.isEmpty()) {
       in.cls(FS_READ);
     } else if (v.equals("push")) {

@@ -13,34 +13,114 @@ final class PathFacts {
   private PathFacts() {}
 
   private static final String[] SYSTEM_PREFIXES = {
-    "/etc", "/usr", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
-    "/sys", "/proc", "/root", "/var", "/srv", "/snap", "/System", "/Library", "/private/etc",
-    "/private/var", "/Applications", "/dev"
+    "/etc",
+    "/usr",
+    "/boot",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/opt",
+    "/sys",
+    "/proc",
+    "/root",
+    "/var",
+    "/srv",
+    "/snap",
+    "/System",
+    "/Library",
+    "/private/etc",
+    "/private/var",
+    "/Applications",
+    "/dev"
   };
 
   private static final String[] NOT_SYSTEM = {"/var/tmp", "/var/folders", "/private/var/folders"};
 
   private static final Set<String> TOP_LEVEL =
       Set.of(
-          "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt",
-          "/proc", "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/Users", "/System",
-          "/Library", "/Applications", "/private", "/mnt", "/media", "/snap", "/usr/bin",
-          "/usr/lib", "/usr/local", "/usr/sbin", "/usr/share", "/var/lib", "/var/log");
+          "/",
+          "/bin",
+          "/boot",
+          "/dev",
+          "/etc",
+          "/home",
+          "/lib",
+          "/lib32",
+          "/lib64",
+          "/opt",
+          "/proc",
+          "/root",
+          "/sbin",
+          "/srv",
+          "/sys",
+          "/usr",
+          "/var",
+          "/Users",
+          "/System",
+          "/Library",
+          "/Applications",
+          "/private",
+          "/mnt",
+          "/media",
+          "/snap",
+          "/usr/bin",
+          "/usr/lib",
+          "/usr/local",
+          "/usr/sbin",
+          "/usr/share",
+          "/var/lib",
+          "/var/log");
 
   private static final Set<String> HARMLESS_DEVICES =
       Set.of(
-          "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/stdout", "/dev/stderr",
-          "/dev/stdin", "/dev/tty", "/dev/full");
+          "/dev/null",
+          "/dev/zero",
+          "/dev/random",
+          "/dev/urandom",
+          "/dev/stdout",
+          "/dev/stderr",
+          "/dev/stdin",
+          "/dev/tty",
+          "/dev/full");
 
   private static final Set<String> SECRET_NAMES =
       Set.of(
-          ".netrc", "_netrc", ".npmrc", ".pypirc", ".pgpass", ".my.cnf", ".git-credentials",
-          ".htpasswd", ".vault-token", ".envrc", "shadow", "gshadow", "master.key",
-          "credentials", ".boto", ".s3cfg", "terraform.tfvars", ".terraformrc");
+          ".netrc",
+          "_netrc",
+          ".npmrc",
+          ".pypirc",
+          ".pgpass",
+          ".my.cnf",
+          ".git-credentials",
+          ".htpasswd",
+          ".vault-token",
+          ".envrc",
+          "shadow",
+          "gshadow",
+          "master.key",
+          "credentials",
+          ".boto",
+          ".s3cfg",
+          "terraform.tfvars",
+          ".terraformrc");
 
   private static final String[] SECRET_SUFFIXES = {
-    ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".kdbx", ".tfstate", ".tfstate.backup",
-    ".gpg", ".asc", ".ovpn", ".ppk"
+    ".pem",
+    ".key",
+    ".p12",
+    ".pfx",
+    ".jks",
+    ".keystore",
+    ".kdbx",
+    ".tfstate",
+    ".tfstate.backup",
+    ".gpg",
+    ".asc",
+    ".ovpn",
+    ".ppk"
   };
 
   private static final String[] ENV_SAFE_SUFFIXES = {
@@ -49,8 +129,18 @@ final class PathFacts {
 
   private static final Set<String> SHELL_INIT =
       Set.of(
-          ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv",
-          ".zlogin", ".inputrc", ".cshrc", ".tcshrc", ".kshrc");
+          ".bashrc",
+          ".bash_profile",
+          ".bash_login",
+          ".profile",
+          ".zshrc",
+          ".zprofile",
+          ".zshenv",
+          ".zlogin",
+          ".inputrc",
+          ".cshrc",
+          ".tcshrc",
+          ".kshrc");
 
   /** Lexically normalises an absolute path: removes {@code .}, {@code ..} and repeated slashes. */
   static String normalize(String path) {
@@ -201,8 +291,8 @@ final class PathFacts {
   }
 
   /**
-   * True for paths whose recursive deletion or change wrecks a machine: {@code /}, top-level
-   * system directories, the home directory, and those with a trailing {@code /*}.
+   * True for paths whose recursive deletion or change wrecks a machine: {@code /}, top-level system
+   * directories, the home directory, and those with a trailing {@code /*}.
    */
   static boolean isDestructiveRoot(String path, String home) {
     String p = path;

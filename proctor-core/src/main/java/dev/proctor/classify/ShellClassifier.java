@@ -11,9 +11,9 @@ import java.util.Set;
  * Classifies a shell command line the way an agent would run it with {@code bash -c}: parses it
  * (see {@link ShellParser} for the supported subset), classifies every simple command, command
  * substitution and wrapped command, and gates the whole line at the riskiest class of its parts.
- * Input it cannot parse, or whose meaning depends on text computed at run time ({@code eval
- * "$x"}, {@code $CMD args}), is {@code shell.unparseable}. Never throws for any input string;
- * thread-safe, allocation-light and free of I/O.
+ * Input it cannot parse, or whose meaning depends on text computed at run time ({@code eval "$x"},
+ * {@code $CMD args}), is {@code shell.unparseable}. Never throws for any input string; thread-safe,
+ * allocation-light and free of I/O.
  */
 public final class ShellClassifier {
 

@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * A recursive-descent parser for the POSIX shell subset that coding agents write, plus the bash
- * forms they use most ({@code $'..'}, {@code |&}, {@code &>}, {@code [[ ]]}, process
- * substitution).
+ * forms they use most ({@code $'..'}, {@code |&}, {@code &>}, {@code [[ ]]}, process substitution).
  *
  * <p>Why hand-written: classification runs on every agent command inside a latency budget of a few
  * microseconds, and a wrong parse is a security bug. The parser therefore understands exactly the
@@ -162,9 +161,7 @@ final class ShellParser {
     commands.add(parseCommand());
     while (true) {
       skipBlanks();
-      if (pos < end
-          && s.charAt(pos) == '|'
-          && (pos + 1 >= end || s.charAt(pos + 1) != '|')) {
+      if (pos < end && s.charAt(pos) == '|' && (pos + 1 >= end || s.charAt(pos + 1) != '|')) {
         pos++;
         if (pos < end && s.charAt(pos) == '&') {
           pos++;
@@ -987,16 +984,8 @@ final class ShellParser {
   }
 
   private static boolean isDelimiter(char c) {
-    return c == ' '
-        || c == '\t'
-        || c == '\n'
-        || c == ';'
-        || c == '&'
-        || c == '|'
-        || c == '('
-        || c == ')'
-        || c == '<'
-        || c == '>';
+    return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '('
+        || c == ')' || c == '<' || c == '>';
   }
 
   private static boolean isOperatorStart(char c) {

@@ -65,8 +65,8 @@ final class ShellSyntax {
 
   /**
    * A redirection: the operator ({@code >}, {@code >>}, {@code <}, {@code <<}, {@code <<<}, {@code
-   * >&} ...) and its target word; for a here-document the target is the delimiter and {@code
-   * body} the text, with {@code bodySubstitutions} parsed when the delimiter is unquoted.
+   * >&} ...) and its target word; for a here-document the target is the delimiter and {@code body}
+   * the text, with {@code bodySubstitutions} parsed when the delimiter is unquoted.
    */
   static final class Redirect {
     final String op;

@@ -22,10 +22,10 @@ import java.util.Set;
 
 /**
  * Walks a parsed command line and records what every part does. It tracks the working directory
- * lexically ({@code cd dir && ...}; a subshell or pipeline stage gets a copy), strips wrappers
- * such as {@code sudo}, {@code env}, {@code timeout} and {@code xargs}, classifies command and
- * process substitutions as commands of their own, and hands each remaining simple command to
- * {@link CommandTable}.
+ * lexically ({@code cd dir && ...}; a subshell or pipeline stage gets a copy), strips wrappers such
+ * as {@code sudo}, {@code env}, {@code timeout} and {@code xargs}, classifies command and process
+ * substitutions as commands of their own, and hands each remaining simple command to {@link
+ * CommandTable}.
  */
 final class ShellWalk {
 
@@ -44,12 +44,40 @@ final class ShellWalk {
 
   private static final Set<String> DANGEROUS_ENV =
       Set.of(
-          "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES",
-          "DYLD_LIBRARY_PATH", "BASH_ENV", "ENV", "PROMPT_COMMAND", "PYTHONPATH", "PYTHONSTARTUP",
-          "PYTHONHOME", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB",
-          "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "GIT_CONFIG_GLOBAL", "GIT_DIR",
-          "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "SHELLOPTS", "IFS", "PS4", "EDITOR", "VISUAL",
-          "PAGER", "GIT_PAGER", "GIT_EDITOR", "LESSOPEN", "MANPAGER");
+          "LD_PRELOAD",
+          "LD_LIBRARY_PATH",
+          "LD_AUDIT",
+          "DYLD_INSERT_LIBRARIES",
+          "DYLD_LIBRARY_PATH",
+          "BASH_ENV",
+          "ENV",
+          "PROMPT_COMMAND",
+          "PYTHONPATH",
+          "PYTHONSTARTUP",
+          "PYTHONHOME",
+          "NODE_OPTIONS",
+          "NODE_PATH",
+          "PERL5OPT",
+          "PERL5LIB",
+          "RUBYOPT",
+          "RUBYLIB",
+          "GIT_SSH",
+          "GIT_SSH_COMMAND",
+          "GIT_EXEC_PATH",
+          "GIT_CONFIG_GLOBAL",
+          "GIT_DIR",
+          "JAVA_TOOL_OPTIONS",
+          "_JAVA_OPTIONS",
+          "SHELLOPTS",
+          "IFS",
+          "PS4",
+          "EDITOR",
+          "VISUAL",
+          "PAGER",
+          "GIT_PAGER",
+          "GIT_EDITOR",
+          "LESSOPEN",
+          "MANPAGER");
 
   final Findings findings;
   final ClassifyContext ctx;
@@ -157,8 +185,7 @@ final class ShellWalk {
     if (DANGEROUS_ENV.contains(name)) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
-    } else if (name.equals("PATH")
-        && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
+    } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     }
@@ -232,8 +259,17 @@ final class ShellWalk {
   // ------------------------------------------------------------------ wrappers
 
   private static final Set<String> SUDO_LONG =
-      Set.of("--user", "--group", "--chdir", "--host", "--prompt", "--role", "--type", "--other-user",
-          "--command-timeout", "--close-from");
+      Set.of(
+          "--user",
+          "--group",
+          "--chdir",
+          "--host",
+          "--prompt",
+          "--role",
+          "--type",
+          "--other-user",
+          "--command-timeout",
+          "--close-from");
 
   void commandWords(
       List<Word> words,
@@ -279,8 +315,7 @@ final class ShellWalk {
           return;
         }
         case "env" -> {
-          Args a =
-              Args.parse(rest, "uCS", Set.of("--unset", "--chdir", "--split-string"), true);
+          Args a = Args.parse(rest, "uCS", Set.of("--unset", "--chdir", "--split-string"), true);
           State s2 = st;
           for (Word d : a.values("-C", "--chdir")) {
             s2 = st.copy();
@@ -346,8 +381,7 @@ final class ShellWalk {
           cur = a.operands;
         }
         case "timeout" -> {
-          Args a =
-              Args.parse(rest, "sk", Set.of("--signal", "--kill-after"), true);
+          Args a = Args.parse(rest, "sk", Set.of("--signal", "--kill-after"), true);
           cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
         }
         case "chrt", "taskset" -> {
@@ -359,8 +393,9 @@ final class ShellWalk {
           cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
         }
         case "flock" -> {
-          Args a = Args.parse(rest, "wEc", Set.of("--timeout", "--conflict-exit-code", "--command"),
-              true);
+          Args a =
+              Args.parse(
+                  rest, "wEc", Set.of("--timeout", "--conflict-exit-code", "--command"), true);
           for (Word c : a.values("-c", "--command")) {
             nestedText(c, st, depth, subFetched);
           }
@@ -376,8 +411,16 @@ final class ShellWalk {
               Args.parse(
                   rest,
                   "nLIPdsEai",
-                  Set.of("--max-args", "--max-lines", "--replace", "--max-procs", "--delimiter",
-                      "--max-chars", "--eof", "--arg-file", "--process-slot-var"),
+                  Set.of(
+                      "--max-args",
+                      "--max-lines",
+                      "--replace",
+                      "--max-procs",
+                      "--delimiter",
+                      "--max-chars",
+                      "--eof",
+                      "--arg-file",
+                      "--process-slot-var"),
                   true);
           for (Word file : a.values("-a", "--arg-file")) {
             path(file, st);
@@ -446,8 +489,11 @@ final class ShellWalk {
     }
     for (int i = 0; i < eq; i++) {
       char c = t.charAt(i);
-      boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-          || (i > 0 && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;
       }

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The action classes Proctor knows (AWS2-RUN-L1-001) and the mappings that turn tool and MCP
- * server names into classes. The built-in taxonomy comes from {@code builtin-taxonomy.yaml} plus
- * the well-known MCP servers of {@code builtin-mappings.yaml}; a user file adds classes and
- * mappings, and its mappings are consulted before the built-in ones. Immutable and thread-safe.
+ * The action classes Proctor knows (AWS2-RUN-L1-001) and the mappings that turn tool and MCP server
+ * names into classes. The built-in taxonomy comes from {@code builtin-taxonomy.yaml} plus the
+ * well-known MCP servers of {@code builtin-mappings.yaml}; a user file adds classes and mappings,
+ * and its mappings are consulted before the built-in ones. Immutable and thread-safe.
  */
 public final class Taxonomy {
 

@@ -146,7 +146,8 @@ final class TaxonomyLoader {
         targets.add(target(item));
       }
     }
-    return new ToolMapping(cls, targets, words(value(m, "labels"), "label"), words(value(m, "tags"), "tag"));
+    return new ToolMapping(
+        cls, targets, words(value(m, "labels"), "label"), words(value(m, "tags"), "tag"));
   }
 
   private TargetPointer target(Node node) throws TaxonomyException {
@@ -191,7 +192,8 @@ final class TaxonomyLoader {
     for (Node item : sequence(node, "'" + what + "s'").items()) {
       String w = string(item, "a " + what);
       if (!isWord(w)) {
-        throw error(item, what + " '" + w + "' must be lower-case letters, digits, '-', '_' or '.'");
+        throw error(
+            item, what + " '" + w + "' must be lower-case letters, digits, '-', '_' or '.'");
       }
       out.add(w);
     }

@@ -12,13 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The classifier for tool calls from every surface. Claude Code's own tools are classified by
- * their arguments ({@code Bash} through {@link ShellClassifier}); {@code mcp__<server>__<tool>}
- * and other tools through the taxonomy's mappings, else {@code tool.call}.
+ * The classifier for tool calls from every surface. Claude Code's own tools are classified by their
+ * arguments ({@code Bash} through {@link ShellClassifier}); {@code mcp__<server>__<tool>} and other
+ * tools through the taxonomy's mappings, else {@code tool.call}.
  *
  * <p>Fail-closed rules: a call whose required argument is missing or of the wrong type is {@code
- * shell.unparseable} with the tag {@code malformed}; a declared class can only raise the class,
- * and a declared class the taxonomy does not know counts as {@code shell.unparseable} with the tag
+ * shell.unparseable} with the tag {@code malformed}; a declared class can only raise the class, and
+ * a declared class the taxonomy does not know counts as {@code shell.unparseable} with the tag
  * {@code unknown-declared-class}. The call's declared labels are kept.
  */
 public final class ToolClassifier implements Classifier {
@@ -136,7 +136,8 @@ public final class ToolClassifier implements Classifier {
         return true;
       }
       case "Write", "Edit", "MultiEdit", "NotebookEdit" -> {
-        String p = requiredString(args, tool.equals("NotebookEdit") ? "notebook_path" : "file_path");
+        String p =
+            requiredString(args, tool.equals("NotebookEdit") ? "notebook_path" : "file_path");
         if (p == null) {
           return false;
         }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A small YAML document tree that keeps the line and column of every node, so that a loader can
- * say exactly where a file is wrong. Read with Jackson's streaming YAML parser; duplicate keys are
+ * A small YAML document tree that keeps the line and column of every node, so that a loader can say
+ * exactly where a file is wrong. Read with Jackson's streaming YAML parser; duplicate keys are
  * rejected.
  */
 final class YamlTree {

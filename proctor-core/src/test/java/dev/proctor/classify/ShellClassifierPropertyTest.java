@@ -10,9 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random inputs against invariants: the classifier never throws, always names a class of
- * the taxonomy, is deterministic, never rates a command with an unknown name below shell.exec,
- * gates a compound at the highest of its parts, and classifies {@code bash -c 'X'} as X.
+ * Seeded random inputs against invariants: the classifier never throws, always names a class of the
+ * taxonomy, is deterministic, never rates a command with an unknown name below shell.exec, gates a
+ * compound at the highest of its parts, and classifies {@code bash -c 'X'} as X.
  */
 class ShellClassifierPropertyTest {
 
@@ -22,11 +22,76 @@ class ShellClassifierPropertyTest {
   private static final long SEED = 0x5eed_c1a55L;
 
   private static final String[] ATOMS = {
-    "ls", "cat", "rm", "-rf", "/", "~", "$HOME", "'", "\"", "`", "$(", ")", "(", "{", "}", ";",
-    "&&", "||", "|", "&", ">", ">>", "<", "<<", "EOF", "\n", "\\", "$'", "curl", "sh", "bash",
-    "-c", "sudo", "git", "push", "--force", "*", "?", "[", "]", "#", "=", "x=1", "eval", "if",
-    "then", "fi", "for", "in", "do", "done", "case", "esac", " ", "\t", "python", "-e", "xargs",
-    "env", "timeout", "10", "/dev/sda", "of=/dev/sda", "dd", "::", "!", "[[", "]]", "$x", "${x}"
+    "ls",
+    "cat",
+    "rm",
+    "-rf",
+    "/",
+    "~",
+    "$HOME",
+    "'",
+    "\"",
+    "`",
+    "$(",
+    ")",
+    "(",
+    "{",
+    "}",
+    ";",
+    "&&",
+    "||",
+    "|",
+    "&",
+    ">",
+    ">>",
+    "<",
+    "<<",
+    "EOF",
+    "\n",
+    "\\",
+    "$'",
+    "curl",
+    "sh",
+    "bash",
+    "-c",
+    "sudo",
+    "git",
+    "push",
+    "--force",
+    "*",
+    "?",
+    "[",
+    "]",
+    "#",
+    "=",
+    "x=1",
+    "eval",
+    "if",
+    "then",
+    "fi",
+    "for",
+    "in",
+    "do",
+    "done",
+    "case",
+    "esac",
+    " ",
+    "\t",
+    "python",
+    "-e",
+    "xargs",
+    "env",
+    "timeout",
+    "10",
+    "/dev/sda",
+    "of=/dev/sda",
+    "dd",
+    "::",
+    "!",
+    "[[",
+    "]]",
+    "$x",
+    "${x}"
   };
 
   private static int risk(String cls) {

@@ -25,7 +25,8 @@ class ShellClassifierTest {
 
   static Stream<Arguments> corpus() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    try (InputStream in = ShellClassifierTest.class.getResourceAsStream("/classify/shell-commands.tsv")) {
+    try (InputStream in =
+        ShellClassifierTest.class.getResourceAsStream("/classify/shell-commands.tsv")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       int lineNo = 0;
       for (String line : text.split("\n", -1)) {
@@ -143,8 +144,9 @@ class ShellClassifierTest {
   void classify_sudoAnything_isAtLeastSystemModify() {
     for (String cmd : List.of("sudo ls", "sudo -E env FOO=1 cat x", "doas id", "sudo -i")) {
       Classification c = SHELL.classify(cmd, CTX);
-      assertThat(ActionClass.BY_RISK.compare(
-              Taxonomy.builtIn().get(c.actionClass()), Taxonomy.builtIn().get("system.modify")))
+      assertThat(
+              ActionClass.BY_RISK.compare(
+                  Taxonomy.builtIn().get(c.actionClass()), Taxonomy.builtIn().get("system.modify")))
           .as(cmd)
           .isGreaterThanOrEqualTo(0);
       assertThat(c.tags()).as(cmd).contains("sudo");

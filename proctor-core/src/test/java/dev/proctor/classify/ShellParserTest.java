@@ -28,7 +28,8 @@ class ShellParserTest {
   @Test
   void parse_quotesAndEscapes_areRemoved() throws Exception {
     Simple c = only("echo 'a b' \"c d\" e\\ f \"x\\\"y\" 'it'\\''s' \\$HOME");
-    assertThat(texts(c.words())).containsExactly("echo", "a b", "c d", "e f", "x\"y", "it's", "$HOME");
+    assertThat(texts(c.words()))
+        .containsExactly("echo", "a b", "c d", "e f", "x\"y", "it's", "$HOME");
     assertThat(c.words().get(6).has(ShellSyntax.DYNAMIC)).isFalse();
   }
 
@@ -78,16 +79,20 @@ class ShellParserTest {
   @Test
   void parse_redirections_areRecognised() throws Exception {
     Simple c = only("cmd >out 2>>err <in &>all >|clobber 2>&1 >&- 3<>rw");
-    assertThat(c.redirects()).extracting(r -> r.op)
+    assertThat(c.redirects())
+        .extracting(r -> r.op)
         .containsExactly(">", ">>", "<", "&>", ">|", ">&", ">&", "<>");
-    assertThat(c.redirects()).extracting(r -> r.target.text())
+    assertThat(c.redirects())
+        .extracting(r -> r.target.text())
         .containsExactly("out", "err", "in", "all", "clobber", "1", "-", "rw");
     assertThat(texts(c.words())).containsExactly("cmd");
   }
 
   @Test
   void parse_hereDocuments_readBodiesAndContinue() throws Exception {
-    Script s = ShellParser.parse("cat <<EOF | sort\nb $(date)\na\nEOF\ncat <<-'X'\n\t$(no)\n\tX\necho done");
+    Script s =
+        ShellParser.parse(
+            "cat <<EOF | sort\nb $(date)\na\nEOF\ncat <<-'X'\n\t$(no)\n\tX\necho done");
     assertThat(s.pipelines()).hasSize(3);
     Simple first = (Simple) s.pipelines().get(0).commands().get(0);
     assertThat(first.redirects().get(0).body).isEqualTo("b $(date)\na\n");

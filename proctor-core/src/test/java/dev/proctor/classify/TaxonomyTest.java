@@ -19,9 +19,23 @@ class TaxonomyTest {
 
   private static final Set<String> DESIGN_CLASSES =
       Set.of(
-          "tool.call", "connector.read", "connector.write", "shell.exec", "code.exec",
-          "workflow.invoke", "comm.external", "data.export", "access.change", "agent.delegate",
-          "fs.read", "fs.write", "fs.delete", "net.fetch", "db.read", "db.write", "payment");
+          "tool.call",
+          "connector.read",
+          "connector.write",
+          "shell.exec",
+          "code.exec",
+          "workflow.invoke",
+          "comm.external",
+          "data.export",
+          "access.change",
+          "agent.delegate",
+          "fs.read",
+          "fs.write",
+          "fs.delete",
+          "net.fetch",
+          "db.read",
+          "db.write",
+          "payment");
 
   @Test
   void builtIn_hasEveryClassDesignNamesAndEveryClassifierOutput() throws Exception {
