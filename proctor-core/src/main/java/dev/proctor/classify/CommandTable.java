@@ -1412,7 +1412,7 @@ final class CommandTable {
       return;
     }
     in.cls(SHELL_EXEC);
-    in.path(script);
+    in.executedPath(script);
   }
 
   // ------------------------------------------------------------------ shells and interpreters

@@ -22,6 +22,12 @@ final class Findings {
   /** How many network fetches were seen; lets a pipeline notice a fetch feeding a shell. */
   int fetches;
 
+  /** Files a network command wrote; executing one of them later is fetch-then-exec. */
+  final Set<String> downloaded = new HashSet<>(2);
+
+  /** Files run as programs or scripts. */
+  final Set<String> executed = new HashSet<>(2);
+
   void cls(String c) {
     classes.add(c);
   }
@@ -43,6 +49,11 @@ final class Findings {
   }
 
   Classification toClassification(Taxonomy taxonomy) {
+    if (!downloaded.isEmpty() && downloaded.stream().anyMatch(executed::contains)) {
+      // wget -O x.sh URL && bash x.sh: the same as curl URL | sh, spread over two commands.
+      classes.add(ClassNames.CODE_EXEC);
+      tags.add("fetch-exec");
+    }
     if (classes.isEmpty()) {
       classes.add(ClassNames.SHELL_EXEC);
     }

@@ -195,6 +195,7 @@ final class GitCommands {
     }
     if (i >= args.size()) {
       in.cls(FS_READ);
+      in.walk.workingDirectory(st);
       return;
     }
     Word subWord = args.get(i);
@@ -219,6 +220,7 @@ final class GitCommands {
     }
     if (READ.contains(sub)) {
       in.cls(FS_READ);
+      in.walk.workingDirectory(st);
       if (sub.equals("ls-remote")) {
         in.cls(NET_FETCH);
       }

@@ -95,6 +95,23 @@ final class Invocation {
     return p;
   }
 
+  /** Records a file a network command downloads to. */
+  String downloadPath(Word w) {
+    String p = writePath(w);
+    if (p != null) {
+      f.downloaded.add(p);
+    }
+    return p;
+  }
+
+  /** Records a file run as a program or script. */
+  void executedPath(Word w) {
+    String p = path(w);
+    if (p != null) {
+      f.executed.add(p);
+    }
+  }
+
   void writeFacts(String p) {
     if (PathFacts.isHarmlessDevice(p)) {
       return;
@@ -125,6 +142,9 @@ final class Invocation {
   /** Records an operand list as reads with class {@code fs.read}. */
   void reads(List<Word> words) {
     cls(FS_READ);
+    if (words.isEmpty() && !stdinPiped) {
+      walk.workingDirectory(state); // ls, grep -r, find with no operand act on the directory
+    }
     readPaths(words);
   }
 

@@ -160,7 +160,7 @@ final class NetworkCommands {
         case "-o", "--output" -> {
           if (v != null && !v.text().equals("-")) {
             in.cls(FS_WRITE);
-            in.writePath(v);
+            in.downloadPath(v);
           }
         }
         case "-O", "--remote-name", "--remote-name-all", "-J", "--remote-header-name" -> {
@@ -279,7 +279,7 @@ final class NetworkCommands {
         case "-O", "--output-document", "-P", "--directory-prefix" -> {
           if (v != null && !v.text().equals("-")) {
             in.cls(FS_WRITE);
-            in.writePath(v);
+            in.downloadPath(v);
           }
         }
         case "-i", "--input-file" -> {

@@ -463,6 +463,12 @@ final class ShellWalk {
           return;
         }
         default -> {
+          if (nameWord.text().indexOf('/') >= 0) {
+            String p = path(nameWord, st);
+            if (p != null) {
+              findings.executed.add(p);
+            }
+          }
           Invocation in =
               new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects);
           CommandTable.classify(in);
@@ -618,6 +624,17 @@ final class ShellWalk {
       pathFacts(t);
       return null;
     }
+    return recordPath(p);
+  }
+
+  /** Records the working directory as the target of a command that acts on it implicitly. */
+  void workingDirectory(State st) {
+    if (st.cwd != null) {
+      recordPath(st.cwd);
+    }
+  }
+
+  private String recordPath(String p) {
     if (PathFacts.isHarmlessDevice(p)) {
       return p;
     }
