@@ -196,15 +196,20 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     void commit() {
+      Map<Integer, Integer> added = new HashMap<>();
       for (Object[] n : newNodes) {
         int level = (Integer) n[0];
         long index = (Long) n[1];
-        while (levels.size() <= level) {
-          levels.add(new ArrayList<>());
-        }
-        List<byte[]> row = levels.get(level);
-        if (index != row.size()) {
+        int have = level < levels.size() ? levels.get(level).size() : 0;
+        int next = have + added.getOrDefault(level, 0);
+        if (index != next) {
           throw new LogStoreException("Merkle node " + level + "/" + index + " out of order");
+        }
+        added.merge(level, 1, Integer::sum);
+      }
+      for (Object[] n : newNodes) {
+        while (levels.size() <= (Integer) n[0]) {
+          levels.add(new ArrayList<>());
         }
       }
       for (Object[] n : newNodes) {
