@@ -177,6 +177,41 @@ public final class ActionLog implements AutoCloseable {
   }
 
   /**
+   * A decision as it may be enforced, with the receipts that record it (empty if none could be).
+   */
+  public record Recorded(Decision decision, List<Receipt> receipts) {
+    public Recorded {
+      requireNonNull(decision, "decision is null");
+      receipts = List.copyOf(requireNonNull(receipts, "receipts is null"));
+    }
+
+    /** True when the receipts are durable and the decision is the one the policy made. */
+    public boolean durable() {
+      return !receipts.isEmpty();
+    }
+  }
+
+  /**
+   * Records a decision and returns it, or — when its receipts cannot be made durable or the
+   * lifecycle refuses them — a fail-closed {@link Decision.Deny} saying why (AWS2-RUN-L3-003: no
+   * action proceeds on a decision the log does not hold). A deny stays a deny.
+   */
+  public Recorded recordOrDeny(ActionRequest request, Decision decision, PolicyRef policy) {
+    try {
+      return new Recorded(decision, recordDecision(request, decision, policy));
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
+      Decision denied =
+          decision instanceof Decision.Deny
+              ? decision
+              : Decision.Deny.failClosed(
+                  "the action log cannot record this decision: " + e.getMessage(),
+                  decision.policyDigest());
+      return new Recorded(denied, List.of());
+    }
+  }
+
+  /**
    * Signs a checkpoint of the log as it is now (unless the latest one covers it) and returns it.
    */
   public Checkpoint checkpoint() throws LogUnavailableException {
