@@ -72,13 +72,13 @@ public final class SqliteLogStore implements LogStore {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Connection w = connect(file, true);
+      Connection w = connect(file);
       try (Statement s = w.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
       }
-      w.setAutoCommit(false);
       String logId;
       try (Statement s = w.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
         for (String ddl : SCHEMA) {
           s.execute(ddl);
         }
@@ -108,9 +108,9 @@ public final class SqliteLogStore implements LogStore {
           }
           logId = id;
         }
+        s.execute("COMMIT");
       }
-      w.commit();
-      Connection r = connect(file, false);
+      Connection r = connect(file);
       return new SqliteLogStore(file, w, r, logId);
     } catch (SQLException | java.io.IOException e) {
       throw new LogStoreException(
@@ -118,13 +118,10 @@ public final class SqliteLogStore implements LogStore {
     }
   }
 
-  private static Connection connect(Path file, boolean write) throws SQLException {
+  private static Connection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(30_000);
-    if (write) {
-      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    }
     return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
@@ -149,13 +146,16 @@ public final class SqliteLogStore implements LogStore {
         throw new LogStoreException("log write failed: " + e.getMessage(), e);
       }
       try {
+        tx.begin();
         T result = work.apply(tx);
         tx.flush();
-        writer.commit();
+        tx.command("COMMIT");
         return result;
       } catch (RuntimeException | SQLException e) {
         try {
-          writer.rollback();
+          if (tx.begun) {
+            tx.command("ROLLBACK");
+          }
         } catch (SQLException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -275,6 +275,23 @@ public final class SqliteLogStore implements LogStore {
     private int nodes;
     private final List<StoredCheckpoint> checkpoints = new ArrayList<>();
     private final List<StoredCosignature> cosignatures = new ArrayList<>();
+
+    boolean begun;
+
+    void begin() throws SQLException {
+      // Autocommit connection, explicit transaction: the write lock is held only inside write().
+      command("BEGIN IMMEDIATE");
+      begun = true;
+    }
+
+    void command(String sql) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+      if (!sql.startsWith("BEGIN")) {
+        begun = false;
+      }
+    }
 
     Tx(Connection c) throws SQLException {
       this.c = c;
