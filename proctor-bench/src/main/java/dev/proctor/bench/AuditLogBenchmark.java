@@ -47,6 +47,7 @@ public final class AuditLogBenchmark {
     Path root = Path.of(args.length > 0 ? args[0] : "target/audit-bench");
     long receipts = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int writers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     DataDirectory dir = new DataDirectory(root);
     if (!Files.exists(dir.signingKey())) {
       KeyFiles.create(dir.signingKey(), dir.publicKeys());
@@ -55,7 +56,7 @@ public final class AuditLogBenchmark {
     try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
       before = store.size();
     }
-    appends(dir, receipts, writers);
+    appends(dir, receipts, writers, window);
     long size;
     try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
       size = store.size();
@@ -73,7 +74,8 @@ public final class AuditLogBenchmark {
     }
   }
 
-  private static void appends(DataDirectory dir, long receipts, int writers) throws Exception {
+  private static void appends(DataDirectory dir, long receipts, int writers, int window)
+      throws Exception {
     ActionRequest request =
         new ActionRequest(
             "bench",
@@ -89,6 +91,7 @@ public final class AuditLogBenchmark {
             Map.of());
     Recorder latency = new Recorder(3);
     AtomicLong done = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
     long perWriter = receipts / writers;
     try (ActionLog log = SqliteActionLog.open(dir, Clock.systemUTC(), LogOptions.DEFAULT)) {
       Thread[] threads = new Thread[writers];
@@ -98,6 +101,8 @@ public final class AuditLogBenchmark {
         threads[t] =
             new Thread(
                 () -> {
+                  java.util.concurrent.Semaphore inFlight =
+                      new java.util.concurrent.Semaphore(window);
                   String prefix = "w" + w + "-" + ThreadLocalRandom.current().nextLong() + "-";
                   for (long i = 0; i < perWriter; i++) {
                     // One receipt per append: each is a separate durable acknowledgement.
@@ -116,15 +121,23 @@ public final class AuditLogBenchmark {
                                 Map.of()),
                             List.of());
                     LifecycleEvent e = new LifecycleEvent.Requested(a);
+                    // Each writer keeps up to `window` appends in flight, as a server thread
+                    // multiplexing requests would; each completion is one durable acknowledgement.
+                    inFlight.acquireUninterruptibly();
                     long t0 = System.nanoTime();
-                    try {
-                      log.record(e);
-                    } catch (Exception ex) {
-                      throw new IllegalStateException(ex);
-                    }
-                    latency.recordValue((System.nanoTime() - t0) / 1000);
-                    done.incrementAndGet();
+                    log.append(List.of(e))
+                        .whenComplete(
+                            (r, ex) -> {
+                              if (ex != null) {
+                                failures.incrementAndGet();
+                              } else {
+                                latency.recordValue((System.nanoTime() - t0) / 1000);
+                                done.incrementAndGet();
+                              }
+                              inFlight.release();
+                            });
                   }
+                  inFlight.acquireUninterruptibly(window);
                 });
         threads[t].start();
       }
@@ -134,10 +147,13 @@ public final class AuditLogBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       var h = latency.getIntervalHistogram();
       System.out.printf(
-          "durable appends: %,d receipts, %d writers, %.2f s, %,.0f receipts/s;"
+          "durable appends: %,d receipts (%d failed), %d writers x %d in flight, %.2f s,"
+              + " %,.0f receipts/s;"
               + " ack latency p50 %d us, p99 %d us, p99.9 %d us, max %d us%n",
           done.get(),
+          failures.get(),
           writers,
+          window,
           seconds,
           done.get() / seconds,
           h.getValueAtPercentile(50),

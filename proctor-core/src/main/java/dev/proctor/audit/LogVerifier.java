@@ -8,12 +8,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Verifies a log offline from its JSON Lines (an export, the mirror file, or a proof document) with
@@ -93,14 +98,12 @@ public final class LogVerifier {
           logId(c.logId(), 0);
           expect(c.size(), new Expectation(c.root(), 0, "trusted checkpoint of size " + c.size()));
         }
-        byte[] line;
-        while ((line = lines.next()) != null) {
-          lineNo++;
-          if (lineNo == 1 && isProof(line)) {
-            return proof(line, lines);
-          }
-          handle(line);
+        byte[] first = lines.next();
+        if (first != null && isProof(first)) {
+          lineNo = 1;
+          return proof(first, lines);
         }
+        pipeline(first, lines);
         end();
       } catch (Found f) {
         problem = Optional.of(f.problem);
@@ -128,15 +131,61 @@ public final class LogVerifier {
           problem);
     }
 
-    private void handle(byte[] line) throws Found {
-      Head h;
+    /**
+     * Parses and hashes lines on worker threads, chunk by chunk, while this thread checks them in
+     * order: the checks are sequential, the expensive part is not.
+     */
+    private void pipeline(byte[] first, LineReader lines) throws IOException, Found {
+      ArrayDeque<Future<Prepared[]>> inFlight = new ArrayDeque<>();
+      byte[] carry = first;
+      boolean more = first != null;
       try {
-        h = Head.parse(line);
-      } catch (IOException | RuntimeException e) {
-        throw bad("not a JSON object: " + firstLine(e.getMessage()));
+        while (more || !inFlight.isEmpty()) {
+          while (more && inFlight.size() < 2 * Workers.PARALLELISM) {
+            List<byte[]> chunk = new ArrayList<>(CHUNK);
+            if (carry != null) {
+              chunk.add(carry);
+              carry = null;
+            }
+            byte[] line;
+            while (chunk.size() < CHUNK && (line = lines.next()) != null) {
+              chunk.add(line);
+            }
+            more = chunk.size() == CHUNK;
+            if (!chunk.isEmpty()) {
+              inFlight.add(Workers.POOL.submit(() -> prepare(chunk)));
+            }
+          }
+          if (inFlight.isEmpty()) {
+            break;
+          }
+          Prepared[] ready;
+          try {
+            ready = inFlight.poll().get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+          }
+          for (Prepared p : ready) {
+            lineNo++;
+            handle(p);
+          }
+        }
+      } finally {
+        inFlight.forEach(f -> f.cancel(true));
       }
+    }
+
+    private void handle(Prepared p) throws Found {
+      if (p.error() != null) {
+        throw bad("not a JSON object: " + firstLine(p.error()));
+      }
+      Head h = p.head();
+      byte[] line = p.line();
       switch (h.schema == null ? "" : h.schema) {
-        case ReceiptFormat.SCHEMA -> receipt(line, h);
+        case ReceiptFormat.SCHEMA -> receipt(line, h, p.leaf());
         case Checkpoint.SCHEMA -> checkpoint(line);
         case Cosignature.SCHEMA -> cosignature(line);
         case EXPORT_SCHEMA -> header(line);
@@ -148,8 +197,7 @@ public final class LogVerifier {
       return new Found(nextSeq, lineNo, message);
     }
 
-    private void receipt(byte[] line, Head h) throws Found {
-      byte[] leaf = Merkle.leafHash(line);
+    private void receipt(byte[] line, Head h, byte[] leaf) throws Found {
       String hash = HexFormat.of().formatHex(leaf);
       if (suspectSeq >= 0) {
         // This receipt decides which of the two before it changed.
@@ -408,6 +456,41 @@ public final class LogVerifier {
           warnings,
           problem);
     }
+  }
+
+  private static final int CHUNK = 1024;
+
+  /** One line parsed and hashed ahead of the in-order checks. */
+  private record Prepared(byte[] line, Head head, byte[] leaf, String error) {}
+
+  private static Prepared[] prepare(List<byte[]> chunk) {
+    Prepared[] out = new Prepared[chunk.size()];
+    for (int i = 0; i < out.length; i++) {
+      byte[] line = chunk.get(i);
+      try {
+        Head h = Head.parse(line);
+        byte[] leaf = ReceiptFormat.SCHEMA.equals(h.schema) ? Merkle.leafHash(line) : null;
+        out[i] = new Prepared(line, h, leaf, null);
+      } catch (IOException | RuntimeException e) {
+        out[i] = new Prepared(line, null, null, String.valueOf(e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  /** The shared worker threads (daemons) that parse and hash lines. */
+  private static final class Workers {
+    static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
+    static final ExecutorService POOL =
+        Executors.newFixedThreadPool(
+            PARALLELISM,
+            r -> {
+              Thread t = new Thread(r, "proctor-verify");
+              t.setDaemon(true);
+              return t;
+            });
+
+    private Workers() {}
   }
 
   private static boolean isProof(byte[] line) {
