@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       PolicyCommand.class,
       HookCommand.class,
+      KeysCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
