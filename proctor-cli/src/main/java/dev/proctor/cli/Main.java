@@ -9,7 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "proctor 0.1.0",
     description = "Runtime policy, approval and action-control gateway for AI agents.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      TestCommand.class,
+      PolicyCommand.class,
+      HookCommand.class,
+      KeysCommand.class,
+      AuditCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */

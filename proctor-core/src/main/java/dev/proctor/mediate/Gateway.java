@@ -8,11 +8,9 @@ import dev.proctor.action.ToolCall;
 import dev.proctor.classify.Classifier;
 import dev.proctor.decision.Decision;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,10 +28,9 @@ public final class Gateway {
   /** The class a call is gated at when its classifier failed: the worst case. */
   static final String UNCLASSIFIABLE = "shell.unparseable";
 
-  private final Classifier classifier;
+  private final RequestBuilder requests;
   private final Function<ActionRequest, Decision> policy;
   private final Supplier<String> policyDigest;
-  private final Clock clock;
 
   /**
    * A gateway over a classifier and a policy; {@code policyDigest} names the policy in the denies
@@ -44,33 +41,50 @@ public final class Gateway {
       Function<ActionRequest, Decision> policy,
       Supplier<String> policyDigest,
       Clock clock) {
-    this.classifier = requireNonNull(classifier, "classifier is null");
-    this.policy = requireNonNull(policy, "policy is null");
-    this.policyDigest = requireNonNull(policyDigest, "policyDigest is null");
-    this.clock = requireNonNull(clock, "clock is null");
+    this(new RequestBuilder(classifier, clock), policy, policyDigest);
   }
 
-  /** Classifies and decides one call. Never throws for a bad call; denies it. */
+  /** A gateway over a request builder and a policy. */
+  public Gateway(
+      RequestBuilder requests,
+      Function<ActionRequest, Decision> policy,
+      Supplier<String> policyDigest) {
+    this.requests = requireNonNull(requests, "requests is null");
+    this.policy = requireNonNull(policy, "policy is null");
+    this.policyDigest = requireNonNull(policyDigest, "policyDigest is null");
+  }
+
+  /** Classifies and decides one call under a new random id. Never throws for a bad call. */
   public Mediation mediate(ToolCall call) {
+    return mediate(call, Optional.empty());
+  }
+
+  /**
+   * Classifies and decides one call; the action gets the given id when there is one. Never throws
+   * for a bad call; denies it.
+   */
+  public Mediation mediate(ToolCall call, Optional<String> actionId) {
     requireNonNull(call, "call is null");
+    requireNonNull(actionId, "actionId is null");
     Classification classification;
     try {
-      classification = classifier.classify(call);
+      classification = requests.classify(call);
     } catch (RuntimeException | StackOverflowError e) {
       LOG.warn("classifier failed on tool {}", call.tool(), e);
       ActionRequest request =
-          request(
+          build(
               call,
               new Classification(
                   UNCLASSIFIABLE,
                   Set.of(UNCLASSIFIABLE),
                   List.of(),
                   Set.of(),
-                  Set.of("classifier-error")));
+                  Set.of("classifier-error")),
+              actionId);
       return new Mediation(
           request, failClosed("the call could not be classified (" + describe(e) + ")"));
     }
-    ActionRequest request = request(call, classification);
+    ActionRequest request = build(call, classification, actionId);
     Decision decision;
     try {
       decision = policy.apply(request);
@@ -84,20 +98,11 @@ public final class Gateway {
     return new Mediation(request, decision);
   }
 
-  private ActionRequest request(ToolCall call, Classification classification) {
-    Set<String> labels = new HashSet<>(call.labels());
-    labels.addAll(classification.labels());
-    return new ActionRequest(
-        newId(),
-        clock.instant(),
-        call.principal(),
-        call.surface(),
-        call.tool(),
-        call.operation(),
-        call.arguments(),
-        classification,
-        labels,
-        call.context());
+  private ActionRequest build(
+      ToolCall call, Classification classification, Optional<String> actionId) {
+    return actionId.isPresent()
+        ? requests.build(call, classification, actionId.get())
+        : requests.build(call, classification);
   }
 
   private Decision failClosed(String reason) {
@@ -112,13 +117,5 @@ public final class Gateway {
 
   private static String describe(Throwable e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  /** A random (version 4) UUID; request ids need to be unique, not secret. */
-  private static String newId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(high, low).toString();
   }
 }

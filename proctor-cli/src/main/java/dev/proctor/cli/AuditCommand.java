@@ -1,0 +1,274 @@
+package dev.proctor.cli;
+
+import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Checkpoint;
+import dev.proctor.audit.KeyFiles;
+import dev.proctor.audit.KeyRing;
+import dev.proctor.audit.LogExport;
+import dev.proctor.audit.LogUnavailableException;
+import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.VerificationReport;
+import dev.proctor.store.DataDirectory;
+import dev.proctor.store.LogReader;
+import dev.proctor.store.jdbc.SqliteActionLog;
+import dev.proctor.store.jdbc.SqliteLogStore;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code proctor audit}: verify, export and prove the tamper-evident action log. */
+@Command(
+    name = "audit",
+    description = "Verify, export and prove the action log.",
+    mixinStandardHelpOptions = true,
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Prove.class})
+public final class AuditCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code proctor audit verify}: offline verification; exit 0 intact, 1 broken, 2 unusable. */
+  @Command(
+      name = "verify",
+      description =
+          "Verify a log export, mirror file, proof file or database offline. Exit 0 when intact,"
+              + " 1 when not (naming the first bad entry), 2 when the input cannot be used.",
+      mixinStandardHelpOptions = true)
+  static final class Verify implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "FILE",
+        description = "JSON Lines export, mirror file or proof file ('-' for stdin).")
+    Path file;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "Verify a SQLite log database.")
+    Path db;
+
+    @Option(
+        names = "--key",
+        paramLabel = "PEM|DIR",
+        description =
+            "Trusted public key file or directory (repeatable; default: the data dir's keys/public).")
+    List<Path> keys = new ArrayList<>();
+
+    @Option(
+        names = "--checkpoint",
+        paramLabel = "FILE",
+        description = "A checkpoint (JSON) you trust; the log must contain and match it.")
+    List<Path> checkpoints = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      DataDirectory dir = data.resolve();
+      try {
+        List<Path> keyPaths = keys.isEmpty() ? List.of(dir.publicKeys()) : keys;
+        for (Path p : keyPaths) {
+          if (!Files.exists(p)) {
+            err.println("no public key at " + p + "; give one with --key");
+            return 2;
+          }
+        }
+        KeyRing ring = KeyFiles.loadPublic(keyPaths);
+        List<Checkpoint> trusted = new ArrayList<>();
+        for (Path c : checkpoints) {
+          trusted.add(Checkpoint.fromJson(Files.readString(c, StandardCharsets.UTF_8)));
+        }
+        LogVerifier verifier = new LogVerifier(ring, trusted);
+        VerificationReport report;
+        if (file != null) {
+          try (InputStream in =
+              file.toString().equals("-") ? System.in : Files.newInputStream(file)) {
+            report = verifier.verify(in);
+          }
+        } else {
+          Path database = db != null ? db : dir.database();
+          if (!Files.exists(database)) {
+            err.println("no log database at " + database);
+            return 2;
+          }
+          try (SqliteLogStore store = SqliteLogStore.open(database)) {
+            report = verifyStore(verifier, store);
+          }
+        }
+        out.println(report.summary());
+        return report.intact() ? 0 : 1;
+      } catch (IOException | RuntimeException e) {
+        err.println("cannot verify: " + e.getMessage());
+        return 2;
+      }
+    }
+
+    private static VerificationReport verifyStore(LogVerifier verifier, LogReader store)
+        throws IOException {
+      PipedInputStream in = new PipedInputStream(1 << 20);
+      PipedOutputStream pipe = new PipedOutputStream(in);
+      IOException[] failure = {null};
+      Thread writer =
+          new Thread(
+              () -> {
+                try (OutputStream o = new BufferedOutputStream(pipe, 1 << 16)) {
+                  LogExport.jsonLines(store, 0, Long.MAX_VALUE, o);
+                } catch (IOException e) {
+                  failure[0] = e;
+                }
+              },
+              "proctor-export");
+      writer.start();
+      VerificationReport report;
+      try (in) {
+        report = verifier.verify(in);
+      }
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure[0] != null && report.intact()) {
+        throw failure[0];
+      }
+      return report;
+    }
+  }
+
+  /** {@code proctor audit export}: JSON Lines or OCSF, by sequence or time range. */
+  @Command(
+      name = "export",
+      description = "Export receipts as JSON Lines (verifiable) or OCSF JSON Lines (for SIEMs).",
+      mixinStandardHelpOptions = true)
+  static final class Export implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--format",
+        defaultValue = "jsonl",
+        description = "jsonl or ocsf (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--from-seq", paramLabel = "N", description = "First sequence number.")
+    Long fromSeq;
+
+    @Option(names = "--to-seq", paramLabel = "N", description = "Sequence number to stop before.")
+    Long toSeq;
+
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description = "RFC 3339 time: receipts from then.")
+    Instant since;
+
+    @Option(
+        names = "--until",
+        paramLabel = "TIME",
+        description = "RFC 3339 time: receipts before then.")
+    Instant until;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write here, not to stdout.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      if (!format.equals("jsonl") && !format.equals("ocsf")) {
+        err.println("--format must be jsonl or ocsf, was " + format);
+        return 2;
+      }
+      try (SqliteLogStore store = SqliteActionLog.openStore(data.resolve())) {
+        long from = fromSeq == null ? 0 : fromSeq;
+        long to = toSeq == null ? Long.MAX_VALUE : toSeq;
+        if (since != null) {
+          from = Math.max(from, store.firstSequenceAtOrAfter(since.toEpochMilli()));
+        }
+        if (until != null) {
+          to = Math.min(to, store.firstSequenceAtOrAfter(until.toEpochMilli()));
+        }
+        OutputStream sink = output == null ? System.out : Files.newOutputStream(output);
+        try (OutputStream o = new BufferedOutputStream(sink, 1 << 16)) {
+          long n =
+              format.equals("ocsf")
+                  ? LogExport.ocsf(store, from, to, o)
+                  : LogExport.jsonLines(store, from, to, o);
+          if (output != null) {
+            spec.commandLine().getOut().println("exported " + n + " receipts to " + output);
+          }
+        }
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        err.println("cannot export: " + e.getMessage());
+        return 2;
+      }
+    }
+  }
+
+  /** {@code proctor audit prove RECEIPT_ID}: a self-contained proof file. */
+  @Command(
+      name = "prove",
+      description =
+          "Print a receipt with its inclusion proof and signed checkpoint; audit verify accepts"
+              + " the file alone.",
+      mixinStandardHelpOptions = true)
+  static final class Prove implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "RECEIPT_ID", description = "The receipt's id.")
+    String receiptId;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write here, not to stdout.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try (ActionLog log = SqliteActionLog.open(data.resolve())) {
+        String proof = log.prove(receiptId).toJson() + "\n";
+        if (output == null) {
+          spec.commandLine().getOut().print(proof);
+          spec.commandLine().getOut().flush();
+        } else {
+          Files.writeString(output, proof);
+        }
+        return 0;
+      } catch (NoSuchElementException e) {
+        err.println(e.getMessage());
+        return 1;
+      } catch (IOException | LogUnavailableException | RuntimeException e) {
+        err.println("cannot prove: " + e.getMessage());
+        return 2;
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.proctor.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.action.ActionRequest;
+import dev.proctor.action.Target;
+import dev.proctor.decision.Decision;
+import dev.proctor.mediate.Mediation;
+import java.util.Collection;
+import java.util.TreeSet;
+
+/** The JSON {@code proctor check} prints: the decision, why, and what the classifiers found. */
+final class DecisionJson {
+
+  private DecisionJson() {}
+
+  static ObjectNode render(Mediation mediation) {
+    Decision decision = mediation.decision();
+    ActionRequest request = mediation.request();
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("decision", wireName(decision));
+    out.put("reason", decision.reason());
+    strings(out.putArray("rules"), decision.ruleIds());
+    out.put("policyDigest", decision.policyDigest());
+    if (decision instanceof Decision.Modify modify) {
+      out.set("arguments", modify.arguments());
+    }
+    if (decision instanceof Decision.RequireApproval approval) {
+      ObjectNode a = out.putObject("approval");
+      strings(a.putArray("groups"), approval.requirement().approverGroups());
+      a.put("quorum", approval.requirement().quorum());
+      a.put("expiry", approval.requirement().expiry().toString());
+    }
+    out.put("class", request.actionClass());
+    strings(out.putArray("classes"), new TreeSet<>(request.classification().classes()));
+    ArrayNode targets = out.putArray("targets");
+    for (Target t : request.classification().targets()) {
+      targets.addObject().put("kind", t.kind().wireName()).put("value", t.value());
+    }
+    strings(out.putArray("labels"), new TreeSet<>(request.labels()));
+    strings(out.putArray("tags"), new TreeSet<>(request.classification().tags()));
+    out.put("requestId", request.id());
+    out.put("actionDigest", request.digest());
+    return out;
+  }
+
+  /** The lifecycle word for a decision: allowed, denied, approval_required … */
+  static String wireName(Decision decision) {
+    if (decision instanceof Decision.RateLimited) {
+      return "rate_limited";
+    }
+    return decision.effect().wireName();
+  }
+
+  /** The exit code of {@code proctor check}: 0 allow or modify, 1 deny, 3 ask, step-up, defer. */
+  static int exitCode(Decision decision) {
+    return switch (decision.effect()) {
+      case ALLOW, MODIFY -> 0;
+      case DENY -> 1;
+      case ASK, STEP_UP, DEFER -> 3;
+    };
+  }
+
+  private static void strings(ArrayNode array, Collection<String> values) {
+    values.forEach(array::add);
+  }
+}

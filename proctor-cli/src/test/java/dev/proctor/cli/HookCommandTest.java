@@ -1,0 +1,169 @@
+package dev.proctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+class HookCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path home;
+
+  @TestFactory
+  List<DynamicTest> hook_corpus_answersAsExpected() throws IOException {
+    JsonNode cases;
+    try (InputStream in = HookCommandTest.class.getResourceAsStream("/hook/cases.json")) {
+      cases = JSON.readTree(in);
+    }
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode c : cases) {
+      tests.add(DynamicTest.dynamicTest(c.get("name").textValue(), () -> check(c)));
+    }
+    return tests;
+  }
+
+  private static void check(JsonNode c) throws IOException {
+    CliRun run =
+        CliRun.run(
+            JSON.writeValueAsString(c.get("payload")),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(c.get("exit").intValue());
+    if (c.has("permissionDecision")) {
+      JsonNode out = JSON.readTree(run.out());
+      assertThat(out.at("/hookSpecificOutput/permissionDecision").textValue())
+          .as(run.out())
+          .isEqualTo(c.get("permissionDecision").textValue());
+      assertThat(out.at("/hookSpecificOutput/permissionDecisionReason").textValue())
+          .startsWith("proctor: ");
+    }
+    if (c.has("reasonContains")) {
+      assertThat(run.out()).contains(c.get("reasonContains").textValue());
+    }
+    if (c.has("behavior")) {
+      assertThat(JSON.readTree(run.out()).at("/hookSpecificOutput/decision/behavior").textValue())
+          .isEqualTo(c.get("behavior").textValue());
+    }
+    if (c.get("exit").intValue() == 2) {
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).contains(c.get("stderrContains").textValue());
+    }
+    if (!c.has("permissionDecision") && !c.has("behavior") && c.get("exit").intValue() == 0) {
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void hook_nonUtf8Payload_exitsTwo() {
+    byte[] payload = {'{', '"', 's', '"', ':', '"', (byte) 0xFF, '"', '}'};
+
+    CliRun run = CliRun.run(payload, "hook", "claude-code", "--data-dir", home.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("not valid UTF-8");
+  }
+
+  @Test
+  void hook_payloadOverOneMebibyte_exitsTwo() {
+    String big =
+        "{\"session_id\":\"s\",\"cwd\":\"/p\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+            + "\"tool_input\":{\"command\":\""
+            + "a".repeat(1 << 20)
+            + "\"}}";
+
+    CliRun run = CliRun.run(big, "hook", "claude-code", "--data-dir", home.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("larger than the limit");
+  }
+
+  @Test
+  void hook_deeplyNestedPayload_exitsTwo() {
+    String deep =
+        "{\"session_id\":\"s\",\"cwd\":\"/p\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+            + "\"tool_input\":{\"x\":"
+            + "[".repeat(200)
+            + "]".repeat(200)
+            + "}}";
+
+    CliRun run = CliRun.run(deep, "hook", "claude-code", "--data-dir", home.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("nesting depth");
+  }
+
+  @Test
+  void hook_emptyStdin_exitsTwo() {
+    assertThat(CliRun.run("", "hook", "claude-code", "--data-dir", home.toString()).exitCode())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void hook_asARealProcess_blocksMalformedInputWithExitTwo() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "hook",
+                "claude-code",
+                "--data-dir",
+                home.toString())
+            .start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write("{not json".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("malformed JSON");
+    assertThat(process.getInputStream().readAllBytes()).isEmpty();
+  }
+
+  @Test
+  void hook_asARealProcess_deniesADestructiveCommand() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                Arrays.asList(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "hook",
+                    "claude-code",
+                    "--data-dir",
+                    home.toString()))
+            .start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write(
+          ("{\"session_id\":\"s\",\"transcript_path\":\"/t\",\"cwd\":\"/work/p\",\"hook_event_name\":\"PreToolUse\","
+                  + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf ~\"}}")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    JsonNode out = JSON.readTree(process.getInputStream().readAllBytes());
+    assertThat(process.exitValue()).isEqualTo(0);
+    assertThat(out.at("/hookSpecificOutput/permissionDecision").textValue()).isEqualTo("deny");
+  }
+}

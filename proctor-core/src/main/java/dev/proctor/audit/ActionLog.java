@@ -1,0 +1,528 @@
+package dev.proctor.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.proctor.action.ActionRequest;
+import dev.proctor.decision.Decision;
+import dev.proctor.lifecycle.IllegalTransitionException;
+import dev.proctor.lifecycle.Lifecycle;
+import dev.proctor.lifecycle.LifecycleState;
+import dev.proctor.store.LogStore;
+import dev.proctor.store.LogTransaction;
+import dev.proctor.store.StoredCheckpoint;
+import dev.proctor.store.StoredEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tamper-evident action log (AWS2-RUN-L3-003): turns lifecycle events into hash-chained
+ * receipts, leaves of an RFC 9162 Merkle tree, and signs checkpoints of the tree.
+ *
+ * <p>Why a single writer: every receipt names its predecessor's hash and takes the next sequence
+ * number, so appends are serialised anyway. Callers on any thread enqueue; one writer thread drains
+ * the queue, writes the whole batch in one store transaction (one fsync for many receipts: group
+ * commit), then completes the callers' futures. A future completes only once its receipts are
+ * durable, and fails — never completes normally — when they are not: a caller that waits for it
+ * cannot act on a decision whose receipt is not on disk. The writer keeps only the Merkle frontier
+ * (at most 64 hashes) in memory; the store keeps the perfect subtree hashes that proofs need.
+ *
+ * <p>Each append also checks the lifecycle table against the action's last recorded state; a
+ * refused transition fails only that append. The log takes ownership of the store and mirror.
+ */
+public final class ActionLog implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActionLog.class);
+
+  private final LogStore store;
+  private final Optional<CheckpointSigner> signer;
+  private final Optional<MirrorFile> mirror;
+  private final Clock clock;
+  private final LogOptions options;
+  private final String logId;
+  private final BlockingQueue<Pending> queue;
+  private final Thread writer;
+  private volatile boolean closed;
+  private volatile Optional<Checkpoint> latest;
+
+  // Writer-thread state.
+  private Frontier frontier;
+  private String lastHash;
+  private long lastCheckpointSize;
+  private Instant lastCheckpointTime;
+  private boolean mirrorLagging = true;
+
+  private record Pending(
+      List<LifecycleEvent> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
+
+  private static final Pending STOP = new Pending(List.of(), false, new CompletableFuture<>());
+
+  private ActionLog(
+      LogStore store,
+      Optional<CheckpointSigner> signer,
+      Optional<MirrorFile> mirror,
+      Clock clock,
+      LogOptions options) {
+    this.store = requireNonNull(store, "store is null");
+    this.signer = requireNonNull(signer, "signer is null");
+    this.mirror = requireNonNull(mirror, "mirror is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.options = requireNonNull(options, "options is null");
+    this.logId = store.logId();
+    this.queue = new LinkedBlockingQueue<>(options.queueCapacity());
+    this.latest = store.latestCheckpoint().map(c -> Checkpoint.fromJson(c.json()));
+    this.lastCheckpointSize = latest.map(Checkpoint::size).orElse(-1L);
+    this.lastCheckpointTime = latest.map(Checkpoint::time).orElse(Instant.EPOCH);
+    this.writer = new Thread(this::run, "proctor-action-log-writer");
+    this.writer.setDaemon(true);
+  }
+
+  /**
+   * Opens the log over a store; checkpoints are signed when a signer is given, and every receipt
+   * and checkpoint is also appended to the mirror when one is given.
+   */
+  public static ActionLog open(
+      LogStore store,
+      Optional<CheckpointSigner> signer,
+      Optional<MirrorFile> mirror,
+      Clock clock,
+      LogOptions options) {
+    ActionLog log = new ActionLog(store, signer, mirror, clock, options);
+    log.writer.start();
+    return log;
+  }
+
+  /** The log's id. */
+  public String logId() {
+    return logId;
+  }
+
+  /** The number of durable receipts. */
+  public long size() {
+    return store.size();
+  }
+
+  /** The store behind the log, for reading. */
+  public LogStore store() {
+    return store;
+  }
+
+  /** The latest signed checkpoint this log knows. */
+  public Optional<Checkpoint> latestCheckpoint() {
+    return latest;
+  }
+
+  /**
+   * Appends events as consecutive receipts; the future completes once they are durable, and fails
+   * with {@link LogUnavailableException} when they cannot be written or with {@link
+   * IllegalTransitionException} when the lifecycle table forbids one of them (then none is
+   * written).
+   */
+  public CompletableFuture<List<Receipt>> append(List<LifecycleEvent> events) {
+    List<LifecycleEvent> copy = List.copyOf(events);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append");
+    }
+    return enqueue(new Pending(copy, false, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<List<Receipt>> enqueue(Pending p) {
+    if (closed) {
+      p.future().completeExceptionally(unavailable("the action log is closed", null));
+    } else if (!queue.offer(p)) {
+      p.future().completeExceptionally(unavailable("the action log queue is full", null));
+    } else if (closed && queue.remove(p)) {
+      p.future().completeExceptionally(unavailable("the action log is closed", null));
+    }
+    return p.future();
+  }
+
+  /** Appends one event and waits until its receipt is durable. */
+  public Receipt record(LifecycleEvent event) throws LogUnavailableException {
+    return recordAll(List.of(event)).get(0);
+  }
+
+  /** Appends events as consecutive receipts and waits until they are durable. */
+  public List<Receipt> recordAll(List<LifecycleEvent> events) throws LogUnavailableException {
+    return await(append(events));
+  }
+
+  /**
+   * Records a decision: the {@code requested} receipt and the decision's receipt, both redacted as
+   * the decision's obligations ask, atomically; returns them once durable.
+   */
+  public List<Receipt> recordDecision(ActionRequest request, Decision decision, PolicyRef policy)
+      throws LogUnavailableException {
+    return recordAll(
+        List.of(
+            LifecycleEvent.requested(request, decision),
+            LifecycleEvent.decided(request, decision, policy)));
+  }
+
+  /**
+   * A decision as it may be enforced, with the receipts that record it (empty if none could be).
+   */
+  public record Recorded(Decision decision, List<Receipt> receipts) {
+    public Recorded {
+      requireNonNull(decision, "decision is null");
+      receipts = List.copyOf(requireNonNull(receipts, "receipts is null"));
+    }
+
+    /** True when the receipts are durable and the decision is the one the policy made. */
+    public boolean durable() {
+      return !receipts.isEmpty();
+    }
+  }
+
+  /**
+   * Records a decision and returns it, or — when its receipts cannot be made durable or the
+   * lifecycle refuses them — a fail-closed {@link Decision.Deny} saying why (AWS2-RUN-L3-003: no
+   * action proceeds on a decision the log does not hold). A deny stays a deny.
+   */
+  public Recorded recordOrDeny(ActionRequest request, Decision decision, PolicyRef policy) {
+    try {
+      return new Recorded(decision, recordDecision(request, decision, policy));
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
+      Decision denied =
+          decision instanceof Decision.Deny
+              ? decision
+              : Decision.Deny.failClosed(
+                  "the action log cannot record this decision: " + e.getMessage(),
+                  decision.policyDigest());
+      return new Recorded(denied, List.of());
+    }
+  }
+
+  /**
+   * Signs a checkpoint of the log as it is now (unless the latest one covers it) and returns it.
+   */
+  public Checkpoint checkpoint() throws LogUnavailableException {
+    if (signer.isEmpty()) {
+      throw new IllegalStateException("this log has no signing key");
+    }
+    await(enqueue(new Pending(List.of(), true, new CompletableFuture<>())));
+    return latest.orElseThrow(() -> new IllegalStateException("no checkpoint was signed"));
+  }
+
+  /**
+   * The proof for a receipt: its audit path to the root of the latest checkpoint, signing one first
+   * when none covers the receipt yet.
+   */
+  public ReceiptProof prove(String receiptId) throws LogUnavailableException {
+    StoredEntry e =
+        store
+            .entryById(receiptId)
+            .orElseThrow(() -> new NoSuchElementException("no receipt " + receiptId));
+    Checkpoint c =
+        store
+            .latestCheckpoint()
+            .map(s -> Checkpoint.fromJson(s.json()))
+            .filter(k -> k.size() > e.sequence())
+            .orElse(null);
+    if (c == null) {
+      c = checkpoint();
+    }
+    List<String> path =
+        Merkle.inclusionProof(store::node, e.sequence(), c.size()).stream()
+            .map(HexFormat.of()::formatHex)
+            .toList();
+    return new ReceiptProof(e.json(), e.sequence(), path, c);
+  }
+
+  /** The consistency proof between two tree sizes of this log. */
+  public List<byte[]> consistencyProof(long first, long second) {
+    if (second > store.size()) {
+      throw new IllegalArgumentException("the log has only " + store.size() + " receipts");
+    }
+    return Merkle.consistencyProof(store::node, first, second);
+  }
+
+  /** The root hash of the log's first {@code size} receipts. */
+  public byte[] root(long size) {
+    return Merkle.root(store::node, size);
+  }
+
+  /** Stops accepting appends, writes what is queued, signs a last checkpoint, and closes. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      queue.put(STOP);
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      mirror.ifPresent(
+          m -> {
+            try {
+              m.close();
+            } catch (IOException e) {
+              LOG.warn("closing the mirror file failed: {}", e.getMessage());
+            }
+          });
+      store.close();
+    }
+  }
+
+  private static List<Receipt> await(CompletableFuture<List<Receipt>> f)
+      throws LogUnavailableException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted while waiting for the receipt to be durable", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof LogUnavailableException u) {
+        throw new LogUnavailableException(u.getMessage(), u);
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw unavailable("receipt not durable: " + cause, cause);
+    }
+  }
+
+  private static LogUnavailableException unavailable(String message, Throwable cause) {
+    return new LogUnavailableException(message, cause);
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(options.maxBatch());
+    boolean stop = false;
+    while (!stop) {
+      try {
+        Pending first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (checkpointDue(false, currentSize())) {
+            process(List.of(new Pending(List.of(), true, new CompletableFuture<>())));
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, options.maxBatch() - 1);
+        int stopAt = batch.indexOf(STOP);
+        if (stopAt >= 0) {
+          stop = true;
+          batch.subList(stopAt, batch.size()).clear();
+        }
+        if (!batch.isEmpty()) {
+          process(batch);
+        }
+      } catch (InterruptedException e) {
+        stop = true;
+      } catch (RuntimeException e) {
+        LOG.error("action log writer failed", e);
+        batch.forEach(p -> p.future().completeExceptionally(unavailable(e.toString(), e)));
+      } finally {
+        batch.clear();
+      }
+    }
+    if (signer.isPresent() && options.checkpointOnClose()) {
+      process(List.of(new Pending(List.of(), true, new CompletableFuture<>())));
+    }
+    for (Pending p; (p = queue.poll()) != null; ) {
+      p.future().completeExceptionally(unavailable("the action log is closed", null));
+    }
+  }
+
+  private long pollMillis() {
+    return Math.max(1, options.checkpointInterval().toMillis());
+  }
+
+  private long currentSize() {
+    return frontier == null ? store.size() : frontier.size();
+  }
+
+  private boolean checkpointDue(boolean forced, long size) {
+    if (signer.isEmpty() || size <= lastCheckpointSize) {
+      return false;
+    }
+    return forced
+        || size - Math.max(0, lastCheckpointSize) >= options.checkpointEvery()
+        || Duration.between(lastCheckpointTime, clock.instant())
+                .compareTo(options.checkpointInterval())
+            >= 0;
+  }
+
+  /** What one committed batch produced. */
+  private record Written(
+      Frontier frontier,
+      String lastHash,
+      List<List<Receipt>> receipts,
+      List<RuntimeException> refusals,
+      Optional<Checkpoint> checkpoint,
+      long first,
+      List<String> lines) {}
+
+  private void process(List<Pending> batch) {
+    if (mirrorLagging && mirror.isPresent()) {
+      try {
+        mirror.get().catchUp(store);
+        mirrorLagging = false;
+      } catch (IOException | RuntimeException e) {
+        fail(batch, unavailable("the mirror file cannot be written: " + e.getMessage(), e));
+        return;
+      }
+    }
+    Written w;
+    try {
+      w = store.write(tx -> write(tx, batch));
+    } catch (RuntimeException e) {
+      frontier = null;
+      fail(batch, unavailable("receipts not durable: " + e.getMessage(), e));
+      return;
+    }
+    frontier = w.frontier();
+    lastHash = w.lastHash();
+    w.checkpoint()
+        .ifPresent(
+            c -> {
+              latest = Optional.of(c);
+              lastCheckpointSize = c.size();
+              lastCheckpointTime = c.time();
+            });
+    if (mirror.isPresent() && !w.lines().isEmpty()) {
+      try {
+        mirror
+            .get()
+            .append(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent(), store);
+      } catch (IOException | RuntimeException e) {
+        // The receipts are durable in the store; the next batch catches the mirror up or fails.
+        mirrorLagging = true;
+        LOG.warn("mirror file {} lags the log: {}", mirror.get().path(), e.getMessage());
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      RuntimeException refusal = w.refusals().get(i);
+      if (refusal != null) {
+        batch.get(i).future().completeExceptionally(refusal);
+      } else {
+        batch.get(i).future().complete(w.receipts().get(i));
+      }
+    }
+  }
+
+  private static void fail(List<Pending> batch, LogUnavailableException e) {
+    batch.forEach(p -> p.future().completeExceptionally(e));
+  }
+
+  private Written write(LogTransaction tx, List<Pending> batch) {
+    long size = tx.size();
+    Frontier base = frontier;
+    String prev = lastHash;
+    if (base == null || base.size() != size) {
+      // First batch, a failed one before, or another process appended: reload from the store.
+      base = Frontier.load(tx::node, size);
+      prev = size == 0 ? ReceiptFormat.GENESIS_PREV : tx.entry(size - 1).orElseThrow().hash();
+      tx.latestCheckpoint()
+          .map(c -> Checkpoint.fromJson(c.json()))
+          .ifPresent(
+              c -> {
+                lastCheckpointSize = Math.max(lastCheckpointSize, c.size());
+                if (c.time().isAfter(lastCheckpointTime)) {
+                  lastCheckpointTime = c.time();
+                }
+              });
+    }
+    long first = size;
+    String batchStartPrev = prev;
+    Frontier f = base.copy();
+    Map<String, LifecycleState> states = new HashMap<>();
+    List<List<Receipt>> receipts = new ArrayList<>(batch.size());
+    List<RuntimeException> refusals = new ArrayList<>(batch.size());
+    List<String> lines = new ArrayList<>();
+    List<StoredEntry> entries = new ArrayList<>();
+    List<long[]> nodeKeys = new ArrayList<>();
+    List<byte[]> nodeHashes = new ArrayList<>();
+    boolean forced = false;
+    for (Pending p : batch) {
+      forced |= p.checkpoint();
+      Frontier trial = f.copy();
+      Map<String, LifecycleState> trialStates = new HashMap<>();
+      List<Receipt> unit = new ArrayList<>(p.events().size());
+      int entryMark = entries.size();
+      int nodeMark = nodeKeys.size();
+      try {
+        for (LifecycleEvent event : p.events()) {
+          String actionId = event.action().id();
+          Optional<LifecycleState> from =
+              Optional.ofNullable(trialStates.get(actionId))
+                  .or(() -> Optional.ofNullable(states.get(actionId)))
+                  .or(() -> tx.lastState(actionId).flatMap(LifecycleState::fromWireName));
+          Lifecycle.check(actionId, from, event.state());
+          String id = UUID.randomUUID().toString();
+          Instant time = clock.instant();
+          long seq = trial.size();
+          String json = ReceiptFormat.encode(event, seq, prev, id, time);
+          byte[] leaf = Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8));
+          trial.append(
+              leaf,
+              (level, index, hash) -> {
+                if (level > 0) {
+                  nodeKeys.add(new long[] {level, index});
+                  nodeHashes.add(hash);
+                }
+              });
+          String hash = HexFormat.of().formatHex(leaf);
+          entries.add(
+              new StoredEntry(
+                  seq, id, actionId, event.state().wireName(), time.toEpochMilli(), json, hash));
+          unit.add(new Receipt(seq, id, actionId, event.state(), json, hash));
+          trialStates.put(actionId, event.state());
+          prev = hash;
+        }
+      } catch (RuntimeException e) {
+        entries.subList(entryMark, entries.size()).clear();
+        nodeKeys.subList(nodeMark, nodeKeys.size()).clear();
+        nodeHashes.subList(nodeMark, nodeHashes.size()).clear();
+        prev = entries.isEmpty() ? batchStartPrev : entries.get(entries.size() - 1).hash();
+        receipts.add(List.of());
+        refusals.add(e);
+        continue;
+      }
+      f = trial;
+      states.putAll(trialStates);
+      receipts.add(unit);
+      refusals.add(null);
+    }
+    for (StoredEntry e : entries) {
+      tx.addEntry(e);
+      lines.add(e.json());
+    }
+    for (int i = 0; i < nodeKeys.size(); i++) {
+      tx.addNode((int) nodeKeys.get(i)[0], nodeKeys.get(i)[1], nodeHashes.get(i));
+    }
+    Optional<Checkpoint> checkpoint = Optional.empty();
+    if (checkpointDue(forced, f.size())
+        || (forced && signer.isPresent() && lastCheckpointSize < 0)) {
+      Checkpoint c =
+          signer.get().sign(logId, f.size(), HexFormat.of().formatHex(f.root()), clock.instant());
+      tx.addCheckpoint(new StoredCheckpoint(c.size(), c.time().toEpochMilli(), c.toJson()));
+      lines.add(c.toJson());
+      checkpoint = Optional.of(c);
+    }
+    return new Written(f, prev, receipts, refusals, checkpoint, first, lines);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.proctor.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.action.CanonicalJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+/**
+ * A signed statement of the log's state: log id, tree size, root hash, time, the id of the key that
+ * signed it and the Ed25519 signature (base64) over the canonical JSON of the other fields.
+ */
+public record Checkpoint(
+    String logId, long size, String root, Instant time, String keyId, String signature) {
+
+  /** The schema id every checkpoint carries. */
+  public static final String SCHEMA = "proctor.checkpoint/1";
+
+  public Checkpoint {
+    requireNonNull(logId, "logId is null");
+    requireNonNull(root, "root is null");
+    requireNonNull(time, "time is null");
+    requireNonNull(keyId, "keyId is null");
+    requireNonNull(signature, "signature is null");
+    if (size < 0) {
+      throw new IllegalArgumentException("size must not be negative, was " + size);
+    }
+    if (!root.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("root must be 64 lower-case hex digits, was " + root);
+    }
+  }
+
+  /** The bytes the signature covers: canonical JSON of everything but the signature. */
+  public byte[] signedBytes() {
+    return signedBytes(logId, size, root, time, keyId);
+  }
+
+  static byte[] signedBytes(String logId, long size, String root, Instant time, String keyId) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("schema", SCHEMA);
+    o.put("logId", logId);
+    o.put("size", size);
+    o.put("root", root);
+    o.put("time", ReceiptFormat.time(time));
+    o.put("keyId", keyId);
+    return CanonicalJson.bytes(o);
+  }
+
+  /** The root hash as bytes. */
+  public byte[] rootBytes() {
+    return HexFormat.of().parseHex(root);
+  }
+
+  /** The checkpoint as one canonical JSON line. */
+  public String toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("schema", SCHEMA);
+    o.put("logId", logId);
+    o.put("size", size);
+    o.put("root", root);
+    o.put("time", ReceiptFormat.time(time));
+    o.put("keyId", keyId);
+    o.put("signature", signature);
+    return CanonicalJson.write(o);
+  }
+
+  /** Reads a checkpoint from its JSON; says which field is missing or malformed. */
+  public static Checkpoint fromJson(JsonNode node) {
+    if (!SCHEMA.equals(text(node, "schema"))) {
+      throw new IllegalArgumentException("not a " + SCHEMA + " object");
+    }
+    JsonNode size = node.get("size");
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong()) {
+      throw new IllegalArgumentException("checkpoint /size must be an integer");
+    }
+    try {
+      return new Checkpoint(
+          text(node, "logId"),
+          size.longValue(),
+          text(node, "root"),
+          Instant.parse(text(node, "time")),
+          text(node, "keyId"),
+          text(node, "signature"));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("checkpoint /time is not an RFC 3339 time", e);
+    }
+  }
+
+  /** Reads a checkpoint from JSON text. */
+  public static Checkpoint fromJson(String json) {
+    try {
+      return fromJson(Json.MAPPER.readTree(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("checkpoint is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("checkpoint /" + field + " must be a string");
+    }
+    return v.textValue();
+  }
+}

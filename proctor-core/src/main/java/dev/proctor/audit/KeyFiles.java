@@ -1,0 +1,196 @@
+package dev.proctor.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Ed25519 key files: the private key as PKCS#8 PEM, followed by its public key, created with mode
+ * 0600 (a private key file that group or others can read is refused), public keys as X.509 PEM
+ * named by key id, and the key id itself: lower-case hex SHA-256 of the public key's X.509
+ * encoding.
+ */
+public final class KeyFiles {
+
+  private static final String PRIVATE = "PRIVATE KEY";
+  private static final String PUBLIC = "PUBLIC KEY";
+
+  private KeyFiles() {}
+
+  /** The key id of a public key. */
+  public static String keyId(PublicKey key) {
+    return HexFormat.of().formatHex(Merkle.sha256().digest(key.getEncoded()));
+  }
+
+  /** Creates a new key pair: the private key at {@code privateKeyFile}, the public one in a dir. */
+  public static String create(Path privateKeyFile, Path publicKeyDir) throws IOException {
+    if (Files.exists(privateKeyFile)) {
+      throw new FileAlreadyExistsException(
+          privateKeyFile.toString(), null, "a signing key exists already; use rotate");
+    }
+    KeyPair pair;
+    try {
+      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no Ed25519", e);
+    }
+    Files.createDirectories(publicKeyDir);
+    String id = keyId(pair.getPublic());
+    writePublic(publicKeyDir.resolve(id + ".pem"), pair.getPublic());
+    Path parent = privateKeyFile.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve(privateKeyFile.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    // The private key file carries the public key too: the JDK cannot derive it from PKCS#8 v1.
+    Files.writeString(
+        tmp,
+        pem(PRIVATE, pair.getPrivate().getEncoded()) + pem(PUBLIC, pair.getPublic().getEncoded()),
+        StandardOpenOption.TRUNCATE_EXISTING);
+    Files.move(tmp, privateKeyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return id;
+  }
+
+  /**
+   * Replaces the private key with a new one and returns its id; the old public key stays in the
+   * public key directory so that older checkpoints still verify.
+   */
+  public static String rotate(Path privateKeyFile, Path publicKeyDir) throws IOException {
+    CheckpointSigner old = loadSigner(privateKeyFile);
+    writePublic(publicKeyDir.resolve(old.keyId() + ".pem"), old.publicKey());
+    Path retired =
+        privateKeyFile.resolveSibling(
+            privateKeyFile.getFileName() + "." + old.keyId() + ".retired");
+    Files.move(privateKeyFile, retired);
+    String id = create(privateKeyFile, publicKeyDir);
+    Files.delete(retired);
+    return id;
+  }
+
+  /** Loads the signer from a private key file, refusing one that group or others can read. */
+  public static CheckpointSigner loadSigner(Path privateKeyFile) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(privateKeyFile);
+    for (PosixFilePermission p : perms) {
+      if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
+        throw new IOException(
+            privateKeyFile
+                + " is readable by others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "); run chmod 600 on it");
+      }
+    }
+    String text = Files.readString(privateKeyFile, StandardCharsets.US_ASCII);
+    byte[] der = der(text, PRIVATE, privateKeyFile);
+    try {
+      KeyFactory kf = KeyFactory.getInstance("Ed25519");
+      PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(der));
+      PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(der(text, PUBLIC, privateKeyFile)));
+      CheckpointSigner signer = new CheckpointSigner(priv, pub);
+      byte[] probe = "proctor key check".getBytes(StandardCharsets.US_ASCII);
+      Signature check = Signature.getInstance("Ed25519");
+      check.initVerify(pub);
+      check.update(probe);
+      if (!check.verify(signer.sign(probe))) {
+        throw new IOException(privateKeyFile + ": the public key does not match the private key");
+      }
+      return signer;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(
+          privateKeyFile + " is not an Ed25519 private key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads one public key file, or every {@code *.pem} in a directory, into a key ring. */
+  public static KeyRing loadPublic(List<Path> filesOrDirectories) throws IOException {
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path p : filesOrDirectories) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          for (Path f : s.filter(f -> f.toString().endsWith(".pem")).sorted().toList()) {
+            keys.add(readPublic(f));
+          }
+        }
+      } else {
+        keys.add(readPublic(p));
+      }
+    }
+    return KeyRing.of(keys);
+  }
+
+  /** Reads one X.509 PEM public key. */
+  public static PublicKey readPublic(Path file) throws IOException {
+    byte[] der = der(Files.readString(file, StandardCharsets.US_ASCII), PUBLIC, file);
+    try {
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
+      throw new IOException(file + " is not an Ed25519 public key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a public key as X.509 PEM. */
+  public static void writePublic(Path file, PublicKey key) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, pem(PUBLIC, key.getEncoded()));
+  }
+
+  /** A public key as X.509 PEM text. */
+  public static String publicPem(PublicKey key) {
+    return pem(PUBLIC, key.getEncoded());
+  }
+
+  /** Reads a public key from X.509 PEM text. */
+  public static PublicKey parsePublicPem(String pem) throws IOException {
+    byte[] der = der(pem, PUBLIC, Path.of("(text)"));
+    try {
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("not an Ed25519 public key: " + e.getMessage(), e);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  private static byte[] der(String pem, String type, Path where) throws IOException {
+    String begin = "-----BEGIN " + type + "-----";
+    String end = "-----END " + type + "-----";
+    int b = pem.indexOf(begin);
+    int e = pem.indexOf(end);
+    if (b < 0 || e < b) {
+      throw new IOException(where + " has no " + begin + " block");
+    }
+    try {
+      return Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
+    } catch (IllegalArgumentException ex) {
+      throw new IOException(where + ": bad base64 in the PEM block", ex);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.proctor.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.proctor.action.ActionRequest;
+import dev.proctor.decision.Decision;
+import dev.proctor.lifecycle.LifecycleState;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One lifecycle transition of one action, which the log turns into one receipt. A closed set: each
+ * kind carries exactly the parts its receipt has.
+ */
+public sealed interface LifecycleEvent {
+
+  /** The action the event is about. */
+  ActionRecord action();
+
+  /** The state the action moves to. */
+  LifecycleState state();
+
+  /** The request arrived. */
+  record Requested(ActionRecord action) implements LifecycleEvent {
+    public Requested {
+      requireNonNull(action, "action is null");
+    }
+
+    @Override
+    public LifecycleState state() {
+      return LifecycleState.REQUESTED;
+    }
+  }
+
+  /** A decision was made. */
+  record Decided(ActionRecord action, DecisionRecord decision) implements LifecycleEvent {
+    public Decided {
+      requireNonNull(action, "action is null");
+      requireNonNull(decision, "decision is null");
+    }
+
+    @Override
+    public LifecycleState state() {
+      return decision.state();
+    }
+  }
+
+  /** A pending approval ended: approved, rejected, expired or canceled. */
+  record ApprovalResolved(ActionRecord action, LifecycleState state, ApprovalRecord approval)
+      implements LifecycleEvent {
+    private static final Set<LifecycleState> STATES =
+        EnumSet.of(
+            LifecycleState.APPROVED,
+            LifecycleState.REJECTED,
+            LifecycleState.EXPIRED,
+            LifecycleState.CANCELED);
+
+    public ApprovalResolved {
+      requireNonNull(action, "action is null");
+      requireNonNull(approval, "approval is null");
+      if (!STATES.contains(requireNonNull(state, "state is null"))) {
+        throw new IllegalArgumentException("an approval does not end in " + state.wireName());
+      }
+    }
+  }
+
+  /** The action was handed to execution. */
+  record Executing(ActionRecord action) implements LifecycleEvent {
+    public Executing {
+      requireNonNull(action, "action is null");
+    }
+
+    @Override
+    public LifecycleState state() {
+      return LifecycleState.EXECUTING;
+    }
+  }
+
+  /** The execution ended: succeeded, failed or interrupted. */
+  record Finished(ActionRecord action, LifecycleState state, Outcome outcome)
+      implements LifecycleEvent {
+    private static final Set<LifecycleState> STATES =
+        EnumSet.of(LifecycleState.SUCCEEDED, LifecycleState.FAILED, LifecycleState.INTERRUPTED);
+
+    public Finished {
+      requireNonNull(action, "action is null");
+      requireNonNull(outcome, "outcome is null");
+      if (!STATES.contains(requireNonNull(state, "state is null"))) {
+        throw new IllegalArgumentException("an execution does not end in " + state.wireName());
+      }
+    }
+  }
+
+  /** The action's effects were undone; the outcome says how or why not entirely. */
+  record RolledBack(ActionRecord action, Outcome outcome) implements LifecycleEvent {
+    public RolledBack {
+      requireNonNull(action, "action is null");
+      requireNonNull(outcome, "outcome is null");
+    }
+
+    @Override
+    public LifecycleState state() {
+      return LifecycleState.ROLLED_BACK;
+    }
+  }
+
+  /** The {@code requested} event of a request, redacted as the decision's obligations ask. */
+  static Requested requested(ActionRequest request, Decision decision) {
+    return new Requested(ActionRecord.of(request, decision.obligations()));
+  }
+
+  /** The decision event of a request under a policy, redacted as the decision's obligations ask. */
+  static Decided decided(ActionRequest request, Decision decision, PolicyRef policy) {
+    return new Decided(
+        ActionRecord.of(request, decision.obligations()), DecisionRecord.of(decision, policy));
+  }
+}

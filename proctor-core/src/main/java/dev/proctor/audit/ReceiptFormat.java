@@ -1,0 +1,124 @@
+package dev.proctor.audit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.action.CanonicalJson;
+import dev.proctor.action.Principal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * Writes receipts in their one wire form, {@code proctor.receipt/1}: RFC 8785 canonical JSON with
+ * strings, integers, booleans and nulls only (the JSON Schema is {@code docs/receipt.schema.json}).
+ * Times are RFC 3339 UTC strings with exactly three fraction digits so that one instant has one
+ * spelling.
+ */
+public final class ReceiptFormat {
+
+  /** The schema id every receipt carries. */
+  public static final String SCHEMA = "proctor.receipt/1";
+
+  /** The {@code prev} of the first receipt: 64 zeros. */
+  public static final String GENESIS_PREV = "0".repeat(64);
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private ReceiptFormat() {}
+
+  /** An instant as receipts spell it, such as {@code 2026-11-26T10:15:30.120Z}. */
+  public static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+
+  /** The canonical JSON of the receipt of an event at a position of the log. */
+  public static String encode(
+      LifecycleEvent event, long sequence, String prev, String id, Instant time) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode r = f.objectNode();
+    r.put("schema", SCHEMA);
+    r.put("id", id);
+    r.put("seq", sequence);
+    r.put("prev", prev);
+    r.put("time", time(time));
+    r.put("event", event.state().wireName());
+    r.set("action", action(event.action()));
+    if (event instanceof LifecycleEvent.Decided d) {
+      r.set("decision", decision(d.decision()));
+    } else if (event instanceof LifecycleEvent.ApprovalResolved a) {
+      ObjectNode approval = f.objectNode();
+      var votes = approval.putArray("votes");
+      for (ApprovalRecord.Vote v : a.approval().votes()) {
+        ObjectNode vote = votes.addObject();
+        vote.put("approver", v.approver());
+        vote.put("decision", v.decision());
+        vote.put("time", time(v.time()));
+      }
+      r.set("approval", approval);
+    } else if (event instanceof LifecycleEvent.Finished fin) {
+      r.set("outcome", outcome(fin.outcome()));
+    } else if (event instanceof LifecycleEvent.RolledBack rb) {
+      r.set("outcome", outcome(rb.outcome()));
+    }
+    return CanonicalJson.write(r);
+  }
+
+  /** The receipt hash of canonical receipt JSON: its RFC 9162 leaf hash in lower-case hex. */
+  public static String hash(byte[] canonical) {
+    return HexFormat.of().formatHex(Merkle.leafHash(canonical));
+  }
+
+  private static ObjectNode action(ActionRecord a) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("id", a.id());
+    o.put("time", time(a.time()));
+    o.put("surface", a.surface());
+    o.put("tool", a.tool());
+    o.put("operation", a.operation());
+    o.put("class", a.actionClass());
+    o.put("digest", a.digest());
+    o.set("requester", requester(a.requester(), a));
+    o.set("parameters", a.parameters());
+    o.put("parametersDigest", a.parametersDigest());
+    if (!a.redacted().isEmpty()) {
+      a.redacted().forEach(o.putArray("redacted")::add);
+    }
+    return o;
+  }
+
+  private static ObjectNode requester(Principal p, ActionRecord a) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    p.human().ifPresent(v -> o.put("human", v));
+    p.agent().ifPresent(v -> o.put("agent", v));
+    p.service().ifPresent(v -> o.put("service", v));
+    p.session().ifPresent(v -> o.put("session", v));
+    p.tenant().ifPresent(v -> o.put("tenant", v));
+    a.scope().ifPresent(v -> o.put("scope", v));
+    p.delegationChain().forEach(o.putArray("delegationChain")::add);
+    return o;
+  }
+
+  private static ObjectNode decision(DecisionRecord d) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("result", d.result());
+    ObjectNode policy = o.putObject("policy");
+    policy.put("id", d.policy().id());
+    policy.put("version", d.policy().version());
+    policy.put("digest", d.policy().digest());
+    d.ruleIds().forEach(o.putArray("ruleIds")::add);
+    o.put("reason", d.reason());
+    d.modifiedParametersDigest().ifPresent(v -> o.put("modifiedParametersDigest", v));
+    d.waitMillis().ifPresent(v -> o.put("waitMillis", v));
+    return o;
+  }
+
+  private static ObjectNode outcome(Outcome out) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    out.exitStatus().ifPresent(v -> o.put("exitStatus", v));
+    out.outputHash().ifPresent(v -> o.put("outputHash", v));
+    out.detail().ifPresent(v -> o.put("detail", v));
+    return o;
+  }
+}

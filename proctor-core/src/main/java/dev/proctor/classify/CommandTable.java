@@ -1,0 +1,1725 @@
+package dev.proctor.classify;
+
+import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
+import static dev.proctor.classify.ClassNames.BUILD_RUN;
+import static dev.proctor.classify.ClassNames.CODE_EXEC;
+import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
+import static dev.proctor.classify.ClassNames.DATA_EXPORT;
+import static dev.proctor.classify.ClassNames.FS_DELETE;
+import static dev.proctor.classify.ClassNames.FS_READ;
+import static dev.proctor.classify.ClassNames.FS_WRITE;
+import static dev.proctor.classify.ClassNames.NET_FETCH;
+import static dev.proctor.classify.ClassNames.PACKAGE_INSTALL;
+import static dev.proctor.classify.ClassNames.SHELL_EXEC;
+import static dev.proctor.classify.ClassNames.SYSTEM_DESTRUCTIVE;
+import static dev.proctor.classify.ClassNames.SYSTEM_MODIFY;
+
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The table of commands Proctor knows. Simple commands map to a {@link Kind} that says their class
+ * and how their operands become targets; commands whose meaning depends on options or subcommands
+ * have handlers here or in {@link GitCommands}, {@link NetworkCommands}, {@link PackageCommands}
+ * and {@link InfraCommands}. A command not in the table is {@code shell.exec} with the tag {@code
+ * unknown-command}.
+ */
+final class CommandTable {
+
+  private CommandTable() {}
+
+  /** How a simple command is classified. */
+  enum Kind {
+    /** fs.read; operands are paths. */
+    READ_PATHS,
+    /** fs.read; no path operands. */
+    READ,
+    /** fs.read; the first operand is a pattern or program unless given by -e / -f. */
+    READ_PATTERN,
+    /** fs.write; operands are written paths. */
+    WRITE_PATHS,
+    /** build.run. */
+    BUILD,
+    /** system.modify. */
+    SYSTEM,
+    /** system.destructive: disk and partition tools. */
+    DISK,
+    /** access.change. */
+    ACCESS,
+    /** net.fetch; the last operand is a host. */
+    NET_HOST,
+    /** data.export; the first operand is a host. */
+    EXPORT_HOST,
+    /** shell.exec: known, but runs arbitrary things. */
+    EXEC
+  }
+
+  private static final Map<String, Kind> KINDS = new HashMap<>(512);
+
+  private static void put(Kind kind, String... names) {
+    for (String n : names) {
+      KINDS.put(n, kind);
+    }
+  }
+
+  static {
+    put(
+        Kind.READ_PATHS,
+        "ls",
+        "ll",
+        "la",
+        "dir",
+        "vdir",
+        "cat",
+        "tac",
+        "head",
+        "tail",
+        "less",
+        "more",
+        "most",
+        "bat",
+        "batcat",
+        "wc",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "tree",
+        "diff",
+        "cmp",
+        "comm",
+        "uniq",
+        "cut",
+        "paste",
+        "join",
+        "nl",
+        "fold",
+        "fmt",
+        "column",
+        "expand",
+        "unexpand",
+        "rev",
+        "strings",
+        "xxd",
+        "hexdump",
+        "od",
+        "md5sum",
+        "sha1sum",
+        "sha224sum",
+        "sha256sum",
+        "sha384sum",
+        "sha512sum",
+        "shasum",
+        "b2sum",
+        "cksum",
+        "sum",
+        "base64",
+        "base32",
+        "readlink",
+        "realpath",
+        "zcat",
+        "bzcat",
+        "xzcat",
+        "zless",
+        "lsattr",
+        "getfacl",
+        "namei",
+        "pr",
+        "tsort",
+        "iconv",
+        "fd",
+        "fdfind",
+        "exa",
+        "eza",
+        "lsd",
+        "ldd",
+        "nm",
+        "objdump",
+        "readelf",
+        "pdftotext",
+        "identify",
+        "exiftool",
+        "dos2unix-check",
+        "source-highlight",
+        "tokei",
+        "cloc",
+        "scc",
+        "du-dust",
+        "dust",
+        "ncdu",
+        "shellcheck",
+        "yamllint",
+        "jsonlint",
+        "xmllint",
+        "hadolint",
+        "actionlint",
+        "markdownlint",
+        "codespell",
+        "wc-l");
+    put(
+        Kind.READ,
+        "echo",
+        "printf",
+        "true",
+        "false",
+        "test",
+        "[",
+        "[[",
+        ":",
+        "pwd",
+        "sleep",
+        "wait",
+        "seq",
+        "yes",
+        "expr",
+        "bc",
+        "dc",
+        "factor",
+        "jobs",
+        "history",
+        "set",
+        "unset",
+        "export",
+        "readonly",
+        "declare",
+        "typeset",
+        "local",
+        "shift",
+        "return",
+        "exit",
+        "read",
+        "mapfile",
+        "readarray",
+        "getopts",
+        "hash",
+        "ulimit",
+        "umask",
+        "tput",
+        "clear",
+        "reset",
+        "stty",
+        "tty",
+        "locale",
+        "man",
+        "info",
+        "help",
+        "apropos",
+        "whatis",
+        "nproc",
+        "lscpu",
+        "arch",
+        "uname",
+        "sw_vers",
+        "whoami",
+        "id",
+        "groups",
+        "who",
+        "w",
+        "last",
+        "date",
+        "cal",
+        "uptime",
+        "free",
+        "vmstat",
+        "iostat",
+        "ps",
+        "pgrep",
+        "pstree",
+        "top",
+        "htop",
+        "btop",
+        "which",
+        "whereis",
+        "type",
+        "basename",
+        "dirname",
+        "lsblk",
+        "blkid",
+        "findmnt",
+        "lsmod",
+        "lsusb",
+        "lspci",
+        "ss",
+        "netstat",
+        "getent",
+        "getconf",
+        "tldr",
+        "cowsay",
+        "alias",
+        "unalias",
+        "dirs",
+        "shopt",
+        "true;",
+        "logname",
+        "hostid",
+        "numfmt",
+        "printenv-safe",
+        "mktemp",
+        "tr",
+        "sort",
+        "jq",
+        "gojq",
+        "jless",
+        "fx",
+        "gron",
+        "dasel",
+        "tee-null",
+        "journalctl",
+        "dmesg",
+        "ip-show",
+        "ifconfig-show",
+        "bg",
+        "fg",
+        "disown",
+        "let",
+        "sha",
+        "uuidgen",
+        "openssl-rand",
+        "nvidia-smi",
+        "sysctl-read",
+        "system_profiler",
+        "diskutil-list",
+        "launchctl-list",
+        "defaults-read",
+        "emulate",
+        "setopt",
+        "unsetopt",
+        "compgen",
+        "complete",
+        "caller",
+        "trap-list",
+        "times",
+        "enable",
+        "pushd-dummy",
+        "wslpath");
+    put(
+        Kind.READ_PATTERN,
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ag",
+        "ack",
+        "zgrep",
+        "pcregrep",
+        "git-grep",
+        "look",
+        "sift",
+        "ugrep");
+    put(
+        Kind.WRITE_PATHS,
+        "touch",
+        "mkdir",
+        "truncate",
+        "mkfifo",
+        "ed",
+        "ex",
+        "vi",
+        "vim",
+        "nvim",
+        "nano",
+        "emacs",
+        "pico",
+        "micro",
+        "helix",
+        "hx",
+        "kak",
+        "subl",
+        "gzip",
+        "gunzip",
+        "bzip2",
+        "bunzip2",
+        "xz",
+        "unxz",
+        "zstd",
+        "unzstd",
+        "lz4",
+        "7z",
+        "7za",
+        "rar",
+        "unrar",
+        "dos2unix",
+        "unix2dos",
+        "setfattr",
+        "split",
+        "csplit",
+        "uncompress",
+        "compress",
+        "pandoc",
+        "convert",
+        "magick",
+        "ffmpeg",
+        "sponge");
+    put(
+        Kind.BUILD,
+        "make",
+        "gmake",
+        "cmake",
+        "ctest",
+        "cpack",
+        "ninja",
+        "meson",
+        "bazel",
+        "bazelisk",
+        "buck",
+        "buck2",
+        "pants",
+        "mvn",
+        "mvnw",
+        "gradle",
+        "gradlew",
+        "ant",
+        "sbt",
+        "lein",
+        "tsc",
+        "eslint",
+        "prettier",
+        "black",
+        "ruff",
+        "flake8",
+        "mypy",
+        "pyright",
+        "pylint",
+        "isort",
+        "pytest",
+        "py.test",
+        "jest",
+        "vitest",
+        "mocha",
+        "ava",
+        "tap",
+        "tox",
+        "nox",
+        "rspec",
+        "rake",
+        "rubocop",
+        "javac",
+        "kotlinc",
+        "scalac",
+        "gcc",
+        "g++",
+        "cc",
+        "c++",
+        "clang",
+        "clang++",
+        "clang-format",
+        "clang-tidy",
+        "rustc",
+        "rustfmt",
+        "gofmt",
+        "goimports",
+        "golangci-lint",
+        "staticcheck",
+        "swiftc",
+        "swiftlint",
+        "swiftformat",
+        "xcodebuild",
+        "msbuild",
+        "shfmt",
+        "tflint",
+        "biome",
+        "stylelint",
+        "turbo",
+        "nx",
+        "lerna",
+        "vite",
+        "webpack",
+        "rollup",
+        "esbuild",
+        "next",
+        "nuxt",
+        "ng",
+        "phpunit",
+        "phpstan",
+        "psalm",
+        "mix",
+        "rebar3",
+        "stack",
+        "cabal",
+        "ghc",
+        "dune",
+        "coverage",
+        "nyc",
+        "c8",
+        "cypress",
+        "storybook",
+        "sphinx-build",
+        "hugo",
+        "jekyll",
+        "protoc",
+        "buf",
+        "sqlc",
+        "ktlint",
+        "detekt",
+        "checkstyle",
+        "pmd",
+        "spotbugs",
+        "bandit",
+        "safety",
+        "pip-audit",
+        "semgrep",
+        "trivy",
+        "gitleaks",
+        "trufflehog",
+        "ruff-format",
+        "autopep8",
+        "yapf",
+        "pydocstyle",
+        "cspell",
+        "knip",
+        "depcheck",
+        "tsup",
+        "tsx-check",
+        "vue-tsc",
+        "svelte-check",
+        "astro",
+        "remix",
+        "gatsby",
+        "parcel",
+        "snowpack",
+        "grunt",
+        "gulp",
+        "bower-check",
+        "jshint",
+        "standard",
+        "xo",
+        "dprint",
+        "taplo",
+        "cargo-clippy",
+        "elm",
+        "zig",
+        "nim",
+        "crystal",
+        "dart",
+        "flutter",
+        "tectonic",
+        "pdflatex",
+        "latexmk",
+        "xelatex",
+        "lualatex",
+        "asciidoctor",
+        "mkdocs",
+        "doxygen",
+        "javadoc",
+        "godoc",
+        "air",
+        "nodemon",
+        "entr",
+        "bats",
+        "shunit2",
+        "behave",
+        "cucumber",
+        "robot",
+        "locust",
+        "k6",
+        "hyperfine",
+        "pre-commit",
+        "lefthook",
+        "husky",
+        "commitlint",
+        "changeset",
+        "semantic-release-dry");
+    put(
+        Kind.SYSTEM,
+        "systemctl-change",
+        "service",
+        "reboot",
+        "shutdown",
+        "halt",
+        "poweroff",
+        "init",
+        "telinit",
+        "mount",
+        "umount",
+        "swapon",
+        "swapoff",
+        "losetup",
+        "modprobe",
+        "insmod",
+        "rmmod",
+        "sysctl",
+        "useradd",
+        "userdel",
+        "usermod",
+        "groupadd",
+        "groupdel",
+        "groupmod",
+        "adduser",
+        "deluser",
+        "addgroup",
+        "delgroup",
+        "chattr",
+        "setcap",
+        "capsh",
+        "mknod",
+        "update-alternatives",
+        "update-grub",
+        "grub-install",
+        "efibootmgr",
+        "at",
+        "batch",
+        "launchctl",
+        "defaults",
+        "scutil",
+        "networksetup",
+        "pfctl",
+        "iptables",
+        "ip6tables",
+        "nft",
+        "ufw",
+        "firewall-cmd",
+        "hostnamectl",
+        "timedatectl",
+        "localectl",
+        "ldconfig",
+        "sysrq",
+        "csrutil",
+        "spctl",
+        "kextload",
+        "diskutil",
+        "nvram",
+        "pmset",
+        "tmutil",
+        "ifup",
+        "ifdown",
+        "nmcli",
+        "route",
+        "ip",
+        "ifconfig",
+        "hostname",
+        "crontab",
+        "systemd-run",
+        "machinectl",
+        "sysupgrade");
+    put(
+        Kind.DISK,
+        "mkswap",
+        "wipefs",
+        "fdisk",
+        "sfdisk",
+        "cfdisk",
+        "parted",
+        "gdisk",
+        "sgdisk",
+        "blkdiscard",
+        "hdparm",
+        "badblocks",
+        "cryptsetup",
+        "zpool",
+        "mdadm",
+        "lvremove",
+        "vgremove",
+        "pvremove",
+        "killall5");
+    put(
+        Kind.ACCESS,
+        "passwd",
+        "chpasswd",
+        "chage",
+        "gpasswd",
+        "visudo",
+        "setfacl",
+        "ssh-add",
+        "ssh-copy-id",
+        "newgrp",
+        "pwck",
+        "vipw",
+        "vigr",
+        "pam-auth-update",
+        "certutil",
+        "update-ca-certificates",
+        "update-ca-trust",
+        "keytool");
+    put(
+        Kind.NET_HOST,
+        "ping",
+        "ping6",
+        "dig",
+        "nslookup",
+        "host",
+        "traceroute",
+        "tracepath",
+        "mtr",
+        "whois",
+        "drill",
+        "nmap-ping");
+    put(
+        Kind.EXPORT_HOST,
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "telnet",
+        "ftp",
+        "lftp",
+        "sftp",
+        "tftp",
+        "nmap",
+        "masscan",
+        "mail",
+        "mailx",
+        "sendmail",
+        "mutt",
+        "swaks");
+    put(
+        Kind.EXEC,
+        "open",
+        "xdg-open",
+        "start",
+        "tmux",
+        "screen",
+        "script",
+        "expect",
+        "parallel",
+        "make-exec",
+        "node-gyp",
+        "java",
+        "jshell",
+        "dotnet-run",
+        "gdb",
+        "lldb",
+        "valgrind",
+        "perf",
+        "trap-exec");
+  }
+
+  static void classify(Invocation in) {
+    String n = in.name;
+    switch (n) {
+      case "cd", "pushd" -> cd(in);
+      case "popd" -> {
+        in.state.cwd = null;
+        in.cls(FS_READ);
+      }
+      case "rm", "unlink", "rmdir", "srm", "trash", "trash-put" -> remove(in);
+      case "shred", "wipe" -> shred(in);
+      case "find" -> find(in);
+      case "cp", "mv", "ln", "install", "rename", "mmv" -> copy(in);
+      case "tee" -> {
+        Args a = in.parse("", Set.of());
+        in.writePaths(a.operands);
+      }
+      case "sort" -> {
+        Args a = in.parse("koStT", Set.of("--output", "--key", "--field-separator"));
+        in.reads(a.operands);
+        for (Word o : a.values("-o", "--output")) {
+          in.cls(FS_WRITE);
+          in.writePath(o);
+        }
+      }
+      case "sed" -> sed(in);
+      case "awk", "gawk", "mawk", "nawk" -> awk(in);
+      case "yq" -> {
+        Args a = in.parse("e", Set.of("--expression"));
+        if (a.has("-i", "--inplace")) {
+          in.writePaths(a.operands.subList(Math.min(1, a.operands.size()), a.operands.size()));
+        } else {
+          in.reads(a.operands.subList(Math.min(1, a.operands.size()), a.operands.size()));
+        }
+      }
+      case "tar", "bsdtar", "gtar" -> tar(in);
+      case "zip" -> {
+        Args a = in.parse("xibntP", Set.of());
+        in.cls(FS_WRITE);
+        if (!a.operands.isEmpty()) {
+          in.writePath(a.operands.get(0));
+          in.readPaths(a.operands.subList(1, a.operands.size()));
+        }
+        if (a.has("-r")) {
+          in.tag("recursive");
+        }
+      }
+      case "unzip" -> {
+        Args a = in.parse("dxP", Set.of());
+        if (a.has("-l", "-t", "-v", "-Z")) {
+          in.reads(a.operands);
+          return;
+        }
+        in.cls(FS_WRITE);
+        in.readPaths(a.operands.isEmpty() ? a.operands : a.operands.subList(0, 1));
+        for (Word d : a.values("-d")) {
+          in.writePath(d);
+        }
+      }
+      case "chmod", "chown", "chgrp" -> permissions(in);
+      case "dd" -> dd(in);
+      case "kill", "pkill", "killall" -> kill(in);
+      case "systemctl" -> systemctl(in);
+      case "crontab" -> {
+        Args a = in.parse("u", Set.of());
+        in.cls(a.has("-l") ? FS_READ : SYSTEM_MODIFY);
+      }
+      case "printenv" -> {
+        in.cls(FS_READ);
+        in.label("secret");
+      }
+      case "ssh-keygen" -> {
+        Args a = in.parse("fbtCNeEmnOPrsSwIZaz", Set.of());
+        for (Word f : a.values("-f")) {
+          in.path(f);
+        }
+        in.cls(a.has("-l", "-F", "-y", "-B", "-L", "-Q") ? FS_READ : ACCESS_CHANGE);
+      }
+      case "eval" -> eval(in);
+      case "source", "." -> source(in);
+      case "trap" -> {
+        in.cls(FS_READ);
+        Args a = Args.parse(in.args);
+        if (!a.operands.isEmpty() && !a.has("-l", "-p")) {
+          Word code = a.operands.get(0);
+          if (code.isLiteral()) {
+            in.nested(code.text());
+          } else {
+            in.unparseable("trap with expansions");
+          }
+        }
+      }
+      case "docker", "podman", "nerdctl", "docker-compose", "podman-compose", "finch" ->
+          InfraCommands.docker(in);
+      case "git" -> GitCommands.git(in);
+      case "gh" -> GitCommands.gh(in);
+      case "curl" -> NetworkCommands.curl(in);
+      case "wget", "wget2" -> NetworkCommands.wget(in);
+      case "http", "https", "xh", "xhs", "httpie", "curlie" -> NetworkCommands.httpie(in);
+      case "aria2c", "axel", "yt-dlp", "youtube-dl" -> NetworkCommands.download(in);
+      case "scp", "rsync", "rclone" -> NetworkCommands.copyRemote(in);
+      case "ssh", "mosh", "autossh" -> NetworkCommands.ssh(in);
+      case "openssl" -> NetworkCommands.openssl(in);
+      case "psql",
+          "mysql",
+          "mariadb",
+          "sqlite3",
+          "duckdb",
+          "mongosh",
+          "mongo",
+          "redis-cli",
+          "clickhouse-client",
+          "cqlsh",
+          "sqlcmd",
+          "pg_dump",
+          "pg_dumpall",
+          "mysqldump",
+          "pg_restore",
+          "mongodump",
+          "mongorestore",
+          "mongoexport",
+          "mongoimport",
+          "dropdb",
+          "createdb" ->
+          NetworkCommands.database(in);
+      default -> {
+        if (PackageCommands.classify(in) || InfraCommands.classify(in) || shellOrInterpreter(in)) {
+          return;
+        }
+        if (n.startsWith("mkfs") || n.startsWith("mke2fs")) {
+          in.cls(SYSTEM_DESTRUCTIVE);
+          in.tag("disk");
+          in.readPaths(Args.parse(in.args).operands);
+          return;
+        }
+        Kind k = KINDS.get(n);
+        if (k == null) {
+          k = KINDS.get(stripVersion(n));
+        }
+        if (k == null) {
+          in.cls(SHELL_EXEC);
+          in.tag("unknown-command");
+          return;
+        }
+        simple(in, k);
+      }
+    }
+  }
+
+  static String stripVersion(String n) {
+    int end = n.length();
+    while (end > 0) {
+      char c = n.charAt(end - 1);
+      if ((c >= '0' && c <= '9') || c == '.' || c == '-') {
+        end--;
+      } else {
+        break;
+      }
+    }
+    return end == n.length() || end == 0 ? n : n.substring(0, end);
+  }
+
+  private static final Set<String> READ_LONG_WITH_VALUE =
+      Set.of(
+          "--lines",
+          "--bytes",
+          "--max-count",
+          "--regexp",
+          "--file",
+          "--context",
+          "--after-context",
+          "--before-context",
+          "--include",
+          "--exclude",
+          "--exclude-dir",
+          "--type",
+          "--glob",
+          "--format",
+          "--time-style",
+          "--color",
+          "--sort",
+          "--ignore",
+          "--max-depth",
+          "--level",
+          "--width",
+          "--delimiter",
+          "--fields",
+          "--characters");
+
+  private static void simple(Invocation in, Kind k) {
+    switch (k) {
+      case READ_PATHS -> {
+        Args a = in.parse("nclLdfstwIBDTwkxN", READ_LONG_WITH_VALUE);
+        in.reads(a.operands);
+        for (Word w : a.values("-f", "--file")) {
+          in.path(w);
+        }
+      }
+      case READ -> in.cls(FS_READ);
+      case READ_PATTERN -> {
+        Args a = in.parse("efmABCgtTdDM", READ_LONG_WITH_VALUE);
+        List<Word> ops = a.operands;
+        boolean patternGiven = a.has("-e", "--regexp", "-f", "--file");
+        in.reads(patternGiven || ops.isEmpty() ? ops : ops.subList(1, ops.size()));
+        for (Word w : a.values("-f", "--file")) {
+          in.path(w);
+        }
+      }
+      case WRITE_PATHS -> {
+        Args a = in.parse("mMdrtoSs", Set.of("--mode", "--reference", "--size", "--date"));
+        in.writePaths(a.operands);
+      }
+      case BUILD -> {
+        in.cls(BUILD_RUN);
+        if ((in.name.equals("make") || in.name.equals("gmake"))
+            && Args.parse(in.args, "CfIjloW", Set.of(), false).operands.stream()
+                .anyMatch(w -> w.text().equals("install") || w.text().equals("uninstall"))) {
+          in.cls(PACKAGE_INSTALL);
+        }
+        if (in.name.equals("pre-commit") || in.name.equals("husky") || in.name.equals("lefthook")) {
+          Args a = Args.parse(in.args);
+          if (a.operandText(0).equals("install") || a.operandText(0).equals("init")) {
+            in.cls(FS_WRITE);
+            in.tag("agent-config");
+          }
+        }
+      }
+      case SYSTEM -> {
+        Args a = Args.parse(in.args);
+        if ((in.name.equals("mount")
+                || in.name.equals("ip")
+                || in.name.equals("ifconfig")
+                || in.name.equals("hostname")
+                || in.name.equals("launchctl")
+                || in.name.equals("sysctl")
+                || in.name.equals("route")
+                || in.name.equals("diskutil")
+                || in.name.equals("defaults"))
+            && isInspection(in.name, a)) {
+          in.cls(FS_READ);
+          return;
+        }
+        in.cls(SYSTEM_MODIFY);
+      }
+      case DISK -> {
+        in.cls(SYSTEM_DESTRUCTIVE);
+        in.tag("disk");
+        in.readPaths(Args.parse(in.args).operands);
+      }
+      case ACCESS -> in.cls(ACCESS_CHANGE);
+      case NET_HOST -> {
+        in.cls(NET_FETCH);
+        in.fetched();
+        Args a = in.parse("cistwWTqpIQf", Set.of());
+        if (!a.operands.isEmpty()) {
+          Word h = a.operands.get(a.operands.size() - 1);
+          if (h.isLiteral()) {
+            in.host(PathFacts.host(h.text().startsWith("@") ? h.text().substring(1) : h.text()));
+          } else {
+            in.tag("dynamic");
+          }
+        }
+      }
+      case EXPORT_HOST -> {
+        in.cls(DATA_EXPORT);
+        Args a = in.parse("pswiqcexXPTuoO", Set.of());
+        if (a.has("-l") || a.has("--listen")) {
+          in.tag("listen");
+        }
+        for (Word w : a.operands) {
+          if (w.isLiteral() && !isNumber(w.text())) {
+            String h = w.text();
+            int at = h.indexOf('@');
+            in.host(PathFacts.host(at >= 0 ? h.substring(at + 1) : h));
+            break;
+          }
+        }
+      }
+      case EXEC -> in.cls(SHELL_EXEC);
+    }
+  }
+
+  private static boolean isInspection(String name, Args a) {
+    String first = a.operandText(0);
+    return switch (name) {
+      case "mount", "hostname", "ifconfig" ->
+          a.operands.isEmpty() || name.equals("ifconfig") && a.operands.size() == 1;
+      case "ip" ->
+          a.operands.size() <= 2
+              || a.operandText(1).equals("show")
+              || a.operandText(1).equals("list");
+      case "launchctl" -> first.equals("list") || first.equals("print");
+      case "sysctl" -> !a.has("-w") && a.operands.stream().noneMatch(w -> w.text().contains("="));
+      case "route" -> first.isEmpty() || first.equals("-n") || first.equals("get");
+      case "diskutil" -> first.equals("list") || first.equals("info");
+      case "defaults" -> first.equals("read") || first.equals("domains");
+      default -> false;
+    };
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ files
+
+  private static void cd(Invocation in) {
+    in.cls(FS_READ);
+    Args a = in.parse("", Set.of());
+    if (a.operands.isEmpty()) {
+      in.state.cwd = in.walk.ctx.home().orElse(null);
+      return;
+    }
+    Word w = a.operands.get(0);
+    if (w.text().equals("-")) {
+      in.state.cwd = null;
+      return;
+    }
+    in.state.cwd = in.walk.resolve(w, in.state);
+  }
+
+  private static void remove(Invocation in) {
+    Args a = in.parse("", Set.of("--interactive"));
+    in.cls(FS_DELETE);
+    boolean recursive = a.has("-r", "-R", "--recursive") || in.name.equals("rmdir");
+    if (recursive && !in.name.equals("rmdir")) {
+      in.tag("recursive");
+    }
+    if (a.has("-f", "--force")) {
+      in.tag("force");
+    }
+    if (a.has("--no-preserve-root")) {
+      in.cls(SYSTEM_DESTRUCTIVE);
+    }
+    String home = in.walk.ctx.home().orElse(null);
+    for (Word w : a.operands) {
+      String p = in.path(w);
+      if (p == null) {
+        continue;
+      }
+      if (PathFacts.isDestructiveRoot(p, home)) {
+        in.cls(recursive || w.has(ShellSyntax.GLOB) ? SYSTEM_DESTRUCTIVE : SYSTEM_MODIFY);
+      } else {
+        in.writeFacts(p);
+      }
+    }
+  }
+
+  private static void shred(Invocation in) {
+    Args a = in.parse("nsx", Set.of("--iterations", "--size", "--random-source"));
+    in.cls(FS_DELETE);
+    for (Word w : a.operands) {
+      String p = in.path(w);
+      if (p != null && PathFacts.isRawDevice(p)) {
+        in.cls(SYSTEM_DESTRUCTIVE);
+        in.tag("raw-device");
+      } else if (p != null) {
+        in.writeFacts(p);
+      }
+    }
+  }
+
+  private static void find(Invocation in) {
+    in.cls(FS_READ);
+    List<Word> args = in.args;
+    int i = 0;
+    while (i < args.size()
+        && args.get(i).text().startsWith("-")
+        && args.get(i).text().length() == 2
+        && "HLPOD".indexOf(args.get(i).text().charAt(1)) >= 0) {
+      i++;
+    }
+    String home = in.walk.ctx.home().orElse(null);
+    boolean destructiveRoot = false;
+    boolean roots = false;
+    while (i < args.size()) {
+      String t = args.get(i).text();
+      if (t.startsWith("-") || t.equals("(") || t.equals("!") || t.equals(")")) {
+        break;
+      }
+      String p = in.path(args.get(i));
+      roots = true;
+      if (p != null && PathFacts.isDestructiveRoot(p, home)) {
+        destructiveRoot = true;
+      }
+      i++;
+    }
+    if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
+      destructiveRoot = true;
+    }
+    for (; i < args.size(); i++) {
+      String t = args.get(i).text();
+      switch (t) {
+        case "-delete" -> {
+          in.cls(FS_DELETE);
+          in.tag("recursive");
+          if (destructiveRoot) {
+            in.cls(SYSTEM_DESTRUCTIVE);
+          }
+        }
+        case "-exec", "-execdir", "-ok", "-okdir" -> {
+          int j = i + 1;
+          while (j < args.size()
+              && !args.get(j).text().equals(";")
+              && !args.get(j).text().equals("+")) {
+            j++;
+          }
+          List<Word> cmd = args.subList(i + 1, j);
+          int before = in.f.classes.size();
+          boolean hadDelete = in.f.classes.contains(FS_DELETE);
+          in.tag("dynamic");
+          in.nestedWords(cmd);
+          if (destructiveRoot && !hadDelete && in.f.classes.contains(FS_DELETE)) {
+            in.cls(SYSTEM_DESTRUCTIVE);
+          }
+          if (in.f.classes.size() == before && cmd.isEmpty()) {
+            in.unparseable("find -exec without a command");
+          }
+          i = j;
+        }
+        case "-fprint", "-fprint0", "-fprintf", "-fls" -> {
+          if (i + 1 < args.size()) {
+            in.cls(FS_WRITE);
+            in.writePath(args.get(i + 1));
+          }
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private static void copy(Invocation in) {
+    Args a = in.parse("tSbZT", Set.of("--target-directory", "--suffix", "--backup", "--mode"));
+    in.cls(FS_WRITE);
+    if (a.has("-r", "-R", "--recursive", "-a", "--archive")) {
+      in.tag("recursive");
+    }
+    if (a.has("-f", "--force")) {
+      in.tag("force");
+    }
+    List<Word> ops = a.operands;
+    List<Word> dest = a.values("-t", "--target-directory");
+    String home = in.walk.ctx.home().orElse(null);
+    int last = dest.isEmpty() ? ops.size() - 1 : ops.size();
+    for (int i = 0; i < ops.size(); i++) {
+      Word w = ops.get(i);
+      if (i == last) {
+        String p = in.writePath(w);
+        if (p != null && in.name.equals("mv") && p.equals("/dev/null")) {
+          in.cls(FS_DELETE);
+        }
+      } else {
+        String p = in.path(w);
+        if (p != null && in.name.equals("mv")) {
+          if (PathFacts.isDestructiveRoot(p, home)) {
+            in.cls(SYSTEM_DESTRUCTIVE);
+          } else {
+            in.writeFacts(p);
+          }
+        }
+      }
+    }
+    for (Word d : dest) {
+      in.writePath(d);
+    }
+  }
+
+  private static void sed(Invocation in) {
+    Args a = in.parse("efl", Set.of("--expression", "--file", "--line-length"));
+    boolean scriptGiven = a.has("-e", "--expression", "-f", "--file");
+    List<Word> files =
+        scriptGiven || a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+    for (Word s :
+        scriptGiven
+            ? a.values("-e", "--expression")
+            : a.operands.subList(0, Math.min(1, a.operands.size()))) {
+      if (sedExecutes(s.text())) {
+        in.cls(CODE_EXEC);
+      }
+    }
+    boolean inPlace = false;
+    for (Args.Opt o : a.options) {
+      if (o.name().equals("-i") || o.name().startsWith("--in-place")) {
+        inPlace = true;
+      }
+    }
+    if (inPlace) {
+      in.writePaths(files);
+    } else {
+      in.reads(files);
+    }
+  }
+
+  private static boolean sedExecutes(String script) {
+    int n = script.length();
+    return n >= 1
+        && (script.endsWith("/e")
+            || script.startsWith("e ")
+            || script.equals("e")
+            || script.contains("/e;")
+            || script.contains("\ne"));
+  }
+
+  private static void awk(Invocation in) {
+    Args a = in.parse("fvFi", Set.of("--file", "--assign", "--field-separator", "--include"));
+    List<Word> ops = a.operands;
+    List<Word> progFiles = a.values("-f", "--file");
+    String program = progFiles.isEmpty() && !ops.isEmpty() ? ops.get(0).text() : "";
+    List<Word> files = progFiles.isEmpty() && !ops.isEmpty() ? ops.subList(1, ops.size()) : ops;
+    boolean inPlace = false;
+    for (Word w : a.values("-i", "--include")) {
+      inPlace |= w.text().equals("inplace");
+    }
+    if (!progFiles.isEmpty()
+        || program.contains("system")
+        || program.contains("|")
+        || program.contains(">")
+        || program.contains("getline")) {
+      in.cls(CODE_EXEC);
+    }
+    in.readPaths(progFiles);
+    if (inPlace) {
+      in.writePaths(files);
+    } else {
+      in.reads(files);
+    }
+  }
+
+  private static void tar(Invocation in) {
+    List<Word> args = in.args;
+    if (!args.isEmpty() && !args.get(0).text().startsWith("-") && args.get(0).isLiteral()) {
+      Word first = args.get(0);
+      java.util.ArrayList<Word> fixed = new java.util.ArrayList<>(args.size());
+      fixed.add(new Word("-" + first.text(), first.flags(), first.substitutions()));
+      fixed.addAll(args.subList(1, args.size()));
+      args = fixed;
+    }
+    Args a =
+        Args.parse(
+            args,
+            "fCbTXIKgLNV",
+            Set.of(
+                "--file",
+                "--directory",
+                "--exclude",
+                "--files-from",
+                "--use-compress-program",
+                "--transform",
+                "--to-command",
+                "--checkpoint-action",
+                "--owner",
+                "--group"),
+            false);
+    if (a.has("--to-command", "--checkpoint-action", "-I", "--use-compress-program")) {
+      in.cls(CODE_EXEC);
+    }
+    if (a.has("-x", "--extract", "--get")) {
+      in.cls(FS_WRITE);
+      in.readPaths(a.values("-f", "--file"));
+      List<Word> dirs = a.values("-C", "--directory");
+      if (dirs.isEmpty()) {
+        String cwd = in.state.cwd;
+        if (cwd != null) {
+          in.writeFacts(cwd);
+        }
+      }
+      for (Word d : dirs) {
+        in.writePath(d);
+      }
+    } else if (a.has("-c", "--create", "-r", "--append", "-u", "--update")) {
+      in.cls(FS_WRITE);
+      for (Word f : a.values("-f", "--file")) {
+        in.writePath(f);
+      }
+      in.readPaths(a.operands);
+    } else {
+      in.reads(a.values("-f", "--file"));
+    }
+  }
+
+  private static void permissions(Invocation in) {
+    Args a = in.parse("", Set.of("--reference", "--from"));
+    boolean recursive = a.has("-R", "--recursive");
+    if (recursive) {
+      in.tag("recursive");
+    }
+    List<Word> ops = a.operands;
+    if (ops.isEmpty()) {
+      in.cls(FS_WRITE);
+      return;
+    }
+    String mode = ops.get(0).text();
+    if (in.name.equals("chmod")
+        && (mode.contains("s") && (mode.contains("+") || mode.contains("="))
+            || (mode.length() == 4 && "4567".indexOf(mode.charAt(0)) >= 0))) {
+      in.cls(SYSTEM_MODIFY);
+      in.tag("setuid");
+    }
+    String home = in.walk.ctx.home().orElse(null);
+    String root = in.walk.ctx.cwd().orElse(null);
+    in.cls(FS_WRITE);
+    for (Word w : ops.subList(1, ops.size())) {
+      String p = in.path(w);
+      if (p == null) {
+        continue;
+      }
+      if (recursive && PathFacts.isDestructiveRoot(p, home)) {
+        in.cls(SYSTEM_DESTRUCTIVE);
+      } else if (root == null || !PathFacts.isInside(p, root)) {
+        in.cls(SYSTEM_MODIFY);
+      }
+    }
+  }
+
+  private static void dd(Invocation in) {
+    in.cls(FS_READ);
+    for (Word w : in.args) {
+      String t = w.text();
+      if (t.startsWith("of=")) {
+        Word target = new Word(t.substring(3), w.flags(), w.substitutions());
+        in.cls(FS_WRITE);
+        in.writePath(target);
+      } else if (t.startsWith("if=")) {
+        in.path(new Word(t.substring(3), w.flags(), w.substitutions()));
+      }
+    }
+  }
+
+  private static void kill(Invocation in) {
+    Args a = Args.parse(in.args);
+    for (Word w : in.args) {
+      if (w.text().equals("-1") && in.name.equals("kill")) {
+        in.cls(SYSTEM_DESTRUCTIVE);
+        return;
+      }
+    }
+    if (in.name.equals("killall") && !a.operands.isEmpty() && a.operandText(0).equals("-9")) {
+      in.cls(SYSTEM_MODIFY);
+    }
+    in.cls(SHELL_EXEC);
+  }
+
+  private static final Set<String> SYSTEMCTL_READ =
+      Set.of(
+          "status",
+          "show",
+          "cat",
+          "list-units",
+          "list-unit-files",
+          "list-timers",
+          "list-sockets",
+          "list-dependencies",
+          "is-active",
+          "is-enabled",
+          "is-failed",
+          "is-system-running",
+          "help",
+          "--version",
+          "get-default",
+          "show-environment");
+
+  private static void systemctl(Invocation in) {
+    Args a = in.parse("pHMnot", Set.of("--property", "--host", "--machine", "--type", "--state"));
+    if (a.operands.isEmpty() || SYSTEMCTL_READ.contains(a.operandText(0))) {
+      in.cls(FS_READ);
+    } else if (a.has("--user")) {
+      in.cls(SYSTEM_MODIFY);
+      in.tag("user-service");
+    } else {
+      in.cls(SYSTEM_MODIFY);
+    }
+  }
+
+  private static void eval(Invocation in) {
+    in.cls(CODE_EXEC);
+    in.tag("eval");
+    StringBuilder sb = new StringBuilder();
+    for (Word w : in.args) {
+      if (!w.isLiteral()) {
+        in.unparseable("eval of text computed at run time");
+        if (in.substitutionFetched) {
+          in.tag("fetch-exec");
+        }
+        return;
+      }
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(w.text());
+    }
+    if (sb.length() > 0) {
+      in.nested(sb.toString());
+    }
+  }
+
+  private static void source(Invocation in) {
+    Args a = Args.parse(in.args, "", Set.of(), true);
+    if (a.operands.isEmpty()) {
+      in.unparseable("source without a file");
+      return;
+    }
+    scriptOperand(in, a.operands.get(0));
+  }
+
+  /** A script file run by a shell or interpreter: local files are shell.exec, others code.exec. */
+  private static void scriptOperand(Invocation in, Word script) {
+    String t = script.text();
+    if (script.has(ShellSyntax.PROCESS) || !script.isLiteral()) {
+      in.cls(CODE_EXEC);
+      if (in.substitutionFetched) {
+        in.tag("fetch-exec");
+      }
+      return;
+    }
+    if (t.equals("/dev/stdin") || t.equals("-")) {
+      in.codeFromStdin(in.name.endsWith("sh") || in.name.equals("source") || in.name.equals("."));
+      return;
+    }
+    in.cls(SHELL_EXEC);
+    in.executedPath(script);
+  }
+
+  // ------------------------------------------------------------------ shells and interpreters
+
+  private static final Set<String> SHELLS =
+      Set.of(
+          "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "posh", "busybox",
+          "rbash", "tcsh", "csh");
+
+  private static final Map<String, String> CODE_FLAGS = new HashMap<>();
+
+  static {
+    CODE_FLAGS.put("python", "c");
+    CODE_FLAGS.put("pypy", "c");
+    CODE_FLAGS.put("node", "ep");
+    CODE_FLAGS.put("nodejs", "ep");
+    CODE_FLAGS.put("perl", "eE");
+    CODE_FLAGS.put("ruby", "e");
+    CODE_FLAGS.put("php", "r");
+    CODE_FLAGS.put("lua", "e");
+    CODE_FLAGS.put("luajit", "e");
+    CODE_FLAGS.put("Rscript", "e");
+    CODE_FLAGS.put("osascript", "e");
+    CODE_FLAGS.put("julia", "eE");
+    CODE_FLAGS.put("pwsh", "cC");
+    CODE_FLAGS.put("powershell", "cC");
+    CODE_FLAGS.put("tclsh", "");
+    CODE_FLAGS.put("groovy", "e");
+    CODE_FLAGS.put("elixir", "e");
+    CODE_FLAGS.put("erl", "");
+    CODE_FLAGS.put("scala", "e");
+    CODE_FLAGS.put("kotlin", "e");
+    CODE_FLAGS.put("jrunscript", "e");
+  }
+
+  private static final Set<String> PYTHON_BUILD_MODULES =
+      Set.of(
+          "pytest",
+          "unittest",
+          "mypy",
+          "black",
+          "ruff",
+          "flake8",
+          "pylint",
+          "isort",
+          "tox",
+          "nox",
+          "build",
+          "coverage",
+          "compileall",
+          "py_compile",
+          "doctest",
+          "pyright",
+          "pycodestyle",
+          "pydocstyle",
+          "bandit",
+          "twine-check",
+          "sphinx",
+          "mkdocs",
+          "nose2",
+          "hypothesis",
+          "timeit",
+          "cProfile",
+          "pdb",
+          "json.tool",
+          "tabnanny",
+          "pyflakes");
+
+  private static boolean shellOrInterpreter(Invocation in) {
+    String n = in.name;
+    if (SHELLS.contains(n)) {
+      shell(in);
+      return true;
+    }
+    String base = CODE_FLAGS.containsKey(n) ? n : stripVersion(n);
+    if (!CODE_FLAGS.containsKey(base)) {
+      return false;
+    }
+    String codeFlags = CODE_FLAGS.get(base);
+    List<Word> args = in.args;
+    boolean perlInPlace = false;
+    for (int i = 0; i < args.size(); i++) {
+      Word w = args.get(i);
+      String t = w.text();
+      if (t.equals("--")) {
+        break;
+      }
+      if (t.startsWith("--")) {
+        if (t.equals("--eval")
+            || t.startsWith("--eval=")
+            || t.equals("--print")
+            || t.equals("-Command")
+            || t.equals("--command")) {
+          in.cls(CODE_EXEC);
+          return true;
+        }
+        if (base.equals("node")
+            && (t.equals("--require")
+                || t.equals("--import")
+                || t.equals("--loader")
+                || t.equals("--experimental-loader"))) {
+          i++;
+        }
+        continue;
+      }
+      if (t.startsWith("-") && t.length() > 1) {
+        if (base.equals("pwsh") || base.equals("powershell")) {
+          String lower = t.toLowerCase(java.util.Locale.ROOT);
+          if (lower.startsWith("-c") || lower.startsWith("-e")) {
+            in.cls(CODE_EXEC);
+            if (lower.startsWith("-e")) {
+              in.tag("encoded");
+            }
+            return true;
+          }
+          continue;
+        }
+        if (base.equals("perl") && t.indexOf('i') > 0) {
+          perlInPlace = true;
+        }
+        for (int k = 1; k < t.length(); k++) {
+          if (codeFlags.indexOf(t.charAt(k)) >= 0) {
+            in.cls(CODE_EXEC);
+            if (perlInPlace) {
+              in.writePaths(operandsAfterCode(args, i));
+            }
+            return true;
+          }
+        }
+        if (base.equals("python") && t.startsWith("-m")) {
+          String module =
+              t.length() > 2 ? t.substring(2) : i + 1 < args.size() ? args.get(i + 1).text() : "";
+          pythonModule(in, module, args.subList(Math.min(i + 2, args.size()), args.size()));
+          return true;
+        }
+        if (base.equals("perl") && (t.startsWith("-M") || t.startsWith("-I"))) {
+          continue;
+        }
+        if (t.equals("-W") || t.equals("-X") || t.equals("-r") && base.equals("node")) {
+          i++;
+        }
+        continue;
+      }
+      scriptOperand(in, w);
+      return true;
+    }
+    in.codeFromStdin(false);
+    return true;
+  }
+
+  private static List<Word> operandsAfterCode(List<Word> args, int codeFlagIndex) {
+    int start = Math.min(codeFlagIndex + 2, args.size());
+    return args.subList(start, args.size());
+  }
+
+  private static void pythonModule(Invocation in, String module, List<Word> rest) {
+    String top =
+        module.contains(".") && !module.equals("json.tool")
+            ? module.substring(0, module.indexOf('.'))
+            : module;
+    if (PYTHON_BUILD_MODULES.contains(module) || PYTHON_BUILD_MODULES.contains(top)) {
+      in.cls(BUILD_RUN);
+      return;
+    }
+    switch (top) {
+      case "pip", "ensurepip", "pipx", "uv", "poetry" -> {
+        Invocation pip =
+            new Invocation(
+                top,
+                rest,
+                in.walk,
+                in.state,
+                in.depth,
+                in.stdinPiped,
+                in.fetchedBefore,
+                in.substitutionFetched,
+                in.redirects);
+        if (!PackageCommands.classify(pip)) {
+          in.cls(PACKAGE_INSTALL);
+        }
+      }
+      case "venv", "virtualenv" -> {
+        in.cls(FS_WRITE);
+        in.writePaths(Args.parse(rest).operands);
+      }
+      case "http" -> {
+        in.cls(SHELL_EXEC);
+        in.tag("server");
+      }
+      case "base64", "zipfile", "tarfile", "gzip" -> in.cls(FS_WRITE);
+      default -> {
+        in.cls(SHELL_EXEC);
+        in.tag("unknown-command");
+      }
+    }
+  }
+
+  private static void shell(Invocation in) {
+    List<Word> args = in.args;
+    if (in.name.equals("busybox")) {
+      if (args.isEmpty()) {
+        in.cls(SHELL_EXEC);
+        return;
+      }
+      in.nestedWords(args);
+      return;
+    }
+    boolean command = false;
+    boolean stdinScript = false;
+    for (int i = 0; i < args.size(); i++) {
+      Word w = args.get(i);
+      String t = w.text();
+      if (stdinScript && !command) {
+        break;
+      }
+      if (!w.isLiteral() && !command) {
+        scriptOperand(in, w);
+        return;
+      }
+      if (t.equals("--") || t.equals("-")) {
+        if (command || stdinScript) {
+          continue;
+        }
+        if (i + 1 < args.size()) {
+          scriptOperand(in, args.get(i + 1));
+          return;
+        }
+        break;
+      }
+      if (t.equals("-o")
+          || t.equals("-O")
+          || t.equals("+o")
+          || t.equals("+O")
+          || t.equals("--rcfile")
+          || t.equals("--init-file")) {
+        i++;
+        continue;
+      }
+      if (t.startsWith("--")) {
+        continue;
+      }
+      if ((t.startsWith("-") || t.startsWith("+")) && t.length() > 1) {
+        if (t.indexOf('c') > 0) {
+          command = true;
+        }
+        if (t.indexOf('s') > 0 && t.charAt(0) == '-') {
+          stdinScript = true;
+        }
+        continue;
+      }
+      if (command) {
+        if (!w.isLiteral()) {
+          in.unparseable("a shell -c script computed at run time");
+          if (in.substitutionFetched) {
+            in.tag("fetch-exec");
+          }
+          return;
+        }
+        in.nested(t);
+        return;
+      }
+      scriptOperand(in, w);
+      return;
+    }
+    if (command) {
+      in.unparseable("shell -c without a script");
+      return;
+    }
+    if (!in.stdinPiped && !in.stdinIsHeredoc() && !in.stdinIsFile()) {
+      in.cls(SHELL_EXEC);
+      return;
+    }
+    in.codeFromStdin(true);
+  }
+
+  static boolean isContainerEscapeMount(String spec) {
+    String src = spec;
+    int colon = spec.indexOf(':');
+    if (colon >= 0) {
+      src = spec.substring(0, colon);
+    }
+    if (spec.startsWith("type=") || spec.contains("source=") || spec.contains("src=")) {
+      for (String part : spec.split(",")) {
+        if (part.startsWith("source=") || part.startsWith("src=")) {
+          src = part.substring(part.indexOf('=') + 1);
+        }
+      }
+    }
+    String s = src.endsWith("/") && src.length() > 1 ? src.substring(0, src.length() - 1) : src;
+    return s.contains("docker.sock")
+        || s.contains("containerd.sock")
+        || s.contains("podman.sock")
+        || s.equals("/")
+        || s.equals("/etc")
+        || s.equals("/root")
+        || s.equals("/proc")
+        || s.equals("/sys")
+        || s.equals("/dev")
+        || s.equals("/var/run")
+        || s.equals("/run")
+        || s.equals("/boot")
+        || s.equals("/var/lib/docker")
+        || s.equals("/home");
+  }
+
+  static void markEscape(Invocation in, String what) {
+    in.cls(CONTAINER_ESCAPE);
+    in.tag(what);
+  }
+}

@@ -1,0 +1,758 @@
+package dev.proctor.classify;
+
+import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
+import static dev.proctor.classify.ClassNames.CODE_EXEC;
+import static dev.proctor.classify.ClassNames.CONNECTOR_READ;
+import static dev.proctor.classify.ClassNames.CONNECTOR_WRITE;
+import static dev.proctor.classify.ClassNames.DATA_EXPORT;
+import static dev.proctor.classify.ClassNames.FS_DELETE;
+import static dev.proctor.classify.ClassNames.FS_READ;
+import static dev.proctor.classify.ClassNames.FS_WRITE;
+import static dev.proctor.classify.ClassNames.NET_FETCH;
+import static dev.proctor.classify.ClassNames.SHELL_EXEC;
+import static dev.proctor.classify.ClassNames.SYSTEM_MODIFY;
+import static dev.proctor.classify.ClassNames.VCS_HISTORY_REWRITE;
+import static dev.proctor.classify.ClassNames.VCS_LOCAL;
+import static dev.proctor.classify.ClassNames.VCS_PUSH;
+import static dev.proctor.classify.ClassNames.WORKFLOW_INVOKE;
+
+import dev.proctor.action.Target;
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code git} and {@code gh}. Read-only git commands are {@code fs.read}; local changes {@code
+ * vcs.local}; commands that discard work or rewrite history {@code vcs.history_rewrite}; pushes
+ * {@code vcs.push} with {@code remote} and {@code branch} targets, and a forced push is both {@code
+ * vcs.push} and {@code vcs.history_rewrite} with the tag {@code force-push}.
+ */
+final class GitCommands {
+
+  private GitCommands() {}
+
+  private static final Set<String> READ =
+      Set.of(
+          "status",
+          "log",
+          "diff",
+          "show",
+          "blame",
+          "annotate",
+          "grep",
+          "ls-files",
+          "ls-tree",
+          "ls-remote",
+          "cat-file",
+          "rev-parse",
+          "rev-list",
+          "describe",
+          "shortlog",
+          "show-ref",
+          "for-each-ref",
+          "name-rev",
+          "merge-base",
+          "whatchanged",
+          "count-objects",
+          "fsck",
+          "verify-commit",
+          "verify-tag",
+          "verify-pack",
+          "help",
+          "version",
+          "--version",
+          "--help",
+          "check-ignore",
+          "check-attr",
+          "var",
+          "cherry",
+          "range-diff",
+          "diff-tree",
+          "diff-files",
+          "diff-index",
+          "show-branch",
+          "difftool",
+          "instaweb-help",
+          "bugreport",
+          "-v");
+
+  private static final Set<String> LOCAL =
+      Set.of(
+          "add",
+          "commit",
+          "init",
+          "merge",
+          "cherry-pick",
+          "revert",
+          "mv",
+          "rm",
+          "apply",
+          "am",
+          "format-patch",
+          "bisect",
+          "notes",
+          "worktree",
+          "submodule",
+          "sparse-checkout",
+          "switch",
+          "fetch",
+          "pull",
+          "remote",
+          "tag",
+          "branch",
+          "stash",
+          "restore",
+          "checkout",
+          "reset",
+          "gc",
+          "prune",
+          "repack",
+          "maintenance",
+          "lfs",
+          "mergetool",
+          "rerere",
+          "archive",
+          "bundle",
+          "citool",
+          "gui",
+          "update-index",
+          "write-tree",
+          "commit-tree",
+          "read-tree",
+          "hash-object",
+          "mktag",
+          "mktree",
+          "pack-refs",
+          "reflog",
+          "update-ref",
+          "symbolic-ref",
+          "config",
+          "clean",
+          "push",
+          "clone",
+          "rebase",
+          "filter-branch",
+          "filter-repo",
+          "replace",
+          "credential",
+          "send-email",
+          "request-pull",
+          "daemon",
+          "hook",
+          "stage",
+          "column");
+
+  private static final Set<String> DANGEROUS_CONFIG_PREFIXES =
+      Set.of(
+          "core.sshcommand",
+          "core.hookspath",
+          "core.fsmonitor",
+          "core.pager",
+          "core.editor",
+          "core.askpass",
+          "core.gitproxy",
+          "diff.external",
+          "sequence.editor",
+          "credential.helper",
+          "gpg.program",
+          "uploadpack.packobjectshook",
+          "protocol.ext.allow",
+          "include.path",
+          "includeif");
+
+  static void git(Invocation in) {
+    List<Word> args = in.args;
+    ShellWalk.State st = in.state;
+    int i = 0;
+    while (i < args.size()) {
+      String t = args.get(i).text();
+      if (t.equals("-C") && i + 1 < args.size()) {
+        ShellWalk.State s2 = st.copy();
+        s2.cwd = in.walk.resolve(args.get(i + 1), st);
+        st = s2;
+        i += 2;
+      } else if (t.equals("-c") && i + 1 < args.size()) {
+        configKey(in, args.get(i + 1).text());
+        i += 2;
+      } else if (t.equals("--git-dir")
+          || t.equals("--work-tree")
+          || t.equals("--namespace")
+          || t.equals("--exec-path")
+              && i + 1 < args.size()
+              && !args.get(i + 1).text().startsWith("-")) {
+        if (t.equals("--exec-path")) {
+          in.cls(CODE_EXEC);
+        }
+        i += 2;
+      } else if (t.startsWith("--exec-path=") || t.startsWith("--config-env")) {
+        in.cls(CODE_EXEC);
+        i++;
+      } else if (t.startsWith("-")) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (i >= args.size()) {
+      in.cls(FS_READ);
+      in.walk.workingDirectory(st);
+      return;
+    }
+    Word subWord = args.get(i);
+    String sub = subWord.text();
+    List<Word> rest = args.subList(i + 1, args.size());
+    Invocation g =
+        st == in.state
+            ? in
+            : new Invocation(
+                "git",
+                rest,
+                in.walk,
+                st,
+                in.depth,
+                in.stdinPiped,
+                in.fetchedBefore,
+                in.substitutionFetched,
+                in.redirects);
+    if (!subWord.isLiteral()) {
+      in.unparseable("git subcommand computed at run time");
+      return;
+    }
+    if (READ.contains(sub)) {
+      in.cls(FS_READ);
+      in.walk.workingDirectory(st);
+      if (sub.equals("ls-remote")) {
+        in.cls(NET_FETCH);
+      }
+      Args a = Args.parse(rest);
+      if (a.has("--output") || a.values("-o").size() > 0) {
+        in.cls(FS_WRITE);
+      }
+      if (sub.equals("diff") && a.has("--ext-diff")) {
+        in.cls(CODE_EXEC);
+      }
+      return;
+    }
+    if (!LOCAL.contains(sub)) {
+      in.cls(SHELL_EXEC);
+      in.tag("unknown-command");
+      return;
+    }
+    Args a =
+        Args.parse(
+            rest,
+            "mFCcSuObBtoX",
+            Set.of(
+                "--message",
+                "--file",
+                "--author",
+                "--date",
+                "--onto",
+                "--strategy",
+                "--strategy-option",
+                "--exec",
+                "--upload-pack",
+                "--receive-pack",
+                "--repo",
+                "--push-option",
+                "--origin",
+                "--branch",
+                "--depth",
+                "--reference",
+                "--template",
+                "--separate-git-dir",
+                "--config",
+                "--format",
+                "--index-filter",
+                "--tree-filter",
+                "--msg-filter",
+                "--env-filter",
+                "--commit-filter",
+                "--parent-filter",
+                "--subdirectory-filter",
+                "--tag-name-filter",
+                "--prefix",
+                "--output",
+                "--remote"),
+            false);
+    switch (sub) {
+      case "push" -> push(g, a);
+      case "clone" -> clone(g, a);
+      case "reset" -> {
+        in.cls(a.has("--hard", "--merge", "--keep") ? VCS_HISTORY_REWRITE : VCS_LOCAL);
+        if (a.has("--hard")) {
+          in.tag("discard-changes");
+        }
+      }
+      case "rebase" -> {
+        if (a.has("--abort", "--continue", "--skip", "--quit", "--show-current-patch")) {
+          in.cls(VCS_LOCAL);
+        } else {
+          in.cls(VCS_HISTORY_REWRITE);
+          if (a.has("--exec", "-x")) {
+            in.cls(SHELL_EXEC);
+          }
+        }
+      }
+      case "filter-branch", "filter-repo", "replace" -> {
+        in.cls(VCS_HISTORY_REWRITE);
+        if (sub.equals("filter-branch")) {
+          in.cls(SHELL_EXEC);
+        }
+      }
+      case "commit" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("--amend")) {
+          in.tag("amend");
+        }
+        if (a.has("--no-verify", "-n")) {
+          in.tag("no-verify");
+        }
+      }
+      case "checkout", "restore" -> {
+        boolean discard =
+            sub.equals("restore") && !a.has("--staged", "-S")
+                || a.has("-f", "--force")
+                || rest.stream().anyMatch(w -> w.text().equals("--"))
+                || (sub.equals("checkout")
+                    && a.operands.size() == 1
+                    && a.operandText(0).equals("."));
+        if (sub.equals("restore") && a.has("--staged", "-S") && !a.has("--worktree", "-W")) {
+          discard = false;
+        }
+        in.cls(discard ? VCS_HISTORY_REWRITE : VCS_LOCAL);
+        if (discard) {
+          in.tag("discard-changes");
+        }
+      }
+      case "clean" -> {
+        in.cls(a.has("-n", "--dry-run") ? FS_READ : FS_DELETE);
+        if (a.has("-f", "--force")) {
+          in.tag("force");
+        }
+        if (a.has("-d")) {
+          in.tag("recursive");
+        }
+      }
+      case "branch" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("-D") || (a.has("-d", "--delete") && a.has("-f", "--force"))) {
+          in.cls(VCS_HISTORY_REWRITE);
+        }
+      }
+      case "stash" -> {
+        String verb = a.operandText(0);
+        in.cls(verb.equals("drop") || verb.equals("clear") ? VCS_HISTORY_REWRITE : VCS_LOCAL);
+      }
+      case "reflog" -> {
+        String verb = a.operandText(0);
+        in.cls(verb.equals("expire") || verb.equals("delete") ? VCS_HISTORY_REWRITE : FS_READ);
+      }
+      case "gc", "prune" -> {
+        in.cls(VCS_LOCAL);
+        for (Args.Opt o : a.options) {
+          if (o.name().startsWith("--prune") || o.name().equals("--expire")) {
+            in.cls(VCS_HISTORY_REWRITE);
+          }
+        }
+      }
+      case "update-ref" -> in.cls(a.has("-d") ? VCS_HISTORY_REWRITE : VCS_LOCAL);
+      case "config" -> config(in, a);
+      case "fetch", "pull" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("--upload-pack")) {
+          in.cls(CODE_EXEC);
+        }
+        Word remote = a.operand(0);
+        if (remote != null && remote.isLiteral()) {
+          in.target(Target.Kind.REMOTE, remote.text());
+          if (remote.text().contains("://") || remote.text().contains("@")) {
+            in.url(remote);
+          }
+        }
+      }
+      case "remote" -> {
+        in.cls(
+            a.operands.isEmpty()
+                    || a.operandText(0).equals("show")
+                    || a.operandText(0).equals("get-url")
+                ? FS_READ
+                : VCS_LOCAL);
+        for (Word w : a.operands) {
+          if (w.text().contains("://") || w.text().contains("@")) {
+            in.url(w);
+          }
+        }
+      }
+      case "submodule" -> {
+        in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("foreach")) {
+          in.cls(SHELL_EXEC);
+        }
+      }
+      case "bisect" -> in.cls(a.operandText(0).equals("run") ? SHELL_EXEC : VCS_LOCAL);
+      case "credential" -> {
+        in.cls(a.operandText(0).equals("fill") ? FS_READ : ACCESS_CHANGE);
+        in.label("secret");
+      }
+      case "send-email", "request-pull" -> in.cls(DATA_EXPORT);
+      case "daemon" -> {
+        in.cls(DATA_EXPORT);
+        in.tag("server");
+      }
+      case "hook" -> in.cls(SHELL_EXEC);
+      case "archive" -> {
+        in.cls(FS_WRITE);
+        if (a.has("--remote")) {
+          in.cls(NET_FETCH);
+        }
+      }
+      case "lfs" -> {
+        String verb = a.operandText(0);
+        in.cls(verb.equals("push") ? VCS_PUSH : VCS_LOCAL);
+      }
+      case "worktree" -> {
+        in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("remove") && a.has("-f", "--force")) {
+          in.cls(FS_DELETE);
+        }
+      }
+      default -> in.cls(VCS_LOCAL);
+    }
+  }
+
+  private static void configKey(Invocation in, String keyValue) {
+    int eq = keyValue.indexOf('=');
+    String key = (eq < 0 ? keyValue : keyValue.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
+    String value = eq < 0 ? "" : keyValue.substring(eq + 1);
+    for (String p : DANGEROUS_CONFIG_PREFIXES) {
+      if (key.startsWith(p)) {
+        in.cls(CODE_EXEC);
+        in.tag("git-config-exec");
+        return;
+      }
+    }
+    if (key.startsWith("alias.") && value.startsWith("!")) {
+      in.cls(CODE_EXEC);
+      in.tag("git-config-exec");
+    }
+    if (key.startsWith("filter.")
+        || key.endsWith(".textconv")
+        || key.startsWith("diff.") && key.endsWith(".command")) {
+      in.cls(CODE_EXEC);
+      in.tag("git-config-exec");
+    }
+  }
+
+  private static final Set<String> CONFIG_READ_FLAGS =
+      Set.of(
+          "--get",
+          "--get-all",
+          "--get-regexp",
+          "--list",
+          "-l",
+          "--get-urlmatch",
+          "--show-origin",
+          "--show-scope",
+          "--name-only");
+
+  private static void config(Invocation in, Args a) {
+    boolean read =
+        a.operands.size() <= 1 || a.operandText(0).equals("get") || a.operandText(0).equals("list");
+    for (Args.Opt o : a.options) {
+      if (CONFIG_READ_FLAGS.contains(o.name())) {
+        read = true;
+      }
+      if (o.name().equals("--unset")
+          || o.name().equals("--unset-all")
+          || o.name().equals("--add")
+          || o.name().equals("--replace-all")) {
+        read = false;
+      }
+    }
+    if (read) {
+      in.cls(FS_READ);
+      return;
+    }
+    in.cls(VCS_LOCAL);
+    List<Word> ops = a.operands;
+    int keyIndex = ops.size() >= 3 && ops.get(0).text().equals("set") ? 1 : 0;
+    String value = keyIndex + 1 < ops.size() ? ops.get(keyIndex + 1).text() : "";
+    configKey(in, ops.get(keyIndex).text() + "=" + value);
+    if (a.has("--global")) {
+      in.tag("outside-project");
+    }
+    if (a.has("--system")) {
+      in.cls(SYSTEM_MODIFY);
+    }
+  }
+
+  private static void push(Invocation in, Args a) {
+    in.cls(VCS_PUSH);
+    boolean force = a.has("-f", "--force", "--force-if-includes", "--mirror");
+    for (Args.Opt o : a.options) {
+      if (o.name().startsWith("--force-with-lease")) {
+        force = true;
+      }
+    }
+    if (a.has("--delete", "-d")) {
+      in.tag("delete-branch");
+      in.cls(VCS_HISTORY_REWRITE);
+    }
+    if (a.has("--all", "--mirror", "--tags")) {
+      in.tag("all-branches");
+    }
+    if (a.has("--no-verify")) {
+      in.tag("no-verify");
+    }
+    if (a.has("--receive-pack", "--exec")) {
+      in.cls(CODE_EXEC);
+    }
+    List<Word> ops = a.operands;
+    if (ops.isEmpty()) {
+      in.tag("implicit-branch");
+    } else {
+      Word remote = ops.get(0);
+      if (!remote.isLiteral()) {
+        in.tag("dynamic");
+      }
+      in.target(Target.Kind.REMOTE, remote.text());
+      if (remote.text().contains("://") || remote.text().contains("@")) {
+        in.url(remote);
+      }
+      if (ops.size() == 1 && !a.has("--all", "--mirror", "--tags")) {
+        in.tag("implicit-branch");
+      }
+      for (Word w : ops.subList(1, ops.size())) {
+        String spec = w.text();
+        if (!w.isLiteral()) {
+          in.tag("dynamic");
+        }
+        if (spec.startsWith("+")) {
+          force = true;
+          spec = spec.substring(1);
+        }
+        int colon = spec.lastIndexOf(':');
+        String dst = colon >= 0 ? spec.substring(colon + 1) : spec;
+        if (colon == 0) {
+          in.tag("delete-branch");
+          in.cls(VCS_HISTORY_REWRITE);
+        }
+        if (dst.startsWith("refs/heads/")) {
+          dst = dst.substring("refs/heads/".length());
+        }
+        if (dst.equals("HEAD") || dst.isEmpty()) {
+          in.tag("implicit-branch");
+        } else {
+          in.target(Target.Kind.BRANCH, dst);
+        }
+      }
+    }
+    if (force) {
+      in.tag("force-push");
+      in.cls(VCS_HISTORY_REWRITE);
+    }
+  }
+
+  private static void clone(Invocation in, Args a) {
+    in.cls(NET_FETCH);
+    in.cls(VCS_LOCAL);
+    in.fetched();
+    if (a.has("--upload-pack", "-u", "--template")) {
+      in.cls(CODE_EXEC);
+    }
+    for (Word c : a.values("-c", "--config")) {
+      configKey(in, c.text());
+    }
+    List<Word> ops = a.operands;
+    if (!ops.isEmpty()) {
+      Word src = ops.get(0);
+      String t = src.text();
+      if (t.contains("://") || (t.contains("@") && t.contains(":"))) {
+        if (t.contains("://")) {
+          in.url(src);
+        } else {
+          String host = t.substring(t.indexOf('@') + 1, t.indexOf(':', t.indexOf('@')));
+          in.target(Target.Kind.URL, t);
+          in.host(host.toLowerCase(java.util.Locale.ROOT));
+        }
+        if (t.startsWith("ext::")) {
+          in.cls(CODE_EXEC);
+        }
+      } else {
+        in.path(src);
+      }
+      if (ops.size() > 1) {
+        in.writePath(ops.get(1));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ GitHub CLI
+
+  private static final Set<String> GH_READ_VERBS =
+      Set.of(
+          "list",
+          "view",
+          "status",
+          "diff",
+          "checks",
+          "search",
+          "browse",
+          "watch",
+          "ls",
+          "download",
+          "verify",
+          "--version",
+          "version",
+          "help",
+          "issues",
+          "prs",
+          "repos",
+          "code",
+          "commits");
+
+  static void gh(Invocation in) {
+    Args a =
+        in.parse(
+            "RqtXfFHpjLsSbBlAaeuo",
+            Set.of(
+                "--repo",
+                "--jq",
+                "--template",
+                "--method",
+                "--field",
+                "--raw-field",
+                "--header",
+                "--input",
+                "--hostname",
+                "--body",
+                "--title",
+                "--base",
+                "--head",
+                "--label",
+                "--assignee",
+                "--reviewer",
+                "--milestone",
+                "--state",
+                "--limit",
+                "--json",
+                "--search",
+                "--body-file",
+                "--branch",
+                "--ref",
+                "--env",
+                "--org",
+                "--visibility",
+                "--cache"));
+    String group = a.operandText(0);
+    String verb = a.operandText(1);
+    for (Word r : a.values("-R", "--repo")) {
+      in.target(Target.Kind.RESOURCE, r.text());
+    }
+    switch (group) {
+      case "auth" -> {
+        if (verb.equals("status")) {
+          in.cls(FS_READ);
+        } else if (verb.equals("token")) {
+          in.cls(FS_READ);
+          in.label("secret");
+        } else {
+          in.cls(ACCESS_CHANGE);
+        }
+      }
+      case "secret", "ssh-key", "gpg-key" -> {
+        in.cls(verb.equals("list") ? CONNECTOR_READ : ACCESS_CHANGE);
+        if (!verb.equals("list")) {
+          in.label("secret");
+        }
+      }
+      case "api" -> {
+        String method = "GET";
+        for (Word m : a.values("-X", "--method")) {
+          method = m.text().toUpperCase(java.util.Locale.ROOT);
+        }
+        boolean fields = a.has("-f", "-F", "--field", "--raw-field", "--input");
+        if (fields && method.equals("GET") && a.values("-X", "--method").isEmpty()) {
+          method = "POST";
+        }
+        in.cls(method.equals("GET") || method.equals("HEAD") ? CONNECTOR_READ : CONNECTOR_WRITE);
+        in.host("api.github.com");
+      }
+      case "workflow", "run" -> {
+        if (verb.equals("run")
+            || verb.equals("rerun")
+            || verb.equals("enable")
+            || verb.equals("disable")
+            || verb.equals("cancel")) {
+          in.cls(WORKFLOW_INVOKE);
+        } else if (verb.equals("delete")) {
+          in.cls(CONNECTOR_WRITE);
+        } else {
+          in.cls(CONNECTOR_READ);
+        }
+      }
+      case "repo" -> {
+        switch (verb) {
+          case "clone" -> {
+            in.cls(NET_FETCH);
+            in.cls(VCS_LOCAL);
+            in.fetched();
+          }
+          case "delete",
+              "archive",
+              "rename",
+              "edit",
+              "create",
+              "fork",
+              "sync",
+              "set-default",
+              "unarchive",
+              "deploy-key" ->
+              in.cls(CONNECTOR_WRITE);
+          default ->
+              in.cls(
+                  GH_READ_VERBS.contains(verb) || verb.isEmpty()
+                      ? CONNECTOR_READ
+                      : CONNECTOR_WRITE);
+        }
+      }
+      case "gist" ->
+          in.cls(
+              verb.equals("create") || verb.equals("edit")
+                  ? DATA_EXPORT
+                  : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+      case "extension", "ext" ->
+          in.cls(
+              verb.equals("install") || verb.equals("upgrade")
+                  ? ClassNames.PACKAGE_INSTALL
+                  : verb.equals("list") ? FS_READ : SHELL_EXEC);
+      case "codespace", "cs" ->
+          in.cls(
+              verb.equals("ssh")
+                  ? SHELL_EXEC
+                  : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+      case "config", "alias" ->
+          in.cls(verb.equals("get") || verb.equals("list") ? FS_READ : FS_WRITE);
+      case "", "help", "version", "--version", "completion" -> in.cls(FS_READ);
+      case "pr" -> {
+        if (verb.equals("checkout")) {
+          in.cls(VCS_LOCAL);
+          in.cls(NET_FETCH);
+        } else if (verb.equals("merge")) {
+          in.cls(CONNECTOR_WRITE);
+          in.cls(VCS_PUSH);
+        } else {
+          in.cls(GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+        }
+      }
+      default -> {
+        if (GH_READ_VERBS.contains(group)) {
+          in.cls(CONNECTOR_READ);
+        } else {
+          in.cls(GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
+        }
+      }
+    }
+  }
+}

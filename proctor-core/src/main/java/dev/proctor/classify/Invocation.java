@@ -1,0 +1,250 @@
+package dev.proctor.classify;
+
+import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
+import static dev.proctor.classify.ClassNames.FS_READ;
+import static dev.proctor.classify.ClassNames.FS_WRITE;
+import static dev.proctor.classify.ClassNames.SYSTEM_DESTRUCTIVE;
+import static dev.proctor.classify.ClassNames.SYSTEM_MODIFY;
+
+import dev.proctor.action.Target;
+import dev.proctor.classify.ShellSyntax.Redirect;
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.List;
+
+/**
+ * One simple command after its wrappers were removed, with everything a command handler needs: the
+ * name and arguments, where it runs, what it is connected to, and where to record findings.
+ */
+final class Invocation {
+
+  final String name;
+  final List<Word> args;
+  final ShellWalk walk;
+  final Findings f;
+  final ShellWalk.State state;
+  final int depth;
+  final boolean stdinPiped;
+  final boolean fetchedBefore;
+  final boolean substitutionFetched;
+  final List<Redirect> redirects;
+
+  Invocation(
+      String name,
+      List<Word> args,
+      ShellWalk walk,
+      ShellWalk.State state,
+      int depth,
+      boolean stdinPiped,
+      boolean fetchedBefore,
+      boolean substitutionFetched,
+      List<Redirect> redirects) {
+    this.name = name;
+    this.args = args;
+    this.walk = walk;
+    this.f = walk.findings;
+    this.state = state;
+    this.depth = depth;
+    this.stdinPiped = stdinPiped;
+    this.fetchedBefore = fetchedBefore;
+    this.substitutionFetched = substitutionFetched;
+    this.redirects = redirects;
+  }
+
+  void cls(String c) {
+    f.cls(c);
+  }
+
+  void tag(String t) {
+    f.tag(t);
+  }
+
+  void label(String l) {
+    f.label(l);
+  }
+
+  void target(Target.Kind kind, String value) {
+    if (!value.isEmpty()) {
+      f.target(new Target(kind, value));
+    }
+  }
+
+  Args parse(String shortWithValue, java.util.Set<String> longWithValue) {
+    return Args.parse(args, shortWithValue, longWithValue, false);
+  }
+
+  /** Records a path target and its facts; returns the absolute path, or null if unresolved. */
+  String path(Word w) {
+    return walk.path(w, state);
+  }
+
+  /** Records every operand as a path target of a read. */
+  void readPaths(List<Word> words) {
+    for (Word w : words) {
+      if (!w.text().equals("-")) {
+        path(w);
+      }
+    }
+  }
+
+  /** Records a written path; system paths raise the class, raw devices are destructive. */
+  String writePath(Word w) {
+    String p = path(w);
+    if (p != null) {
+      writeFacts(p);
+    }
+    return p;
+  }
+
+  /** Records a file a network command downloads to. */
+  String downloadPath(Word w) {
+    String p = writePath(w);
+    if (p != null) {
+      f.downloaded.add(p);
+    }
+    return p;
+  }
+
+  /** Records a file run as a program or script. */
+  void executedPath(Word w) {
+    String p = path(w);
+    if (p != null) {
+      f.executed.add(p);
+    }
+  }
+
+  void writeFacts(String p) {
+    if (PathFacts.isHarmlessDevice(p)) {
+      return;
+    }
+    if (PathFacts.isRawDevice(p)) {
+      cls(SYSTEM_DESTRUCTIVE);
+      tag("raw-device");
+    } else if (PathFacts.isSystem(p)) {
+      cls(SYSTEM_MODIFY);
+    } else if (PathFacts.isShellInit(p, walk.ctx.home().orElse(null))) {
+      cls(SYSTEM_MODIFY);
+      tag("persistence");
+    } else if (PathFacts.isAuthorizedKeys(p)) {
+      cls(ACCESS_CHANGE);
+    }
+  }
+
+  /** Records written paths as {@code fs.write}. */
+  void writePaths(List<Word> words) {
+    cls(FS_WRITE);
+    for (Word w : words) {
+      if (!w.text().equals("-")) {
+        writePath(w);
+      }
+    }
+  }
+
+  /** Records an operand list as reads with class {@code fs.read}. */
+  void reads(List<Word> words) {
+    cls(FS_READ);
+    if (words.isEmpty() && !stdinPiped) {
+      walk.workingDirectory(state); // ls, grep -r, find with no operand act on the directory
+    }
+    readPaths(words);
+  }
+
+  /** Records a URL and its host. */
+  void url(Word w) {
+    walk.url(w);
+  }
+
+  /** Records a host name. */
+  void host(String host) {
+    walk.host(host);
+  }
+
+  /** Classifies a script given as text (bash -c, eval, su -c), one level deeper. */
+  void nested(String script) {
+    walk.nested(script, state.copy(), depth + 1);
+  }
+
+  /** Classifies a command given as words (find -exec, xargs, bundle exec), with wrappers. */
+  void nestedWords(List<Word> words) {
+    if (!words.isEmpty()) {
+      walk.commandWords(
+          words,
+          state.copy(),
+          depth + 1,
+          stdinPiped,
+          fetchedBefore,
+          substitutionFetched,
+          List.of());
+    }
+  }
+
+  /** Marks the command as something Proctor cannot understand safely. */
+  void unparseable(String why) {
+    walk.unparseable(why);
+  }
+
+  /** Records a network fetch, so that a later pipeline stage that runs code sees it. */
+  void fetched() {
+    f.fetches++;
+  }
+
+  /** True if stdin of this command is a here-document or here-string. */
+  boolean stdinIsHeredoc() {
+    for (Redirect r : redirects) {
+      if (r.isHeredoc() || r.op.equals("<<<")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True if stdin is redirected from a file. */
+  boolean stdinIsFile() {
+    for (Redirect r : redirects) {
+      if (r.op.equals("<")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Handles a program that reads code from stdin when given no script: code from a pipe is {@code
+   * pipe-to-shell} (and {@code fetch-exec} after a network fetch); from a here-document the body is
+   * parsed when {@code shellBody} and it is literal.
+   */
+  void codeFromStdin(boolean shellBody) {
+    if (stdinPiped) {
+      cls(ClassNames.CODE_EXEC);
+      tag("pipe-to-shell");
+      if (fetchedBefore) {
+        tag("fetch-exec");
+      }
+      return;
+    }
+    for (Redirect r : redirects) {
+      if (r.isHeredoc() || r.op.equals("<<<")) {
+        cls(ClassNames.CODE_EXEC);
+        if (!shellBody) {
+          return;
+        }
+        if (r.op.equals("<<<")) {
+          if (r.target.isLiteral()) {
+            nested(r.target.text());
+          } else {
+            unparseable("here-string with expansions run as a script");
+          }
+        } else if (r.quotedDelimiter || (r.body.indexOf('$') < 0 && r.body.indexOf('`') < 0)) {
+          nested(r.body);
+        } else {
+          unparseable("here-document with expansions run as a script");
+        }
+        return;
+      }
+    }
+    if (stdinIsFile()) {
+      cls(ClassNames.SHELL_EXEC);
+      return;
+    }
+    cls(ClassNames.CODE_EXEC);
+  }
+}

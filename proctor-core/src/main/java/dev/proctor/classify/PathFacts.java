@@ -1,0 +1,380 @@
+package dev.proctor.classify;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Lexical facts about paths: normalisation, and whether a path holds secrets, agent or Proctor
+ * configuration, belongs to the system, or is a root whose wholesale deletion is destructive. No
+ * file system access: symbolic links are not followed.
+ */
+final class PathFacts {
+
+  private PathFacts() {}
+
+  private static final String[] SYSTEM_PREFIXES = {
+    "/etc",
+    "/usr",
+    "/boot",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/opt",
+    "/sys",
+    "/proc",
+    "/root",
+    "/var",
+    "/srv",
+    "/snap",
+    "/System",
+    "/Library",
+    "/private/etc",
+    "/private/var",
+    "/Applications",
+    "/dev"
+  };
+
+  private static final String[] NOT_SYSTEM = {"/var/tmp", "/var/folders", "/private/var/folders"};
+
+  private static final Set<String> TOP_LEVEL =
+      Set.of(
+          "/",
+          "/bin",
+          "/boot",
+          "/dev",
+          "/etc",
+          "/home",
+          "/lib",
+          "/lib32",
+          "/lib64",
+          "/opt",
+          "/proc",
+          "/root",
+          "/sbin",
+          "/srv",
+          "/sys",
+          "/usr",
+          "/var",
+          "/Users",
+          "/System",
+          "/Library",
+          "/Applications",
+          "/private",
+          "/mnt",
+          "/media",
+          "/snap",
+          "/usr/bin",
+          "/usr/lib",
+          "/usr/local",
+          "/usr/sbin",
+          "/usr/share",
+          "/var/lib",
+          "/var/log");
+
+  private static final Set<String> HARMLESS_DEVICES =
+      Set.of(
+          "/dev/null",
+          "/dev/zero",
+          "/dev/random",
+          "/dev/urandom",
+          "/dev/stdout",
+          "/dev/stderr",
+          "/dev/stdin",
+          "/dev/tty",
+          "/dev/full");
+
+  private static final Set<String> SECRET_NAMES =
+      Set.of(
+          ".netrc",
+          "_netrc",
+          ".npmrc",
+          ".pypirc",
+          ".pgpass",
+          ".my.cnf",
+          ".git-credentials",
+          ".htpasswd",
+          ".vault-token",
+          ".envrc",
+          "shadow",
+          "gshadow",
+          "master.key",
+          "credentials",
+          ".boto",
+          ".s3cfg",
+          "terraform.tfvars",
+          ".terraformrc");
+
+  private static final String[] SECRET_SUFFIXES = {
+    ".pem",
+    ".key",
+    ".p12",
+    ".pfx",
+    ".jks",
+    ".keystore",
+    ".kdbx",
+    ".tfstate",
+    ".tfstate.backup",
+    ".gpg",
+    ".asc",
+    ".ovpn",
+    ".ppk"
+  };
+
+  private static final String[] ENV_SAFE_SUFFIXES = {
+    ".example", ".sample", ".template", ".dist", ".defaults", ".schema"
+  };
+
+  private static final Set<String> SHELL_INIT =
+      Set.of(
+          ".bashrc",
+          ".bash_profile",
+          ".bash_login",
+          ".profile",
+          ".zshrc",
+          ".zprofile",
+          ".zshenv",
+          ".zlogin",
+          ".inputrc",
+          ".cshrc",
+          ".tcshrc",
+          ".kshrc");
+
+  /** Lexically normalises an absolute path: removes {@code .}, {@code ..} and repeated slashes. */
+  static String normalize(String path) {
+    if (path.indexOf("/.") < 0 && path.indexOf("//") < 0 && !path.endsWith("/")) {
+      return path;
+    }
+    String[] parts = path.split("/");
+    String[] stack = new String[parts.length];
+    int n = 0;
+    for (String p : parts) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        if (n > 0) {
+          n--;
+        }
+        continue;
+      }
+      stack[n++] = p;
+    }
+    if (n == 0) {
+      return "/";
+    }
+    StringBuilder sb = new StringBuilder(path.length());
+    for (int i = 0; i < n; i++) {
+      sb.append('/').append(stack[i]);
+    }
+    return sb.toString();
+  }
+
+  /** True if {@code path} is {@code dir} or inside it. */
+  static boolean isInside(String path, String dir) {
+    if (dir.equals("/")) {
+      return true;
+    }
+    return path.equals(dir) || (path.startsWith(dir) && path.charAt(dir.length()) == '/');
+  }
+
+  static String baseName(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? path : path.substring(slash + 1);
+  }
+
+  /** True if a path names a file or directory that usually holds credentials or keys. */
+  static boolean isSecret(String path) {
+    String lower = path.toLowerCase(Locale.ROOT);
+    String base = baseName(lower);
+    if (base.isEmpty()) {
+      return false;
+    }
+    if (base.equals(".env") || base.startsWith(".env.")) {
+      for (String safe : ENV_SAFE_SUFFIXES) {
+        if (base.endsWith(safe)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (SECRET_NAMES.contains(base)) {
+      return true;
+    }
+    if (base.startsWith("id_rsa")
+        || base.startsWith("id_dsa")
+        || base.startsWith("id_ecdsa")
+        || base.startsWith("id_ed25519")) {
+      return !base.endsWith(".pub");
+    }
+    for (String suffix : SECRET_SUFFIXES) {
+      if (base.endsWith(suffix)) {
+        return !base.endsWith(".pub.pem");
+      }
+    }
+    if (base.contains("credential")
+        || base.startsWith("secrets.")
+        || base.startsWith("secret.")
+        || base.equals("secrets")) {
+      return true;
+    }
+    return hasSegment(lower, ".ssh")
+        || hasSegment(lower, ".gnupg")
+        || hasSegment(lower, ".aws")
+        || hasSegment(lower, ".password-store")
+        || lower.contains("/.config/gcloud")
+        || lower.startsWith(".config/gcloud")
+        || lower.endsWith(".kube/config")
+        || lower.endsWith(".docker/config.json")
+        || (lower.startsWith("/proc/") && base.equals("environ"));
+  }
+
+  /** True if a path is configuration an agent harness reads: hooks, settings, MCP servers. */
+  static boolean isAgentConfig(String path) {
+    String base = baseName(path);
+    return hasSegment(path, ".claude")
+        || base.equals(".claude.json")
+        || base.equals(".mcp.json")
+        || hasSegment(path, ".cursor")
+        || hasSegment(path, ".codex")
+        || hasSegment(path, ".gemini")
+        || path.contains(".git/hooks")
+        || path.endsWith(".git/config");
+  }
+
+  /** True if a path is Proctor's own configuration, data or keys. */
+  static boolean isProctorConfig(String path, ClassifyContext ctx) {
+    if (hasSegment(path, ".proctor")
+        || isInside(path, "/etc/proctor")
+        || isInside(path, "/var/lib/proctor")) {
+      return true;
+    }
+    for (String p : ctx.protectedPaths()) {
+      if (isInside(path, p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for an absolute path owned by the operating system rather than a user project. */
+  static boolean isSystem(String path) {
+    for (String ok : NOT_SYSTEM) {
+      if (isInside(path, ok)) {
+        return false;
+      }
+    }
+    for (String p : SYSTEM_PREFIXES) {
+      if (isInside(path, p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for shell start-up files in a home directory: a write there persists code. */
+  static boolean isShellInit(String path, String home) {
+    return home != null
+        && path.startsWith(home)
+        && path.length() > home.length()
+        && path.charAt(home.length()) == '/'
+        && (SHELL_INIT.contains(path.substring(home.length() + 1))
+            || path.endsWith("/.config/fish/config.fish"));
+  }
+
+  /** True for {@code authorized_keys}: a write there grants access. */
+  static boolean isAuthorizedKeys(String path) {
+    String base = baseName(path);
+    return base.equals("authorized_keys") || base.equals("authorized_keys2");
+  }
+
+  /**
+   * True for paths whose recursive deletion or change wrecks a machine: {@code /}, top-level system
+   * directories, the home directory, and those with a trailing {@code /*}.
+   */
+  static boolean isDestructiveRoot(String path, String home) {
+    String p = path;
+    if (p.endsWith("/*") || p.endsWith("/.*")) {
+      p = p.substring(0, p.lastIndexOf('/'));
+      if (p.isEmpty()) {
+        p = "/";
+      }
+    } else if (p.equals("/*")) {
+      p = "/";
+    }
+    if (TOP_LEVEL.contains(p)) {
+      return true;
+    }
+    if (home != null && (p.equals(home) || home.startsWith(p + "/"))) {
+      return true;
+    }
+    return p.startsWith("/home/") && p.indexOf('/', 6) < 0
+        || p.startsWith("/Users/") && p.indexOf('/', 7) < 0;
+  }
+
+  /** True for a device file whose overwrite destroys a disk or memory. */
+  static boolean isRawDevice(String path) {
+    return path.startsWith("/dev/")
+        && !HARMLESS_DEVICES.contains(path)
+        && !path.startsWith("/dev/fd/")
+        && !path.startsWith("/dev/pts/")
+        && !path.startsWith("/dev/shm/")
+        && !path.startsWith("/dev/tcp/")
+        && !path.startsWith("/dev/udp/");
+  }
+
+  /** True for device files that do not store anything. */
+  static boolean isHarmlessDevice(String path) {
+    return HARMLESS_DEVICES.contains(path) || path.startsWith("/dev/fd/");
+  }
+
+  static boolean hasSegment(String path, String segment) {
+    int from = 0;
+    while (true) {
+      int i = path.indexOf(segment, from);
+      if (i < 0) {
+        return false;
+      }
+      int after = i + segment.length();
+      boolean startOk = i == 0 || path.charAt(i - 1) == '/';
+      boolean endOk = after == path.length() || path.charAt(after) == '/';
+      if (startOk && endOk) {
+        return true;
+      }
+      from = i + 1;
+    }
+  }
+
+  /**
+   * The host of a URL or of a bare {@code host/path} as curl accepts it, lower-cased, without user
+   * information or port; empty if there is none.
+   */
+  static String host(String url) {
+    int start = url.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = url.length();
+    for (int i = start; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    String authority = url.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      authority = authority.substring(at + 1);
+    }
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      return close < 0 ? "" : authority.substring(0, close + 1).toLowerCase(Locale.ROOT);
+    }
+    int colon = authority.indexOf(':');
+    if (colon >= 0) {
+      authority = authority.substring(0, colon);
+    }
+    return authority.toLowerCase(Locale.ROOT);
+  }
+}

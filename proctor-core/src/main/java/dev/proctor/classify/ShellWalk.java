@@ -1,0 +1,691 @@
+package dev.proctor.classify;
+
+import static dev.proctor.classify.ClassNames.CODE_EXEC;
+import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
+import static dev.proctor.classify.ClassNames.FS_READ;
+import static dev.proctor.classify.ClassNames.FS_WRITE;
+import static dev.proctor.classify.ClassNames.SHELL_UNPARSEABLE;
+import static dev.proctor.classify.ClassNames.SYSTEM_DESTRUCTIVE;
+import static dev.proctor.classify.ClassNames.SYSTEM_MODIFY;
+
+import dev.proctor.action.Target;
+import dev.proctor.classify.ShellSyntax.Command;
+import dev.proctor.classify.ShellSyntax.FunctionDef;
+import dev.proctor.classify.ShellSyntax.Group;
+import dev.proctor.classify.ShellSyntax.Pipeline;
+import dev.proctor.classify.ShellSyntax.Redirect;
+import dev.proctor.classify.ShellSyntax.Script;
+import dev.proctor.classify.ShellSyntax.Simple;
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Walks a parsed command line and records what every part does. It tracks the working directory
+ * lexically ({@code cd dir && ...}; a subshell or pipeline stage gets a copy), strips wrappers such
+ * as {@code sudo}, {@code env}, {@code timeout} and {@code xargs}, classifies command and process
+ * substitutions as commands of their own, and hands each remaining simple command to {@link
+ * CommandTable}.
+ */
+final class ShellWalk {
+
+  /** The working directory as far as the command line shows it; null once unknown. */
+  static final class State {
+    String cwd;
+
+    State(String cwd) {
+      this.cwd = cwd;
+    }
+
+    State copy() {
+      return new State(cwd);
+    }
+  }
+
+  private static final Set<String> DANGEROUS_ENV =
+      Set.of(
+          "LD_PRELOAD",
+          "LD_LIBRARY_PATH",
+          "LD_AUDIT",
+          "DYLD_INSERT_LIBRARIES",
+          "DYLD_LIBRARY_PATH",
+          "BASH_ENV",
+          "ENV",
+          "PROMPT_COMMAND",
+          "PYTHONPATH",
+          "PYTHONSTARTUP",
+          "PYTHONHOME",
+          "NODE_OPTIONS",
+          "NODE_PATH",
+          "PERL5OPT",
+          "PERL5LIB",
+          "RUBYOPT",
+          "RUBYLIB",
+          "GIT_SSH",
+          "GIT_SSH_COMMAND",
+          "GIT_EXEC_PATH",
+          "GIT_CONFIG_GLOBAL",
+          "GIT_DIR",
+          "JAVA_TOOL_OPTIONS",
+          "_JAVA_OPTIONS",
+          "SHELLOPTS",
+          "IFS",
+          "PS4",
+          "EDITOR",
+          "VISUAL",
+          "PAGER",
+          "GIT_PAGER",
+          "GIT_EDITOR",
+          "LESSOPEN",
+          "MANPAGER");
+
+  final Findings findings;
+  final ClassifyContext ctx;
+  private final String home;
+
+  ShellWalk(Findings findings, ClassifyContext ctx) {
+    this.findings = findings;
+    this.ctx = ctx;
+    this.home = ctx.home().orElse(null);
+  }
+
+  // ------------------------------------------------------------------ structure
+
+  void script(Script script, State st, int depth) {
+    for (Pipeline p : script.pipelines()) {
+      pipeline(p, st, depth);
+    }
+  }
+
+  private void pipeline(Pipeline p, State st, int depth) {
+    List<Command> cmds = p.commands();
+    if (cmds.size() == 1) {
+      command(cmds.get(0), st, depth, false, false);
+      return;
+    }
+    int start = findings.fetches;
+    for (int i = 0; i < cmds.size(); i++) {
+      boolean prior = findings.fetches > start;
+      command(cmds.get(i), st.copy(), depth, i > 0, prior);
+    }
+  }
+
+  private void command(Command c, State st, int depth, boolean piped, boolean prior) {
+    if (c instanceof Simple s) {
+      simple(s, st, depth, piped, prior);
+    } else if (c instanceof Group g) {
+      State inner = g.subshell() ? st.copy() : st;
+      for (Word w : g.words()) {
+        substitutions(w, st, depth);
+      }
+      for (Script body : g.bodies()) {
+        script(body, inner, depth + 1);
+      }
+      redirects(g.redirects(), st, depth);
+    } else if (c instanceof FunctionDef fd) {
+      findings.tag("function");
+      int selfCalls = countCalls(fd.body(), fd.name(), 0);
+      if (selfCalls >= 2) {
+        findings.cls(SYSTEM_DESTRUCTIVE);
+        findings.tag("fork-bomb");
+      }
+      command(fd.body(), st.copy(), depth + 1, false, false);
+    }
+  }
+
+  private static int countCalls(Command c, String name, int depth) {
+    if (depth > ShellParser.MAX_DEPTH) {
+      return 0;
+    }
+    int n = 0;
+    if (c instanceof Simple s) {
+      if (!s.words().isEmpty() && s.words().get(0).text().equals(name)) {
+        n++;
+      }
+    } else if (c instanceof Group g) {
+      for (Script sc : g.bodies()) {
+        for (Pipeline p : sc.pipelines()) {
+          for (Command inner : p.commands()) {
+            n += countCalls(inner, name, depth + 1);
+          }
+        }
+      }
+    } else if (c instanceof FunctionDef fd) {
+      n += countCalls(fd.body(), name, depth + 1);
+    }
+    return n;
+  }
+
+  private void simple(Simple s, State st, int depth, boolean piped, boolean prior) {
+    int fetchStart = findings.fetches;
+    for (Word w : s.assignments()) {
+      substitutions(w, st, depth);
+    }
+    for (Word w : s.words()) {
+      substitutions(w, st, depth);
+    }
+    redirects(s.redirects(), st, depth);
+    boolean subFetched = findings.fetches > fetchStart;
+    for (Word a : s.assignments()) {
+      assignment(a);
+    }
+    if (!s.words().isEmpty()) {
+      commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
+    }
+  }
+
+  private void assignment(Word a) {
+    String t = a.text();
+    int eq = t.indexOf('=');
+    if (eq <= 0) {
+      return;
+    }
+    String name = t.charAt(eq - 1) == '+' ? t.substring(0, eq - 1) : t.substring(0, eq);
+    String value = t.substring(eq + 1);
+    if (DANGEROUS_ENV.contains(name)) {
+      findings.cls(CODE_EXEC);
+      findings.tag("env-injection");
+    } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
+      findings.cls(CODE_EXEC);
+      findings.tag("env-injection");
+    }
+  }
+
+  private void substitutions(Word w, State st, int depth) {
+    for (Script sc : w.substitutions()) {
+      script(sc, st.copy(), depth + 1);
+    }
+  }
+
+  private void redirects(List<Redirect> redirects, State st, int depth) {
+    for (Redirect r : redirects) {
+      substitutions(r.target, st, depth);
+      for (Script sc : r.bodySubstitutions) {
+        script(sc, st.copy(), depth + 1);
+      }
+      switch (r.op) {
+        case ">", ">>", ">|", "&>", "&>>", "<>" -> writeRedirect(r.target, st);
+        case ">&" -> {
+          String t = r.target.text();
+          if (!(t.equals("-") || isDigits(t))) {
+            writeRedirect(r.target, st);
+          }
+        }
+        case "<" -> {
+          String p = path(r.target, st);
+          if (p != null || !r.target.text().isEmpty()) {
+            findings.cls(FS_READ);
+          }
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void writeRedirect(Word target, State st) {
+    String p = path(target, st);
+    if (p != null && PathFacts.isHarmlessDevice(p)) {
+      return;
+    }
+    findings.cls(FS_WRITE);
+    findings.tag("redirect-write");
+    if (p != null) {
+      if (PathFacts.isRawDevice(p)) {
+        findings.cls(SYSTEM_DESTRUCTIVE);
+        findings.tag("raw-device");
+      } else if (PathFacts.isSystem(p)) {
+        findings.cls(SYSTEM_MODIFY);
+      } else if (PathFacts.isShellInit(p, home)) {
+        findings.cls(SYSTEM_MODIFY);
+        findings.tag("persistence");
+      } else if (PathFacts.isAuthorizedKeys(p)) {
+        findings.cls(ClassNames.ACCESS_CHANGE);
+      }
+    }
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ wrappers
+
+  private static final Set<String> SUDO_LONG =
+      Set.of(
+          "--user",
+          "--group",
+          "--chdir",
+          "--host",
+          "--prompt",
+          "--role",
+          "--type",
+          "--other-user",
+          "--command-timeout",
+          "--close-from");
+
+  void commandWords(
+      List<Word> words,
+      State st,
+      int depth,
+      boolean piped,
+      boolean prior,
+      boolean subFetched,
+      List<Redirect> redirects) {
+    List<Word> cur = words;
+    while (!cur.isEmpty()) {
+      Word nameWord = cur.get(0);
+      if (!nameWord.isLiteral()) {
+        unparseable("the command name is computed at run time");
+        if (subFetched) {
+          findings.tag("fetch-exec");
+        }
+        return;
+      }
+      String name = commandName(nameWord.text());
+      List<Word> rest = cur.subList(1, cur.size());
+      switch (name) {
+        case "sudo", "doas", "run0", "sudoedit" -> {
+          findings.tag("sudo");
+          findings.cls(SYSTEM_MODIFY);
+          Args a = Args.parse(rest, "ugCDhprtUT", SUDO_LONG, true);
+          if (name.equals("sudoedit") || a.has("-e", "--edit")) {
+            findings.cls(FS_WRITE);
+            for (Word w : a.operands) {
+              path(w, st);
+            }
+            return;
+          }
+          cur = skipAssignments(a.operands);
+        }
+        case "su", "runuser" -> {
+          findings.tag("sudo");
+          findings.cls(SYSTEM_MODIFY);
+          Args a = Args.parse(rest, "cgGsw", Set.of("--command", "--shell", "--group"), false);
+          for (Word c : a.values("-c", "--command")) {
+            nestedText(c, st, depth, subFetched);
+          }
+          return;
+        }
+        case "env" -> {
+          Args a = Args.parse(rest, "uCS", Set.of("--unset", "--chdir", "--split-string"), true);
+          State s2 = st;
+          for (Word d : a.values("-C", "--chdir")) {
+            s2 = st.copy();
+            s2.cwd = resolve(d, st);
+          }
+          List<Word> cmd = skipAssignments(a.operands);
+          List<Word> split = a.values("-S", "--split-string");
+          if (!split.isEmpty()) {
+            StringBuilder sb = new StringBuilder(split.get(0).text());
+            boolean literal = split.get(0).isLiteral();
+            for (Word w : cmd) {
+              sb.append(' ').append(w.text());
+              literal &= w.isLiteral();
+            }
+            if (!literal) {
+              unparseable("env -S with expansions");
+              return;
+            }
+            nested(sb.toString(), s2, depth + 1);
+            return;
+          }
+          if (cmd.isEmpty()) {
+            findings.cls(FS_READ);
+            findings.label("secret");
+            return;
+          }
+          st = s2;
+          cur = cmd;
+        }
+        case "nice" -> cur = Args.parse(rest, "n", Set.of("--adjustment"), true).operands;
+        case "nohup", "unbuffer", "builtin", "setsid", "firejail" ->
+            cur = Args.parse(rest, "", Set.of(), true).operands;
+        case "proxychains", "proxychains4", "torsocks", "tsocks" -> {
+          findings.tag("proxy");
+          cur = Args.parse(rest, "fq", Set.of(), true).operands;
+        }
+        case "time" -> cur = Args.parse(rest, "fo", Set.of("--format", "--output"), true).operands;
+        case "caffeinate" -> cur = Args.parse(rest, "tw", Set.of(), true).operands;
+        case "stdbuf" ->
+            cur = Args.parse(rest, "ioe", Set.of("--input", "--output", "--error"), true).operands;
+        case "ionice" -> {
+          Args a = Args.parse(rest, "cnpPu", Set.of("--class", "--classdata", "--pid"), true);
+          if (a.has("-p", "--pid", "-P", "-u")) {
+            findings.cls(SYSTEM_MODIFY);
+            return;
+          }
+          cur = a.operands;
+        }
+        case "command" -> {
+          Args a = Args.parse(rest, "", Set.of(), true);
+          if (a.has("-v", "-V")) {
+            findings.cls(FS_READ);
+            return;
+          }
+          cur = a.operands;
+        }
+        case "exec" -> {
+          Args a = Args.parse(rest, "a", Set.of(), true);
+          if (a.operands.isEmpty()) {
+            findings.cls(FS_READ);
+            return;
+          }
+          cur = a.operands;
+        }
+        case "timeout" -> {
+          Args a = Args.parse(rest, "sk", Set.of("--signal", "--kill-after"), true);
+          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+        }
+        case "chrt", "taskset" -> {
+          Args a = Args.parse(rest, "", Set.of(), true);
+          if (a.has("-p", "--pid")) {
+            findings.cls(SYSTEM_MODIFY);
+            return;
+          }
+          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+        }
+        case "flock" -> {
+          Args a =
+              Args.parse(
+                  rest, "wEc", Set.of("--timeout", "--conflict-exit-code", "--command"), true);
+          for (Word c : a.values("-c", "--command")) {
+            nestedText(c, st, depth, subFetched);
+          }
+          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+        }
+        case "watch" -> {
+          Args a = Args.parse(rest, "nq", Set.of("--interval", "--equexit"), true);
+          joinAndNest(a.operands, st, depth, subFetched);
+          return;
+        }
+        case "xargs" -> {
+          Args a =
+              Args.parse(
+                  rest,
+                  "nLIPdsEai",
+                  Set.of(
+                      "--max-args",
+                      "--max-lines",
+                      "--replace",
+                      "--max-procs",
+                      "--delimiter",
+                      "--max-chars",
+                      "--eof",
+                      "--arg-file",
+                      "--process-slot-var"),
+                  true);
+          for (Word file : a.values("-a", "--arg-file")) {
+            path(file, st);
+          }
+          findings.tag("dynamic");
+          if (a.operands.isEmpty()) {
+            findings.cls(FS_READ);
+            return;
+          }
+          cur = a.operands;
+        }
+        case "strace", "ltrace" -> {
+          Args a = Args.parse(rest, "oepsuEIaSXbP", Set.of(), true);
+          if (a.has("-p")) {
+            findings.cls(SYSTEM_MODIFY);
+            return;
+          }
+          for (Word o : a.values("-o")) {
+            findings.cls(FS_WRITE);
+            path(o, st);
+          }
+          cur = a.operands;
+        }
+        case "chroot", "unshare" -> {
+          findings.cls(SYSTEM_MODIFY);
+          Args a = Args.parse(rest, "", Set.of("--userspec", "--groups"), true);
+          if (name.equals("chroot")) {
+            if (a.operands.isEmpty()) {
+              return;
+            }
+            path(a.operands.get(0), st);
+            cur = a.operands.subList(1, a.operands.size());
+          } else {
+            cur = a.operands;
+          }
+        }
+        case "nsenter" -> {
+          findings.cls(CONTAINER_ESCAPE);
+          findings.tag("host-namespace");
+          return;
+        }
+        default -> {
+          if (nameWord.text().indexOf('/') >= 0) {
+            String p = path(nameWord, st);
+            if (p != null) {
+              findings.executed.add(p);
+            }
+          }
+          Invocation in =
+              new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects);
+          CommandTable.classify(in);
+          return;
+        }
+      }
+    }
+  }
+
+  private List<Word> skipAssignments(List<Word> words) {
+    int i = 0;
+    while (i < words.size() && isAssignmentWord(words.get(i))) {
+      assignment(words.get(i));
+      i++;
+    }
+    return words.subList(i, words.size());
+  }
+
+  private static boolean isAssignmentWord(Word w) {
+    String t = w.text();
+    int eq = t.indexOf('=');
+    if (eq <= 0) {
+      return false;
+    }
+    for (int i = 0; i < eq; i++) {
+      char c = t.charAt(i);
+      boolean ok =
+          c == '_'
+              || (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void nestedText(Word w, State st, int depth, boolean subFetched) {
+    if (!w.isLiteral()) {
+      unparseable("a script given with expansions");
+      if (subFetched) {
+        findings.tag("fetch-exec");
+      }
+      return;
+    }
+    nested(w.text(), st.copy(), depth + 1);
+  }
+
+  private void joinAndNest(List<Word> words, State st, int depth, boolean subFetched) {
+    if (words.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Word w : words) {
+      if (!w.isLiteral()) {
+        unparseable("a script given with expansions");
+        if (subFetched) {
+          findings.tag("fetch-exec");
+        }
+        return;
+      }
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(w.text());
+    }
+    nested(sb.toString(), st.copy(), depth + 1);
+  }
+
+  /** The name a command is looked up by: the last path segment. */
+  static String commandName(String text) {
+    int slash = text.lastIndexOf('/');
+    if (slash < 0 || slash == text.length() - 1) {
+      return text;
+    }
+    return text.substring(slash + 1);
+  }
+
+  // ------------------------------------------------------------------ nesting and failure
+
+  void nested(String text, State st, int depth) {
+    Script sc;
+    try {
+      sc = ShellParser.parse(text, depth);
+    } catch (ShellSyntaxException e) {
+      unparseable(e.getMessage());
+      return;
+    }
+    script(sc, st, depth);
+  }
+
+  void unparseable(String why) {
+    findings.cls(SHELL_UNPARSEABLE);
+  }
+
+  // ------------------------------------------------------------------ targets
+
+  /** Resolves a word to an absolute normalised path, or null when it depends on run time. */
+  String resolve(Word w, State st) {
+    String t = w.text();
+    if (t.isEmpty()) {
+      return null;
+    }
+    if (w.has(ShellSyntax.BRACE)) {
+      int open = t.indexOf('{');
+      int close = t.indexOf('}', open);
+      String inner = close > open ? t.substring(open, close) : t;
+      if (inner.indexOf('/') >= 0 || inner.contains("..")) {
+        return null;
+      }
+    }
+    if (w.has(ShellSyntax.DYNAMIC)) {
+      String rest;
+      if (t.startsWith("$HOME") && (t.length() == 5 || t.charAt(5) == '/')) {
+        rest = t.substring(5);
+      } else if (t.startsWith("${HOME}")) {
+        rest = t.substring(7);
+      } else {
+        return null;
+      }
+      if (home == null || rest.indexOf('$') >= 0 || rest.indexOf('`') >= 0) {
+        return null;
+      }
+      return PathFacts.normalize(home + "/" + rest);
+    }
+    if (w.has(ShellSyntax.TILDE)) {
+      if (home != null && (t.equals("~") || t.startsWith("~/"))) {
+        return PathFacts.normalize(home + "/" + t.substring(1));
+      }
+      return null;
+    }
+    if (t.charAt(0) == '/') {
+      return PathFacts.normalize(t);
+    }
+    if (st.cwd == null) {
+      return null;
+    }
+    return PathFacts.normalize(st.cwd + "/" + t);
+  }
+
+  /** Records a path target with its facts; returns the resolved path or null. */
+  String path(Word w, State st) {
+    String t = w.text();
+    if (t.isEmpty()) {
+      return null;
+    }
+    String p = resolve(w, st);
+    if (p == null) {
+      findings.tag("dynamic");
+      findings.tag("outside-project");
+      findings.target(Target.path(t));
+      pathFacts(t);
+      return null;
+    }
+    return recordPath(p);
+  }
+
+  /** Records the working directory as the target of a command that acts on it implicitly. */
+  void workingDirectory(State st) {
+    if (st.cwd != null) {
+      recordPath(st.cwd);
+    }
+  }
+
+  private String recordPath(String p) {
+    if (PathFacts.isHarmlessDevice(p)) {
+      return p;
+    }
+    findings.target(Target.path(p));
+    String root = ctx.cwd().orElse(null);
+    if (root == null || !PathFacts.isInside(p, root)) {
+      findings.tag("outside-project");
+    }
+    pathFacts(p);
+    return p;
+  }
+
+  private void pathFacts(String p) {
+    if (PathFacts.isSecret(p)) {
+      findings.label("secret");
+    }
+    if (PathFacts.isAgentConfig(p)) {
+      findings.tag("agent-config");
+    }
+    if (PathFacts.isProctorConfig(p, ctx)) {
+      findings.tag("proctor-config");
+    }
+    if (p.contains("docker.sock")) {
+      findings.cls(CONTAINER_ESCAPE);
+      findings.tag("docker-socket");
+    }
+  }
+
+  void url(Word w) {
+    String t = w.text();
+    if (t.isEmpty()) {
+      return;
+    }
+    if (!w.isLiteral()) {
+      findings.tag("dynamic");
+      findings.target(Target.url(t));
+      int dollar = t.indexOf('$');
+      String prefix = dollar < 0 ? t : t.substring(0, dollar);
+      int scheme = prefix.indexOf("://");
+      if (scheme >= 0 && prefix.indexOf('/', scheme + 3) > 0) {
+        host(PathFacts.host(prefix));
+      }
+      return;
+    }
+    findings.target(Target.url(t));
+    host(PathFacts.host(t));
+  }
+
+  void host(String host) {
+    if (!host.isEmpty()) {
+      findings.target(Target.domain(host));
+    }
+  }
+}

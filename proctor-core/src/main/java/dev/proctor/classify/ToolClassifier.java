@@ -1,0 +1,304 @@
+package dev.proctor.classify;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proctor.action.Classification;
+import dev.proctor.action.Target;
+import dev.proctor.action.ToolCall;
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The classifier for tool calls from every surface. Claude Code's own tools are classified by their
+ * arguments ({@code Bash} through {@link ShellClassifier}); {@code mcp__<server>__<tool>} and other
+ * tools through the taxonomy's mappings, else {@code tool.call}.
+ *
+ * <p>Fail-closed rules: a call whose required argument is missing or of the wrong type is {@code
+ * shell.unparseable} with the tag {@code malformed}; a declared class can only raise the class, and
+ * a declared class the taxonomy does not know counts as {@code shell.unparseable} with the tag
+ * {@code unknown-declared-class}. The call's declared labels are kept.
+ */
+public final class ToolClassifier implements Classifier {
+
+  private static final String MCP_PREFIX = "mcp__";
+
+  private final Taxonomy taxonomy;
+  private final ShellClassifier shell;
+  private final List<String> protectedPaths;
+
+  /** A classifier over a taxonomy. */
+  public ToolClassifier(Taxonomy taxonomy) {
+    this(taxonomy, List.of());
+  }
+
+  /**
+   * A classifier over a taxonomy that also tags {@code proctor-config} on paths inside the given
+   * absolute directories (Proctor's data, keys and configuration).
+   */
+  public ToolClassifier(Taxonomy taxonomy, List<String> protectedPaths) {
+    this.taxonomy = requireNonNull(taxonomy, "taxonomy is null");
+    this.shell = new ShellClassifier(taxonomy);
+    this.protectedPaths = List.copyOf(protectedPaths);
+  }
+
+  /** The class, targets, labels and tags of a tool call; never throws for hostile arguments. */
+  @Override
+  public Classification classify(ToolCall call) {
+    requireNonNull(call, "call is null");
+    ClassifyContext ctx =
+        ClassifyContext.lenient(call.context().get("cwd"), call.context().get("home"))
+            .withProtectedPaths(protectedPaths);
+    Findings f = new Findings();
+    boolean ok;
+    try {
+      ok = classifyTool(call, ctx, f);
+    } catch (RuntimeException e) {
+      ok = false;
+    }
+    if (!ok) {
+      return new Classification(
+          ClassNames.SHELL_UNPARSEABLE,
+          Set.of(ClassNames.SHELL_UNPARSEABLE),
+          List.of(),
+          call.labels(),
+          Set.of("malformed"));
+    }
+    f.labels.addAll(call.labels());
+    if (call.declaredClass().isPresent()) {
+      String declared = call.declaredClass().get();
+      if (taxonomy.contains(declared)) {
+        f.cls(declared);
+      } else {
+        f.cls(ClassNames.SHELL_UNPARSEABLE);
+        f.tag("unknown-declared-class");
+      }
+    }
+    return f.toClassification(taxonomy);
+  }
+
+  /** Fills the findings; false if the call is malformed. */
+  private boolean classifyTool(ToolCall call, ClassifyContext ctx, Findings f) {
+    String tool = call.tool();
+    JsonNode args = call.arguments();
+    if (ClaudeCodeTools.isBuiltIn(tool) && !args.isObject()) {
+      return false;
+    }
+    ShellWalk walk = new ShellWalk(f, ctx);
+    ShellWalk.State st = new ShellWalk.State(ctx.cwd().orElse(null));
+    switch (tool) {
+      case "Bash" -> {
+        JsonNode c = args.get("command");
+        if (c == null || !c.isTextual()) {
+          return false;
+        }
+        Classification sc = shell.classify(c.textValue(), ctx);
+        f.classes.addAll(sc.classes());
+        f.tags.addAll(sc.tags());
+        f.labels.addAll(sc.labels());
+        sc.targets().forEach(f::target);
+        return true;
+      }
+      case "Read", "NotebookRead" -> {
+        String p = requiredString(args, tool.equals("Read") ? "file_path" : "notebook_path");
+        if (p == null) {
+          return false;
+        }
+        f.cls(ClassNames.FS_READ);
+        walk.path(word(p), st);
+        return true;
+      }
+      case "Grep", "Glob", "LS" -> {
+        Optional<String> p = optionalString(args, "path");
+        if (tool.equals("LS") && p.isEmpty()) {
+          return false;
+        }
+        if (!tool.equals("LS") && requiredString(args, "pattern") == null) {
+          return false;
+        }
+        f.cls(ClassNames.FS_READ);
+        if (p.isPresent()) {
+          walk.path(word(p.get()), st);
+        } else if (st.cwd != null) {
+          walk.path(word(st.cwd), st);
+        } else {
+          f.tag("outside-project");
+          f.tag("dynamic");
+        }
+        if (tool.equals("Glob")) {
+          String pattern = args.get("pattern").textValue();
+          if (pattern.startsWith("/") || pattern.startsWith("..") || pattern.contains("/../")) {
+            walk.path(word(pattern), st);
+          }
+        }
+        return true;
+      }
+      case "Write", "Edit", "MultiEdit", "NotebookEdit" -> {
+        String p =
+            requiredString(args, tool.equals("NotebookEdit") ? "notebook_path" : "file_path");
+        if (p == null) {
+          return false;
+        }
+        if (tool.equals("MultiEdit")) {
+          JsonNode edits = args.get("edits");
+          if (edits == null || !edits.isArray()) {
+            return false;
+          }
+        }
+        f.cls(ClassNames.FS_WRITE);
+        String resolved = walk.path(word(p), st);
+        if (resolved != null) {
+          writeFacts(resolved, ctx, f);
+        }
+        return true;
+      }
+      case "WebFetch" -> {
+        String url = requiredString(args, "url");
+        if (url == null) {
+          return false;
+        }
+        f.cls(ClassNames.NET_FETCH);
+        walk.url(word(url));
+        return true;
+      }
+      case "WebSearch" -> {
+        if (requiredString(args, "query") == null) {
+          return false;
+        }
+        f.cls(ClassNames.NET_SEARCH);
+        for (String key : List.of("allowed_domains", "blocked_domains")) {
+          JsonNode d = args.get(key);
+          if (d != null && d.isArray() && key.equals("allowed_domains")) {
+            for (JsonNode e : d) {
+              if (e.isTextual()) {
+                walk.host(e.textValue());
+              }
+            }
+          }
+        }
+        return true;
+      }
+      case "Task", "Agent" -> {
+        if (requiredString(args, "prompt") == null) {
+          return false;
+        }
+        f.cls(ClassNames.AGENT_DELEGATE);
+        JsonNode type = args.get("subagent_type");
+        if (type != null && type.isTextual()) {
+          f.target(new Target(Target.Kind.RESOURCE, "agent:" + type.textValue()));
+        }
+        return true;
+      }
+      case "TodoWrite", "TodoRead", "ExitPlanMode", "BashOutput", "KillBash", "KillShell" -> {
+        f.cls(ClassNames.FS_READ);
+        f.tag("agent-internal");
+        return true;
+      }
+      default -> {
+        return mapped(call, tool, args, walk, st, f);
+      }
+    }
+  }
+
+  private boolean mapped(
+      ToolCall call, String tool, JsonNode args, ShellWalk walk, ShellWalk.State st, Findings f) {
+    Optional<ToolMapping> m;
+    if (tool.startsWith(MCP_PREFIX)) {
+      f.tag("mcp");
+      int sep = tool.indexOf("__", MCP_PREFIX.length());
+      if (sep <= MCP_PREFIX.length() || sep + 2 >= tool.length()) {
+        f.cls(ClassNames.TOOL_CALL);
+        f.tag("malformed-name");
+        return true;
+      }
+      m = taxonomy.mcpMapping(tool.substring(MCP_PREFIX.length(), sep), tool.substring(sep + 2));
+    } else {
+      m = taxonomy.toolMapping(tool);
+    }
+    if (m.isEmpty()) {
+      f.cls(ClassNames.TOOL_CALL);
+      f.tag("unmapped");
+      return true;
+    }
+    ToolMapping mapping = m.get();
+    f.cls(mapping.actionClass());
+    f.labels.addAll(mapping.labels());
+    f.tags.addAll(mapping.tags());
+    for (TargetPointer tp : mapping.targets()) {
+      JsonNode node = args.at(tp.compiled());
+      if (node.isMissingNode() || node.isNull()) {
+        continue;
+      }
+      if (node.isArray()) {
+        for (JsonNode e : node) {
+          if (!target(tp.kind(), e, walk, st, f)) {
+            return false;
+          }
+        }
+      } else if (!target(tp.kind(), node, walk, st, f)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean target(
+      Target.Kind kind, JsonNode node, ShellWalk walk, ShellWalk.State st, Findings f) {
+    if (!node.isValueNode() || node.isNull()) {
+      return false;
+    }
+    String v = node.asText();
+    switch (kind) {
+      case PATH -> walk.path(word(v), st);
+      case URL -> walk.url(word(v));
+      case DOMAIN -> walk.host(v.toLowerCase(java.util.Locale.ROOT));
+      default -> {
+        if (!v.isEmpty()) {
+          f.target(new Target(kind, v));
+        }
+      }
+    }
+    return true;
+  }
+
+  private static void writeFacts(String p, ClassifyContext ctx, Findings f) {
+    if (PathFacts.isRawDevice(p)) {
+      f.cls(ClassNames.SYSTEM_DESTRUCTIVE);
+      f.tag("raw-device");
+    } else if (PathFacts.isSystem(p)) {
+      f.cls(ClassNames.SYSTEM_MODIFY);
+    } else if (PathFacts.isShellInit(p, ctx.home().orElse(null))) {
+      f.cls(ClassNames.SYSTEM_MODIFY);
+      f.tag("persistence");
+    } else if (PathFacts.isAuthorizedKeys(p)) {
+      f.cls(ClassNames.ACCESS_CHANGE);
+    }
+  }
+
+  private static Word word(String text) {
+    return new Word(text, 0, List.of());
+  }
+
+  /** The value of a required non-empty string argument, or null if missing or mistyped. */
+  private static String requiredString(JsonNode args, String name) {
+    JsonNode n = args.get(name);
+    if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
+      return null;
+    }
+    return n.textValue();
+  }
+
+  /** Empty when absent or null; a present argument of the wrong type makes the call malformed. */
+  private static Optional<String> optionalString(JsonNode args, String name) {
+    JsonNode n = args.get(name);
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException("argument '" + name + "' must be a string");
+    }
+    return n.textValue().isEmpty() ? Optional.empty() : Optional.of(n.textValue());
+  }
+}

@@ -1,0 +1,209 @@
+package dev.proctor.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.proctor.action.Classification;
+import dev.proctor.action.Principal;
+import dev.proctor.action.Target;
+import dev.proctor.action.ToolCall;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ToolClassifierTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> CONTEXT =
+      Map.of("cwd", "/home/dev/project", "home", "/home/dev");
+  private static final ToolClassifier TOOLS = new ToolClassifier(Taxonomy.builtIn());
+
+  private static ToolCall call(String tool, String argsJson) {
+    return call(tool, argsJson, Optional.empty());
+  }
+
+  private static ToolCall call(String tool, String argsJson, Optional<String> declared) {
+    try {
+      JsonNode args = JSON.readTree(argsJson);
+      return new ToolCall(
+          Principal.agentSession("claude", "s1"),
+          "claude-code",
+          tool,
+          "call",
+          args,
+          declared,
+          Set.of(),
+          CONTEXT);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
+          Bash         | {'command': 'ls -la'}                                   | fs.read
+          Bash         | {'command': 'rm -rf /'}                                 | system.destructive
+          Bash         | {'command': 'git push --force origin main'}             | vcs.history_rewrite
+          Read         | {'file_path': '/home/dev/project/src/App.java'}         | fs.read
+          Grep         | {'pattern': 'TODO', 'path': 'src'}                      | fs.read
+          Grep         | {'pattern': 'TODO'}                                     | fs.read
+          Glob         | {'pattern': '**/*.ts'}                                  | fs.read
+          LS           | {'path': '/home/dev/project'}                           | fs.read
+          Write        | {'file_path': '/home/dev/project/a.txt', 'content': 'x'} | fs.write
+          Edit         | {'file_path': 'src/a.ts', 'old_string': 'a', 'new_string': 'b'} | fs.write
+          MultiEdit    | {'file_path': 'src/a.ts', 'edits': []}                  | fs.write
+          NotebookEdit | {'notebook_path': 'n.ipynb', 'new_source': 'x'}         | fs.write
+          Write        | {'file_path': '/etc/cron.d/x', 'content': 'x'}          | system.modify
+          Write        | {'file_path': '/home/dev/.ssh/authorized_keys', 'content': 'x'} | access.change
+          WebFetch     | {'url': 'https://docs.example.com/a', 'prompt': 'p'}    | net.fetch
+          WebSearch    | {'query': 'java records'}                               | net.search
+          Task         | {'description': 'd', 'prompt': 'p', 'subagent_type': 'general'} | agent.delegate
+          Agent        | {'description': 'd', 'prompt': 'p'}                     | agent.delegate
+          TodoWrite    | {'todos': []}                                           | fs.read
+          ExitPlanMode | {'plan': 'x'}                                           | fs.read
+          mcp__filesystem__read_file | {'path': '/home/dev/project/a'}           | fs.read
+          mcp__filesystem__write_file | {'path': 'a', 'content': 'x'}            | fs.write
+          mcp__github__create_issue | {'title': 'x'}                             | connector.write
+          mcp__unknown__do_it | {}                                               | tool.call
+          mcp__broken  | {}                                                      | tool.call
+          some_custom_tool | {'a': 1}                                            | tool.call
+          Bash         | {}                                                      | shell.unparseable
+          Bash         | {'command': 42}                                         | shell.unparseable
+          Read         | {'file_path': ''}                                       | shell.unparseable
+          Grep         | {'pattern': 'x', 'path': 7}                             | shell.unparseable
+          Write        | {'content': 'x'}                                        | shell.unparseable
+          MultiEdit    | {'file_path': 'a', 'edits': 'nope'}                     | shell.unparseable
+          WebFetch     | {'url': ['x']}                                          | shell.unparseable
+          Read         | []                                                      | shell.unparseable
+          """)
+  void classify_tool_hasExpectedClass(String tool, String args, String expected) {
+    Classification c = TOOLS.classify(call(tool, args.replace('\'', '"')));
+    assertThat(c.actionClass()).as(c.toString()).isEqualTo(expected);
+    if (expected.equals("shell.unparseable") && !tool.equals("Bash")) {
+      assertThat(c.tags()).contains("malformed");
+    }
+  }
+
+  @Test
+  void classify_malformedBash_isTaggedMalformed() {
+    assertThat(TOOLS.classify(call("Bash", "{\"command\": null}")).tags()).contains("malformed");
+  }
+
+  @Test
+  void classify_readOfSecret_isLabelledAndTargetsAbsolutePath() {
+    Classification c = TOOLS.classify(call("Read", "{\"file_path\": \".env\"}"));
+    assertThat(c.labels()).contains("secret");
+    assertThat(c.targets()).containsExactly(Target.path("/home/dev/project/.env"));
+  }
+
+  @Test
+  void classify_writeOfAgentConfig_isTagged() {
+    Classification c =
+        TOOLS.classify(
+            call(
+                "Write",
+                "{\"file_path\": \"/home/dev/project/.claude/settings.json\", \"content\": \"{}\"}"));
+    assertThat(c.tags()).contains("agent-config");
+    Classification p =
+        TOOLS.classify(
+            call(
+                "Edit",
+                "{\"file_path\": \"/home/dev/.proctor/policy.yaml\", \"old_string\": \"a\","
+                    + " \"new_string\": \"b\"}"));
+    assertThat(p.tags()).contains("proctor-config", "outside-project");
+  }
+
+  @Test
+  void classify_protectedPaths_areProctorConfig() {
+    ToolClassifier t = new ToolClassifier(Taxonomy.builtIn(), List.of("/var/proctor"));
+    Classification c = t.classify(call("Read", "{\"file_path\": \"/var/proctor/keys/k\"}"));
+    assertThat(c.tags()).contains("proctor-config");
+  }
+
+  @Test
+  void classify_webFetch_hasUrlAndDomain() {
+    Classification c =
+        TOOLS.classify(
+            call("WebFetch", "{\"url\": \"https://Docs.Example.com/x\", \"prompt\": \"p\"}"));
+    assertThat(c.targets())
+        .containsExactly(
+            Target.url("https://Docs.Example.com/x"), Target.domain("docs.example.com"));
+  }
+
+  @Test
+  void classify_declaredClass_onlyRaises() {
+    Classification up =
+        TOOLS.classify(call("Read", "{\"file_path\": \"a\"}", Optional.of("fs.delete")));
+    assertThat(up.actionClass()).isEqualTo("fs.delete");
+    Classification down =
+        TOOLS.classify(call("Bash", "{\"command\": \"rm -rf build\"}", Optional.of("fs.read")));
+    assertThat(down.actionClass()).isEqualTo("fs.delete");
+    Classification unknown =
+        TOOLS.classify(call("Read", "{\"file_path\": \"a\"}", Optional.of("no.such")));
+    assertThat(unknown.actionClass()).isEqualTo("shell.unparseable");
+    assertThat(unknown.tags()).contains("unknown-declared-class");
+  }
+
+  @Test
+  void classify_userMappings_extractTargetsAndLabels() throws Exception {
+    Taxonomy t =
+        Taxonomy.parse(
+            """
+            tools:
+              send_email:
+                class: comm.external
+                targets: [{kind: recipient, pointer: /to}, {kind: url, pointer: /link}]
+                labels: [pii]
+            mcp:
+              files:
+                tools:
+                  read: {class: fs.read, targets: [{kind: path, pointer: /p}]}
+            """,
+            "t.yaml");
+    ToolClassifier tools = new ToolClassifier(t);
+    Classification c =
+        tools.classify(
+            call(
+                "send_email",
+                "{\"to\": [\"a@x.com\", \"b@y.com\"], \"link\": \"https://z.io/a\"}"));
+    assertThat(c.actionClass()).isEqualTo("comm.external");
+    assertThat(c.labels()).containsExactly("pii");
+    assertThat(c.targets())
+        .contains(
+            new Target(Target.Kind.RECIPIENT, "a@x.com"),
+            new Target(Target.Kind.RECIPIENT, "b@y.com"),
+            Target.domain("z.io"));
+    Classification m = tools.classify(call("mcp__files__read", "{\"p\": \"~/.aws/credentials\"}"));
+    assertThat(m.actionClass()).isEqualTo("fs.read");
+    assertThat(m.labels()).contains("secret");
+    Classification bad = tools.classify(call("send_email", "{\"to\": {\"x\": 1}}"));
+    assertThat(bad.actionClass()).isEqualTo("shell.unparseable");
+    assertThat(bad.tags()).contains("malformed");
+  }
+
+  @Test
+  void classify_missingCwd_isOutsideProject() {
+    ToolCall c =
+        new ToolCall(
+            Principal.ANONYMOUS,
+            "cli",
+            "Read",
+            "call",
+            JSON.createObjectNode().put("file_path", "a"),
+            Optional.empty(),
+            Set.of("untrusted"),
+            Map.of());
+    Classification r = TOOLS.classify(c);
+    assertThat(r.tags()).contains("outside-project", "dynamic");
+    assertThat(r.labels()).contains("untrusted");
+  }
+}

@@ -1,0 +1,56 @@
+package dev.proctor.store.jdbc;
+
+import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.CheckpointSigner;
+import dev.proctor.audit.KeyFiles;
+import dev.proctor.audit.LogOptions;
+import dev.proctor.audit.MirrorFile;
+import dev.proctor.store.DataDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Opens the default action log of a data directory: the SQLite store in {@code proctor.db}, the
+ * signing key in {@code keys/signing.key} and the mirror in {@code mirror/receipts.jsonl}.
+ */
+public final class SqliteActionLog {
+
+  private SqliteActionLog() {}
+
+  /** Opens the log with the system clock and default options; the signing key must exist. */
+  public static ActionLog open(DataDirectory dir) throws IOException {
+    return open(dir, Clock.systemUTC(), LogOptions.DEFAULT);
+  }
+
+  /** Opens the log; throws with a hint to run {@code proctor keys init} when there is no key. */
+  public static ActionLog open(DataDirectory dir, Clock clock, LogOptions options)
+      throws IOException {
+    if (!Files.exists(dir.signingKey())) {
+      throw new IOException(
+          "no signing key at "
+              + dir.signingKey()
+              + "; run: proctor keys init --data-dir "
+              + dir.root());
+    }
+    CheckpointSigner signer = KeyFiles.loadSigner(dir.signingKey());
+    SqliteLogStore store = SqliteLogStore.open(dir.database());
+    MirrorFile mirror;
+    try {
+      mirror = MirrorFile.open(dir.mirror());
+    } catch (IOException e) {
+      store.close();
+      throw e;
+    }
+    return ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+  }
+
+  /** Opens the store alone, for reading (export, verify, prove against a database). */
+  public static SqliteLogStore openStore(DataDirectory dir) throws IOException {
+    if (!Files.exists(dir.database())) {
+      throw new IOException("no log database at " + dir.database());
+    }
+    return SqliteLogStore.open(dir.database());
+  }
+}

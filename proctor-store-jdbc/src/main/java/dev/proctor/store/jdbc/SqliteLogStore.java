@@ -1,0 +1,629 @@
+package dev.proctor.store.jdbc;
+
+import dev.proctor.store.LogStore;
+import dev.proctor.store.LogStoreException;
+import dev.proctor.store.LogTransaction;
+import dev.proctor.store.StoredCheckpoint;
+import dev.proctor.store.StoredCosignature;
+import dev.proctor.store.StoredEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The action log in one SQLite file: WAL journal, {@code synchronous=FULL} so that a committed
+ * write survives power loss, and {@code BEGIN IMMEDIATE} so that each write holds the database's
+ * write lock from its first read — several processes may share the file safely.
+ *
+ * <p>Tables: {@code receipts} (sequence number, ids, state, time, canonical JSON, hash), {@code
+ * merkle_nodes} (perfect subtree hashes above the receipts, keyed by level and index, so that a
+ * proof costs O(log n) primary-key look-ups), {@code checkpoints}, {@code cosignatures} and {@code
+ * meta} (schema version, log id). One connection writes, another reads, each used under its lock.
+ */
+public final class SqliteLogStore implements LogStore {
+
+  private static final int SCHEMA_VERSION = 1;
+
+  private static final String[] SCHEMA = {
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS receipts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+        + " action_id TEXT NOT NULL, state TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+        + " json TEXT NOT NULL, hash TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS receipts_by_action ON receipts (action_id, seq)",
+    "CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+        + " hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
+        + " json TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS checkpoints_by_size ON checkpoints (size)",
+    "CREATE TABLE IF NOT EXISTS cosignatures (size INTEGER NOT NULL,"
+        + " witness_key_id TEXT NOT NULL, json TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS cosignatures_by_size ON cosignatures (size)"
+  };
+
+  private final Path file;
+  private final Connection writer;
+  private final Connection reader;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final String logId;
+
+  private SqliteLogStore(Path file, Connection writer, Connection reader, String logId) {
+    this.file = file;
+    this.writer = writer;
+    this.reader = reader;
+    this.logId = logId;
+  }
+
+  /** Opens (creating if needed) the store in a SQLite file. */
+  public static SqliteLogStore open(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Connection w = connect(file);
+      try (Statement s = w.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+      }
+      String logId;
+      try (Statement s = w.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+        for (String ddl : SCHEMA) {
+          s.execute(ddl);
+        }
+        s.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '"
+                + SCHEMA_VERSION
+                + "')");
+        s.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', '"
+                + UUID.randomUUID()
+                + "')");
+        try (ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+          String id = null;
+          while (rs.next()) {
+            if (rs.getString(1).equals("schema_version")
+                && !rs.getString(2).equals(String.valueOf(SCHEMA_VERSION))) {
+              throw new LogStoreException(
+                  file
+                      + " has log schema version "
+                      + rs.getString(2)
+                      + ", this build reads "
+                      + SCHEMA_VERSION);
+            }
+            if (rs.getString(1).equals("log_id")) {
+              id = rs.getString(2);
+            }
+          }
+          logId = id;
+        }
+        s.execute("COMMIT");
+      }
+      Connection r = connect(file);
+      return new SqliteLogStore(file, w, r, logId);
+    } catch (SQLException | java.io.IOException e) {
+      throw new LogStoreException(
+          "cannot open the log database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(30_000);
+    return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public String logId() {
+    return logId;
+  }
+
+  @Override
+  public <T> T write(Function<LogTransaction, T> work) {
+    writeLock.lock();
+    try {
+      Tx tx;
+      try {
+        tx = new Tx(writer);
+      } catch (SQLException e) {
+        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+      }
+      try {
+        tx.begin();
+        T result = work.apply(tx);
+        tx.flush();
+        tx.command("COMMIT");
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        try {
+          if (tx.begun) {
+            tx.command("ROLLBACK");
+          }
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (e instanceof LogStoreException l) {
+          throw l;
+        }
+        if (e instanceof SQLException) {
+          throw new LogStoreException("log write failed: " + e.getMessage(), e);
+        }
+        throw (RuntimeException) e;
+      } finally {
+        tx.close();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private <T> T read(SqlFunction<Connection, T> f) {
+    readLock.lock();
+    try {
+      return f.apply(reader);
+    } catch (SQLException e) {
+      throw new LogStoreException("log read failed: " + e.getMessage(), e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlFunction<A, B> {
+    B apply(A a) throws SQLException;
+  }
+
+  @Override
+  public long size() {
+    return read(Queries::size);
+  }
+
+  @Override
+  public Optional<StoredEntry> entry(long sequence) {
+    return read(c -> Queries.entry(c, sequence));
+  }
+
+  @Override
+  public Optional<StoredEntry> entryById(String receiptId) {
+    return read(c -> Queries.entryById(c, receiptId));
+  }
+
+  @Override
+  public Optional<String> lastState(String actionId) {
+    return read(c -> Queries.lastState(c, actionId));
+  }
+
+  @Override
+  public byte[] node(int level, long index) {
+    return read(c -> Queries.node(c, level, index));
+  }
+
+  @Override
+  public void scan(long from, long to, Consumer<StoredEntry> sink) {
+    // Pages of 10,000 so that the read lock is not held while the sink works.
+    long next = from;
+    while (next < to) {
+      long start = next;
+      List<StoredEntry> page = read(c -> Queries.range(c, start, Math.min(to, start + 10_000)));
+      if (page.isEmpty()) {
+        return;
+      }
+      page.forEach(sink);
+      next = page.get(page.size() - 1).sequence() + 1;
+    }
+  }
+
+  @Override
+  public long firstSequenceAtOrAfter(long timeMillis) {
+    return read(c -> Queries.firstAtOrAfter(c, timeMillis));
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> latestCheckpoint() {
+    return read(Queries::latestCheckpoint);
+  }
+
+  @Override
+  public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
+    return read(c -> Queries.checkpoints(c, fromSize, toSize));
+  }
+
+  @Override
+  public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
+    return read(c -> Queries.cosignatures(c, fromSize, toSize));
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    readLock.lock();
+    try {
+      writer.close();
+      reader.close();
+    } catch (SQLException e) {
+      throw new LogStoreException("closing " + file + " failed: " + e.getMessage(), e);
+    } finally {
+      readLock.unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /** One write transaction on the writer connection; inserts are batched until flush. */
+  private final class Tx implements LogTransaction {
+    private final Connection c;
+    private final PreparedStatement insertEntry;
+    private final PreparedStatement insertNode;
+    private long next = -1;
+    private int entries;
+    private int nodes;
+    private final List<StoredCheckpoint> checkpoints = new ArrayList<>();
+    private final List<StoredCosignature> cosignatures = new ArrayList<>();
+
+    boolean begun;
+
+    void begin() throws SQLException {
+      // Autocommit connection, explicit transaction: the write lock is held only inside write().
+      command("BEGIN IMMEDIATE");
+      begun = true;
+    }
+
+    void command(String sql) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+      if (!sql.startsWith("BEGIN")) {
+        begun = false;
+      }
+    }
+
+    Tx(Connection c) throws SQLException {
+      this.c = c;
+      this.insertEntry =
+          c.prepareStatement(
+              "INSERT INTO receipts (seq, id, action_id, state, time_ms, json, hash)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      this.insertNode =
+          c.prepareStatement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)");
+    }
+
+    private <T> T sql(SqlFunction<Connection, T> f) {
+      try {
+        flush();
+        return f.apply(c);
+      } catch (SQLException e) {
+        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void addEntry(StoredEntry e) {
+      try {
+        if (next < 0) {
+          next = Queries.size(c) + entries;
+        }
+        if (e.sequence() != next) {
+          throw new LogStoreException(
+              "receipt " + e.sequence() + " out of order: the next is " + next);
+        }
+        insertEntry.setLong(1, e.sequence());
+        insertEntry.setString(2, e.receiptId());
+        insertEntry.setString(3, e.actionId());
+        insertEntry.setString(4, e.state());
+        insertEntry.setLong(5, e.timeMillis());
+        insertEntry.setString(6, e.json());
+        insertEntry.setString(7, e.hash());
+        insertEntry.addBatch();
+        entries++;
+        next++;
+      } catch (SQLException ex) {
+        throw new LogStoreException("log write failed: " + ex.getMessage(), ex);
+      }
+    }
+
+    @Override
+    public void addNode(int level, long index, byte[] hash) {
+      if (level < 1) {
+        throw new LogStoreException("nodes above the receipts start at level 1, was " + level);
+      }
+      try {
+        insertNode.setInt(1, level);
+        insertNode.setLong(2, index);
+        insertNode.setBytes(3, hash);
+        insertNode.addBatch();
+        nodes++;
+      } catch (SQLException ex) {
+        throw new LogStoreException("log write failed: " + ex.getMessage(), ex);
+      }
+    }
+
+    @Override
+    public void addCheckpoint(StoredCheckpoint checkpoint) {
+      checkpoints.add(checkpoint);
+    }
+
+    @Override
+    public void addCosignature(StoredCosignature cosignature) {
+      cosignatures.add(cosignature);
+    }
+
+    void flush() throws SQLException {
+      if (entries > 0) {
+        insertEntry.executeBatch();
+        entries = 0;
+      }
+      if (nodes > 0) {
+        insertNode.executeBatch();
+        nodes = 0;
+      }
+      if (!checkpoints.isEmpty()) {
+        try (PreparedStatement p =
+            c.prepareStatement("INSERT INTO checkpoints (size, time_ms, json) VALUES (?, ?, ?)")) {
+          for (StoredCheckpoint k : checkpoints) {
+            p.setLong(1, k.size());
+            p.setLong(2, k.timeMillis());
+            p.setString(3, k.json());
+            p.addBatch();
+          }
+          p.executeBatch();
+        }
+        checkpoints.clear();
+      }
+      if (!cosignatures.isEmpty()) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO cosignatures (size, witness_key_id, json) VALUES (?, ?, ?)")) {
+          for (StoredCosignature k : cosignatures) {
+            p.setLong(1, k.size());
+            p.setString(2, k.witnessKeyId());
+            p.setString(3, k.json());
+            p.addBatch();
+          }
+          p.executeBatch();
+        }
+        cosignatures.clear();
+      }
+    }
+
+    void close() {
+      try {
+        insertEntry.close();
+        insertNode.close();
+      } catch (SQLException e) {
+        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public String logId() {
+      return logId;
+    }
+
+    @Override
+    public long size() {
+      return sql(Queries::size);
+    }
+
+    @Override
+    public Optional<StoredEntry> entry(long sequence) {
+      return sql(x -> Queries.entry(x, sequence));
+    }
+
+    @Override
+    public Optional<StoredEntry> entryById(String receiptId) {
+      return sql(x -> Queries.entryById(x, receiptId));
+    }
+
+    @Override
+    public Optional<String> lastState(String actionId) {
+      return sql(x -> Queries.lastState(x, actionId));
+    }
+
+    @Override
+    public byte[] node(int level, long index) {
+      return sql(x -> Queries.node(x, level, index));
+    }
+
+    @Override
+    public void scan(long from, long to, Consumer<StoredEntry> sink) {
+      sql(x -> Queries.range(x, from, to)).forEach(sink);
+    }
+
+    @Override
+    public long firstSequenceAtOrAfter(long timeMillis) {
+      return sql(x -> Queries.firstAtOrAfter(x, timeMillis));
+    }
+
+    @Override
+    public Optional<StoredCheckpoint> latestCheckpoint() {
+      return sql(Queries::latestCheckpoint);
+    }
+
+    @Override
+    public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
+      return sql(x -> Queries.checkpoints(x, fromSize, toSize));
+    }
+
+    @Override
+    public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
+      return sql(x -> Queries.cosignatures(x, fromSize, toSize));
+    }
+  }
+
+  /** The read queries, shared by the reader connection and write transactions. */
+  private static final class Queries {
+    private Queries() {}
+
+    static long size(Connection c) throws SQLException {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+
+    private static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
+
+    private static StoredEntry entry(ResultSet rs) throws SQLException {
+      return new StoredEntry(
+          rs.getLong(1),
+          rs.getString(2),
+          rs.getString(3),
+          rs.getString(4),
+          rs.getLong(5),
+          rs.getString(6),
+          rs.getString(7));
+    }
+
+    static Optional<StoredEntry> entry(Connection c, long seq) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE seq = ?")) {
+        p.setLong(1, seq);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+        }
+      }
+    }
+
+    static Optional<StoredEntry> entryById(Connection c, String id) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE id = ?")) {
+        p.setString(1, id);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+        }
+      }
+    }
+
+    static List<StoredEntry> range(Connection c, long from, long to) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT "
+                  + ENTRY_COLUMNS
+                  + " FROM receipts WHERE seq >= ? AND seq < ? ORDER BY seq")) {
+        p.setLong(1, from);
+        p.setLong(2, to);
+        List<StoredEntry> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(entry(rs));
+          }
+        }
+        return out;
+      }
+    }
+
+    static Optional<String> lastState(Connection c, String actionId) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT state FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1")) {
+        p.setString(1, actionId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      }
+    }
+
+    static byte[] node(Connection c, int level, long index) throws SQLException {
+      if (level == 0) {
+        try (PreparedStatement p = c.prepareStatement("SELECT hash FROM receipts WHERE seq = ?")) {
+          p.setLong(1, index);
+          try (ResultSet rs = p.executeQuery()) {
+            if (rs.next()) {
+              return HexFormat.of().parseHex(rs.getString(1));
+            }
+          }
+        }
+      } else {
+        try (PreparedStatement p =
+            c.prepareStatement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")) {
+          p.setInt(1, level);
+          p.setLong(2, index);
+          try (ResultSet rs = p.executeQuery()) {
+            if (rs.next()) {
+              return rs.getBytes(1);
+            }
+          }
+        }
+      }
+      throw new LogStoreException("no Merkle node at level " + level + " index " + index);
+    }
+
+    static long firstAtOrAfter(Connection c, long timeMillis) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT COALESCE(MIN(seq), (SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts))"
+                  + " FROM receipts WHERE time_ms >= ?")) {
+        p.setLong(1, timeMillis);
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+
+    static Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT size, time_ms, json FROM checkpoints ORDER BY size DESC, rowid DESC"
+                      + " LIMIT 1")) {
+        return rs.next()
+            ? Optional.of(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+            : Optional.empty();
+      }
+    }
+
+    static List<StoredCheckpoint> checkpoints(Connection c, long from, long to)
+        throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT size, time_ms, json FROM checkpoints WHERE size >= ? AND size <= ?"
+                  + " ORDER BY size, rowid")) {
+        p.setLong(1, from);
+        p.setLong(2, to);
+        List<StoredCheckpoint> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+          }
+        }
+        return out;
+      }
+    }
+
+    static List<StoredCosignature> cosignatures(Connection c, long from, long to)
+        throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT size, witness_key_id, json FROM cosignatures WHERE size >= ? AND size <= ?"
+                  + " ORDER BY size, rowid")) {
+        p.setLong(1, from);
+        p.setLong(2, to);
+        List<StoredCosignature> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredCosignature(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          }
+        }
+        return out;
+      }
+    }
+  }
+}
