@@ -56,8 +56,7 @@ public class PolicyScaleBenchmark {
   public void setUp() throws PolicyException {
     long start = System.nanoTime();
     policy =
-        new PolicyLoader(BenchFixtures.catalog(), BenchFixtures.pipeline(BenchFixtures.FIXED))
-            .load(generated(rules));
+        new PolicyLoader(BenchFixtures.catalog(), BenchFixtures.requests()).load(generated(rules));
     System.out.printf(
         "%nloaded %d rules in %d ms%n", rules, (System.nanoTime() - start) / 1_000_000);
     int hit = rules - 10;
