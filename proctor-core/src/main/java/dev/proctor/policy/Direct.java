@@ -319,6 +319,9 @@ final class Direct {
           return ERROR;
         }
         locals[accu] = init.eval(view, locals);
+        if (locals[accu] == ERROR) {
+          return ERROR;
+        }
         for (Object item : list) {
           locals[iter] = item;
           Object go = condition.eval(view, locals);
