@@ -77,6 +77,14 @@ public final class AuditCommand implements Runnable {
     List<Path> keys = new ArrayList<>();
 
     @Option(
+        names = "--witness-key",
+        paramLabel = "PEM|DIR",
+        description =
+            "Public key file or directory of a witness (repeatable): its co-signatures are checked"
+                + " against the log; without it they are listed as not checked.")
+    List<Path> witnessKeys = new ArrayList<>();
+
+    @Option(
         names = "--checkpoint",
         paramLabel = "FILE",
         description = "A checkpoint (JSON) you trust; the log must contain and match it.")
@@ -100,7 +108,16 @@ public final class AuditCommand implements Runnable {
         for (Path c : checkpoints) {
           trusted.add(Checkpoint.fromJson(Files.readString(c, StandardCharsets.UTF_8)));
         }
-        LogVerifier verifier = new LogVerifier(ring, trusted);
+        for (Path p : witnessKeys) {
+          if (!Files.exists(p)) {
+            err.println("no witness public key at " + p);
+            return 2;
+          }
+        }
+        LogVerifier verifier =
+            witnessKeys.isEmpty()
+                ? new LogVerifier(ring, trusted)
+                : new LogVerifier(ring, KeyFiles.loadPublic(witnessKeys), trusted);
         VerificationReport report;
         if (file != null) {
           try (InputStream in =
@@ -118,6 +135,9 @@ public final class AuditCommand implements Runnable {
           }
         }
         out.println(report.summary());
+        if (!witnessKeys.isEmpty() && report.intact() && report.cosignatures() == 0) {
+          out.println("warning: no co-signature by the given witness keys was found");
+        }
         return report.intact() ? 0 : 1;
       } catch (IOException | RuntimeException e) {
         err.println("cannot verify: " + e.getMessage());
