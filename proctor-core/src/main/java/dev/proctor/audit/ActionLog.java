@@ -252,8 +252,9 @@ public final class ActionLog implements AutoCloseable {
 
   /**
    * Calls {@code listener} with every checkpoint signed from now on, on the writer thread once the
-   * checkpoint is durable; it must return at once (hand the work to another thread) and a failure
-   * in it is logged and ignored. Witness publishing hooks in here.
+   * checkpoint is durable and before the appends of its batch complete; it must return at once
+   * (hand the work to another thread) and a failure in it is logged and ignored. Witness publishing
+   * hooks in here.
    */
   public void onCheckpoint(Consumer<Checkpoint> listener) {
     checkpointListeners.add(requireNonNull(listener, "listener is null"));
@@ -439,6 +440,7 @@ public final class ActionLog implements AutoCloseable {
         LOG.warn("mirror file {} lags the log: {}", mirror.get().path(), e.getMessage());
       }
     }
+    announce(w.checkpoint());
     for (int i = 0; i < batch.size(); i++) {
       RuntimeException refusal = w.refusals().get(i);
       if (refusal != null) {
@@ -447,7 +449,6 @@ public final class ActionLog implements AutoCloseable {
         batch.get(i).future().complete(w.receipts().get(i));
       }
     }
-    announce(w.checkpoint());
   }
 
   private static void fail(List<Pending> batch, LogUnavailableException e) {
