@@ -126,7 +126,49 @@ class WitnessCommandTest {
       assertThat(verify.code()).as(verify.output()).isZero();
       assertThat(verify.output()).contains("1 witness co-signatures");
 
+      // Offline: the log only grew since the checkpoint the witness holds.
+      Path held;
+      try (Stream<Path> logs = Files.list(witnessData.resolve("witness/logs"))) {
+        held = logs.findFirst().orElseThrow();
+      }
+      fill(data, "later-", 2);
+      Path proof = tmp.resolve("consistency.json");
+      Run prove =
+          run(
+              "audit",
+              "consistency",
+              "--data-dir",
+              data.toString(),
+              "--from",
+              held.toString(),
+              "-o",
+              proof.toString());
+      assertThat(prove.code()).as(prove.output()).isZero();
+      Run offline =
+          run("audit", "verify", proof.toString(), "--key", data.resolve("keys/public").toString());
+      assertThat(offline.code()).as(offline.output()).isZero();
+      assertThat(offline.output()).contains("from size 20 to");
+
       fill(forked, "forged-", 4);
+      Path forkedProof = tmp.resolve("forked-consistency.json");
+      run(
+          "audit",
+          "consistency",
+          "--data-dir",
+          forked.toString(),
+          "--from",
+          held.toString(),
+          "-o",
+          forkedProof.toString());
+      Run broken =
+          run(
+              "audit",
+              "verify",
+              forkedProof.toString(),
+              "--key",
+              data.resolve("keys/public").toString());
+      assertThat(broken.code()).as(broken.output()).isEqualTo(1);
+
       Run refused = run("witness", "push", "--data-dir", forked.toString(), "--witness", url);
       assertThat(refused.code()).as(refused.output()).isEqualTo(1);
       assertThat(refused.output()).contains("REFUSED: fork");

@@ -116,6 +116,9 @@ public final class LogVerifier {
           lineNo = 1;
           return proof(first, lines);
         }
+        if (first != null && hasSchema(first, ConsistencyProof.SCHEMA)) {
+          return consistency(first);
+        }
         pipeline(first, lines);
         end();
       } catch (Found f) {
@@ -480,6 +483,54 @@ public final class LogVerifier {
           root,
           warnings,
           problem);
+    }
+  }
+
+  /** Verifies a {@code proctor.consistency/1} document: two checkpoints and the proof between. */
+  private VerificationReport consistency(byte[] line) {
+    Optional<VerificationReport.Problem> problem = Optional.empty();
+    String logId = null;
+    String root = HexFormat.of().formatHex(Merkle.emptyRoot());
+    String what = "a consistency proof";
+    try {
+      ConsistencyProof p =
+          ConsistencyProof.fromJson(new String(line, java.nio.charset.StandardCharsets.UTF_8));
+      p.verify(keys);
+      for (Checkpoint t : trusted) {
+        keys.verify(t);
+        for (Checkpoint c : List.of(p.from(), p.to())) {
+          if (t.logId().equals(c.logId()) && t.size() == c.size() && !t.root().equals(c.root())) {
+            throw new ProofException(
+                "the checkpoint of size " + c.size() + " forks from the trusted checkpoint");
+          }
+        }
+      }
+      logId = p.to().logId();
+      root = p.to().root();
+      what = "the log grew consistently from size " + p.from().size() + " to " + p.to().size();
+    } catch (ProofException e) {
+      problem = Optional.of(new VerificationReport.Problem(-1, 1, e.getMessage()));
+    } catch (RuntimeException e) {
+      problem =
+          Optional.of(
+              new VerificationReport.Problem(
+                  -1, 1, "bad consistency proof: " + firstLine(e.getMessage())));
+    }
+    return new VerificationReport(
+        0,
+        problem.isEmpty() ? 2 : 0,
+        0,
+        Optional.ofNullable(logId),
+        root,
+        List.of(what + " (a consistency proof: no receipt was read)"),
+        problem);
+  }
+
+  private static boolean hasSchema(byte[] line, String schema) {
+    try {
+      return schema.equals(Head.parse(line).schema);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
