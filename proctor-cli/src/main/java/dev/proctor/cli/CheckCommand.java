@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.proctor.action.JsonInput;
 import dev.proctor.action.ToolCall;
 import dev.proctor.action.ToolCallJson;
+import dev.proctor.decision.Decision;
 import dev.proctor.mediate.Mediation;
-import java.io.InputStream;
+import dev.proctor.store.DataDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +31,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin DataDirOption dataDir;
+
   @Option(
       names = "--request",
       paramLabel = "FILE",
@@ -49,15 +52,21 @@ final class CheckCommand implements Callable<Integer> {
         }
         json = JsonInput.parse(Files.readAllBytes(request));
       } else {
-        InputStream in = System.in;
-        json = JsonInput.read(in);
+        json = JsonInput.read(System.in);
       }
       ToolCall call = ToolCallJson.fromJson(json, "cli");
-      Engine engine = Engine.load(policy, List.of(), Clock.systemUTC());
+      Clock clock = Clock.systemUTC();
+      DataDirectory dir = dataDir.resolve();
+      Engine engine = Engine.load(policy, List.of(dir.root()), clock);
       Mediation mediation = engine.gateway().mediate(call);
+      Decision decision;
+      try (Recorder recorder = Recorder.open(dir, clock, System.err)) {
+        decision = recorder.decision(mediation, engine.policy());
+      }
+      Mediation recorded = new Mediation(mediation.request(), decision);
       System.out.println(
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(mediation)));
-      return DecisionJson.exitCode(mediation.decision());
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(recorded)));
+      return DecisionJson.exitCode(decision);
     } catch (Exception | StackOverflowError e) {
       return Failures.report(e, System.err);
     }

@@ -1,12 +1,15 @@
 package dev.proctor.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.proctor.action.JsonInput;
 import dev.proctor.decision.Decision;
 import dev.proctor.hook.ClaudeCodeHookInput;
 import dev.proctor.hook.ClaudeCodeHookOutput;
 import dev.proctor.hook.HookEvent;
+import dev.proctor.lifecycle.LifecycleState;
 import dev.proctor.mediate.Mediation;
+import dev.proctor.store.DataDirectory;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -46,6 +49,8 @@ final class HookCommand implements Runnable {
 
     @Mixin PolicyOptions policy;
 
+    @Mixin DataDirOption dataDir;
+
     @picocli.CommandLine.Option(
         names = "--input",
         paramLabel = "FILE",
@@ -68,15 +73,74 @@ final class HookCommand implements Runnable {
     int run(InputStream in, PrintStream out, PrintStream err) {
       try {
         ClaudeCodeHookInput input = ClaudeCodeHookInput.fromJson(JsonInput.read(in));
-        Engine engine = Engine.load(policy, List.of(), Clock.systemUTC());
-        Mediation mediation = engine.gateway().mediate(input.toToolCall(Map.of()));
-        Optional<String> answer = answer(input.event(), mediation.decision());
-        answer.ifPresent(out::println);
-        out.flush();
-        return 0;
+        Clock clock = Clock.systemUTC();
+        DataDirectory dir = dataDir.resolve();
+        Engine engine = Engine.load(policy, List.of(dir.root()), clock);
+        try (Recorder recorder = Recorder.open(dir, clock, err)) {
+          if (input.event() == HookEvent.POST_TOOL_USE) {
+            return outcome(input, engine, recorder, err);
+          }
+          // PermissionRequest follows PreToolUse for the same call: it is decided as its own
+          // action.
+          Optional<String> id =
+              input.event() == HookEvent.PRE_TOOL_USE ? actionId(input) : Optional.empty();
+          Mediation mediation = engine.gateway().mediate(input.toToolCall(Map.of()), id);
+          Decision decision = recorder.decision(mediation, engine.policy());
+          answer(input.event(), decision).ifPresent(out::println);
+          out.flush();
+          return 0;
+        }
       } catch (Exception | StackOverflowError e) {
         return Failures.report(e, err);
       }
+    }
+
+    /**
+     * PostToolUse: the call ran. Records how it ended under the action PreToolUse decided; a call
+     * Proctor never saw is decided now and recorded; one that ran against a deny is reported.
+     */
+    private static int outcome(
+        ClaudeCodeHookInput input, Engine engine, Recorder recorder, PrintStream err)
+        throws Exception {
+      Optional<String> id = actionId(input);
+      Mediation mediation = engine.gateway().mediate(input.toToolCall(Map.of()), id);
+      String actionId = mediation.request().id();
+      Optional<LifecycleState> state = recorder.state(actionId);
+      if (state.isEmpty()) {
+        recorder.decision(mediation, engine.policy());
+        state = recorder.state(actionId);
+      }
+      LifecycleState from = state.orElse(LifecycleState.REQUESTED);
+      if (from != LifecycleState.ALLOWED && from != LifecycleState.APPROVAL_REQUIRED) {
+        err.println(
+            "proctor: the call ran although its decision was '"
+                + from.wireName()
+                + "' (action "
+                + actionId
+                + "); it is not recorded as executed");
+        return Failures.CANNOT_DECIDE;
+      }
+      JsonNode response = input.toolResponse().orElseThrow();
+      recorder.outcome(
+          mediation.request(), from, "claude-code-prompt:local-user", end(response), response);
+      return 0;
+    }
+
+    /** Succeeded unless the tool response says it was interrupted or failed. */
+    private static LifecycleState end(JsonNode response) {
+      if (response.path("interrupted").asBoolean(false)) {
+        return LifecycleState.INTERRUPTED;
+      }
+      if (response.path("is_error").asBoolean(false)
+          || (response.has("success") && !response.path("success").asBoolean(true))) {
+        return LifecycleState.FAILED;
+      }
+      return LifecycleState.SUCCEEDED;
+    }
+
+    /** Claude Code's tool-use id, scoped to the session, names the action across hook events. */
+    private static Optional<String> actionId(ClaudeCodeHookInput input) {
+      return input.toolUseId().map(id -> "claude-code/" + input.sessionId() + "/" + id);
     }
 
     private static Optional<String> answer(HookEvent event, Decision decision) throws Exception {

@@ -16,10 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 class HookCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path home;
 
   @TestFactory
   List<DynamicTest> hook_corpus_answersAsExpected() throws IOException {
@@ -35,7 +38,13 @@ class HookCommandTest {
   }
 
   private static void check(JsonNode c) throws IOException {
-    CliRun run = CliRun.run(JSON.writeValueAsString(c.get("payload")), "hook", "claude-code");
+    CliRun run =
+        CliRun.run(
+            JSON.writeValueAsString(c.get("payload")),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(c.get("exit").intValue());
     if (c.has("permissionDecision")) {
@@ -66,7 +75,7 @@ class HookCommandTest {
   void hook_nonUtf8Payload_exitsTwo() {
     byte[] payload = {'{', '"', 's', '"', ':', '"', (byte) 0xFF, '"', '}'};
 
-    CliRun run = CliRun.run(payload, "hook", "claude-code");
+    CliRun run = CliRun.run(payload, "hook", "claude-code", "--data-dir", home.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("not valid UTF-8");
@@ -80,7 +89,7 @@ class HookCommandTest {
             + "a".repeat(1 << 20)
             + "\"}}";
 
-    CliRun run = CliRun.run(big, "hook", "claude-code");
+    CliRun run = CliRun.run(big, "hook", "claude-code", "--data-dir", home.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("larger than the limit");
@@ -95,7 +104,7 @@ class HookCommandTest {
             + "]".repeat(200)
             + "}}";
 
-    CliRun run = CliRun.run(deep, "hook", "claude-code");
+    CliRun run = CliRun.run(deep, "hook", "claude-code", "--data-dir", home.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("nesting depth");
@@ -103,7 +112,8 @@ class HookCommandTest {
 
   @Test
   void hook_emptyStdin_exitsTwo() {
-    assertThat(CliRun.run("", "hook", "claude-code").exitCode()).isEqualTo(2);
+    assertThat(CliRun.run("", "hook", "claude-code", "--data-dir", home.toString()).exitCode())
+        .isEqualTo(2);
   }
 
   @Test
@@ -115,7 +125,9 @@ class HookCommandTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "hook",
-                "claude-code")
+                "claude-code",
+                "--data-dir",
+                home.toString())
             .start();
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write("{not json".getBytes(StandardCharsets.UTF_8));
@@ -138,7 +150,9 @@ class HookCommandTest {
                     System.getProperty("java.class.path"),
                     Main.class.getName(),
                     "hook",
-                    "claude-code"))
+                    "claude-code",
+                    "--data-dir",
+                    home.toString()))
             .start();
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write(

@@ -9,6 +9,7 @@ import dev.proctor.classify.Classifier;
 import dev.proctor.decision.Decision;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,27 +54,37 @@ public final class Gateway {
     this.policyDigest = requireNonNull(policyDigest, "policyDigest is null");
   }
 
-  /** Classifies and decides one call. Never throws for a bad call; denies it. */
+  /** Classifies and decides one call under a new random id. Never throws for a bad call. */
   public Mediation mediate(ToolCall call) {
+    return mediate(call, Optional.empty());
+  }
+
+  /**
+   * Classifies and decides one call; the action gets the given id when there is one. Never throws
+   * for a bad call; denies it.
+   */
+  public Mediation mediate(ToolCall call, Optional<String> actionId) {
     requireNonNull(call, "call is null");
+    requireNonNull(actionId, "actionId is null");
     Classification classification;
     try {
       classification = requests.classify(call);
     } catch (RuntimeException | StackOverflowError e) {
       LOG.warn("classifier failed on tool {}", call.tool(), e);
       ActionRequest request =
-          requests.build(
+          build(
               call,
               new Classification(
                   UNCLASSIFIABLE,
                   Set.of(UNCLASSIFIABLE),
                   List.of(),
                   Set.of(),
-                  Set.of("classifier-error")));
+                  Set.of("classifier-error")),
+              actionId);
       return new Mediation(
           request, failClosed("the call could not be classified (" + describe(e) + ")"));
     }
-    ActionRequest request = requests.build(call, classification);
+    ActionRequest request = build(call, classification, actionId);
     Decision decision;
     try {
       decision = policy.apply(request);
@@ -85,6 +96,13 @@ public final class Gateway {
       decision = failClosed("policy evaluation failed (" + describe(e) + ")");
     }
     return new Mediation(request, decision);
+  }
+
+  private ActionRequest build(
+      ToolCall call, Classification classification, Optional<String> actionId) {
+    return actionId.isPresent()
+        ? requests.build(call, classification, actionId.get())
+        : requests.build(call, classification);
   }
 
   private Decision failClosed(String reason) {

@@ -40,12 +40,20 @@ public final class RequestBuilder implements Function<ToolCall, ActionRequest> {
     return classifier.classify(call);
   }
 
-  /** Builds the request of a call that is already classified. */
+  /** Builds the request of a call that is already classified, with a new random id. */
   public ActionRequest build(ToolCall call, Classification classification) {
+    return build(call, classification, newId());
+  }
+
+  /**
+   * Builds the request of a call that is already classified, with the id the surface gives it
+   * (Claude Code's tool-use id, so that the outcome reported later continues the same action).
+   */
+  public ActionRequest build(ToolCall call, Classification classification, String id) {
     Set<String> labels = new HashSet<>(call.labels());
     labels.addAll(classification.labels());
     return new ActionRequest(
-        newId(),
+        id,
         clock.instant(),
         call.principal(),
         call.surface(),

@@ -1,0 +1,166 @@
+package dev.proctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hook records every decision and outcome in the log, and the log then verifies. */
+class HookRecordingTest {
+
+  private static String event(String name, String tool, String input, String id, String extra) {
+    return "{\"session_id\":\"s1\",\"transcript_path\":\"/t\",\"cwd\":\"/work/p\","
+        + "\"hook_event_name\":\""
+        + name
+        + "\",\"tool_name\":\""
+        + tool
+        + "\",\"tool_input\":"
+        + input
+        + ",\"tool_use_id\":\""
+        + id
+        + "\""
+        + extra
+        + "}";
+  }
+
+  @Test
+  void hook_preThenPost_recordsRequestedAllowedExecutingSucceededAndVerifies(@TempDir Path home)
+      throws Exception {
+    String input = "{\"command\":\"mvn -q test\"}";
+
+    CliRun pre =
+        CliRun.run(
+            event("PreToolUse", "Bash", input, "t1", ""),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+    CliRun post =
+        CliRun.run(
+            event(
+                "PostToolUse",
+                "Bash",
+                input,
+                "t1",
+                ",\"tool_response\":{\"stdout\":\"ok\",\"interrupted\":false}"),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+    CliRun export = CliRun.run("", "audit", "export", "--data-dir", home.toString());
+    CliRun verify = CliRun.run("", "audit", "verify", "--data-dir", home.toString());
+
+    assertThat(pre.exitCode()).as(pre.err()).isEqualTo(0);
+    assertThat(post.exitCode()).as(post.err()).isEqualTo(0);
+    assertThat(post.out()).isEmpty();
+    assertThat(export.out())
+        .contains("\"event\":\"requested\"")
+        .contains("\"event\":\"allowed\"")
+        .contains("\"event\":\"executing\"")
+        .contains("\"event\":\"succeeded\"")
+        .contains("claude-code/s1/t1");
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isEqualTo(0);
+  }
+
+  @Test
+  void hook_askedThenRan_recordsTheLocalApproval(@TempDir Path home) {
+    String input = "{\"command\":\"git push --force origin main\"}";
+
+    CliRun pre =
+        CliRun.run(
+            event("PreToolUse", "Bash", input, "t2", ""),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+    CliRun post =
+        CliRun.run(
+            event("PostToolUse", "Bash", input, "t2", ",\"tool_response\":{\"stdout\":\"\"}"),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+    CliRun export = CliRun.run("", "audit", "export", "--data-dir", home.toString());
+
+    assertThat(pre.out()).contains("\"ask\"");
+    assertThat(post.exitCode()).as(post.err()).isEqualTo(0);
+    assertThat(export.out())
+        .contains("\"event\":\"approval_required\"")
+        .contains("\"event\":\"approved\"")
+        .contains("claude-code-prompt:local-user");
+  }
+
+  @Test
+  void hook_ranAlthoughDenied_isReportedNotRecordedAsExecuted(@TempDir Path home) {
+    String input = "{\"command\":\"rm -rf /\"}";
+
+    CliRun.run(
+        event("PreToolUse", "Bash", input, "t3", ""),
+        "hook",
+        "claude-code",
+        "--data-dir",
+        home.toString());
+    CliRun post =
+        CliRun.run(
+            event("PostToolUse", "Bash", input, "t3", ",\"tool_response\":{}"),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+    CliRun export = CliRun.run("", "audit", "export", "--data-dir", home.toString());
+
+    assertThat(post.exitCode()).isEqualTo(2);
+    assertThat(post.err()).contains("ran although its decision was 'denied'");
+    assertThat(export.out())
+        .contains("\"event\":\"denied\"")
+        .doesNotContain("\"event\":\"executing\"");
+  }
+
+  @Test
+  void hook_logCannotBeWritten_blocksTheCall(@TempDir Path tmp) throws Exception {
+    Path notADirectory = tmp.resolve("file");
+    Files.writeString(notADirectory, "x");
+
+    CliRun run =
+        CliRun.run(
+            event("PreToolUse", "Read", "{\"file_path\":\"/work/p/a.txt\"}", "t4", ""),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            notADirectory.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void hook_agentTouchingTheDataDirectory_isDenied(@TempDir Path home) {
+    String input = "{\"file_path\":\"" + home.resolve("keys/signing.key") + "\"}";
+
+    CliRun run =
+        CliRun.run(
+            event("PreToolUse", "Read", input, "t5", ""),
+            "hook",
+            "claude-code",
+            "--data-dir",
+            home.toString());
+
+    assertThat(run.out()).contains("\"deny\"").contains("proctor-self-protection");
+  }
+
+  @Test
+  void check_recordsItsDecision(@TempDir Path home) {
+    CliRun check =
+        CliRun.run(
+            "{\"tool\":\"Read\",\"arguments\":{\"file_path\":\"/p/.env\"},\"context\":{\"cwd\":\"/p\"}}",
+            "check",
+            "--data-dir",
+            home.toString());
+    CliRun export = CliRun.run("", "audit", "export", "--data-dir", home.toString());
+
+    assertThat(check.exitCode()).isEqualTo(1);
+    assertThat(export.out()).contains("\"event\":\"denied\"").contains("secrets-access");
+  }
+}
