@@ -2,6 +2,7 @@ package dev.proctor.cli;
 
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.Checkpoint;
+import dev.proctor.audit.ConsistencyProof;
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.audit.KeyRing;
 import dev.proctor.audit.LogExport;
@@ -39,7 +40,12 @@ import picocli.CommandLine.Spec;
     name = "audit",
     description = "Verify, export and prove the action log.",
     mixinStandardHelpOptions = true,
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Prove.class})
+    subcommands = {
+      AuditCommand.Verify.class,
+      AuditCommand.Export.class,
+      AuditCommand.Prove.class,
+      AuditCommand.Consistency.class
+    })
 public final class AuditCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -77,6 +83,14 @@ public final class AuditCommand implements Runnable {
     List<Path> keys = new ArrayList<>();
 
     @Option(
+        names = "--witness-key",
+        paramLabel = "PEM|DIR",
+        description =
+            "Public key file or directory of a witness (repeatable): its co-signatures are checked"
+                + " against the log; without it they are listed as not checked.")
+    List<Path> witnessKeys = new ArrayList<>();
+
+    @Option(
         names = "--checkpoint",
         paramLabel = "FILE",
         description = "A checkpoint (JSON) you trust; the log must contain and match it.")
@@ -100,7 +114,16 @@ public final class AuditCommand implements Runnable {
         for (Path c : checkpoints) {
           trusted.add(Checkpoint.fromJson(Files.readString(c, StandardCharsets.UTF_8)));
         }
-        LogVerifier verifier = new LogVerifier(ring, trusted);
+        for (Path p : witnessKeys) {
+          if (!Files.exists(p)) {
+            err.println("no witness public key at " + p);
+            return 2;
+          }
+        }
+        LogVerifier verifier =
+            witnessKeys.isEmpty()
+                ? new LogVerifier(ring, trusted)
+                : new LogVerifier(ring, KeyFiles.loadPublic(witnessKeys), trusted);
         VerificationReport report;
         if (file != null) {
           try (InputStream in =
@@ -118,6 +141,9 @@ public final class AuditCommand implements Runnable {
           }
         }
         out.println(report.summary());
+        if (!witnessKeys.isEmpty() && report.intact() && report.cosignatures() == 0) {
+          out.println("warning: no co-signature by the given witness keys was found");
+        }
         return report.intact() ? 0 : 1;
       } catch (IOException | RuntimeException e) {
         err.println("cannot verify: " + e.getMessage());
@@ -267,6 +293,64 @@ public final class AuditCommand implements Runnable {
         return 1;
       } catch (IOException | LogUnavailableException | RuntimeException e) {
         err.println("cannot prove: " + e.getMessage());
+        return 2;
+      }
+    }
+  }
+
+  /** {@code proctor audit consistency --from FILE}: a proof that the log only grew since then. */
+  @Command(
+      name = "consistency",
+      description =
+          "Print a proof that the log only grew from an older checkpoint to the newest (or --to);"
+              + " audit verify checks the file alone, with the log's public key.",
+      mixinStandardHelpOptions = true)
+  static final class Consistency implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "FILE",
+        description = "The older checkpoint (JSON), such as a witness's logs/<log id>.json.")
+    Path from;
+
+    @Option(
+        names = "--to",
+        paramLabel = "FILE",
+        description = "The newer checkpoint (default: a checkpoint of the log as it is now).")
+    Path to;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write here, not to stdout.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try (ActionLog log = SqliteActionLog.open(data.resolve())) {
+        Checkpoint older = Checkpoint.fromJson(Files.readString(from, StandardCharsets.UTF_8));
+        Checkpoint newer =
+            to == null
+                ? log.checkpoint()
+                : Checkpoint.fromJson(Files.readString(to, StandardCharsets.UTF_8));
+        if (!older.logId().equals(log.logId()) || !newer.logId().equals(log.logId())) {
+          err.println("the checkpoints are not of this log (" + log.logId() + ")");
+          return 2;
+        }
+        String doc = ConsistencyProof.between(log, older, newer).toJson() + "\n";
+        if (output == null) {
+          spec.commandLine().getOut().print(doc);
+          spec.commandLine().getOut().flush();
+        } else {
+          Files.writeString(output, doc);
+        }
+        return 0;
+      } catch (IOException | LogUnavailableException | RuntimeException e) {
+        err.println("cannot prove consistency: " + e.getMessage());
         return 2;
       }
     }

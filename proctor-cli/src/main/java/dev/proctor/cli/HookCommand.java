@@ -10,15 +10,20 @@ import dev.proctor.hook.HookEvent;
 import dev.proctor.lifecycle.LifecycleState;
 import dev.proctor.mediate.Mediation;
 import dev.proctor.store.DataDirectory;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code proctor hook}: agent-harness hooks that run Proctor embedded. */
 @Command(
@@ -30,7 +35,7 @@ final class HookCommand implements Runnable {
 
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    new CommandLine(this).usage(System.out);
   }
 
   /** {@code proctor hook claude-code}: the Claude Code command hook. */
@@ -51,21 +56,21 @@ final class HookCommand implements Runnable {
 
     @Mixin DataDirOption dataDir;
 
-    @picocli.CommandLine.Option(
+    @Option(
         names = "--input",
         paramLabel = "FILE",
         description =
             "Read the hook payload from FILE instead of stdin (for debugging and replay).")
-    java.nio.file.Path input;
+    Path input;
 
     @Override
     public Integer call() {
       if (input == null) {
         return run(System.in, System.out, System.err);
       }
-      try (InputStream in = java.nio.file.Files.newInputStream(input)) {
+      try (InputStream in = Files.newInputStream(input)) {
         return run(in, System.out, System.err);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return Failures.report(e, System.err);
       }
     }

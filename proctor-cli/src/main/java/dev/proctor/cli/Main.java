@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       HookCommand.class,
       KeysCommand.class,
       AuditCommand.class,
+      WitnessCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -26,9 +26,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,7 @@ public final class ActionLog implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closed;
   private volatile Optional<Checkpoint> latest;
+  private final List<Consumer<Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
 
   // Writer-thread state.
   private Frontier frontier;
@@ -247,6 +250,29 @@ public final class ActionLog implements AutoCloseable {
     return new ReceiptProof(e.json(), e.sequence(), path, c);
   }
 
+  /**
+   * Calls {@code listener} with every checkpoint signed from now on, on the writer thread once the
+   * checkpoint is durable and before the appends of its batch complete; it must return at once
+   * (hand the work to another thread) and a failure in it is logged and ignored. Witness publishing
+   * hooks in here.
+   */
+  public void onCheckpoint(Consumer<Checkpoint> listener) {
+    checkpointListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  private void announce(Optional<Checkpoint> checkpoint) {
+    checkpoint.ifPresent(
+        c -> {
+          for (Consumer<Checkpoint> l : checkpointListeners) {
+            try {
+              l.accept(c);
+            } catch (RuntimeException e) {
+              LOG.warn("a checkpoint listener failed: {}", e.toString());
+            }
+          }
+        });
+  }
+
   /** The consistency proof between two tree sizes of this log. */
   public List<byte[]> consistencyProof(long first, long second) {
     if (second > store.size()) {
@@ -414,6 +440,7 @@ public final class ActionLog implements AutoCloseable {
         LOG.warn("mirror file {} lags the log: {}", mirror.get().path(), e.getMessage());
       }
     }
+    announce(w.checkpoint());
     for (int i = 0; i < batch.size(); i++) {
       RuntimeException refusal = w.refusals().get(i);
       if (refusal != null) {

@@ -45,11 +45,21 @@ public final class LogVerifier {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final KeyRing keys;
+  private final KeyRing witnessKeys;
   private final List<Checkpoint> trusted;
 
   /** A verifier trusting the given keys (log and witness keys) and checkpoints. */
   public LogVerifier(KeyRing keys, List<Checkpoint> trusted) {
-    this.keys = requireNonNull(keys, "keys is null");
+    this(keys, keys, trusted);
+  }
+
+  /**
+   * A verifier trusting log keys for checkpoints and, separately, witness keys for co-signatures,
+   * so that a witness key can never pass for a log key.
+   */
+  public LogVerifier(KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted) {
+    this.keys = requireNonNull(logKeys, "logKeys is null");
+    this.witnessKeys = requireNonNull(witnessKeys, "witnessKeys is null");
     this.trusted = List.copyOf(requireNonNull(trusted, "trusted is null"));
   }
 
@@ -89,6 +99,9 @@ public final class LogVerifier {
     private String suspectPrev;
     private String suspectPrevExpected;
     private long unverifiedCosignatures;
+    // Roots of the signed checkpoints seen, by size: a co-signature written after later receipts
+    // (the mirror appends them when they arrive) is compared with the checkpoint of its size.
+    private final TreeMap<Long, String> signedRoots = new TreeMap<>();
 
     VerificationReport run(LineReader lines) throws IOException {
       Optional<VerificationReport.Problem> problem = Optional.empty();
@@ -102,6 +115,9 @@ public final class LogVerifier {
         if (first != null && isProof(first)) {
           lineNo = 1;
           return proof(first, lines);
+        }
+        if (first != null && hasSchema(first, ConsistencyProof.SCHEMA)) {
+          return consistency(first);
         }
         pipeline(first, lines);
         end();
@@ -273,6 +289,7 @@ public final class LogVerifier {
       logId(c.logId(), lineNo);
       checkpoints++;
       lastCheckpointSize = Math.max(lastCheckpointSize, c.size());
+      signedRoots.put(c.size(), c.root());
       Expectation e =
           new Expectation(
               c.root(), lineNo, "checkpoint of size " + c.size() + " on line " + lineNo);
@@ -296,12 +313,12 @@ public final class LogVerifier {
       } catch (IOException | RuntimeException e) {
         throw new Found(-1, lineNo, "bad co-signature: " + firstLine(e.getMessage()));
       }
-      if (keys.key(c.witnessKeyId()).isEmpty()) {
+      if (witnessKeys.key(c.witnessKeyId()).isEmpty()) {
         unverifiedCosignatures++;
         return;
       }
       try {
-        c.verify(keys);
+        c.verify(witnessKeys);
       } catch (ProofException e) {
         throw new Found(-1, lineNo, "co-signature: " + e.getMessage());
       }
@@ -315,6 +332,17 @@ public final class LogVerifier {
         reached();
       } else if (c.size() > frontier.size()) {
         expect(c.size(), e);
+      } else if (signedRoots.containsKey(c.size()) && !signedRoots.get(c.size()).equals(c.root())) {
+        throw new Found(
+            -1,
+            lineNo,
+            "witness co-signature of size "
+                + c.size()
+                + " has root "
+                + c.root()
+                + ", the checkpoint of that size "
+                + signedRoots.get(c.size())
+                + ": a forked history");
       }
     }
 
@@ -455,6 +483,54 @@ public final class LogVerifier {
           root,
           warnings,
           problem);
+    }
+  }
+
+  /** Verifies a {@code proctor.consistency/1} document: two checkpoints and the proof between. */
+  private VerificationReport consistency(byte[] line) {
+    Optional<VerificationReport.Problem> problem = Optional.empty();
+    String logId = null;
+    String root = HexFormat.of().formatHex(Merkle.emptyRoot());
+    String what = "a consistency proof";
+    try {
+      ConsistencyProof p =
+          ConsistencyProof.fromJson(new String(line, java.nio.charset.StandardCharsets.UTF_8));
+      p.verify(keys);
+      for (Checkpoint t : trusted) {
+        keys.verify(t);
+        for (Checkpoint c : List.of(p.from(), p.to())) {
+          if (t.logId().equals(c.logId()) && t.size() == c.size() && !t.root().equals(c.root())) {
+            throw new ProofException(
+                "the checkpoint of size " + c.size() + " forks from the trusted checkpoint");
+          }
+        }
+      }
+      logId = p.to().logId();
+      root = p.to().root();
+      what = "the log grew consistently from size " + p.from().size() + " to " + p.to().size();
+    } catch (ProofException e) {
+      problem = Optional.of(new VerificationReport.Problem(-1, 1, e.getMessage()));
+    } catch (RuntimeException e) {
+      problem =
+          Optional.of(
+              new VerificationReport.Problem(
+                  -1, 1, "bad consistency proof: " + firstLine(e.getMessage())));
+    }
+    return new VerificationReport(
+        0,
+        problem.isEmpty() ? 2 : 0,
+        0,
+        Optional.ofNullable(logId),
+        root,
+        List.of(what + " (a consistency proof: no receipt was read)"),
+        problem);
+  }
+
+  private static boolean hasSchema(byte[] line, String schema) {
+    try {
+      return schema.equals(Head.parse(line).schema);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

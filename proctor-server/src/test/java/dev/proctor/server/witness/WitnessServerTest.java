@@ -1,0 +1,418 @@
+package dev.proctor.server.witness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.AuditFixtures;
+import dev.proctor.audit.Checkpoint;
+import dev.proctor.audit.CheckpointSigner;
+import dev.proctor.audit.Cosignature;
+import dev.proctor.audit.KeyFiles;
+import dev.proctor.audit.KeyRing;
+import dev.proctor.audit.LogExport;
+import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.VerificationReport;
+import dev.proctor.audit.WitnessPublisher;
+import dev.proctor.audit.WitnessPublisher.Result;
+import dev.proctor.audit.WitnessPublisher.Status;
+import dev.proctor.store.DataDirectory;
+import dev.proctor.store.StoredCosignature;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WitnessServerTest {
+
+  @TempDir Path tmp;
+
+  private final TestLogs.ManualClock clock = new TestLogs.ManualClock(AuditFixtures.T0);
+  private DataDirectory logDir;
+  private WitnessDirectory witnessDir;
+  private CheckpointSigner witnessKey;
+  private WitnessServer server;
+  private WitnessClient client;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    logDir = TestLogs.create(tmp.resolve("log"));
+    witnessDir = new WitnessDirectory(tmp.resolve("witness"));
+    witnessKey = Witness.loadOrCreateKey(witnessDir);
+    startWitness();
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  private void startWitness() throws Exception {
+    Witness w =
+        Witness.open(
+            witnessDir, witnessKey, KeyFiles.loadPublic(List.of(logDir.publicKeys())), clock);
+    server = WitnessServer.start(w, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    client = new WitnessClient(server.uri(), Duration.ofSeconds(10));
+  }
+
+  private KeyRing witnessRing() {
+    return KeyRing.of(List.of(witnessKey.publicKey()));
+  }
+
+  private WitnessPublisher publisher(ActionLog log) {
+    return new WitnessPublisher(log, List.of(client), witnessRing());
+  }
+
+  private static Result only(List<Result> results) {
+    assertThat(results).hasSize(1);
+    return results.get(0);
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(server.uri().resolve("v1/checkpoints"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    return WireJson.parse(r.body());
+  }
+
+  private List<Path> forkEvidence() throws Exception {
+    try (Stream<Path> s = Files.list(witnessDir.forks())) {
+      return s.toList();
+    }
+  }
+
+  @Test
+  void push_growingLog_isCosignedAtEachStep_andStoredInTheLog() throws Exception {
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      WitnessPublisher p = publisher(log);
+      TestLogs.fill(log, "a-", 3);
+      Result first = only(p.push(log.checkpoint()));
+      clock.advance(Duration.ofSeconds(5));
+      TestLogs.fill(log, "b-", 5);
+      Result second = only(p.push(log.checkpoint()));
+      p.close();
+
+      assertThat(first.status()).as(first.message()).isEqualTo(Status.COSIGNED);
+      assertThat(second.status()).as(second.message()).isEqualTo(Status.COSIGNED);
+      Cosignature k = second.cosignature().orElseThrow();
+      k.verify(witnessRing());
+      assertThat(k.size()).isEqualTo(32);
+      assertThat(k.witnessKeyId()).isEqualTo(witnessKey.keyId());
+      assertThat(log.store().cosignatures(0, Long.MAX_VALUE))
+          .extracting(StoredCosignature::size)
+          .containsExactly(12L, 32L);
+      assertThat(p.refusals()).isZero();
+      assertThat(client.witnessed(log.logId())).map(Checkpoint::size).contains(32L);
+    }
+  }
+
+  @Test
+  void verify_exportWithCosignatures_checksThemAgainstTheWitnessKey() throws Exception {
+    ByteArrayOutputStream export = new ByteArrayOutputStream();
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      WitnessPublisher p = publisher(log);
+      TestLogs.fill(log, "a-", 4);
+      p.push(log.checkpoint());
+      TestLogs.fill(log, "b-", 2);
+      p.push(log.checkpoint());
+      p.close();
+      LogExport.jsonLines(log.store(), 0, Long.MAX_VALUE, export);
+    }
+    KeyRing logKeys = KeyFiles.loadPublic(List.of(logDir.publicKeys()));
+    VerificationReport ok =
+        new LogVerifier(logKeys, witnessRing(), List.of())
+            .verify(new ByteArrayInputStream(export.toByteArray()));
+    assertThat(ok.intact()).as(ok.summary()).isTrue();
+    assertThat(ok.cosignatures()).isEqualTo(2);
+
+    // A witness key is not a log key: trusting it for co-signatures only, checkpoints still need
+    // the log's key.
+    VerificationReport wrong =
+        new LogVerifier(witnessRing(), witnessRing(), List.of())
+            .verify(new ByteArrayInputStream(export.toByteArray()));
+    assertThat(wrong.intact()).isFalse();
+  }
+
+  @Test
+  void attach_checkpointsSignedByTheLog_arePushedInTheBackground() throws Exception {
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      WitnessPublisher p = WitnessPublisher.attach(log, List.of(client), witnessRing());
+      TestLogs.fill(log, "a-", 2);
+      log.checkpoint();
+      p.close(); // waits for the push in progress
+      // The first append signs a checkpoint too (none existed); the latest one is co-signed.
+      assertThat(p.cosigned()).isPositive();
+      assertThat(p.refusals()).isZero();
+      assertThat(log.store().cosignatures(8, 8)).hasSize(1);
+    }
+  }
+
+  @Test
+  void fork_twoDivergingLogsShownToOneWitness_secondIsRefusedWith409AndEvidence() throws Exception {
+    try (ActionLog prefix = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(prefix, "common-", 3);
+    }
+    DataDirectory otherDir = TestLogs.copy(logDir, tmp.resolve("other"));
+    Checkpoint honest;
+    try (ActionLog a = TestLogs.open(logDir, clock)) {
+      WitnessPublisher p = publisher(a);
+      TestLogs.fill(a, "honest-", 2);
+      honest = a.checkpoint();
+      assertThat(only(p.push(honest)).status()).isEqualTo(Status.COSIGNED);
+      p.close();
+    }
+    clock.advance(Duration.ofSeconds(1));
+    try (ActionLog b = TestLogs.open(otherDir, clock)) {
+      assertThat(b.logId()).isEqualTo(honest.logId());
+      WitnessPublisher p = publisher(b);
+      TestLogs.fill(b, "forged-", 5);
+      Checkpoint forged = b.checkpoint();
+      Result r = only(p.push(forged));
+      p.close();
+
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("fork:");
+      assertThat(p.refusals()).isEqualTo(1);
+      assertThat(b.store().cosignatures(0, Long.MAX_VALUE)).isEmpty();
+
+      // The same request over raw HTTP: 409 naming both checkpoints.
+      String body =
+          "{\"checkpoint\":"
+              + forged.toJson()
+              + ",\"fromSize\":"
+              + honest.size()
+              + ",\"proof\":"
+              + WireJson.hexArray(b.consistencyProof(honest.size(), forged.size()))
+              + "}";
+      HttpResponse<String> raw = post(body);
+      assertThat(raw.statusCode()).isEqualTo(409);
+      JsonNode n = json(raw);
+      assertThat(n.path("error").asText()).isEqualTo("fork");
+      assertThat(n.path("witnessed").path("root").asText()).isEqualTo(honest.root());
+      assertThat(n.path("submitted").path("root").asText()).isEqualTo(forged.root());
+    }
+    List<Path> evidence = forkEvidence();
+    assertThat(evidence).hasSize(2);
+    JsonNode e = WireJson.parse(Files.readString(evidence.get(0)));
+    assertThat(e.path("kind").asText()).isEqualTo("fork");
+    assertThat(Checkpoint.fromJson(e.get("witnessed"))).isEqualTo(honest);
+    Checkpoint submitted = Checkpoint.fromJson(e.get("submitted"));
+    KeyFiles.loadPublic(List.of(logDir.publicKeys())).verify(submitted);
+    assertThat(submitted.root()).isNotEqualTo(honest.root());
+    // The witness still holds the honest view.
+    assertThat(client.witnessed(honest.logId())).contains(honest);
+  }
+
+  @Test
+  void fork_sameSizeDifferentRoot_isRefused() throws Exception {
+    try (ActionLog prefix = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(prefix, "common-", 1);
+    }
+    DataDirectory otherDir = TestLogs.copy(logDir, tmp.resolve("other"));
+    try (ActionLog a = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(a, "x-", 2);
+      assertThat(only(publisher(a).push(a.checkpoint())).status()).isEqualTo(Status.COSIGNED);
+    }
+    try (ActionLog b = TestLogs.open(otherDir, clock)) {
+      TestLogs.fill(b, "y-", 2);
+      Checkpoint forged = b.checkpoint();
+      assertThat(forged.size()).isEqualTo(12);
+      Result r = only(publisher(b).push(forged));
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).contains("two different roots for size 12");
+    }
+    assertThat(forkEvidence()).hasSize(1);
+  }
+
+  @Test
+  void rollback_smallerSizeSignedLater_isRefusedWithEvidence_olderCheckpointIsStale()
+      throws Exception {
+    Checkpoint small;
+    Checkpoint big;
+    String rolledBackRoot;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 2);
+      small = log.checkpoint();
+      clock.advance(Duration.ofSeconds(1));
+      TestLogs.fill(log, "b-", 3);
+      big = log.checkpoint();
+      assertThat(only(publisher(log).push(big)).status()).isEqualTo(Status.COSIGNED);
+      rolledBackRoot = HexFormat.of().formatHex(log.root(small.size()));
+
+      // An old checkpoint arriving late is refused as stale; the publisher checks the log
+      // reproduces what the witness holds instead of pushing it.
+      Result late = only(publisher(log).push(small));
+      assertThat(late.status()).isEqualTo(Status.AHEAD_CONSISTENT);
+      String body = "{\"checkpoint\":" + small.toJson() + ",\"fromSize\":0}";
+      HttpResponse<String> stale = post(body);
+      assertThat(stale.statusCode()).isEqualTo(409);
+      assertThat(json(stale).path("error").asText()).isEqualTo("stale");
+    }
+    assertThat(forkEvidence()).isEmpty();
+
+    // The operator truncates the log and signs its smaller state anew.
+    clock.advance(Duration.ofMinutes(1));
+    CheckpointSigner logKey = KeyFiles.loadSigner(logDir.signingKey());
+    Checkpoint rolledBack =
+        logKey.sign(small.logId(), small.size(), rolledBackRoot, clock.instant());
+    HttpResponse<String> r = post("{\"checkpoint\":" + rolledBack.toJson() + "}");
+    assertThat(r.statusCode()).isEqualTo(409);
+    assertThat(json(r).path("error").asText()).isEqualTo("rollback");
+    assertThat(json(r).path("witnessed").path("size").asLong()).isEqualTo(big.size());
+    assertThat(forkEvidence()).singleElement().asString().endsWith("-rollback.json");
+  }
+
+  @Test
+  void submit_checkpointSignedByUnknownKey_isRefusedWith403() throws Exception {
+    DataDirectory strangerDir = TestLogs.create(tmp.resolve("stranger"));
+    try (ActionLog stranger = TestLogs.open(strangerDir, clock)) {
+      TestLogs.fill(stranger, "s-", 1);
+      Checkpoint c = stranger.checkpoint();
+      Result r = only(publisher(stranger).push(c));
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("untrusted_key:");
+      HttpResponse<String> raw = post("{\"checkpoint\":" + c.toJson() + "}");
+      assertThat(raw.statusCode()).isEqualTo(403);
+      assertThat(client.witnessed(c.logId())).isEmpty();
+    }
+  }
+
+  @Test
+  void submit_badSignature_isRefusedWith403() throws Exception {
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 1);
+      Checkpoint c = log.checkpoint();
+      Checkpoint tampered =
+          new Checkpoint(c.logId(), c.size(), "0".repeat(64), c.time(), c.keyId(), c.signature());
+      HttpResponse<String> raw = post("{\"checkpoint\":" + tampered.toJson() + "}");
+      assertThat(raw.statusCode()).isEqualTo(403);
+      assertThat(json(raw).path("error").asText()).isEqualTo("bad_signature");
+    }
+  }
+
+  @Test
+  void submit_malformedBodies_areRefusedWith400NamingWhere() throws Exception {
+    HttpResponse<String> notJson = post("{\"checkpoint\": ");
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(json(notJson).path("message").asText()).contains("not valid JSON");
+
+    HttpResponse<String> unknown = post("{\"checkpoint\":{},\"extra\":1}");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json(unknown).path("message").asText()).contains("/extra is not a known field");
+
+    HttpResponse<String> badSize =
+        post(
+            "{\"checkpoint\":{\"schema\":\"proctor.checkpoint/1\",\"logId\":\"l\",\"size\":\"x\"}}");
+    assertThat(badSize.statusCode()).isEqualTo(400);
+    assertThat(json(badSize).path("message").asText()).contains("/checkpoint").contains("/size");
+
+    HttpResponse<String> badProof = post("{\"checkpoint\":{},\"proof\":[\"zz\"]}");
+    assertThat(badProof.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> array = post("[]");
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(json(array).path("message").asText()).contains("must be an object");
+  }
+
+  @Test
+  void submit_oversizeBody_isRefusedWith413() throws Exception {
+    String big = "{\"checkpoint\":\"" + "x".repeat(WitnessServer.MAX_BODY) + "\"}";
+    HttpResponse<String> r = post(big);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(json(r).path("error").asText()).isEqualTo("too_large");
+  }
+
+  @Test
+  void routes_wrongMethodOrPath_get405Or404() throws Exception {
+    HttpResponse<String> get =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("v1/checkpoints")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    HttpResponse<String> missing =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("v2/nothing")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void restart_witnessRemembersWhatItSaw_andStillRefusesAFork() throws Exception {
+    try (ActionLog prefix = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(prefix, "common-", 2);
+    }
+    DataDirectory otherDir = TestLogs.copy(logDir, tmp.resolve("other"));
+    Checkpoint honest;
+    try (ActionLog a = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(a, "honest-", 2);
+      honest = a.checkpoint();
+      assertThat(only(publisher(a).push(honest)).status()).isEqualTo(Status.COSIGNED);
+    }
+    server.close();
+    startWitness();
+    assertThat(client.witnessed(honest.logId())).contains(honest);
+    assertThat(client.publicKey()).isEqualTo(witnessKey.publicKey());
+    try (ActionLog b = TestLogs.open(otherDir, clock)) {
+      TestLogs.fill(b, "forged-", 3);
+      assertThat(only(publisher(b).push(b.checkpoint())).status()).isEqualTo(Status.REFUSED);
+    }
+    try (ActionLog a = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(a, "more-", 1);
+      assertThat(only(publisher(a).push(a.checkpoint())).status()).isEqualTo(Status.COSIGNED);
+    }
+  }
+
+  @Test
+  void witnessKey_createdOnce_withMode0600() throws Exception {
+    assertThat(Witness.loadOrCreateKey(witnessDir).keyId()).isEqualTo(witnessKey.keyId());
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(witnessDir.signingKey())))
+        .isEqualTo("rw-------");
+    assertThat(witnessDir.publicKeys().resolve(witnessKey.keyId() + ".pem")).exists();
+  }
+
+  @Test
+  void push_unreachableWitness_failsWithoutBlockingTheLog() throws Exception {
+    server.close();
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 1);
+      WitnessPublisher p =
+          new WitnessPublisher(
+              log,
+              List.of(
+                  new WitnessClient(URI.create(server.uri().toString()), Duration.ofSeconds(2))),
+              witnessRing());
+      Result r = only(p.push(log.checkpoint()));
+      assertThat(r.status()).isEqualTo(Status.FAILED);
+      assertThat(p.failures()).isEqualTo(1);
+      assertThat(p.lastProblem()).isPresent();
+      TestLogs.fill(log, "b-", 1);
+      assertThat(log.size()).isEqualTo(8);
+      p.close();
+    }
+    startWitness();
+  }
+}
