@@ -1,5 +1,6 @@
 package dev.proctor.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,8 +27,17 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code; tests call this. */
+  /**
+   * Runs the command line and returns its exit code; tests call this. A hook runs once per agent
+   * action, so {@code proctor hook …} builds only the hook's command model rather than every
+   * command's (picocli reads each command class reflectively; that is a fifth of a hook's start).
+   */
   public static int run(String... args) {
+    if (args.length > 0 && args[0].equals("hook")) {
+      CommandLine hook = new CommandLine(new HookCommand());
+      hook.setCommandName("proctor hook");
+      return hook.execute(Arrays.copyOfRange(args, 1, args.length));
+    }
     return new CommandLine(new Main()).execute(args);
   }
 
