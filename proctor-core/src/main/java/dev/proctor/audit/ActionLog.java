@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,6 +58,7 @@ public final class ActionLog implements AutoCloseable {
   private final String logId;
   private final BlockingQueue<Pending> queue;
   private final Thread writer;
+  private final Optional<MirrorFollower> follower;
   private volatile boolean closed;
   private volatile Optional<Checkpoint> latest;
 
@@ -92,6 +92,7 @@ public final class ActionLog implements AutoCloseable {
     this.lastCheckpointTime = latest.map(Checkpoint::time).orElse(Instant.EPOCH);
     this.writer = new Thread(this::run, "proctor-action-log-writer");
     this.writer.setDaemon(true);
+    this.follower = mirror.map(m -> new MirrorFollower(m, store));
   }
 
   /**
@@ -105,6 +106,7 @@ public final class ActionLog implements AutoCloseable {
       Clock clock,
       LogOptions options) {
     ActionLog log = new ActionLog(store, signer, mirror, clock, options);
+    log.follower.ifPresent(MirrorFollower::start);
     log.writer.start();
     return log;
   }
@@ -270,6 +272,9 @@ public final class ActionLog implements AutoCloseable {
     try {
       queue.put(STOP);
       writer.join();
+      if (follower.isPresent()) {
+        follower.get().stop();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -377,9 +382,11 @@ public final class ActionLog implements AutoCloseable {
       List<String> lines) {}
 
   private void process(List<Pending> batch) {
-    if (mirrorLagging && mirror.isPresent()) {
+    if (mirror.isPresent() && (mirrorLagging || follower.get().failed())) {
+      // The first batch, or the mirror failed: catch it up here, or refuse the batch.
       try {
         mirror.get().catchUp(store);
+        follower.get().recovered();
         mirrorLagging = false;
       } catch (IOException | RuntimeException e) {
         fail(batch, unavailable("the mirror file cannot be written: " + e.getMessage(), e));
@@ -403,16 +410,9 @@ public final class ActionLog implements AutoCloseable {
               lastCheckpointSize = c.size();
               lastCheckpointTime = c.time();
             });
-    if (mirror.isPresent() && !w.lines().isEmpty()) {
-      try {
-        mirror
-            .get()
-            .append(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent(), store);
-      } catch (IOException | RuntimeException e) {
-        // The receipts are durable in the store; the next batch catches the mirror up or fails.
-        mirrorLagging = true;
-        LOG.warn("mirror file {} lags the log: {}", mirror.get().path(), e.getMessage());
-      }
+    if (follower.isPresent() && !w.lines().isEmpty()) {
+      // The receipts are durable in the store: acknowledge now; the mirror follows on its thread.
+      follower.get().follow(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent());
     }
     for (int i = 0; i < batch.size(); i++) {
       RuntimeException refusal = w.refusals().get(i);
@@ -472,8 +472,8 @@ public final class ActionLog implements AutoCloseable {
                   .or(() -> Optional.ofNullable(states.get(actionId)))
                   .or(() -> tx.lastState(actionId).flatMap(LifecycleState::fromWireName));
           Lifecycle.check(actionId, from, event.state());
-          String id = UUID.randomUUID().toString();
           Instant time = clock.instant();
+          String id = ReceiptIds.next(time);
           long seq = trial.size();
           String json = ReceiptFormat.encode(event, seq, prev, id, time);
           byte[] leaf = Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8));
