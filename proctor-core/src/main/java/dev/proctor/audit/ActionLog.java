@@ -68,9 +68,14 @@ public final class ActionLog implements AutoCloseable {
   private long lastCheckpointSize;
   private Instant lastCheckpointTime;
   private boolean mirrorLagging = true;
+  private long timeMillis = Long.MIN_VALUE;
+  private String timeText = "";
+
+  /** An event with its receipt id and body, built on the caller's thread. */
+  private record Prepared(LifecycleEvent event, String id, ReceiptFormat.Body body) {}
 
   private record Pending(
-      List<LifecycleEvent> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
+      List<Prepared> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
 
   private static final Pending STOP = new Pending(List.of(), false, new CompletableFuture<>());
 
@@ -142,7 +147,17 @@ public final class ActionLog implements AutoCloseable {
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("nothing to append");
     }
-    return enqueue(new Pending(copy, false, new CompletableFuture<>()));
+    // The receipts' ids and bodies are built here, so that callers share the work the single
+    // writer would otherwise do alone; the writer only splices in seq, prev and time.
+    List<Prepared> prepared = new ArrayList<>(copy.size());
+    try {
+      for (LifecycleEvent e : copy) {
+        prepared.add(new Prepared(e, ReceiptIds.next(clock.instant()), ReceiptFormat.body(e)));
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return enqueue(new Pending(List.copyOf(prepared), false, new CompletableFuture<>()));
   }
 
   private CompletableFuture<List<Receipt>> enqueue(Pending p) {
@@ -424,6 +439,16 @@ public final class ActionLog implements AutoCloseable {
     }
   }
 
+  /** The receipt spelling of a time; receipts of one batch mostly share a millisecond. */
+  private String timeText(Instant time) {
+    long ms = time.toEpochMilli();
+    if (ms != timeMillis) {
+      timeText = ReceiptFormat.time(time);
+      timeMillis = ms;
+    }
+    return timeText;
+  }
+
   private static void fail(List<Pending> batch, LogUnavailableException e) {
     batch.forEach(p -> p.future().completeExceptionally(e));
   }
@@ -465,7 +490,8 @@ public final class ActionLog implements AutoCloseable {
       int entryMark = entries.size();
       int nodeMark = nodeKeys.size();
       try {
-        for (LifecycleEvent event : p.events()) {
+        for (Prepared prepared : p.events()) {
+          LifecycleEvent event = prepared.event();
           String actionId = event.action().id();
           Optional<LifecycleState> from =
               Optional.ofNullable(trialStates.get(actionId))
@@ -473,9 +499,9 @@ public final class ActionLog implements AutoCloseable {
                   .or(() -> tx.lastState(actionId).flatMap(LifecycleState::fromWireName));
           Lifecycle.check(actionId, from, event.state());
           Instant time = clock.instant();
-          String id = ReceiptIds.next(time);
+          String id = prepared.id();
           long seq = trial.size();
-          String json = ReceiptFormat.encode(event, seq, prev, id, time);
+          String json = prepared.body().complete(id, seq, prev, timeText(time));
           byte[] leaf = Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8));
           trial.append(
               leaf,
