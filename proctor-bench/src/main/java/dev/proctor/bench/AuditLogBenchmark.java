@@ -36,9 +36,10 @@ import org.HdrHistogram.Recorder;
  * The action log's load benchmark: durable appends on SQLite with group commit from concurrent
  * writers (throughput, acknowledgement latency p50/p99/p99.9, heap after), verification speed of
  * the export, and inclusion proof time on the resulting log. Usage: {@code java -cp benchmarks.jar
- * dev.proctor.bench.AuditLogBenchmark DIR RECEIPTS WRITERS WINDOW [appends]}; with {@code appends}
- * only the appends are measured. The machine's load average is printed before and after, since a
- * shared machine changes the figures.
+ * dev.proctor.bench.AuditLogBenchmark DIR RECEIPTS WRITERS WINDOW [WARMUP [appends]]}: first WARMUP
+ * receipts are appended untimed (so that the JIT has compiled the append path, as in a long-running
+ * gateway); with {@code appends} only the appends are measured. The machine's load average is
+ * printed before and after, since a shared machine changes the figures.
  */
 public final class AuditLogBenchmark {
 
@@ -50,7 +51,8 @@ public final class AuditLogBenchmark {
     long receipts = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int writers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-    boolean appendsOnly = args.length > 4 && args[4].equals("appends");
+    long warmUp = args.length > 4 ? Long.parseLong(args[4]) : 0;
+    boolean appendsOnly = args.length > 5 && args[5].equals("appends");
     DataDirectory dir = new DataDirectory(root);
     if (!Files.exists(dir.signingKey())) {
       KeyFiles.create(dir.signingKey(), dir.publicKeys());
@@ -58,6 +60,11 @@ public final class AuditLogBenchmark {
     long before;
     try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
       before = store.size();
+    }
+    if (warmUp > 0) {
+      // A gateway is a long-running process: let the JIT compile the append path first.
+      System.out.printf("warm-up (not timed): ");
+      appends(dir, warmUp, writers, window);
     }
     System.out.println("load average before: " + loadAverage());
     appends(dir, receipts, writers, window);

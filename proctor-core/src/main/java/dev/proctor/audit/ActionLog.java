@@ -342,10 +342,11 @@ public final class ActionLog implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, options.maxBatch() - 1);
-        int stopAt = batch.indexOf(STOP);
-        if (stopAt >= 0) {
-          stop = true;
-          batch.subList(stopAt, batch.size()).clear();
+        for (int i = 0; i < batch.size(); i++) {
+          if (batch.get(i) == STOP) {
+            stop = true;
+            batch.subList(i, batch.size()).clear();
+          }
         }
         if (!batch.isEmpty()) {
           process(batch);

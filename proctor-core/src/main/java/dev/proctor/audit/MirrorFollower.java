@@ -35,14 +35,20 @@ final class MirrorFollower {
 
   private final MirrorFile mirror;
   private final LogReader store;
+  private final int maxPendingLines;
   private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
   private final AtomicLong pendingLines = new AtomicLong();
   private final Thread thread;
   private volatile boolean failed;
 
   MirrorFollower(MirrorFile mirror, LogReader store) {
+    this(mirror, store, MAX_PENDING_LINES);
+  }
+
+  MirrorFollower(MirrorFile mirror, LogReader store, int maxPendingLines) {
     this.mirror = mirror;
     this.store = store;
+    this.maxPendingLines = maxPendingLines;
     this.thread = new Thread(this::run, "proctor-action-log-mirror");
     this.thread.setDaemon(true);
   }
@@ -63,7 +69,7 @@ final class MirrorFollower {
 
   /** Hands over the lines of a batch the store has committed. */
   void follow(long first, long end, List<String> lines, boolean endsWithCheckpoint) {
-    if (pendingLines.addAndGet(lines.size()) > MAX_PENDING_LINES) {
+    if (pendingLines.addAndGet(lines.size()) > maxPendingLines) {
       pendingLines.addAndGet(-lines.size());
       queue.add(CATCH_UP);
     } else {
@@ -84,7 +90,12 @@ final class MirrorFollower {
       try {
         jobs.add(queue.take());
         queue.drainTo(jobs);
-        stop = jobs.remove(STOP);
+        for (int i = 0; i < jobs.size(); i++) {
+          if (jobs.get(i) == STOP) {
+            stop = true;
+            jobs.subList(i, jobs.size()).clear();
+          }
+        }
         write(jobs);
       } catch (InterruptedException e) {
         return;
