@@ -166,6 +166,9 @@ public final class SqliteLogStore implements LogStore {
           throw new LogStoreException("log write failed: " + e.getMessage(), e);
         }
         throw (RuntimeException) e;
+      } finally {
+        // The statements outlive the transaction: what failed work added must not reach the next.
+        tx.discard();
       }
     } finally {
       writeLock.unlock();
@@ -409,6 +412,26 @@ public final class SqliteLogStore implements LogStore {
       }
     }
 
+    /** Drops inserts added but not flushed. */
+    void discard() {
+      if (entries + nodes + checkpoints + cosignatures == 0) {
+        return;
+      }
+      try {
+        st.insertEntry.clearBatch();
+        st.insertNode.clearBatch();
+        st.insertCheckpoint.clearBatch();
+        st.insertCosignature.clearBatch();
+      } catch (SQLException e) {
+        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+      } finally {
+        entries = 0;
+        nodes = 0;
+        checkpoints = 0;
+        cosignatures = 0;
+      }
+    }
+
     void flush() throws SQLException {
       try {
         if (entries > 0) {
@@ -425,16 +448,7 @@ public final class SqliteLogStore implements LogStore {
         }
       } finally {
         // A failed batch must not leak into the next transaction.
-        if (entries + nodes + checkpoints + cosignatures > 0) {
-          st.insertEntry.clearBatch();
-          st.insertNode.clearBatch();
-          st.insertCheckpoint.clearBatch();
-          st.insertCosignature.clearBatch();
-        }
-        entries = 0;
-        nodes = 0;
-        checkpoints = 0;
-        cosignatures = 0;
+        discard();
       }
     }
 
