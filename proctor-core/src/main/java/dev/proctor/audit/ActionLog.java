@@ -36,12 +36,15 @@ import org.slf4j.LoggerFactory;
  * receipts, leaves of an RFC 9162 Merkle tree, and signs checkpoints of the tree.
  *
  * <p>Why a single writer: every receipt names its predecessor's hash and takes the next sequence
- * number, so appends are serialised anyway. Callers on any thread enqueue; one writer thread drains
+ * number, so appends are serialised anyway. Callers on any thread build their receipts' ids and
+ * bodies (all but {@code seq}, {@code prev} and {@code time}) and enqueue; one writer thread drains
  * the queue, writes the whole batch in one store transaction (one fsync for many receipts: group
  * commit), then completes the callers' futures. A future completes only once its receipts are
  * durable, and fails — never completes normally — when they are not: a caller that waits for it
- * cannot act on a decision whose receipt is not on disk. The writer keeps only the Merkle frontier
- * (at most 64 hashes) in memory; the store keeps the perfect subtree hashes that proofs need.
+ * cannot act on a decision whose receipt is not on disk. The mirror file, when there is one, is
+ * written after the acknowledgement by a {@code MirrorFollower}. The writer keeps only the Merkle
+ * frontier (at most 64 hashes) in memory; the store keeps the perfect subtree hashes that proofs
+ * need.
  *
  * <p>Each append also checks the lifecycle table against the action's last recorded state; a
  * refused transition fails only that append. The log takes ownership of the store and mirror.
@@ -346,6 +349,7 @@ public final class ActionLog implements AutoCloseable {
           if (batch.get(i) == STOP) {
             stop = true;
             batch.subList(i, batch.size()).clear();
+            break;
           }
         }
         if (!batch.isEmpty()) {

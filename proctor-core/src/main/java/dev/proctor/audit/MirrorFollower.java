@@ -108,6 +108,7 @@ final class MirrorFollower {
           if (jobs.get(i) == STOP) {
             stop = true;
             jobs.subList(i, jobs.size()).clear();
+            break;
           }
         }
         write(jobs);
