@@ -36,7 +36,10 @@ import org.HdrHistogram.Recorder;
  * The action log's load benchmark: durable appends on SQLite with group commit from concurrent
  * writers (throughput, acknowledgement latency p50/p99/p99.9, heap after), verification speed of
  * the export, and inclusion proof time on the resulting log. Usage: {@code java -cp benchmarks.jar
- * dev.proctor.bench.AuditLogBenchmark DIR RECEIPTS WRITERS}.
+ * dev.proctor.bench.AuditLogBenchmark DIR RECEIPTS WRITERS WINDOW [WARMUP [appends]]}: first WARMUP
+ * receipts are appended untimed (so that the JIT has compiled the append path, as in a long-running
+ * gateway); with {@code appends} only the appends are measured. The machine's load average is
+ * printed before and after, since a shared machine changes the figures.
  */
 public final class AuditLogBenchmark {
 
@@ -48,6 +51,8 @@ public final class AuditLogBenchmark {
     long receipts = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int writers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    long warmUp = args.length > 4 ? Long.parseLong(args[4]) : 0;
+    boolean appendsOnly = args.length > 5 && args[5].equals("appends");
     DataDirectory dir = new DataDirectory(root);
     if (!Files.exists(dir.signingKey())) {
       KeyFiles.create(dir.signingKey(), dir.publicKeys());
@@ -56,7 +61,17 @@ public final class AuditLogBenchmark {
     try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
       before = store.size();
     }
+    if (warmUp > 0) {
+      // A gateway is a long-running process: let the JIT compile the append path first.
+      System.out.printf("warm-up (not timed): ");
+      appends(dir, warmUp, writers, window);
+    }
+    System.out.println("load average before: " + loadAverage());
     appends(dir, receipts, writers, window);
+    System.out.println("load average after: " + loadAverage());
+    if (appendsOnly) {
+      return;
+    }
     long size;
     try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
       size = store.size();
@@ -95,6 +110,7 @@ public final class AuditLogBenchmark {
     long perWriter = receipts / writers;
     try (ActionLog log = SqliteActionLog.open(dir, Clock.systemUTC(), LogOptions.DEFAULT)) {
       Thread[] threads = new Thread[writers];
+      long cpu0 = processCpuNanos();
       long start = System.nanoTime();
       for (int t = 0; t < writers; t++) {
         int w = t;
@@ -145,6 +161,7 @@ public final class AuditLogBenchmark {
         t.join();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuMicrosPerReceipt = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, done.get());
       var h = latency.getIntervalHistogram();
       System.out.printf(
           "durable appends: %,d receipts (%d failed), %d writers x %d in flight, %.2f s,"
@@ -160,10 +177,27 @@ public final class AuditLogBenchmark {
           h.getValueAtPercentile(99),
           h.getValueAtPercentile(99.9),
           h.getMaxValue());
+      System.out.printf("process CPU time: %.1f us per receipt%n", cpuMicrosPerReceipt);
       System.gc();
       Runtime rt = Runtime.getRuntime();
       System.out.printf(
           "heap used after appends: %,d KB%n", (rt.totalMemory() - rt.freeMemory()) / 1024);
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return String.format(
+          "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

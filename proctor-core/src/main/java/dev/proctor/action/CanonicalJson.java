@@ -108,7 +108,17 @@ public final class CanonicalJson {
 
   private static void writeString(String s, StringBuilder out) {
     out.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int plain = 0;
+    while (plain < s.length()) {
+      char c = s.charAt(plain);
+      if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+        break;
+      }
+      plain++;
+    }
+    // Most strings need no escape at all: copy them whole.
+    out.append(s, 0, plain);
+    for (int i = plain; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> out.append("\\\"");
@@ -142,6 +152,10 @@ public final class CanonicalJson {
   }
 
   private static void writeNumber(JsonNode node, StringBuilder out) {
+    if (node.isInt() || node.isLong() || node.isShort()) {
+      out.append(node.longValue());
+      return;
+    }
     if (node.isIntegralNumber()) {
       // Exact digits, also beyond 2^53: see the class comment.
       out.append(node.bigIntegerValue());

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,12 +38,15 @@ import org.slf4j.LoggerFactory;
  * receipts, leaves of an RFC 9162 Merkle tree, and signs checkpoints of the tree.
  *
  * <p>Why a single writer: every receipt names its predecessor's hash and takes the next sequence
- * number, so appends are serialised anyway. Callers on any thread enqueue; one writer thread drains
+ * number, so appends are serialised anyway. Callers on any thread build their receipts' ids and
+ * bodies (all but {@code seq}, {@code prev} and {@code time}) and enqueue; one writer thread drains
  * the queue, writes the whole batch in one store transaction (one fsync for many receipts: group
  * commit), then completes the callers' futures. A future completes only once its receipts are
  * durable, and fails — never completes normally — when they are not: a caller that waits for it
- * cannot act on a decision whose receipt is not on disk. The writer keeps only the Merkle frontier
- * (at most 64 hashes) in memory; the store keeps the perfect subtree hashes that proofs need.
+ * cannot act on a decision whose receipt is not on disk. The mirror file, when there is one, is
+ * written after the acknowledgement by a {@code MirrorFollower}. The writer keeps only the Merkle
+ * frontier (at most 64 hashes) in memory; the store keeps the perfect subtree hashes that proofs
+ * need.
  *
  * <p>Each append also checks the lifecycle table against the action's last recorded state; a
  * refused transition fails only that append. The log takes ownership of the store and mirror.
@@ -61,6 +63,7 @@ public final class ActionLog implements AutoCloseable {
   private final String logId;
   private final BlockingQueue<Pending> queue;
   private final Thread writer;
+  private final Optional<MirrorFollower> follower;
   private volatile boolean closed;
   private volatile Optional<Checkpoint> latest;
   private final List<Consumer<Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
@@ -71,9 +74,14 @@ public final class ActionLog implements AutoCloseable {
   private long lastCheckpointSize;
   private Instant lastCheckpointTime;
   private boolean mirrorLagging = true;
+  private long timeMillis = Long.MIN_VALUE;
+  private String timeText = "";
+
+  /** An event with its receipt id and body, built on the caller's thread. */
+  private record Prepared(LifecycleEvent event, String id, ReceiptFormat.Body body) {}
 
   private record Pending(
-      List<LifecycleEvent> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
+      List<Prepared> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
 
   private static final Pending STOP = new Pending(List.of(), false, new CompletableFuture<>());
 
@@ -95,6 +103,7 @@ public final class ActionLog implements AutoCloseable {
     this.lastCheckpointTime = latest.map(Checkpoint::time).orElse(Instant.EPOCH);
     this.writer = new Thread(this::run, "proctor-action-log-writer");
     this.writer.setDaemon(true);
+    this.follower = mirror.map(m -> new MirrorFollower(m, store));
   }
 
   /**
@@ -108,6 +117,7 @@ public final class ActionLog implements AutoCloseable {
       Clock clock,
       LogOptions options) {
     ActionLog log = new ActionLog(store, signer, mirror, clock, options);
+    log.follower.ifPresent(MirrorFollower::start);
     log.writer.start();
     return log;
   }
@@ -143,7 +153,17 @@ public final class ActionLog implements AutoCloseable {
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("nothing to append");
     }
-    return enqueue(new Pending(copy, false, new CompletableFuture<>()));
+    // The receipts' ids and bodies are built here, so that callers share the work the single
+    // writer would otherwise do alone; the writer only splices in seq, prev and time.
+    List<Prepared> prepared = new ArrayList<>(copy.size());
+    try {
+      for (LifecycleEvent e : copy) {
+        prepared.add(new Prepared(e, ReceiptIds.next(clock.instant()), ReceiptFormat.body(e)));
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return enqueue(new Pending(List.copyOf(prepared), false, new CompletableFuture<>()));
   }
 
   private CompletableFuture<List<Receipt>> enqueue(Pending p) {
@@ -296,6 +316,9 @@ public final class ActionLog implements AutoCloseable {
     try {
       queue.put(STOP);
       writer.join();
+      if (follower.isPresent()) {
+        follower.get().stop();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -348,10 +371,12 @@ public final class ActionLog implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, options.maxBatch() - 1);
-        int stopAt = batch.indexOf(STOP);
-        if (stopAt >= 0) {
-          stop = true;
-          batch.subList(stopAt, batch.size()).clear();
+        for (int i = 0; i < batch.size(); i++) {
+          if (batch.get(i) == STOP) {
+            stop = true;
+            batch.subList(i, batch.size()).clear();
+            break;
+          }
         }
         if (!batch.isEmpty()) {
           process(batch);
@@ -403,9 +428,11 @@ public final class ActionLog implements AutoCloseable {
       List<String> lines) {}
 
   private void process(List<Pending> batch) {
-    if (mirrorLagging && mirror.isPresent()) {
+    if (mirror.isPresent() && (mirrorLagging || follower.get().failed())) {
+      // The first batch, or the mirror failed: catch it up here, or refuse the batch.
       try {
         mirror.get().catchUp(store);
+        follower.get().recovered();
         mirrorLagging = false;
       } catch (IOException | RuntimeException e) {
         fail(batch, unavailable("the mirror file cannot be written: " + e.getMessage(), e));
@@ -429,16 +456,9 @@ public final class ActionLog implements AutoCloseable {
               lastCheckpointSize = c.size();
               lastCheckpointTime = c.time();
             });
-    if (mirror.isPresent() && !w.lines().isEmpty()) {
-      try {
-        mirror
-            .get()
-            .append(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent(), store);
-      } catch (IOException | RuntimeException e) {
-        // The receipts are durable in the store; the next batch catches the mirror up or fails.
-        mirrorLagging = true;
-        LOG.warn("mirror file {} lags the log: {}", mirror.get().path(), e.getMessage());
-      }
+    if (follower.isPresent() && !w.lines().isEmpty()) {
+      // The receipts are durable in the store: acknowledge now; the mirror follows on its thread.
+      follower.get().follow(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent());
     }
     announce(w.checkpoint());
     for (int i = 0; i < batch.size(); i++) {
@@ -449,6 +469,16 @@ public final class ActionLog implements AutoCloseable {
         batch.get(i).future().complete(w.receipts().get(i));
       }
     }
+  }
+
+  /** The receipt spelling of a time; receipts of one batch mostly share a millisecond. */
+  private String timeText(Instant time) {
+    long ms = time.toEpochMilli();
+    if (ms != timeMillis) {
+      timeText = ReceiptFormat.time(time);
+      timeMillis = ms;
+    }
+    return timeText;
   }
 
   private static void fail(List<Pending> batch, LogUnavailableException e) {
@@ -492,17 +522,18 @@ public final class ActionLog implements AutoCloseable {
       int entryMark = entries.size();
       int nodeMark = nodeKeys.size();
       try {
-        for (LifecycleEvent event : p.events()) {
+        for (Prepared prepared : p.events()) {
+          LifecycleEvent event = prepared.event();
           String actionId = event.action().id();
           Optional<LifecycleState> from =
               Optional.ofNullable(trialStates.get(actionId))
                   .or(() -> Optional.ofNullable(states.get(actionId)))
                   .or(() -> tx.lastState(actionId).flatMap(LifecycleState::fromWireName));
           Lifecycle.check(actionId, from, event.state());
-          String id = UUID.randomUUID().toString();
           Instant time = clock.instant();
+          String id = prepared.id();
           long seq = trial.size();
-          String json = ReceiptFormat.encode(event, seq, prev, id, time);
+          String json = prepared.body().complete(id, seq, prev, timeText(time));
           byte[] leaf = Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8));
           trial.append(
               leaf,

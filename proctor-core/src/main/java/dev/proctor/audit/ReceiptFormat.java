@@ -36,17 +36,29 @@ public final class ReceiptFormat {
   /** The canonical JSON of the receipt of an event at a position of the log. */
   public static String encode(
       LifecycleEvent event, long sequence, String prev, String id, Instant time) {
+    return body(event).complete(id, sequence, prev, time(time));
+  }
+
+  /**
+   * The part of a receipt that its event alone fixes, already canonical: everything but {@code id},
+   * {@code prev}, {@code seq} and {@code time}.
+   *
+   * <p>Why a receipt is built in two steps: the log serialises appends on one writer thread, and
+   * only that thread knows a receipt's {@code seq} and {@code prev}. The body — the action, the
+   * decision, approval or outcome, almost all of the bytes — is written on the caller's thread; the
+   * writer splices in the four position fields. RFC 8785 sorts members by name and writes each
+   * nested value independently of where it sits, so the splice gives exactly the bytes of
+   * canonicalising the whole receipt: the top-level names in order are {@code action}, {@code
+   * approval} or {@code decision}, {@code event}, {@code id}, {@code outcome}, {@code prev}, {@code
+   * schema}, {@code seq}, {@code time}.
+   */
+  static Body body(LifecycleEvent event) {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode r = f.objectNode();
-    r.put("schema", SCHEMA);
-    r.put("id", id);
-    r.put("seq", sequence);
-    r.put("prev", prev);
-    r.put("time", time(time));
-    r.put("event", event.state().wireName());
-    r.set("action", action(event.action()));
+    StringBuilder head = new StringBuilder(1024);
+    head.append("{\"action\":").append(CanonicalJson.write(action(event.action())));
+    String outcome = "";
     if (event instanceof LifecycleEvent.Decided d) {
-      r.set("decision", decision(d.decision()));
+      head.append(",\"decision\":").append(CanonicalJson.write(decision(d.decision())));
     } else if (event instanceof LifecycleEvent.ApprovalResolved a) {
       ObjectNode approval = f.objectNode();
       var votes = approval.putArray("votes");
@@ -56,13 +68,40 @@ public final class ReceiptFormat {
         vote.put("decision", v.decision());
         vote.put("time", time(v.time()));
       }
-      r.set("approval", approval);
+      head.append(",\"approval\":").append(CanonicalJson.write(approval));
     } else if (event instanceof LifecycleEvent.Finished fin) {
-      r.set("outcome", outcome(fin.outcome()));
+      outcome = ",\"outcome\":" + CanonicalJson.write(outcome(fin.outcome()));
     } else if (event instanceof LifecycleEvent.RolledBack rb) {
-      r.set("outcome", outcome(rb.outcome()));
+      outcome = ",\"outcome\":" + CanonicalJson.write(outcome(rb.outcome()));
     }
-    return CanonicalJson.write(r);
+    head.append(",\"event\":").append(string(event.state().wireName()));
+    return new Body(head.toString(), outcome);
+  }
+
+  /** A receipt body: the canonical text before {@code id} and the optional outcome member. */
+  record Body(String head, String outcome) {
+
+    /** The whole receipt at a position of the log; {@code time} as {@link #time} spells it. */
+    String complete(String id, long sequence, String prev, String time) {
+      StringBuilder b = new StringBuilder(head.length() + outcome.length() + 224);
+      b.append(head).append(",\"id\":").append(string(id)).append(outcome);
+      b.append(",\"prev\":").append(string(prev));
+      b.append(",\"schema\":\"").append(SCHEMA).append('"');
+      b.append(",\"seq\":").append(sequence);
+      b.append(",\"time\":").append(string(time)).append('}');
+      return b.toString();
+    }
+  }
+
+  /** A JSON string in canonical form; plain printable ASCII needs no escapes. */
+  private static String string(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return CanonicalJson.write(JsonNodeFactory.instance.textNode(s));
+      }
+    }
+    return '"' + s + '"';
   }
 
   /** The receipt hash of canonical receipt JSON: its RFC 9162 leaf hash in lower-case hex. */

@@ -100,6 +100,16 @@ class ReceiptFormatTest {
     assertThat(hasFraction(node)).isFalse();
   }
 
+  @ParameterizedTest
+  @MethodSource("names")
+  void encode_idNeedingEscapes_staysCanonical(String name) {
+    String json =
+        ReceiptFormat.encode(cases().get(name), 7, PREV, "id \"q\" \\ \u00e9\n", AuditFixtures.T0);
+    JsonNode node = AuditFixtures.json(json);
+    assertThat(CanonicalJson.write(node)).isEqualTo(json);
+    assertThat(node.get("id").asText()).isEqualTo("id \"q\" \\ \u00e9\n");
+  }
+
   private static boolean hasFraction(JsonNode n) {
     if (n.isNumber()) {
       return !n.isIntegralNumber();

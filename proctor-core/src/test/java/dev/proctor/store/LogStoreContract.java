@@ -89,6 +89,29 @@ public abstract class LogStoreContract {
   }
 
   @Test
+  void write_afterFailingWork_keepsOnlyItsOwnAdditions() {
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    tx -> {
+                      tx.addEntry(entry(0, "a", "requested"));
+                      tx.addNode(1, 0, new byte[32]);
+                      tx.addCheckpoint(new StoredCheckpoint(1, 5, "{\"size\":1}"));
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessageContaining("boom");
+    store.write(
+        tx -> {
+          tx.addEntry(entry(0, "b", "requested"));
+          return null;
+        });
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.entry(0).orElseThrow().actionId()).isEqualTo("b");
+    assertThat(store.latestCheckpoint()).isEmpty();
+    assertThatThrownBy(() -> store.node(1, 0)).isInstanceOf(LogStoreException.class);
+  }
+
+  @Test
   void write_entryOutOfOrder_isRefused() {
     assertThatThrownBy(
             () ->

@@ -59,12 +59,15 @@ public final class SqliteLogStore implements LogStore {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
   private final String logId;
+  private final WriteStatements statements;
 
-  private SqliteLogStore(Path file, Connection writer, Connection reader, String logId) {
+  private SqliteLogStore(
+      Path file, Connection writer, Connection reader, String logId, WriteStatements statements) {
     this.file = file;
     this.writer = writer;
     this.reader = reader;
     this.logId = logId;
+    this.statements = statements;
   }
 
   /** Opens (creating if needed) the store in a SQLite file. */
@@ -75,6 +78,8 @@ public final class SqliteLogStore implements LogStore {
       Connection w = connect(file);
       try (Statement s = w.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
+        // A bounded page cache (16 MB) so that the last pages of the indexes stay in memory.
+        s.execute("PRAGMA cache_size=-16384");
       }
       String logId;
       try (Statement s = w.createStatement()) {
@@ -111,7 +116,7 @@ public final class SqliteLogStore implements LogStore {
         s.execute("COMMIT");
       }
       Connection r = connect(file);
-      return new SqliteLogStore(file, w, r, logId);
+      return new SqliteLogStore(file, w, r, logId, new WriteStatements(w));
     } catch (SQLException | java.io.IOException e) {
       throw new LogStoreException(
           "cannot open the log database " + file + ": " + e.getMessage(), e);
@@ -139,12 +144,7 @@ public final class SqliteLogStore implements LogStore {
   public <T> T write(Function<LogTransaction, T> work) {
     writeLock.lock();
     try {
-      Tx tx;
-      try {
-        tx = new Tx(writer);
-      } catch (SQLException e) {
-        throw new LogStoreException("log write failed: " + e.getMessage(), e);
-      }
+      Tx tx = new Tx(writer, statements);
       try {
         tx.begin();
         T result = work.apply(tx);
@@ -167,7 +167,8 @@ public final class SqliteLogStore implements LogStore {
         }
         throw (RuntimeException) e;
       } finally {
-        tx.close();
+        // The statements outlive the transaction: what failed work added must not reach the next.
+        tx.discard();
       }
     } finally {
       writeLock.unlock();
@@ -255,6 +256,7 @@ public final class SqliteLogStore implements LogStore {
     writeLock.lock();
     readLock.lock();
     try {
+      statements.close();
       writer.close();
       reader.close();
     } catch (SQLException e) {
@@ -265,18 +267,58 @@ public final class SqliteLogStore implements LogStore {
     }
   }
 
+  /**
+   * The writer connection's statements, prepared once: preparing a statement costs more than
+   * running these small inserts and look-ups, and the writer runs them for every receipt.
+   */
+  private static final class WriteStatements {
+    final PreparedStatement insertEntry;
+    final PreparedStatement insertNode;
+    final PreparedStatement insertCheckpoint;
+    final PreparedStatement insertCosignature;
+    final PreparedStatement lastState;
+    final PreparedStatement size;
+
+    WriteStatements(Connection c) throws SQLException {
+      insertEntry =
+          c.prepareStatement(
+              "INSERT INTO receipts (seq, id, action_id, state, time_ms, json, hash)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      insertNode =
+          c.prepareStatement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)");
+      insertCheckpoint =
+          c.prepareStatement("INSERT INTO checkpoints (size, time_ms, json) VALUES (?, ?, ?)");
+      insertCosignature =
+          c.prepareStatement(
+              "INSERT INTO cosignatures (size, witness_key_id, json) VALUES (?, ?, ?)");
+      lastState = c.prepareStatement(Queries.LAST_STATE);
+      size = c.prepareStatement(Queries.SIZE);
+    }
+
+    void close() throws SQLException {
+      for (PreparedStatement p :
+          List.of(insertEntry, insertNode, insertCheckpoint, insertCosignature, lastState, size)) {
+        p.close();
+      }
+    }
+  }
+
   /** One write transaction on the writer connection; inserts are batched until flush. */
   private final class Tx implements LogTransaction {
     private final Connection c;
-    private final PreparedStatement insertEntry;
-    private final PreparedStatement insertNode;
+    private final WriteStatements st;
     private long next = -1;
     private int entries;
     private int nodes;
-    private final List<StoredCheckpoint> checkpoints = new ArrayList<>();
-    private final List<StoredCosignature> cosignatures = new ArrayList<>();
+    private int checkpoints;
+    private int cosignatures;
 
     boolean begun;
+
+    Tx(Connection c, WriteStatements st) {
+      this.c = c;
+      this.st = st;
+    }
 
     void begin() throws SQLException {
       // Autocommit connection, explicit transaction: the write lock is held only inside write().
@@ -293,16 +335,6 @@ public final class SqliteLogStore implements LogStore {
       }
     }
 
-    Tx(Connection c) throws SQLException {
-      this.c = c;
-      this.insertEntry =
-          c.prepareStatement(
-              "INSERT INTO receipts (seq, id, action_id, state, time_ms, json, hash)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
-      this.insertNode =
-          c.prepareStatement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)");
-    }
-
     private <T> T sql(SqlFunction<Connection, T> f) {
       try {
         flush();
@@ -316,20 +348,21 @@ public final class SqliteLogStore implements LogStore {
     public void addEntry(StoredEntry e) {
       try {
         if (next < 0) {
-          next = Queries.size(c) + entries;
+          next = Queries.size(st.size) + entries;
         }
         if (e.sequence() != next) {
           throw new LogStoreException(
               "receipt " + e.sequence() + " out of order: the next is " + next);
         }
-        insertEntry.setLong(1, e.sequence());
-        insertEntry.setString(2, e.receiptId());
-        insertEntry.setString(3, e.actionId());
-        insertEntry.setString(4, e.state());
-        insertEntry.setLong(5, e.timeMillis());
-        insertEntry.setString(6, e.json());
-        insertEntry.setString(7, e.hash());
-        insertEntry.addBatch();
+        PreparedStatement p = st.insertEntry;
+        p.setLong(1, e.sequence());
+        p.setString(2, e.receiptId());
+        p.setString(3, e.actionId());
+        p.setString(4, e.state());
+        p.setLong(5, e.timeMillis());
+        p.setString(6, e.json());
+        p.setString(7, e.hash());
+        p.addBatch();
         entries++;
         next++;
       } catch (SQLException ex) {
@@ -343,10 +376,10 @@ public final class SqliteLogStore implements LogStore {
         throw new LogStoreException("nodes above the receipts start at level 1, was " + level);
       }
       try {
-        insertNode.setInt(1, level);
-        insertNode.setLong(2, index);
-        insertNode.setBytes(3, hash);
-        insertNode.addBatch();
+        st.insertNode.setInt(1, level);
+        st.insertNode.setLong(2, index);
+        st.insertNode.setBytes(3, hash);
+        st.insertNode.addBatch();
         nodes++;
       } catch (SQLException ex) {
         throw new LogStoreException("log write failed: " + ex.getMessage(), ex);
@@ -355,58 +388,67 @@ public final class SqliteLogStore implements LogStore {
 
     @Override
     public void addCheckpoint(StoredCheckpoint checkpoint) {
-      checkpoints.add(checkpoint);
+      try {
+        st.insertCheckpoint.setLong(1, checkpoint.size());
+        st.insertCheckpoint.setLong(2, checkpoint.timeMillis());
+        st.insertCheckpoint.setString(3, checkpoint.json());
+        st.insertCheckpoint.addBatch();
+        checkpoints++;
+      } catch (SQLException ex) {
+        throw new LogStoreException("log write failed: " + ex.getMessage(), ex);
+      }
     }
 
     @Override
     public void addCosignature(StoredCosignature cosignature) {
-      cosignatures.add(cosignature);
+      try {
+        st.insertCosignature.setLong(1, cosignature.size());
+        st.insertCosignature.setString(2, cosignature.witnessKeyId());
+        st.insertCosignature.setString(3, cosignature.json());
+        st.insertCosignature.addBatch();
+        cosignatures++;
+      } catch (SQLException ex) {
+        throw new LogStoreException("log write failed: " + ex.getMessage(), ex);
+      }
+    }
+
+    /** Drops inserts added but not flushed. */
+    void discard() {
+      if (entries + nodes + checkpoints + cosignatures == 0) {
+        return;
+      }
+      try {
+        st.insertEntry.clearBatch();
+        st.insertNode.clearBatch();
+        st.insertCheckpoint.clearBatch();
+        st.insertCosignature.clearBatch();
+      } catch (SQLException e) {
+        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+      } finally {
+        entries = 0;
+        nodes = 0;
+        checkpoints = 0;
+        cosignatures = 0;
+      }
     }
 
     void flush() throws SQLException {
-      if (entries > 0) {
-        insertEntry.executeBatch();
-        entries = 0;
-      }
-      if (nodes > 0) {
-        insertNode.executeBatch();
-        nodes = 0;
-      }
-      if (!checkpoints.isEmpty()) {
-        try (PreparedStatement p =
-            c.prepareStatement("INSERT INTO checkpoints (size, time_ms, json) VALUES (?, ?, ?)")) {
-          for (StoredCheckpoint k : checkpoints) {
-            p.setLong(1, k.size());
-            p.setLong(2, k.timeMillis());
-            p.setString(3, k.json());
-            p.addBatch();
-          }
-          p.executeBatch();
-        }
-        checkpoints.clear();
-      }
-      if (!cosignatures.isEmpty()) {
-        try (PreparedStatement p =
-            c.prepareStatement(
-                "INSERT INTO cosignatures (size, witness_key_id, json) VALUES (?, ?, ?)")) {
-          for (StoredCosignature k : cosignatures) {
-            p.setLong(1, k.size());
-            p.setString(2, k.witnessKeyId());
-            p.setString(3, k.json());
-            p.addBatch();
-          }
-          p.executeBatch();
-        }
-        cosignatures.clear();
-      }
-    }
-
-    void close() {
       try {
-        insertEntry.close();
-        insertNode.close();
-      } catch (SQLException e) {
-        throw new LogStoreException("log write failed: " + e.getMessage(), e);
+        if (entries > 0) {
+          st.insertEntry.executeBatch();
+        }
+        if (nodes > 0) {
+          st.insertNode.executeBatch();
+        }
+        if (checkpoints > 0) {
+          st.insertCheckpoint.executeBatch();
+        }
+        if (cosignatures > 0) {
+          st.insertCosignature.executeBatch();
+        }
+      } finally {
+        // A failed batch must not leak into the next transaction.
+        discard();
       }
     }
 
@@ -417,7 +459,7 @@ public final class SqliteLogStore implements LogStore {
 
     @Override
     public long size() {
-      return sql(Queries::size);
+      return sql(x -> Queries.size(st.size));
     }
 
     @Override
@@ -432,7 +474,7 @@ public final class SqliteLogStore implements LogStore {
 
     @Override
     public Optional<String> lastState(String actionId) {
-      return sql(x -> Queries.lastState(x, actionId));
+      return sql(x -> Queries.lastState(st.lastState, actionId));
     }
 
     @Override
@@ -470,9 +512,19 @@ public final class SqliteLogStore implements LogStore {
   private static final class Queries {
     private Queries() {}
 
+    static final String SIZE = "SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts";
+
+    static final String LAST_STATE =
+        "SELECT state FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1";
+
     static long size(Connection c) throws SQLException {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts")) {
+      try (PreparedStatement p = c.prepareStatement(SIZE)) {
+        return size(p);
+      }
+    }
+
+    static long size(PreparedStatement p) throws SQLException {
+      try (ResultSet rs = p.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
@@ -530,13 +582,15 @@ public final class SqliteLogStore implements LogStore {
     }
 
     static Optional<String> lastState(Connection c, String actionId) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT state FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1")) {
-        p.setString(1, actionId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
+      try (PreparedStatement p = c.prepareStatement(LAST_STATE)) {
+        return lastState(p, actionId);
+      }
+    }
+
+    static Optional<String> lastState(PreparedStatement p, String actionId) throws SQLException {
+      p.setString(1, actionId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
 
