@@ -955,7 +955,7 @@ final class CommandTable {
           in.tag("listen");
         }
         for (Word w : a.operands) {
-          if (w.isLiteral() && !isNumber(w.text())) {
+          if (w.isLiteral() && !ShellWalk.isDigits(w.text())) {
             String h = w.text();
             int at = h.indexOf('@');
             in.host(PathFacts.host(at >= 0 ? h.substring(at + 1) : h));
@@ -983,18 +983,6 @@ final class CommandTable {
       case "defaults" -> first.equals("read") || first.equals("domains");
       default -> false;
     };
-  }
-
-  private static boolean isNumber(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ------------------------------------------------------------------ files

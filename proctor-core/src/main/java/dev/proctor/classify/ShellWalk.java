@@ -244,7 +244,8 @@ final class ShellWalk {
     }
   }
 
-  private static boolean isDigits(String s) {
+  /** True for a non-empty run of ASCII digits. */
+  static boolean isDigits(String s) {
     if (s.isEmpty()) {
       return false;
     }
