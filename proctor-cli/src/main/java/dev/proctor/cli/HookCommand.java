@@ -3,6 +3,7 @@ package dev.proctor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.proctor.action.JsonInput;
+import dev.proctor.action.ToolCall;
 import dev.proctor.decision.Decision;
 import dev.proctor.hook.ClaudeCodeHookInput;
 import dev.proctor.hook.ClaudeCodeHookOutput;
@@ -87,9 +88,10 @@ final class HookCommand implements Runnable {
           }
           // PermissionRequest follows PreToolUse for the same call: it is decided as its own
           // action.
+          ToolCall call = input.toToolCall(Map.of());
           Optional<String> id =
-              input.event() == HookEvent.PRE_TOOL_USE ? actionId(input) : Optional.empty();
-          Mediation mediation = engine.gateway().mediate(input.toToolCall(Map.of()), id);
+              input.event() == HookEvent.PRE_TOOL_USE ? actionId(input, call) : Optional.empty();
+          Mediation mediation = engine.gateway().mediate(call, id);
           Decision decision = recorder.decision(mediation, engine.policy());
           answer(input.event(), decision).ifPresent(out::println);
           out.flush();
@@ -107,8 +109,8 @@ final class HookCommand implements Runnable {
     private static int outcome(
         ClaudeCodeHookInput input, Engine engine, Recorder recorder, PrintStream err)
         throws Exception {
-      Optional<String> id = actionId(input);
-      Mediation mediation = engine.gateway().mediate(input.toToolCall(Map.of()), id);
+      ToolCall call = input.toToolCall(Map.of());
+      Mediation mediation = engine.gateway().mediate(call, actionId(input, call));
       String actionId = mediation.request().id();
       Optional<LifecycleState> state = recorder.state(actionId);
       if (state.isEmpty()) {
@@ -143,9 +145,22 @@ final class HookCommand implements Runnable {
       return LifecycleState.SUCCEEDED;
     }
 
-    /** Claude Code's tool-use id, scoped to the session, names the action across hook events. */
-    private static Optional<String> actionId(ClaudeCodeHookInput input) {
-      return input.toolUseId().map(id -> "claude-code/" + input.sessionId() + "/" + id);
+    /**
+     * Names the action across hook events: Claude Code's tool-use id, scoped to the session and
+     * bound to the call's digest, so that a PostToolUse reporting other arguments than the ones
+     * PreToolUse decided is not recorded as the outcome of that decision.
+     */
+    private static Optional<String> actionId(ClaudeCodeHookInput input, ToolCall call) {
+      return input
+          .toolUseId()
+          .map(
+              id ->
+                  "claude-code/"
+                      + input.sessionId()
+                      + "/"
+                      + id
+                      + "/"
+                      + call.digest().substring(0, 16));
     }
 
     private static Optional<String> answer(HookEvent event, Decision decision) throws Exception {

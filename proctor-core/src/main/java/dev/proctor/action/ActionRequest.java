@@ -50,6 +50,12 @@ public record ActionRequest(
 
   /** The fields that define the action, as the JSON object the digest is taken over. */
   public ObjectNode definingFields() {
+    return definingFields(principal, surface, tool, operation, arguments);
+  }
+
+  /** The fields that define an action, as the JSON object its digest is taken over. */
+  static ObjectNode definingFields(
+      Principal principal, String surface, String tool, String operation, JsonNode arguments) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode p = f.objectNode();
     principal.human().ifPresent(v -> p.put("human", v));
@@ -72,5 +78,20 @@ public record ActionRequest(
   /** SHA-256 (lower-case hex) over the RFC 8785 canonical JSON of {@link #definingFields()}. */
   public String digest() {
     return CanonicalJson.sha256Hex(definingFields());
+  }
+
+  /** The same request under another id (a refusal recorded apart from a clashing one). */
+  public ActionRequest withId(String newId) {
+    return new ActionRequest(
+        newId,
+        time,
+        principal,
+        surface,
+        tool,
+        operation,
+        arguments,
+        classification,
+        labels,
+        context);
   }
 }

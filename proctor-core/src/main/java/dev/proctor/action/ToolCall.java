@@ -35,6 +35,15 @@ public record ToolCall(
     context = Map.copyOf(requireNonNull(context, "context is null"));
   }
 
+  /**
+   * The digest the call's {@link ActionRequest} will have: SHA-256 over the canonical JSON of
+   * principal, surface, tool, operation and arguments.
+   */
+  public String digest() {
+    return CanonicalJson.sha256Hex(
+        ActionRequest.definingFields(principal, surface, tool, operation, arguments));
+  }
+
   /** The working directory the call runs in, when the surface says. */
   public Optional<String> cwd() {
     return Optional.ofNullable(context.get("cwd"));

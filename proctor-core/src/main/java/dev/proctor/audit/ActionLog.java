@@ -222,6 +222,8 @@ public final class ActionLog implements AutoCloseable {
   public Recorded recordOrDeny(ActionRequest request, Decision decision, PolicyRef policy) {
     try {
       return new Recorded(decision, recordDecision(request, decision, policy));
+    } catch (IllegalTransitionException e) {
+      return refuseReusedId(request, decision, policy, e);
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
       Decision denied =
@@ -231,6 +233,26 @@ public final class ActionLog implements AutoCloseable {
                   "the action log cannot record this decision: " + e.getMessage(),
                   decision.policyDigest());
       return new Recorded(denied, List.of());
+    }
+  }
+
+  /**
+   * An action id the log already holds (a replayed or forged id): the log works, so the refusal is
+   * itself recorded, under a fresh id, and the deny returned is the one recorded.
+   */
+  private Recorded refuseReusedId(
+      ActionRequest request, Decision decision, PolicyRef policy, IllegalTransitionException e) {
+    Decision deny =
+        Decision.Deny.failClosed(
+            "action id " + request.id() + " was already used (" + e.getMessage() + ")",
+            decision.policyDigest());
+    ActionRequest fresh = request.withId(ReceiptIds.next(clock.instant()));
+    try {
+      return new Recorded(deny, recordDecision(fresh, deny, policy));
+    } catch (LogUnavailableException | RuntimeException again) {
+      LOG.error(
+          "refusal of reused action id {} not recorded: {}", request.id(), again.getMessage());
+      return new Recorded(deny, List.of());
     }
   }
 

@@ -357,7 +357,9 @@ final class PathFacts {
     int end = url.length();
     for (int i = start; i < url.length(); i++) {
       char c = url.charAt(i);
-      if (c == '/' || c == '?' || c == '#') {
+      // A backslash ends the authority as WHATWG URL parsers (browsers, Node) read it, so that
+      // https://evil.example\@allowed.example/ is evil.example, not allowed.example.
+      if (c == '/' || c == '?' || c == '#' || c == '\\') {
         end = i;
         break;
       }
