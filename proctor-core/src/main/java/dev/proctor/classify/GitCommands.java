@@ -71,7 +71,6 @@ final class GitCommands {
           "diff-files",
           "diff-index",
           "show-branch",
-          "difftool",
           "instaweb-help",
           "bugreport",
           "-v");
@@ -109,7 +108,6 @@ final class GitCommands {
           "repack",
           "maintenance",
           "lfs",
-          "mergetool",
           "rerere",
           "archive",
           "bundle",
@@ -218,6 +216,13 @@ final class GitCommands {
       in.unparseable("git subcommand computed at run time");
       return;
     }
+    if (sub.equals("difftool") || sub.equals("mergetool")) {
+      // A configured or given tool (-x, --extcmd, -t, diff.tool) is a program git runs.
+      in.cls(CODE_EXEC);
+      in.tag("exec-option");
+      in.walk.workingDirectory(st);
+      return;
+    }
     if (READ.contains(sub)) {
       in.cls(FS_READ);
       in.walk.workingDirectory(st);
@@ -230,6 +235,10 @@ final class GitCommands {
       }
       if (sub.equals("diff") && a.has("--ext-diff")) {
         in.cls(CODE_EXEC);
+      }
+      if (sub.equals("grep") && a.has("-O", "--open-files-in-pager")) {
+        in.cls(CODE_EXEC);
+        in.tag("exec-option");
       }
       return;
     }

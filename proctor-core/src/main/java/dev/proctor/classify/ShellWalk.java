@@ -77,7 +77,25 @@ final class ShellWalk {
           "GIT_PAGER",
           "GIT_EDITOR",
           "LESSOPEN",
-          "MANPAGER");
+          "LESSCLOSE",
+          "MANPAGER",
+          "MANOPT",
+          "BROWSER",
+          "SYSTEMD_PAGER",
+          "GIT_EXTERNAL_DIFF",
+          "GIT_SEQUENCE_EDITOR",
+          "GIT_ASKPASS",
+          "SSH_ASKPASS",
+          "SUDO_ASKPASS",
+          "GIT_PROXY_COMMAND",
+          "GIT_CONFIG",
+          "GIT_CONFIG_SYSTEM",
+          "GIT_CONFIG_PARAMETERS",
+          "GIT_CONFIG_COUNT",
+          "GIT_TEMPLATE_DIR");
+
+  private static final Set<String> EXPORTING =
+      Set.of("export", "declare", "typeset", "readonly", "local");
 
   final Findings findings;
   final ClassifyContext ctx;
@@ -169,6 +187,14 @@ final class ShellWalk {
     for (Word a : s.assignments()) {
       assignment(a);
     }
+    if (!s.words().isEmpty() && EXPORTING.contains(s.words().get(0).text())) {
+      // export PAGER=x; man ls: the variable reaches every later command of the session.
+      for (Word w : s.words().subList(1, s.words().size())) {
+        if (isAssignmentWord(w)) {
+          assignment(w);
+        }
+      }
+    }
     if (!s.words().isEmpty()) {
       commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
     }
@@ -182,7 +208,9 @@ final class ShellWalk {
     }
     String name = t.charAt(eq - 1) == '+' ? t.substring(0, eq - 1) : t.substring(0, eq);
     String value = t.substring(eq + 1);
-    if (DANGEROUS_ENV.contains(name)) {
+    if (DANGEROUS_ENV.contains(name)
+        || name.startsWith("GIT_CONFIG_KEY_")
+        || name.startsWith("GIT_CONFIG_VALUE_")) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
