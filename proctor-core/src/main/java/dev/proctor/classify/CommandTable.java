@@ -868,6 +868,11 @@ final class CommandTable {
     }
   }
 
+  /** True for a build, test, lint or format tool of the table ({@code build.run}). */
+  static boolean isBuildTool(String n) {
+    return KINDS.get(n) == Kind.BUILD;
+  }
+
   static String stripVersion(String n) {
     int end = n.length();
     while (end > 0) {

@@ -320,6 +320,10 @@ final class ShellWalk {
       }
       String name = commandName(nameWord.text());
       List<Word> rest = cur.subList(1, cur.size());
+      if (nameWord.text().indexOf('/') >= 0 && !systemProgram(nameWord, st)) {
+        localProgram(nameWord, name, rest, st, depth, piped, prior, subFetched, redirects);
+        return;
+      }
       switch (name) {
         case "sudo", "doas", "run0", "sudoedit" -> {
           findings.tag("sudo");
@@ -505,6 +509,78 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /** Directories whose programs are the system's own, classified by their name. */
+  private static final Set<String> SYSTEM_BIN_DIRS =
+      Set.of(
+          "/bin",
+          "/sbin",
+          "/usr/bin",
+          "/usr/sbin",
+          "/usr/local/bin",
+          "/usr/local/sbin",
+          "/opt/homebrew/bin",
+          "/opt/homebrew/sbin");
+
+  /** Build wrappers projects commit next to their sources. */
+  private static final Set<String> PROJECT_WRAPPERS = Set.of("mvnw", "gradlew");
+
+  private boolean systemProgram(Word nameWord, State st) {
+    String p = resolve(nameWord, st);
+    if (p == null) {
+      return false;
+    }
+    int slash = p.lastIndexOf('/');
+    return slash > 0 && SYSTEM_BIN_DIRS.contains(p.substring(0, slash));
+  }
+
+  /**
+   * A command named by a path outside the system's program directories runs that file, whatever its
+   * name says: a freshly built {@code ./ls} is not {@code ls}. It is {@code shell.exec} with the
+   * tag {@code local-program}, except the project's own build wrappers ({@code ./mvnw}, {@code
+   * ./gradlew}), tools installed in the project's {@code node_modules/.bin} (classified like {@code
+   * npx tool}) and the interpreter, pip and build tools of a virtual environment in the project
+   * ({@code .venv/bin/python -m pytest}).
+   */
+  private void localProgram(
+      Word nameWord,
+      String name,
+      List<Word> rest,
+      State st,
+      int depth,
+      boolean piped,
+      boolean prior,
+      boolean subFetched,
+      List<Redirect> redirects) {
+    String p = path(nameWord, st);
+    if (p != null) {
+      findings.executed.add(p);
+    }
+    String root = ctx.cwd().orElse(null);
+    boolean inProject = p != null && root != null && PathFacts.isInside(p, root);
+    String dir = p == null ? "" : p.substring(0, p.lastIndexOf('/'));
+    if (inProject && dir.endsWith("/node_modules/.bin")) {
+      List<Word> npx = new java.util.ArrayList<>(rest.size() + 1);
+      npx.add(new Word(name, 0, List.of()));
+      npx.addAll(rest);
+      CommandTable.classify(
+          new Invocation("npx", npx, this, st, depth, piped, prior, subFetched, redirects));
+      return;
+    }
+    boolean venvTool =
+        (dir.endsWith("/.venv/bin") || dir.endsWith("/venv/bin"))
+            && (name.startsWith("python")
+                || name.startsWith("pip")
+                || CommandTable.isBuildTool(name));
+    if (inProject && (PROJECT_WRAPPERS.contains(name) || venvTool)) {
+      CommandTable.classify(
+          new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects));
+      return;
+    }
+    findings.cls(ClassNames.SHELL_EXEC);
+    findings.tag("local-program");
+    findings.tag("unknown-command");
   }
 
   private List<Word> skipAssignments(List<Word> words) {
