@@ -1110,6 +1110,9 @@ final class CommandTable {
     if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
       destructiveRoot = true;
     }
+    if (!roots) {
+      in.walk.workingDirectory(in.state); // find with no start point searches "."
+    }
     for (; i < args.size(); i++) {
       String t = args.get(i).text();
       switch (t) {

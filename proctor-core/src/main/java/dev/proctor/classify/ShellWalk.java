@@ -459,6 +459,8 @@ final class ShellWalk {
             path(file, st);
           }
           findings.tag("dynamic");
+          // The arguments come from stdin or -a FILE: the command's real targets are unknown.
+          findings.tag("input-operands");
           if (a.operands.isEmpty()) {
             findings.cls(FS_READ);
             return;
