@@ -716,6 +716,14 @@ final class CommandTable {
         }
       }
       case "sed" -> sed(in);
+      case "uniq" -> {
+        Args a = in.parse("fsw", Set.of("--skip-fields", "--skip-chars", "--check-chars"));
+        in.reads(a.operands.subList(0, Math.min(1, a.operands.size())));
+        if (a.operands.size() > 1) {
+          in.cls(FS_WRITE); // uniq IN OUT writes OUT
+          in.writePath(a.operands.get(1));
+        }
+      }
       case "less", "more", "most", "zless" -> pager(in);
       case "vi", "vim", "nvim", "view", "gvim", "vimdiff", "ex", "ed" -> editor(in);
       case "man" -> {
@@ -938,6 +946,12 @@ final class CommandTable {
       }
       case BUILD -> {
         in.cls(BUILD_RUN);
+        if (COMPILERS.contains(in.name)) {
+          for (Word out : Args.parse(in.args, "oIDLlxUu", Set.of(), false).values("-o")) {
+            in.cls(FS_WRITE);
+            in.writePath(out);
+          }
+        }
         if ((in.name.equals("make") || in.name.equals("gmake"))
             && Args.parse(in.args, "CfIjloW", Set.of(), false).operands.stream()
                 .anyMatch(w -> w.text().equals("install") || w.text().equals("uninstall"))) {
@@ -1005,6 +1019,10 @@ final class CommandTable {
       case EXEC -> in.cls(SHELL_EXEC);
     }
   }
+
+  /** C-family compilers whose {@code -o FILE} names the file they write. */
+  private static final Set<String> COMPILERS =
+      Set.of("gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "swiftc", "ghc", "zig");
 
   private static boolean isInspection(String name, Args a) {
     String first = a.operandText(0);
@@ -1155,7 +1173,10 @@ final class CommandTable {
   }
 
   private static void copy(Invocation in) {
-    Args a = in.parse("tSbZT", Set.of("--target-directory", "--suffix", "--backup", "--mode"));
+    Args a =
+        in.parse(
+            in.name.equals("install") ? "tSbZTmog" : "tSbZT",
+            Set.of("--target-directory", "--suffix", "--backup", "--mode", "--owner", "--group"));
     in.cls(FS_WRITE);
     if (a.has("-r", "-R", "--recursive", "-a", "--archive")) {
       in.tag("recursive");

@@ -229,9 +229,12 @@ final class GitCommands {
       if (sub.equals("ls-remote")) {
         in.cls(NET_FETCH);
       }
-      Args a = Args.parse(rest);
-      if (a.has("--output") || a.values("-o").size() > 0) {
+      Args a = Args.parse(rest, "", Set.of("--output"), false);
+      if (a.has("--output")) {
         in.cls(FS_WRITE);
+        for (Word out : a.values("--output")) {
+          in.writePath(out);
+        }
       }
       if (sub.equals("diff") && a.has("--ext-diff")) {
         in.cls(CODE_EXEC);
@@ -282,6 +285,8 @@ final class GitCommands {
                 "--tag-name-filter",
                 "--prefix",
                 "--output",
+                "--output-directory",
+                "--directory",
                 "--remote"),
             false);
     switch (sub) {
@@ -420,8 +425,41 @@ final class GitCommands {
         in.tag("server");
       }
       case "hook" -> in.cls(SHELL_EXEC);
+      case "format-patch" -> {
+        in.cls(VCS_LOCAL);
+        List<Word> dirs = a.values("-o", "--output-directory");
+        if (!dirs.isEmpty()) {
+          in.cls(FS_WRITE);
+          for (Word d : dirs) {
+            in.writePath(d);
+          }
+        }
+      }
+      case "bundle" -> {
+        in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("create") && a.operands.size() > 1) {
+          in.cls(FS_WRITE);
+          in.writePath(a.operands.get(1));
+        }
+      }
+      case "apply" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("--unsafe-paths")) {
+          // Lets the patch write outside the work tree.
+          in.cls(FS_WRITE);
+          in.tag("unsafe-paths");
+          in.tag("outside-project");
+        }
+        for (Word d : a.values("--directory")) {
+          in.cls(FS_WRITE);
+          in.writePath(d);
+        }
+      }
       case "archive" -> {
         in.cls(FS_WRITE);
+        for (Word out : a.values("-o", "--output")) {
+          in.writePath(out);
+        }
         if (a.has("--remote")) {
           in.cls(NET_FETCH);
         }
@@ -432,6 +470,10 @@ final class GitCommands {
       }
       case "worktree" -> {
         in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("add") && a.operands.size() > 1) {
+          in.cls(FS_WRITE);
+          in.writePath(a.operands.get(1));
+        }
         if (a.operandText(0).equals("remove") && a.has("-f", "--force")) {
           in.cls(FS_DELETE);
         }
