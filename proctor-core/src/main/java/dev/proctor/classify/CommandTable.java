@@ -703,14 +703,36 @@ final class CommandTable {
         in.writePaths(a.operands);
       }
       case "sort" -> {
-        Args a = in.parse("koStT", Set.of("--output", "--key", "--field-separator"));
+        Args a =
+            in.parse(
+                "koStT", Set.of("--output", "--key", "--field-separator", "--compress-program"));
         in.reads(a.operands);
+        if (a.has("--compress-program")) {
+          execOption(in);
+        }
         for (Word o : a.values("-o", "--output")) {
           in.cls(FS_WRITE);
           in.writePath(o);
         }
       }
       case "sed" -> sed(in);
+      case "uniq" -> {
+        Args a = in.parse("fsw", Set.of("--skip-fields", "--skip-chars", "--check-chars"));
+        in.reads(a.operands.subList(0, Math.min(1, a.operands.size())));
+        if (a.operands.size() > 1) {
+          in.cls(FS_WRITE); // uniq IN OUT writes OUT
+          in.writePath(a.operands.get(1));
+        }
+      }
+      case "less", "more", "most", "zless" -> pager(in);
+      case "vi", "vim", "nvim", "view", "gvim", "vimdiff", "ex", "ed" -> editor(in);
+      case "man" -> {
+        Args a = in.parse("PHMSCLmEprRT", Set.of("--pager", "--html", "--config-file"));
+        in.cls(FS_READ);
+        if (a.has("-P", "--pager", "-H", "--html", "-C", "--config-file", "-p")) {
+          execOption(in);
+        }
+      }
       case "awk", "gawk", "mawk", "nawk" -> awk(in);
       case "yq" -> {
         Args a = in.parse("e", Set.of("--expression"));
@@ -723,6 +745,26 @@ final class CommandTable {
       case "tar", "bsdtar", "gtar" -> tar(in);
       case "zip" -> {
         Args a = in.parse("xibntP", Set.of());
+        List<Word> zipArgs = new java.util.ArrayList<>(in.args);
+        for (int i = 0; i < zipArgs.size(); i++) {
+          String t = zipArgs.get(i).text();
+          if (t.equals("-TT") || t.equals("--unzip-command")) {
+            // zip -TT CMD runs CMD to test the archive.
+            execOption(in);
+            zipArgs.remove(i);
+            if (i < zipArgs.size()) {
+              zipArgs.remove(i);
+            }
+            i--;
+          } else if (t.startsWith("-TT=") || t.startsWith("--unzip-command=")) {
+            execOption(in);
+            zipArgs.remove(i);
+            i--;
+          }
+        }
+        if (zipArgs.size() != in.args.size()) {
+          a = Args.parse(zipArgs, "xibntP", Set.of(), false);
+        }
         in.cls(FS_WRITE);
         if (!a.operands.isEmpty()) {
           in.writePath(a.operands.get(0));
@@ -834,6 +876,11 @@ final class CommandTable {
     }
   }
 
+  /** True for a build, test, lint or format tool of the table ({@code build.run}). */
+  static boolean isBuildTool(String n) {
+    return KINDS.get(n) == Kind.BUILD;
+  }
+
   static String stripVersion(String n) {
     int end = n.length();
     while (end > 0) {
@@ -899,6 +946,12 @@ final class CommandTable {
       }
       case BUILD -> {
         in.cls(BUILD_RUN);
+        if (COMPILERS.contains(in.name)) {
+          for (Word out : Args.parse(in.args, "oIDLlxUu", Set.of(), false).values("-o")) {
+            in.cls(FS_WRITE);
+            in.writePath(out);
+          }
+        }
         if ((in.name.equals("make") || in.name.equals("gmake"))
             && Args.parse(in.args, "CfIjloW", Set.of(), false).operands.stream()
                 .anyMatch(w -> w.text().equals("install") || w.text().equals("uninstall"))) {
@@ -966,6 +1019,10 @@ final class CommandTable {
       case EXEC -> in.cls(SHELL_EXEC);
     }
   }
+
+  /** C-family compilers whose {@code -o FILE} names the file they write. */
+  private static final Set<String> COMPILERS =
+      Set.of("gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "swiftc", "ghc", "zig");
 
   private static boolean isInspection(String name, Args a) {
     String first = a.operandText(0);
@@ -1071,6 +1128,9 @@ final class CommandTable {
     if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
       destructiveRoot = true;
     }
+    if (!roots) {
+      in.walk.workingDirectory(in.state); // find with no start point searches "."
+    }
     for (; i < args.size(); i++) {
       String t = args.get(i).text();
       switch (t) {
@@ -1113,7 +1173,10 @@ final class CommandTable {
   }
 
   private static void copy(Invocation in) {
-    Args a = in.parse("tSbZT", Set.of("--target-directory", "--suffix", "--backup", "--mode"));
+    Args a =
+        in.parse(
+            in.name.equals("install") ? "tSbZTmog" : "tSbZT",
+            Set.of("--target-directory", "--suffix", "--backup", "--mode", "--owner", "--group"));
     in.cls(FS_WRITE);
     if (a.has("-r", "-R", "--recursive", "-a", "--archive")) {
       in.tag("recursive");
@@ -1148,17 +1211,37 @@ final class CommandTable {
     }
   }
 
+  /** Marks a command whose option names a program or command to run: {@code code.exec}. */
+  private static void execOption(Invocation in) {
+    in.cls(CODE_EXEC);
+    in.tag("exec-option");
+  }
+
   private static void sed(Invocation in) {
     Args a = in.parse("efl", Set.of("--expression", "--file", "--line-length"));
     boolean scriptGiven = a.has("-e", "--expression", "-f", "--file");
     List<Word> files =
         scriptGiven || a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
+    boolean sandbox = a.has("--sandbox");
     for (Word s :
         scriptGiven
             ? a.values("-e", "--expression")
             : a.operands.subList(0, Math.min(1, a.operands.size()))) {
-      if (sedExecutes(s.text())) {
+      SedScript script = SedScript.scan(s.text());
+      if (sandbox) {
+        continue;
+      }
+      if (script.exec) {
         in.cls(CODE_EXEC);
+        in.tag("exec-option");
+      }
+      for (String w : script.writes) {
+        Word file = new Word(w, s.flags(), List.of());
+        String p = in.walk.resolve(file, in.state);
+        if (p == null || !PathFacts.isHarmlessDevice(p)) {
+          in.cls(FS_WRITE);
+          in.writePath(file);
+        }
       }
     }
     boolean inPlace = false;
@@ -1174,14 +1257,241 @@ final class CommandTable {
     }
   }
 
-  private static boolean sedExecutes(String script) {
-    int n = script.length();
-    return n >= 1
-        && (script.endsWith("/e")
-            || script.startsWith("e ")
-            || script.equals("e")
-            || script.contains("/e;")
-            || script.contains("\ne"));
+  /**
+   * What a sed script does beyond editing its stream: the {@code e} command and the {@code e} flag
+   * of {@code s} run a shell command; the {@code w}/{@code W} commands and the {@code w} flag write
+   * a file. A small scanner over addresses, commands and their arguments, not a full sed parser.
+   */
+  static final class SedScript {
+    boolean exec;
+    final List<String> writes = new java.util.ArrayList<>(1);
+
+    static SedScript scan(String s) {
+      SedScript out = new SedScript();
+      int n = s.length();
+      int i = 0;
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == ';' || c == '\n' || c == ' ' || c == '\t' || c == '{' || c == '}' || c == '!') {
+          i++;
+          continue;
+        }
+        i = address(s, i);
+        if (i < n && s.charAt(i) == ',') {
+          i = address(s, i + 1);
+        }
+        while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '!' || s.charAt(i) == '\t')) {
+          i++;
+        }
+        if (i >= n) {
+          break;
+        }
+        char cmd = s.charAt(i++);
+        switch (cmd) {
+          case 'e' -> {
+            out.exec = true;
+            i = endOfLine(s, i);
+          }
+          case 's' -> i = substitute(s, i, out);
+          case 'y' -> {
+            if (i < n) {
+              char d = s.charAt(i);
+              i = skipDelimited(s, skipDelimited(s, i + 1, d), d);
+            }
+          }
+          case 'w', 'W' -> {
+            int end = endOfLine(s, i);
+            String file = s.substring(i, end).trim();
+            if (!file.isEmpty()) {
+              out.writes.add(file);
+            }
+            i = end;
+          }
+          case 'r', 'R', 'a', 'i', 'c', '#' -> i = endOfLine(s, i);
+          case ':', 'b', 't', 'T' -> {
+            while (i < n && s.charAt(i) != ';' && s.charAt(i) != '\n') {
+              i++;
+            }
+          }
+          default -> {}
+        }
+      }
+      return out;
+    }
+
+    private static int address(String s, int i) {
+      int n = s.length();
+      if (i < n && (s.charAt(i) == '/' || s.charAt(i) == '\\')) {
+        char d = s.charAt(i) == '/' ? '/' : i + 1 < n ? s.charAt(i + 1) : '/';
+        i = skipDelimited(s, s.charAt(i) == '/' ? i + 1 : i + 2, d);
+        while (i < n && (s.charAt(i) == 'I' || s.charAt(i) == 'M')) {
+          i++;
+        }
+        return i;
+      }
+      while (i < n && ("0123456789$~+".indexOf(s.charAt(i)) >= 0)) {
+        i++;
+      }
+      return i;
+    }
+
+    private static int substitute(String s, int i, SedScript out) {
+      int n = s.length();
+      if (i >= n) {
+        return i;
+      }
+      char d = s.charAt(i);
+      i = skipDelimited(s, skipDelimited(s, i + 1, d), d);
+      while (i < n && s.charAt(i) != ';' && s.charAt(i) != '\n' && s.charAt(i) != '}') {
+        char f = s.charAt(i);
+        if (f == 'e') {
+          out.exec = true;
+        } else if (f == 'w') {
+          int end = endOfLine(s, i + 1);
+          String file = s.substring(i + 1, end).trim();
+          if (!file.isEmpty()) {
+            out.writes.add(file);
+          }
+          return end;
+        }
+        i++;
+      }
+      return i;
+    }
+
+    /** The index after the next unescaped delimiter, from {@code i}. */
+    private static int skipDelimited(String s, int i, char d) {
+      int n = s.length();
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == '\\') {
+          i += 2;
+          continue;
+        }
+        i++;
+        if (c == d) {
+          return i;
+        }
+      }
+      return n;
+    }
+
+    private static int endOfLine(String s, int i) {
+      int nl = s.indexOf('\n', i);
+      return nl < 0 ? s.length() : nl;
+    }
+  }
+
+  private static final Set<String> PAGER_LONG_WITH_VALUE =
+      Set.of(
+          "--log-file",
+          "--LOG-FILE",
+          "--lesskey-file",
+          "--lesskey-src",
+          "--tag",
+          "--pattern",
+          "--prompt",
+          "--shift",
+          "--tabs",
+          "--window",
+          "--max-back-scroll",
+          "--max-forw-scroll",
+          "--tag-file",
+          "--jump-target");
+
+  /**
+   * less, more: a {@code +cmd} operand is a pager command run at start-up, and {@code !} or {@code
+   * |} in it runs a shell command; a lesskey file can set LESSOPEN.
+   */
+  private static void pager(Invocation in) {
+    Args a = in.parse("bhjkoOpPtTxyz#", PAGER_LONG_WITH_VALUE);
+    List<Word> files = new java.util.ArrayList<>(a.operands.size());
+    for (Word w : a.operands) {
+      String t = w.text();
+      if (t.startsWith("+")) {
+        if (t.indexOf('!') >= 0 || t.indexOf('|') >= 0 || !w.isLiteral()) {
+          execOption(in);
+        }
+      } else {
+        files.add(w);
+      }
+    }
+    if (a.has("-k", "--lesskey-file", "--lesskey-src")) {
+      execOption(in);
+    }
+    in.reads(files);
+    for (Word log : a.values("-o", "-O", "--log-file", "--LOG-FILE")) {
+      in.cls(FS_WRITE);
+      in.writePath(log);
+    }
+  }
+
+  private static final Set<String> HARMLESS_EDITOR_COMMANDS =
+      Set.of("", "$", "q", "q!", "qa", "qa!", "w", "wq", "wqa", "x", "xa", "wq!", "x!");
+
+  /**
+   * vi, vim, nvim, ex, ed: the files are written; start-up commands ({@code -c}, {@code --cmd},
+   * {@code +cmd}), sourced scripts ({@code -S}, {@code -s}, {@code -u}) and ex or ed commands read
+   * from stdin can run anything ({@code :!cmd}, {@code :sh}, {@code :py}), so they are {@code
+   * code.exec} unless they only move the cursor or quit.
+   */
+  private static void editor(Invocation in) {
+    Args a = in.parse("cSusiTwWtqlU", Set.of("--cmd", "--startuptime", "--listen", "--server"));
+    List<Word> files = new java.util.ArrayList<>(a.operands.size());
+    for (Word w : a.operands) {
+      if (w.text().startsWith("+") && !in.name.equals("ed")) {
+        if (!harmlessEditorCommand(w, w.text().substring(1))) {
+          execOption(in);
+        }
+      } else {
+        files.add(w);
+      }
+    }
+    for (Word c : a.values("-c", "--cmd")) {
+      if (!harmlessEditorCommand(c, c.text())) {
+        execOption(in);
+      }
+    }
+    for (Args.Opt o : a.options) {
+      String name = o.name();
+      if (name.equals("-S") || name.equals("-s") && o.value() != null || name.equals("-l")) {
+        execOption(in);
+      }
+      if (name.equals("-u") || name.equals("-U")) {
+        String v = o.value() == null ? "" : o.value().text();
+        if (!v.equals("NONE") && !v.equals("NORC") && !v.equals("DEFAULTS")) {
+          execOption(in);
+        }
+      }
+    }
+    boolean exMode =
+        in.name.equals("ex") || in.name.equals("ed") || a.has("-e", "-E", "--headless");
+    if (exMode && (in.stdinPiped || in.stdinIsFile())) {
+      execOption(in);
+    }
+    if (exMode) {
+      for (ShellSyntax.Redirect r : in.redirects) {
+        String body = r.op.equals("<<<") ? r.target.text() : r.isHeredoc() ? r.body : null;
+        if (body != null && (body.indexOf('!') >= 0 || !r.target.isLiteral() && !r.isHeredoc())) {
+          execOption(in);
+        }
+      }
+    }
+    in.writePaths(files);
+    for (Word w : a.values("-w", "-W")) {
+      in.writePath(w);
+    }
+  }
+
+  private static boolean harmlessEditorCommand(Word w, String cmd) {
+    if (!w.isLiteral()) {
+      return false;
+    }
+    String c = cmd.startsWith(":") ? cmd.substring(1) : cmd;
+    if (HARMLESS_EDITOR_COMMANDS.contains(c) || ShellWalk.isDigits(c)) {
+      return true;
+    }
+    return (c.startsWith("/") || c.startsWith("?")) && c.indexOf('|') < 0;
   }
 
   private static void awk(Invocation in) {
@@ -1235,7 +1545,7 @@ final class CommandTable {
                 "--group"),
             false);
     if (a.has("--to-command", "--checkpoint-action", "-I", "--use-compress-program")) {
-      in.cls(CODE_EXEC);
+      execOption(in);
     }
     if (a.has("-x", "--extract", "--get")) {
       in.cls(FS_WRITE);

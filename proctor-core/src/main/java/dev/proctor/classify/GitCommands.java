@@ -71,7 +71,6 @@ final class GitCommands {
           "diff-files",
           "diff-index",
           "show-branch",
-          "difftool",
           "instaweb-help",
           "bugreport",
           "-v");
@@ -109,7 +108,6 @@ final class GitCommands {
           "repack",
           "maintenance",
           "lfs",
-          "mergetool",
           "rerere",
           "archive",
           "bundle",
@@ -218,18 +216,32 @@ final class GitCommands {
       in.unparseable("git subcommand computed at run time");
       return;
     }
+    if (sub.equals("difftool") || sub.equals("mergetool")) {
+      // A configured or given tool (-x, --extcmd, -t, diff.tool) is a program git runs.
+      in.cls(CODE_EXEC);
+      in.tag("exec-option");
+      in.walk.workingDirectory(st);
+      return;
+    }
     if (READ.contains(sub)) {
       in.cls(FS_READ);
       in.walk.workingDirectory(st);
       if (sub.equals("ls-remote")) {
         in.cls(NET_FETCH);
       }
-      Args a = Args.parse(rest);
-      if (a.has("--output") || a.values("-o").size() > 0) {
+      Args a = Args.parse(rest, "", Set.of("--output"), false);
+      if (a.has("--output")) {
         in.cls(FS_WRITE);
+        for (Word out : a.values("--output")) {
+          in.writePath(out);
+        }
       }
       if (sub.equals("diff") && a.has("--ext-diff")) {
         in.cls(CODE_EXEC);
+      }
+      if (sub.equals("grep") && a.has("-O", "--open-files-in-pager")) {
+        in.cls(CODE_EXEC);
+        in.tag("exec-option");
       }
       return;
     }
@@ -273,10 +285,16 @@ final class GitCommands {
                 "--tag-name-filter",
                 "--prefix",
                 "--output",
+                "--output-directory",
+                "--directory",
                 "--remote"),
             false);
     switch (sub) {
-      case "push" -> push(g, a);
+      case "push" ->
+          push(
+              g,
+              Args.parse(
+                  rest, "o", Set.of("--repo", "--push-option", "--receive-pack", "--exec"), false));
       case "clone" -> clone(g, a);
       case "reset" -> {
         in.cls(a.has("--hard", "--merge", "--keep") ? VCS_HISTORY_REWRITE : VCS_LOCAL);
@@ -364,10 +382,10 @@ final class GitCommands {
           in.cls(CODE_EXEC);
         }
         Word remote = a.operand(0);
-        if (remote != null && remote.isLiteral()) {
-          in.target(Target.Kind.REMOTE, remote.text());
-          if (remote.text().contains("://") || remote.text().contains("@")) {
-            in.url(remote);
+        if (remote != null) {
+          remote(in, remote);
+          if (remote.text().contains("://") || remote.text().contains(":")) {
+            in.cls(NET_FETCH); // from a URL rather than a configured remote
           }
         }
       }
@@ -378,9 +396,15 @@ final class GitCommands {
                     || a.operandText(0).equals("get-url")
                 ? FS_READ
                 : VCS_LOCAL);
-        for (Word w : a.operands) {
-          if (w.text().contains("://") || w.text().contains("@")) {
-            in.url(w);
+        String verb = a.operandText(0);
+        if (verb.equals("add") || verb.equals("set-url") || verb.equals("rename")) {
+          // Where later pushes go: a remote that is not origin or upstream, or a new URL.
+          in.tag("remote-change");
+        }
+        for (Word w : a.operands.subList(Math.min(1, a.operands.size()), a.operands.size())) {
+          String t = w.text();
+          if (t.contains("://") || t.contains("@") || t.contains(":")) {
+            repositoryLocation(in, w);
           }
         }
       }
@@ -401,8 +425,41 @@ final class GitCommands {
         in.tag("server");
       }
       case "hook" -> in.cls(SHELL_EXEC);
+      case "format-patch" -> {
+        in.cls(VCS_LOCAL);
+        List<Word> dirs = a.values("-o", "--output-directory");
+        if (!dirs.isEmpty()) {
+          in.cls(FS_WRITE);
+          for (Word d : dirs) {
+            in.writePath(d);
+          }
+        }
+      }
+      case "bundle" -> {
+        in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("create") && a.operands.size() > 1) {
+          in.cls(FS_WRITE);
+          in.writePath(a.operands.get(1));
+        }
+      }
+      case "apply" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("--unsafe-paths")) {
+          // Lets the patch write outside the work tree.
+          in.cls(FS_WRITE);
+          in.tag("unsafe-paths");
+          in.tag("outside-project");
+        }
+        for (Word d : a.values("--directory")) {
+          in.cls(FS_WRITE);
+          in.writePath(d);
+        }
+      }
       case "archive" -> {
         in.cls(FS_WRITE);
+        for (Word out : a.values("-o", "--output")) {
+          in.writePath(out);
+        }
         if (a.has("--remote")) {
           in.cls(NET_FETCH);
         }
@@ -413,6 +470,10 @@ final class GitCommands {
       }
       case "worktree" -> {
         in.cls(VCS_LOCAL);
+        if (a.operandText(0).equals("add") && a.operands.size() > 1) {
+          in.cls(FS_WRITE);
+          in.writePath(a.operands.get(1));
+        }
         if (a.operandText(0).equals("remove") && a.has("-f", "--force")) {
           in.cls(FS_DELETE);
         }
@@ -430,6 +491,16 @@ final class GitCommands {
         in.cls(CODE_EXEC);
         in.tag("git-config-exec");
         return;
+      }
+    }
+    if (key.startsWith("remote.") && (key.endsWith(".url") || key.endsWith(".pushurl"))
+        || key.startsWith("url.")) {
+      // Redirects where pushes and fetches go.
+      in.tag("remote-change");
+      String location =
+          key.startsWith("url.") ? key.substring(4, Math.max(4, key.lastIndexOf('.'))) : value;
+      if (!location.isEmpty()) {
+        repositoryLocation(in, new Word(location, 0, List.of()));
       }
     }
     if (key.startsWith("alias.") && value.startsWith("!")) {
@@ -499,8 +570,12 @@ final class GitCommands {
       in.tag("delete-branch");
       in.cls(VCS_HISTORY_REWRITE);
     }
-    if (a.has("--all", "--mirror", "--tags")) {
+    if (a.has("--all", "--mirror", "--tags", "--branches")) {
       in.tag("all-branches");
+    }
+    if (a.has("--all", "--mirror", "--branches", "--prune")) {
+      // Every branch, or deleting remote branches without a local one: no branch is written out.
+      in.tag("unresolved-ref");
     }
     if (a.has("--no-verify")) {
       in.tag("no-verify");
@@ -509,48 +584,132 @@ final class GitCommands {
       in.cls(CODE_EXEC);
     }
     List<Word> ops = a.operands;
-    if (ops.isEmpty()) {
+    List<Word> repo = a.values("--repo");
+    for (Word r : repo) {
+      remote(in, r);
+    }
+    List<Word> specs = ops;
+    if (repo.isEmpty() && !ops.isEmpty()) {
+      remote(in, ops.get(0));
+      specs = ops.subList(1, ops.size());
+    }
+    if (specs.isEmpty() && !a.has("--all", "--mirror", "--tags", "--branches")) {
       in.tag("implicit-branch");
-    } else {
-      Word remote = ops.get(0);
-      if (!remote.isLiteral()) {
+    }
+    for (Word w : specs) {
+      String spec = w.text();
+      if (!w.isLiteral()) {
         in.tag("dynamic");
+        in.tag("unresolved-ref");
       }
-      in.target(Target.Kind.REMOTE, remote.text());
-      if (remote.text().contains("://") || remote.text().contains("@")) {
-        in.url(remote);
+      if (spec.startsWith("+")) {
+        force = true;
+        spec = spec.substring(1);
       }
-      if (ops.size() == 1 && !a.has("--all", "--mirror", "--tags")) {
+      if (spec.equals(":")) {
+        in.tag("all-branches");
+        in.tag("unresolved-ref");
+        continue;
+      }
+      int colon = spec.lastIndexOf(':');
+      String dst = colon >= 0 ? spec.substring(colon + 1) : spec;
+      if (colon == 0) {
+        in.tag("delete-branch");
+        in.cls(VCS_HISTORY_REWRITE);
+      }
+      if (dst.equals("HEAD") || dst.isEmpty()) {
         in.tag("implicit-branch");
+        continue;
       }
-      for (Word w : ops.subList(1, ops.size())) {
-        String spec = w.text();
-        if (!w.isLiteral()) {
-          in.tag("dynamic");
-        }
-        if (spec.startsWith("+")) {
-          force = true;
-          spec = spec.substring(1);
-        }
-        int colon = spec.lastIndexOf(':');
-        String dst = colon >= 0 ? spec.substring(colon + 1) : spec;
-        if (colon == 0) {
-          in.tag("delete-branch");
-          in.cls(VCS_HISTORY_REWRITE);
-        }
-        if (dst.startsWith("refs/heads/")) {
-          dst = dst.substring("refs/heads/".length());
-        }
-        if (dst.equals("HEAD") || dst.isEmpty()) {
-          in.tag("implicit-branch");
-        } else {
-          in.target(Target.Kind.BRANCH, dst);
+      String branch = branchOf(dst);
+      if (branch == null) {
+        in.tag("unresolved-ref");
+        in.target(Target.Kind.BRANCH, dst);
+      } else {
+        in.target(Target.Kind.BRANCH, branch);
+        if (!branch.equals(dst) && !dst.startsWith("refs/heads/")) {
+          in.tag("unresolved-ref");
         }
       }
     }
     if (force) {
       in.tag("force-push");
       in.cls(VCS_HISTORY_REWRITE);
+    }
+  }
+
+  /**
+   * The branch a push destination names: a plain name or {@code refs/heads/<name>}; {@code
+   * heads/<name>} also names a branch (git expands it) but is flagged by the caller. Null for
+   * anything else: wildcards, tags, other refs, revision expressions.
+   */
+  private static String branchOf(String dst) {
+    if (dst.indexOf('*') >= 0
+        || dst.indexOf('^') >= 0
+        || dst.indexOf('~') >= 0
+        || dst.indexOf('@') >= 0
+        || dst.indexOf(':') >= 0
+        || dst.indexOf('?') >= 0
+        || dst.indexOf('[') >= 0
+        || dst.indexOf('\\') >= 0
+        || dst.startsWith("-")) {
+      return null;
+    }
+    String name = dst;
+    if (name.startsWith("refs/heads/")) {
+      name = name.substring("refs/heads/".length());
+    } else if (name.startsWith("heads/")) {
+      name = name.substring("heads/".length());
+    } else if (name.startsWith("refs/")
+        || name.startsWith("tags/")
+        || name.startsWith("remotes/")
+        || name.startsWith("notes/")) {
+      return null;
+    }
+    return name.isEmpty() || name.startsWith("/") || name.endsWith("/") ? null : name;
+  }
+
+  /**
+   * Records the remote of a push, fetch or remote command: a name becomes a {@code remote} target;
+   * a URL or {@code user@host:path} also a {@code url} and its {@code domain}; a local path a
+   * {@code path}.
+   */
+  private static void remote(Invocation in, Word w) {
+    String t = w.text();
+    if (!w.isLiteral()) {
+      in.tag("dynamic");
+    }
+    in.target(Target.Kind.REMOTE, t);
+    repositoryLocation(in, w);
+  }
+
+  /** Adds url and domain targets for a repository URL, or a path target for a local one. */
+  private static void repositoryLocation(Invocation in, Word w) {
+    String t = w.text();
+    if (t.contains("://")) {
+      in.url(w);
+      if (t.startsWith("ext::") || t.startsWith("fd::")) {
+        in.cls(CODE_EXEC);
+      }
+      return;
+    }
+    if (t.startsWith("ext::")) {
+      in.cls(CODE_EXEC);
+      in.target(Target.Kind.URL, t);
+      return;
+    }
+    int colon = t.indexOf(':');
+    int slash = t.indexOf('/');
+    if (colon > 0 && (slash < 0 || colon < slash)) {
+      // scp-like user@host:path or host:path
+      int at = t.lastIndexOf('@', colon);
+      String host = t.substring(at + 1, colon).toLowerCase(java.util.Locale.ROOT);
+      in.target(Target.Kind.URL, t);
+      in.host(host);
+      return;
+    }
+    if (t.startsWith("/") || t.startsWith(".") || t.startsWith("~")) {
+      in.path(w);
     }
   }
 
@@ -568,21 +727,15 @@ final class GitCommands {
     if (!ops.isEmpty()) {
       Word src = ops.get(0);
       String t = src.text();
-      if (t.contains("://") || (t.contains("@") && t.contains(":"))) {
-        if (t.contains("://")) {
-          in.url(src);
-        } else {
-          String host = t.substring(t.indexOf('@') + 1, t.indexOf(':', t.indexOf('@')));
-          in.target(Target.Kind.URL, t);
-          in.host(host.toLowerCase(java.util.Locale.ROOT));
-        }
-        if (t.startsWith("ext::")) {
-          in.cls(CODE_EXEC);
-        }
+      int colon = t.indexOf(':');
+      int slash = t.indexOf('/');
+      if (t.contains("://") || t.startsWith("ext::") || colon > 0 && (slash < 0 || colon < slash)) {
+        repositoryLocation(in, src);
       } else {
         in.path(src);
       }
       if (ops.size() > 1) {
+        in.cls(FS_WRITE);
         in.writePath(ops.get(1));
       }
     }

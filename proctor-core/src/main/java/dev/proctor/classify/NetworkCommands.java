@@ -411,8 +411,16 @@ final class NetworkCommands {
       in.tag("delete");
     }
     for (Word e : a.values("-e", "--rsh", "--rsync-path")) {
-      if (!e.text().startsWith("ssh")) {
+      String lower = e.text().toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("ssh")) {
         in.cls(SHELL_EXEC);
+      }
+      if (!e.isLiteral()
+          || !lower.startsWith("ssh")
+          || lower.contains("proxycommand")
+          || lower.contains("localcommand")) {
+        in.cls(CODE_EXEC);
+        in.tag("exec-option");
       }
     }
     List<Word> ops = a.operands;
@@ -494,6 +502,7 @@ final class NetworkCommands {
           || t.startsWith("localcommand")
           || t.startsWith("permitlocalcommand")) {
         in.cls(CODE_EXEC);
+        in.tag("exec-option");
       }
     }
     if (a.has("-R", "-L", "-D", "-W")) {

