@@ -877,10 +877,65 @@ final class CommandTable {
           "--fields",
           "--characters");
 
+  /**
+   * The short options that take a value, per read command. A letter missing here makes its value an
+   * operand, a path target of its own (harmless); a letter wrongly listed would hide a file.
+   */
+  private static final Map<String, String> READ_SHORT_WITH_VALUE =
+      Map.ofEntries(
+          Map.entry("head", "nc"),
+          Map.entry("tail", "ncs"),
+          Map.entry("ls", "IwT"),
+          Map.entry("dir", "IwT"),
+          Map.entry("vdir", "IwT"),
+          Map.entry("tac", "s"),
+          Map.entry("less", "bhjkopPtTxyz"),
+          Map.entry("bat", "lrHm"),
+          Map.entry("batcat", "lrHm"),
+          Map.entry("file", "mfFeP"),
+          Map.entry("stat", "c"),
+          Map.entry("du", "dBtX"),
+          Map.entry("df", "BtxF"),
+          Map.entry("tree", "LIPoH"),
+          Map.entry("diff", "CUxXLIFSDW"),
+          Map.entry("cmp", "in"),
+          Map.entry("uniq", "fsw"),
+          Map.entry("cut", "dfcb"),
+          Map.entry("paste", "d"),
+          Map.entry("join", "12jteoav"),
+          Map.entry("nl", "bdfhilnpsvw"),
+          Map.entry("fold", "w"),
+          Map.entry("fmt", "wpg"),
+          Map.entry("column", "scoNWRHlrt"),
+          Map.entry("expand", "t"),
+          Map.entry("unexpand", "t"),
+          Map.entry("strings", "nteTo"),
+          Map.entry("xxd", "cglnosC"),
+          Map.entry("hexdump", "efns"),
+          Map.entry("od", "AjNStw"),
+          Map.entry("base64", "w"),
+          Map.entry("base32", "w"),
+          Map.entry("pr", "hNlowWsSeinD"),
+          Map.entry("iconv", "ft"),
+          Map.entry("fd", "edtEcjSo"),
+          Map.entry("fdfind", "edtEcjSo"),
+          Map.entry("exa", "LIs"),
+          Map.entry("eza", "LIs"),
+          Map.entry("lsd", "I"),
+          Map.entry("dust", "dnX"),
+          Map.entry("du-dust", "dnX"),
+          Map.entry("ncdu", "oefX"),
+          Map.entry("shellcheck", "eisSfoPWC"),
+          Map.entry("yamllint", "cdf"),
+          Map.entry("codespell", "ILSxuwr"),
+          Map.entry("cksum", "al"),
+          Map.entry("b2sum", "l"),
+          Map.entry("shasum", "a"));
+
   private static void simple(Invocation in, Kind k) {
     switch (k) {
       case READ_PATHS -> {
-        Args a = in.parse("nclLdfstwIBDTwkxN", READ_LONG_WITH_VALUE);
+        Args a = in.parse(READ_SHORT_WITH_VALUE.getOrDefault(in.name, ""), READ_LONG_WITH_VALUE);
         in.reads(a.operands);
         for (Word w : a.values("-f", "--file")) {
           in.path(w);
