@@ -807,15 +807,18 @@ final class CommandTable {
       }
       case "eval" -> eval(in);
       case "source", "." -> source(in);
-      case "trap" -> {
+      case "trap" -> trap(in);
+      case "alias" -> alias(in);
+      case "shopt" -> shopt(in);
+      case "set" -> set(in);
+      case "enable" -> enable(in);
+      case "declare", "typeset", "export", "readonly" -> declare(in);
+      case "ps" -> {
         in.cls(FS_READ);
-        Args a = Args.parse(in.args);
-        if (!a.operands.isEmpty() && !a.has("-l", "-p")) {
-          Word code = a.operands.get(0);
-          if (code.isLiteral()) {
-            in.nested(code.text());
-          } else {
-            in.unparseable("trap with expansions");
+        for (Word w : in.args) {
+          String t = w.text();
+          if (!t.startsWith("-") && t.indexOf('e') >= 0) {
+            in.label("secret"); // BSD-style "e" prints every process's environment
           }
         }
       }
@@ -921,10 +924,65 @@ final class CommandTable {
           "--fields",
           "--characters");
 
+  /**
+   * The short options that take a value, per read command. A letter missing here makes its value an
+   * operand, a path target of its own (harmless); a letter wrongly listed would hide a file.
+   */
+  private static final Map<String, String> READ_SHORT_WITH_VALUE =
+      Map.ofEntries(
+          Map.entry("head", "nc"),
+          Map.entry("tail", "ncs"),
+          Map.entry("ls", "IwT"),
+          Map.entry("dir", "IwT"),
+          Map.entry("vdir", "IwT"),
+          Map.entry("tac", "s"),
+          Map.entry("less", "bhjkopPtTxyz"),
+          Map.entry("bat", "lrHm"),
+          Map.entry("batcat", "lrHm"),
+          Map.entry("file", "mfFeP"),
+          Map.entry("stat", "c"),
+          Map.entry("du", "dBtX"),
+          Map.entry("df", "BtxF"),
+          Map.entry("tree", "LIPoH"),
+          Map.entry("diff", "CUxXLIFSDW"),
+          Map.entry("cmp", "in"),
+          Map.entry("uniq", "fsw"),
+          Map.entry("cut", "dfcb"),
+          Map.entry("paste", "d"),
+          Map.entry("join", "12jteoav"),
+          Map.entry("nl", "bdfhilnpsvw"),
+          Map.entry("fold", "w"),
+          Map.entry("fmt", "wpg"),
+          Map.entry("column", "scoNWRHlrt"),
+          Map.entry("expand", "t"),
+          Map.entry("unexpand", "t"),
+          Map.entry("strings", "nteTo"),
+          Map.entry("xxd", "cglnosC"),
+          Map.entry("hexdump", "efns"),
+          Map.entry("od", "AjNStw"),
+          Map.entry("base64", "w"),
+          Map.entry("base32", "w"),
+          Map.entry("pr", "hNlowWsSeinD"),
+          Map.entry("iconv", "ft"),
+          Map.entry("fd", "edtEcjSo"),
+          Map.entry("fdfind", "edtEcjSo"),
+          Map.entry("exa", "LIs"),
+          Map.entry("eza", "LIs"),
+          Map.entry("lsd", "I"),
+          Map.entry("dust", "dnX"),
+          Map.entry("du-dust", "dnX"),
+          Map.entry("ncdu", "oefX"),
+          Map.entry("shellcheck", "eisSfoPWC"),
+          Map.entry("yamllint", "cdf"),
+          Map.entry("codespell", "ILSxuwr"),
+          Map.entry("cksum", "al"),
+          Map.entry("b2sum", "l"),
+          Map.entry("shasum", "a"));
+
   private static void simple(Invocation in, Kind k) {
     switch (k) {
       case READ_PATHS -> {
-        Args a = in.parse("nclLdfstwIBDTwkxN", READ_LONG_WITH_VALUE);
+        Args a = in.parse(READ_SHORT_WITH_VALUE.getOrDefault(in.name, ""), READ_LONG_WITH_VALUE);
         in.reads(a.operands);
         for (Word w : a.values("-f", "--file")) {
           in.path(w);
@@ -1661,6 +1719,135 @@ final class CommandTable {
       in.tag("user-service");
     } else {
       in.cls(SYSTEM_MODIFY);
+    }
+  }
+
+  /** {@code trap CODE SIGNAL...}: a handler runs code later; listing or resetting is a read. */
+  private static void trap(Invocation in) {
+    in.cls(FS_READ);
+    Args a = Args.parse(in.args);
+    if (a.operands.isEmpty() || a.has("-l", "-p")) {
+      return;
+    }
+    Word code = a.operands.get(0);
+    if (a.operands.size() == 1
+        || code.text().equals("-")
+        || (code.isLiteral() && code.text().isEmpty())) {
+      return; // trap SIG, trap - SIG, trap '' SIG: reset or ignore
+    }
+    in.cls(SHELL_EXEC);
+    if (code.isLiteral()) {
+      in.nested(code.text());
+    } else {
+      in.unparseable("trap with expansions");
+    }
+  }
+
+  /**
+   * {@code alias NAME=BODY}: the body runs whenever NAME is typed later (with {@code shopt -s
+   * expand_aliases}), so it is classified as a command of its own; a body with expansions is
+   * unparseable. Listing aliases is a read.
+   */
+  private static void alias(Invocation in) {
+    in.cls(FS_READ);
+    for (Word w : Args.parse(in.args).operands) {
+      int eq = w.text().indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      in.cls(SHELL_EXEC);
+      if (!w.isLiteral()) {
+        in.unparseable("alias body with expansions");
+        continue;
+      }
+      String body = w.text().substring(eq + 1);
+      if (!body.isBlank()) {
+        in.nested(body);
+      }
+    }
+  }
+
+  /** {@code shopt}: printing options is a read; setting or unsetting one changes the shell. */
+  private static void shopt(Invocation in) {
+    Args a = Args.parse(in.args);
+    in.cls(a.has("-s", "-u") ? SHELL_EXEC : FS_READ);
+  }
+
+  private static final Set<String> SAFE_SET_OPTIONS =
+      Set.of(
+          "errexit",
+          "nounset",
+          "pipefail",
+          "xtrace",
+          "verbose",
+          "noclobber",
+          "errtrace",
+          "functrace",
+          "noglob",
+          "noexec");
+
+  /**
+   * {@code set}: with no arguments it prints every variable (secrets included); {@code -e}, {@code
+   * -u}, {@code -x}, {@code -o pipefail} and similar only make the script stricter or louder; any
+   * other option changes how later commands are read ({@code -o posix} expands aliases).
+   */
+  private static void set(Invocation in) {
+    in.cls(FS_READ);
+    if (in.args.isEmpty()) {
+      in.label("secret");
+      return;
+    }
+    for (int i = 0; i < in.args.size(); i++) {
+      Word w = in.args.get(i);
+      String t = w.text();
+      if (t.equals("--") || t.equals("-")) {
+        return; // the rest are positional parameters
+      }
+      if (!w.isLiteral() || !(t.startsWith("-") || t.startsWith("+"))) {
+        if (!w.isLiteral()) {
+          in.cls(SHELL_EXEC);
+        }
+        return;
+      }
+      for (int k = 1; k < t.length(); k++) {
+        char c = t.charAt(k);
+        if (c == 'o') {
+          if (i + 1 < in.args.size()) {
+            Word opt = in.args.get(++i);
+            if (!opt.isLiteral() || !SAFE_SET_OPTIONS.contains(opt.text())) {
+              in.cls(SHELL_EXEC);
+            }
+          }
+        } else if ("euxvCETfn".indexOf(c) < 0) {
+          in.cls(SHELL_EXEC);
+        }
+      }
+    }
+  }
+
+  /** {@code enable}: listing builtins is a read; loading one from a file runs its code. */
+  private static void enable(Invocation in) {
+    Args a = Args.parse(in.args, "fd", Set.of(), false);
+    if (a.has("-f")) {
+      in.cls(CODE_EXEC);
+      for (Word f : a.values("-f")) {
+        in.executedPath(f);
+      }
+      return;
+    }
+    in.cls(a.operands.isEmpty() ? FS_READ : SHELL_EXEC);
+  }
+
+  /**
+   * {@code declare}, {@code typeset}, {@code export}, {@code readonly}: without names (or with
+   * {@code -p} and no names) they print variables and their values, secrets included.
+   */
+  private static void declare(Invocation in) {
+    in.cls(FS_READ);
+    Args a = Args.parse(in.args);
+    boolean functionsOnly = a.has("-f", "-F");
+    if (!functionsOnly && (a.operands.isEmpty() || a.has("-p"))) {
+      in.label("secret");
     }
   }
 

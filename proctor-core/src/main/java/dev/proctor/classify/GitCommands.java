@@ -158,6 +158,75 @@ final class GitCommands {
           "include.path",
           "includeif");
 
+  /** Read subcommands whose operands may name files: pathspecs, {@code rev:path}. */
+  private static final Set<String> PATH_READS =
+      Set.of(
+          "status",
+          "log",
+          "diff",
+          "show",
+          "blame",
+          "annotate",
+          "grep",
+          "ls-files",
+          "ls-tree",
+          "cat-file",
+          "whatchanged",
+          "shortlog",
+          "diff-tree",
+          "diff-files",
+          "diff-index",
+          "difftool",
+          "range-diff",
+          "check-ignore",
+          "check-attr",
+          "rev-list");
+
+  /**
+   * Records the files a read subcommand shows: every operand may be a path (git takes pathspecs
+   * without {@code --} when they exist, and {@code diff --no-index} compares any two files), and
+   * {@code rev:path} or {@code :stage:path} names a file in a commit. Revisions recorded as paths
+   * stay inside the project and cost nothing; a missed {@code .env} would.
+   */
+  private static void readPaths(Invocation g, String sub, List<Word> rest) {
+    if (!PATH_READS.contains(sub)) {
+      return;
+    }
+    boolean patternPending = sub.equals("grep");
+    boolean afterDashes = false;
+    for (int k = 0; k < rest.size(); k++) {
+      Word w = rest.get(k);
+      String t = w.text();
+      if (!afterDashes && t.equals("--")) {
+        afterDashes = true;
+        continue;
+      }
+      if (!afterDashes && t.startsWith("-") && !w.has(ShellSyntax.DYNAMIC)) {
+        if (sub.equals("grep") && (t.equals("-e") || t.equals("-f"))) {
+          patternPending = false;
+          k++;
+        }
+        continue;
+      }
+      if (patternPending && !afterDashes) {
+        patternPending = false;
+        continue;
+      }
+      int colon = afterDashes ? -1 : t.indexOf(':');
+      if (colon >= 0) {
+        String path =
+            t.length() > 3 && t.charAt(0) == ':' && t.charAt(2) == ':'
+                ? t.substring(3)
+                : t.substring(colon + 1);
+        if (!path.isEmpty()) {
+          g.path(new Word(path, w.flags() & ~ShellSyntax.TILDE, w.substitutions()));
+        }
+        continue;
+      }
+      g.path(w);
+    }
+  }
+
   static void git(Invocation in) {
     List<Word> args = in.args;
     ShellWalk.State st = in.state;
@@ -243,6 +312,7 @@ final class GitCommands {
         in.cls(CODE_EXEC);
         in.tag("exec-option");
       }
+      readPaths(g, sub, rest);
       return;
     }
     if (!LOCAL.contains(sub)) {

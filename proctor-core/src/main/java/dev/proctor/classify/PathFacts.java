@@ -228,11 +228,20 @@ final class PathFacts {
         || lower.startsWith(".config/gcloud")
         || lower.endsWith(".kube/config")
         || lower.endsWith(".docker/config.json")
+        || hasSegment(lower, ".azure")
+        || lower.endsWith(".config/gh/hosts.yml")
+        || lower.endsWith(".config/hub")
+        || lower.endsWith(".m2/settings.xml")
+        || lower.endsWith(".m2/settings-security.xml")
+        || lower.endsWith(".gradle/gradle.properties")
+        || lower.endsWith(".config/git/credentials")
+        || (hasSegment(lower, ".cargo") && base.startsWith("credentials"))
         || (lower.startsWith("/proc/") && base.equals("environ"));
   }
 
   /** True if a path is configuration an agent harness reads: hooks, settings, MCP servers. */
-  static boolean isAgentConfig(String path) {
+  static boolean isAgentConfig(String original) {
+    String path = original.toLowerCase(Locale.ROOT); // case-insensitive file systems (macOS)
     String base = baseName(path);
     return hasSegment(path, ".claude")
         || base.equals(".claude.json")
@@ -245,18 +254,223 @@ final class PathFacts {
   }
 
   /** True if a path is Proctor's own configuration, data or keys. */
-  static boolean isProctorConfig(String path, ClassifyContext ctx) {
+  static boolean isProctorConfig(String original, ClassifyContext ctx) {
+    String path = original.toLowerCase(Locale.ROOT); // case-insensitive file systems (macOS)
     if (hasSegment(path, ".proctor")
         || isInside(path, "/etc/proctor")
         || isInside(path, "/var/lib/proctor")) {
       return true;
     }
     for (String p : ctx.protectedPaths()) {
-      if (isInside(path, p)) {
+      if (isInside(original, p) || isInside(path, p.toLowerCase(Locale.ROOT))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Names of directories that hold secrets, tried against glob segments such as {@code .s?h}. */
+  private static final String[] SECRET_DIRS = {
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".azure",
+    ".password-store",
+    ".kube",
+    ".docker",
+    ".config",
+    ".m2",
+    ".gradle",
+    ".cargo",
+    "gcloud",
+    "gh",
+    "git"
+  };
+
+  /** Secret file names a glob such as {@code .e?v} or {@code *.pem} is tried against. */
+  private static final String[] SECRET_SAMPLES = {
+    ".env",
+    ".env.local",
+    ".env.production",
+    ".envrc",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    "x.pem",
+    "x.key",
+    "x.p12",
+    "x.pfx",
+    "x.jks",
+    "x.keystore",
+    "x.kdbx",
+    "x.tfstate",
+    "x.gpg",
+    "x.asc",
+    "x.ovpn",
+    "x.ppk",
+    ".netrc",
+    "_netrc",
+    ".npmrc",
+    ".pypirc",
+    ".pgpass",
+    ".my.cnf",
+    ".git-credentials",
+    ".htpasswd",
+    ".vault-token",
+    ".boto",
+    ".s3cfg",
+    ".terraformrc",
+    "terraform.tfvars",
+    "master.key",
+    "credentials",
+    "secrets",
+    "secrets.x",
+    "secret.x",
+    "shadow",
+    "gshadow",
+    "environ",
+    "config",
+    "config.json",
+    "hosts.yml",
+    "settings.xml",
+    "gradle.properties"
+  };
+
+  /** True if a path holds an unquoted-style glob character: {@code *}, {@code ?} or {@code [}. */
+  static boolean hasGlob(String s) {
+    return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
+  }
+
+  /**
+   * True if a path that may be a glob pattern names a secret or can match one: {@code .e?v}, {@code
+   * .en[v]}, {@code .e*}, {@code *.pem}, {@code ~/.ssh/*}. A last segment of wildcards only ({@code
+   * target/*}) is not tried against secret names (like reading the whole directory), nor is a
+   * {@code *} pattern with fewer than two literal characters ({@code c*}).
+   */
+  static boolean isSecretPattern(String original) {
+    String path = original.toLowerCase(Locale.ROOT);
+    if (!hasGlob(path)) {
+      return isSecret(path);
+    }
+    String[] segs = path.split("/", -1);
+    StringBuilder dir = new StringBuilder();
+    for (int i = 0; i < segs.length - 1; i++) {
+      if (i > 0) {
+        dir.append('/');
+      }
+      dir.append(hasGlob(segs[i]) ? concreteDir(segs[i]) : segs[i]);
+    }
+    String prefix = segs.length > 1 ? dir + "/" : "";
+    String base = segs[segs.length - 1];
+    if (!hasGlob(base)) {
+      return isSecret(prefix + base);
+    }
+    if (isSecret(prefix + "x")) {
+      return true;
+    }
+    int literal = 0;
+    boolean star = false;
+    for (int i = 0; i < base.length(); i++) {
+      char c = base.charAt(i);
+      if (c == '*') {
+        star = true;
+      } else if (c == '[') {
+        int close = base.indexOf(']', i + 2);
+        literal++;
+        i = close < 0 ? i : close;
+      } else if (c != '?') {
+        literal++;
+      }
+    }
+    if (literal == 0 || (star && literal < 2)) {
+      return false;
+    }
+    for (String sample : SECRET_SAMPLES) {
+      if (globMatches(base, sample) && isSecret(prefix + sample)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String concreteDir(String seg) {
+    for (String d : SECRET_DIRS) {
+      if (globMatches(seg, d)) {
+        return d;
+      }
+    }
+    return seg;
+  }
+
+  /**
+   * Matches one path segment against a shell glob: {@code *}, {@code ?}, {@code [abc]}, {@code
+   * [a-z]}, {@code [!x]}; a leading dot must be matched by a literal dot, as in bash.
+   */
+  static boolean globMatches(String pattern, String name) {
+    if (name.startsWith(".") && !pattern.startsWith(".")) {
+      return false;
+    }
+    return match(pattern, 0, name, 0, 0);
+  }
+
+  private static boolean match(String p, int pi, String s, int si, int depth) {
+    if (depth > 64) {
+      return true; // pathological pattern: assume it can match
+    }
+    while (pi < p.length()) {
+      char c = p.charAt(pi);
+      if (c == '*') {
+        while (pi < p.length() && p.charAt(pi) == '*') {
+          pi++;
+        }
+        if (pi == p.length()) {
+          return true;
+        }
+        for (int k = si; k <= s.length(); k++) {
+          if (match(p, pi, s, k, depth + 1)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (si >= s.length()) {
+        return false;
+      }
+      if (c == '?') {
+        pi++;
+        si++;
+      } else if (c == '[' && p.indexOf(']', pi + 2) > 0) {
+        int close = p.indexOf(']', pi + 2);
+        String set = p.substring(pi + 1, close);
+        boolean negate = set.startsWith("!") || set.startsWith("^");
+        if (negate) {
+          set = set.substring(1);
+        }
+        char ch = s.charAt(si);
+        boolean in = false;
+        for (int k = 0; k < set.length(); k++) {
+          if (k + 2 < set.length() && set.charAt(k + 1) == '-') {
+            in |= ch >= set.charAt(k) && ch <= set.charAt(k + 2);
+            k += 2;
+          } else {
+            in |= ch == set.charAt(k);
+          }
+        }
+        if (in == negate) {
+          return false;
+        }
+        pi = close + 1;
+        si++;
+      } else {
+        if (c != s.charAt(si)) {
+          return false;
+        }
+        pi++;
+        si++;
+      }
+    }
+    return si == s.length();
   }
 
   /** True for an absolute path owned by the operating system rather than a user project. */

@@ -723,6 +723,24 @@ final class ShellWalk {
     if (t.isEmpty()) {
       return null;
     }
+    if (w.has(ShellSyntax.BRACE)) {
+      List<String> words = BraceExpansion.expand(t);
+      if (words == null) {
+        findings.tag("dynamic");
+        findings.tag("outside-project");
+        findings.target(Target.path(t));
+        pathFacts(t);
+        return null;
+      }
+      if (!(words.size() == 1 && words.get(0).equals(t))) {
+        String first = null;
+        for (String e : words) {
+          String r = path(new Word(e, w.flags() & ~ShellSyntax.BRACE, w.substitutions()), st);
+          first = first == null ? r : first;
+        }
+        return first;
+      }
+    }
     String p = resolve(w, st);
     if (p == null) {
       findings.tag("dynamic");
@@ -755,7 +773,7 @@ final class ShellWalk {
   }
 
   private void pathFacts(String p) {
-    if (PathFacts.isSecret(p)) {
+    if (PathFacts.isSecretPattern(p)) {
       findings.label("secret");
     }
     if (PathFacts.isAgentConfig(p)) {

@@ -133,6 +133,12 @@ public final class ToolClassifier implements Classifier {
             walk.path(word(pattern), st);
           }
         }
+        if (tool.equals("Grep")) {
+          Optional<String> glob = optionalString(args, "glob");
+          if (glob.isPresent()) {
+            fileGlob(glob.get(), p, st, f);
+          }
+        }
         return true;
       }
       case "Write", "Edit", "MultiEdit", "NotebookEdit" -> {
@@ -261,6 +267,27 @@ public final class ToolClassifier implements Classifier {
       }
     }
     return true;
+  }
+
+  /**
+   * Checks the file-name glob of {@code Grep} ({@code .env}, {@code *.pem}, {@code **}{@code
+   * /id_rsa}, {@code {.env,x}}) against secret names, under the search directory: Grep reads the
+   * files it selects.
+   */
+  private static void fileGlob(
+      String pattern, Optional<String> dir, ShellWalk.State st, Findings f) {
+    String base = dir.orElse(st.cwd == null ? "" : st.cwd);
+    List<String> patterns = BraceExpansion.expand(pattern);
+    if (patterns == null) {
+      f.tag("dynamic");
+      return;
+    }
+    for (String one : patterns) {
+      String last = one.substring(one.lastIndexOf('/') + 1);
+      if (PathFacts.isSecretPattern(base + "/" + one) || PathFacts.isSecretPattern(last)) {
+        f.label("secret");
+      }
+    }
   }
 
   private static void writeFacts(String p, ClassifyContext ctx, Findings f) {

@@ -104,10 +104,18 @@ public record ClaudeCodeHookInput(
         response);
   }
 
-  /** The call as Proctor's classifiers see it; the agent is Claude Code, the session its id. */
+  /**
+   * The call as Proctor's classifiers see it; the agent is Claude Code, the session its id. The
+   * hook runs as the agent's user, so {@code home} is this process's {@code user.home} unless
+   * {@code extraContext} gives one: without it, rules about the home directory never fire.
+   */
   public ToolCall toToolCall(Map<String, String> extraContext) {
     var context = new java.util.HashMap<>(extraContext);
     context.put("cwd", cwd);
+    String home = System.getProperty("user.home");
+    if (!context.containsKey("home") && home != null && home.startsWith("/")) {
+      context.put("home", home);
+    }
     permissionMode.ifPresent(m -> context.put("permission_mode", m));
     toolUseId.ifPresent(id -> context.put("tool_use_id", id));
     Principal principal =

@@ -206,4 +206,47 @@ class ToolClassifierTest {
     assertThat(r.tags()).contains("outside-project", "dynamic");
     assertThat(r.labels()).contains("untrusted");
   }
+
+  @ParameterizedTest(name = "Grep glob {0} -> secret {1}")
+  @CsvSource({
+    ".env, true",
+    "'.env.*', true",
+    "'*.pem', true",
+    "'{.env,x}', true",
+    "'**/id_rsa', true",
+    ".e?v, true",
+    "'*.ts', false",
+    "'*.{js,ts}', false",
+    "'*', false"
+  })
+  void classify_grepGlob_isCheckedLikeAPath(String glob, boolean secret) {
+    Classification c =
+        TOOLS.classify(
+            call("Grep", "{\"pattern\": \"KEY\", \"path\": \"src\", \"glob\": \"" + glob + "\"}"));
+    assertThat(c.labels().contains("secret")).as(c.toString()).isEqualTo(secret);
+  }
+
+  @ParameterizedTest(name = "{0} is agent config")
+  @CsvSource({
+    "/home/dev/project/.Claude/settings.json",
+    "/home/dev/project/.CLAUDE/settings.local.json",
+    "/home/dev/project/.git/HOOKS/pre-commit",
+    "/home/dev/project/.Git/hooks/pre-push",
+    "/home/dev/project/.MCP.json"
+  })
+  void classify_agentConfigWriteInAnyCase_isTagged(String path) {
+    Classification c =
+        TOOLS.classify(call("Write", "{\"file_path\": \"" + path + "\", \"content\": \"x\"}"));
+    assertThat(c.tags()).contains("agent-config");
+  }
+
+  @Test
+  void classify_proctorConfigInAnyCase_isTagged() {
+    Classification c =
+        TOOLS.classify(
+            call(
+                "Write",
+                "{\"file_path\": \"/home/dev/.Proctor/policy.yaml\", \"content\": \"x\"}"));
+    assertThat(c.tags()).contains("proctor-config");
+  }
 }

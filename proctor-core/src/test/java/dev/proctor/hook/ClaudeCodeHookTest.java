@@ -43,6 +43,20 @@ class ClaudeCodeHookTest {
     assertThat(call.principal().agent()).contains("claude-code");
   }
 
+  @Test
+  void toToolCall_noHomeGiven_usesTheProcessHome() {
+    ToolCall call = ClaudeCodeHookInput.fromJson(json(PRE)).toToolCall(Map.of());
+
+    assertThat(call.context()).containsEntry("home", System.getProperty("user.home"));
+  }
+
+  @Test
+  void toToolCall_homeGiven_keepsIt() {
+    ToolCall call = ClaudeCodeHookInput.fromJson(json(PRE)).toToolCall(Map.of("home", "/home/x"));
+
+    assertThat(call.context()).containsEntry("home", "/home/x");
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(
       delimiter = '|',
