@@ -1,5 +1,7 @@
 package dev.proctor.classify;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -287,55 +289,47 @@ final class PathFacts {
     "git"
   };
 
-  /** Secret file names a glob such as {@code .e?v} or {@code *.pem} is tried against. */
-  private static final String[] SECRET_SAMPLES = {
-    ".env",
-    ".env.local",
-    ".env.production",
-    ".envrc",
-    "id_rsa",
-    "id_dsa",
-    "id_ecdsa",
-    "id_ed25519",
-    "x.pem",
-    "x.key",
-    "x.p12",
-    "x.pfx",
-    "x.jks",
-    "x.keystore",
-    "x.kdbx",
-    "x.tfstate",
-    "x.gpg",
-    "x.asc",
-    "x.ovpn",
-    "x.ppk",
-    ".netrc",
-    "_netrc",
-    ".npmrc",
-    ".pypirc",
-    ".pgpass",
-    ".my.cnf",
-    ".git-credentials",
-    ".htpasswd",
-    ".vault-token",
-    ".boto",
-    ".s3cfg",
-    ".terraformrc",
-    "terraform.tfvars",
-    "master.key",
-    "credentials",
-    "secrets",
-    "secrets.x",
-    "secret.x",
-    "shadow",
-    "gshadow",
-    "environ",
-    "config",
-    "config.json",
-    "hosts.yml",
-    "settings.xml",
-    "gradle.properties"
-  };
+  /**
+   * Secret file names a glob such as {@code .e?v} or {@code *.pem} is tried against: every name in
+   * {@link #SECRET_NAMES} and a sample of each secret pattern {@link #isSecret} knows.
+   */
+  private static final List<String> SECRET_SAMPLES = secretSamples();
+
+  private static List<String> secretSamples() {
+    List<String> samples = new ArrayList<>(SECRET_NAMES);
+    samples.addAll(
+        List.of(
+            ".env",
+            ".env.local",
+            ".env.production",
+            "id_rsa",
+            "id_dsa",
+            "id_ecdsa",
+            "id_ed25519",
+            "x.pem",
+            "x.key",
+            "x.p12",
+            "x.pfx",
+            "x.jks",
+            "x.keystore",
+            "x.kdbx",
+            "x.tfstate",
+            "x.gpg",
+            "x.asc",
+            "x.ovpn",
+            "x.ppk",
+            "secrets",
+            "secrets.x",
+            "secret.x",
+            "environ",
+            "config",
+            "config.json",
+            "hosts.yml",
+            "settings.xml",
+            "gradle.properties"));
+    samples.sort(String::compareTo);
+    return List.copyOf(samples);
+  }
 
   /** True if a path holds an unquoted-style glob character: {@code *}, {@code ?} or {@code [}. */
   static boolean hasGlob(String s) {
