@@ -1004,6 +1004,7 @@ final class CommandTable {
       }
       case BUILD -> {
         in.cls(BUILD_RUN);
+        BuildCommands.handle(in);
         if (COMPILERS.contains(in.name)) {
           for (Word out : Args.parse(in.args, "oIDLlxUu", Set.of(), false).values("-o")) {
             in.cls(FS_WRITE);

@@ -45,6 +45,9 @@ final class ShellWalk {
   private static final Set<String> DANGEROUS_ENV =
       Set.of(
           "LD_PRELOAD",
+          "MAKEFLAGS",
+          "MFLAGS",
+          "GNUMAKEFLAGS",
           "LD_LIBRARY_PATH",
           "LD_AUDIT",
           "DYLD_INSERT_LIBRARIES",
