@@ -1,5 +1,6 @@
 package dev.proctor.classify;
 
+import static dev.proctor.classify.ClassNames.BUILD_RUN;
 import static dev.proctor.classify.ClassNames.CODE_EXEC;
 import static dev.proctor.classify.ClassNames.SHELL_EXEC;
 
@@ -51,6 +52,9 @@ final class BuildCommands {
           "pydocstyle",
           "bandit");
 
+  /** Tool names handled here that end in a digit, dot or dash. */
+  private static final Set<String> KNOWN = Set.of("py.test", "c++", "g++", "clang++");
+
   /** Options of those tools whose value is a file or directory. */
   private static final Set<String> FILE_VALUE_OPTIONS =
       Set.of(
@@ -94,8 +98,25 @@ final class BuildCommands {
   private static final Set<String> SUBCOMMANDS =
       Set.of("check", "format", "lint", "rule", "server", "ci", "migrate");
 
+  /** Reads the arguments of the build tool {@code name} run by a runner (npx, python -m). */
+  static void tool(Invocation runner, String name, List<Word> args) {
+    handle(
+        new Invocation(
+            name,
+            args,
+            runner.walk,
+            runner.state,
+            runner.depth,
+            runner.stdinPiped,
+            runner.fetchedBefore,
+            runner.substitutionFetched,
+            runner.redirects));
+  }
+
+  /** Records the targets, classes and tags that the arguments of a build tool imply. */
   static void handle(Invocation in) {
-    switch (in.name) {
+    String name = in.name.substring(in.name.lastIndexOf('/') + 1);
+    switch (KNOWN.contains(name) ? name : CommandTable.stripVersion(name)) {
       case "cmake" -> cmake(in);
       case "make", "gmake" -> make(in);
       case "mvn", "mvnw" -> maven(in);
@@ -107,7 +128,7 @@ final class BuildCommands {
       case "gcc", "g++", "cc", "c++", "clang", "clang++" -> compiler(in);
       case "javac", "kotlinc", "scalac" -> javac(in);
       default -> {
-        if (FILE_TOOLS.contains(in.name)) {
+        if (FILE_TOOLS.contains(name) || FILE_TOOLS.contains(CommandTable.stripVersion(name))) {
           fileTool(in);
         }
       }
@@ -153,18 +174,39 @@ final class BuildCommands {
 
   // ------------------------------------------------------------------ cmake
 
-  private static void cmake(Invocation in) {
+  /**
+   * Classifies {@code cmake -E TOOL …} as the command it stands for and {@code cmake -P SCRIPT} as
+   * running a script; returns false for any other command, which is then a build.
+   */
+  static boolean replacesBuild(Invocation in) {
+    if (!in.name.equals("cmake") && !in.name.endsWith("/cmake")) {
+      return false;
+    }
     List<Word> args = in.args;
     for (int i = 0; i < args.size(); i++) {
       String t = args.get(i).text();
       if (t.equals("-E")) {
         cmakeTool(in, args.subList(i + 1, args.size()));
-        return;
+        return true;
       }
-      if (t.equals("-P") && i + 1 < args.size()) {
+      if (t.equals("-P")) {
         in.cls(SHELL_EXEC);
-        in.executedPath(args.get(i + 1));
-        return;
+        if (i + 1 < args.size()) {
+          in.executedPath(args.get(i + 1));
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void cmake(Invocation in) {
+    List<Word> args = in.args;
+    for (int i = 0; i < args.size(); i++) {
+      String t = args.get(i).text();
+      if ((t.equals("--build") || t.equals("--install")) && i + 1 < args.size()) {
+        in.path(args.get(++i));
+        continue;
       }
       if ((t.equals("-S") || t.equals("-B") || t.equals("-C")) && i + 1 < args.size()) {
         in.path(args.get(++i));
@@ -177,6 +219,7 @@ final class BuildCommands {
 
   private static void cmakeTool(Invocation in, List<Word> rest) {
     if (rest.isEmpty()) {
+      in.cls(BUILD_RUN);
       return;
     }
     String tool = rest.get(0).text();
@@ -200,8 +243,12 @@ final class BuildCommands {
         }
       }
       case "tar" -> as(in, "tar", ops);
-      case "echo", "echo_append", "true", "false", "capabilities", "environment", "sleep" -> {}
-      default -> in.readPaths(ops);
+      case "echo", "echo_append", "true", "false", "capabilities", "environment", "sleep" ->
+          in.cls(BUILD_RUN);
+      default -> {
+        in.cls(BUILD_RUN);
+        in.readPaths(ops);
+      }
     }
   }
 
@@ -486,8 +533,10 @@ final class BuildCommands {
 
   private static void fileTool(Invocation in) {
     List<Word> args = in.args;
-    String shortValues = SHORT_VALUES.getOrDefault(in.name, "");
-    boolean pytest = in.name.equals("pytest") || in.name.equals("py.test");
+    String base = in.name.substring(in.name.lastIndexOf('/') + 1);
+    boolean pytest = base.startsWith("pytest") || base.startsWith("py.test");
+    String shortValues =
+        SHORT_VALUES.getOrDefault(pytest ? "pytest" : CommandTable.stripVersion(base), "");
     boolean first = true;
     for (int i = 0; i < args.size(); i++) {
       Word w = args.get(i);
@@ -520,7 +569,7 @@ final class BuildCommands {
       if (t.startsWith("-")) {
         continue;
       }
-      if (first && SUBCOMMANDS.contains(t) && !in.name.equals("pytest")) {
+      if (first && SUBCOMMANDS.contains(t) && !pytest) {
         first = false;
         continue;
       }

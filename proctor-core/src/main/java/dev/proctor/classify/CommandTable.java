@@ -1003,6 +1003,9 @@ final class CommandTable {
         in.writePaths(a.operands);
       }
       case BUILD -> {
+        if (BuildCommands.replacesBuild(in)) {
+          return;
+        }
         in.cls(BUILD_RUN);
         BuildCommands.handle(in);
         if (COMPILERS.contains(in.name)) {
@@ -2061,6 +2064,7 @@ final class CommandTable {
             : module;
     if (PYTHON_BUILD_MODULES.contains(module) || PYTHON_BUILD_MODULES.contains(top)) {
       in.cls(BUILD_RUN);
+      BuildCommands.tool(in, top, rest);
       return;
     }
     switch (top) {

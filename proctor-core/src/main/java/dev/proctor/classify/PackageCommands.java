@@ -481,6 +481,10 @@ final class PackageCommands {
     String bare = at > 0 ? name.substring(0, at) : name;
     if (pkgs.isEmpty() && RUNNER_BUILD_TOOLS.contains(bare)) {
       in.cls(BUILD_RUN);
+      int pos = in.args.indexOf(cmd);
+      if (pos >= 0) {
+        BuildCommands.tool(in, bare, in.args.subList(pos + 1, in.args.size()));
+      }
       return;
     }
     in.cls(CODE_EXEC);
