@@ -116,6 +116,11 @@ final class BuildCommands {
   /** Records the targets, classes and tags that the arguments of a build tool imply. */
   static void handle(Invocation in) {
     String name = in.name.substring(in.name.lastIndexOf('/') + 1);
+    for (Word w : in.args) {
+      if (startsDynamic(w)) {
+        in.tag("dynamic"); // a whole argument known only at run time may be any option
+      }
+    }
     switch (KNOWN.contains(name) ? name : CommandTable.stripVersion(name)) {
       case "cmake" -> cmake(in);
       case "make", "gmake" -> make(in);
@@ -134,6 +139,16 @@ final class BuildCommands {
       }
     }
   }
+
+  private static boolean startsDynamic(Word w) {
+    String t = w.text();
+    return w.has(ShellSyntax.DYNAMIC)
+        && (t.startsWith("`") || t.startsWith("$") && !KNOWN_VARS.matcher(t).lookingAt());
+  }
+
+  /** Variables whose value Proctor knows (resolved against the context). */
+  private static final java.util.regex.Pattern KNOWN_VARS =
+      java.util.regex.Pattern.compile("\\$\\{?(HOME|PWD)\\b");
 
   private static void execOption(Invocation in) {
     in.cls(CODE_EXEC);
