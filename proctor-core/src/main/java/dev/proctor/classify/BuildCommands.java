@@ -323,7 +323,7 @@ final class BuildCommands {
         } else if (c == 'E') {
           execOption(in);
         }
-      } else if (t.charAt(0) != '-' && t.indexOf('=') > 0) {
+      } else if (!t.startsWith("-") && t.indexOf('=') > 0) {
         String var =
             t.substring(0, t.indexOf('='))
                 .replace(":", "")
