@@ -213,12 +213,8 @@ final class GitCommands {
         patternPending = false;
         continue;
       }
-      int colon = afterDashes ? -1 : t.indexOf(':');
-      if (colon >= 0) {
-        String path =
-            t.length() > 3 && t.charAt(0) == ':' && t.charAt(2) == ':'
-                ? t.substring(3)
-                : t.substring(colon + 1);
+      String path = afterDashes ? null : revisionPath(t);
+      if (path != null) {
         if (!path.isEmpty()) {
           g.path(new Word(path, w.flags() & ~ShellSyntax.TILDE, w.substitutions()));
         }
@@ -226,6 +222,20 @@ final class GitCommands {
       }
       g.path(w);
     }
+  }
+
+  /**
+   * The file a {@code rev:path} or {@code :stage:path} revision names (empty for {@code rev:}), or
+   * null if the text has no colon and names a commit, tree or branch only.
+   */
+  static String revisionPath(String t) {
+    int colon = t.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    return t.length() > 3 && t.charAt(0) == ':' && t.charAt(2) == ':'
+        ? t.substring(3)
+        : t.substring(colon + 1);
   }
 
   static void git(Invocation in) {
