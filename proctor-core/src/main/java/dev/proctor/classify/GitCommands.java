@@ -429,7 +429,10 @@ final class GitCommands {
           in.tag("discard-changes");
         }
         pathspecSource(g, a);
-        for (Word w : checkoutPaths(sub, rest, a)) {
+        // Every operand may be a file restored from the index or a commit (git checkout main
+        // .mcp.json, git checkout .mcp.json); a branch name recorded as a project path costs
+        // nothing.
+        for (Word w : a.operands) {
           g.writePath(w);
         }
       }
@@ -651,24 +654,6 @@ final class GitCommands {
         in.path(w);
       }
     }
-  }
-
-  /**
-   * The files checkout and restore overwrite: every operand of restore, and for checkout the
-   * operands after {@code --} (before it the first operand is a branch or commit).
-   */
-  private static List<Word> checkoutPaths(String sub, List<Word> rest, Args a) {
-    if (sub.equals("restore")) {
-      return a.operands;
-    }
-    int dashes = -1;
-    for (int k = 0; k < rest.size(); k++) {
-      if (rest.get(k).text().equals("--")) {
-        dashes = k;
-        break;
-      }
-    }
-    return dashes < 0 ? List.of() : rest.subList(dashes + 1, rest.size());
   }
 
   /**
