@@ -763,7 +763,7 @@ final class GitCommands {
       for (Word f : files) {
         in.path(f);
       }
-      if (printsSecrets(a)) {
+      if (printsSecrets(a, files)) {
         in.label("secret");
       }
       return;
@@ -795,11 +795,17 @@ final class GitCommands {
   /**
    * True if a config read prints every setting ({@code -l}, {@code --list}, {@code list}, {@code
    * --get-regexp}, {@code --get-urlmatch}, {@code --show-origin}), which includes credentials such
-   * as {@code http.extraheader}, or reads a key that holds one.
+   * as {@code http.extraheader}, or reads a key that holds one. A listing of a named file that is
+   * not a git config file ({@code -f .gitmodules}) is not; the file's own path is checked.
    */
-  private static boolean printsSecrets(Args a) {
-    if (a.has("-l", "--list", "--get-regexp", "--get-urlmatch", "--show-origin", "--regexp")
-        || a.operandText(0).equals("list")) {
+  private static boolean printsSecrets(Args a, List<Word> files) {
+    boolean configFile =
+        files.isEmpty() && !a.has("--blob")
+            || files.stream()
+                .anyMatch(f -> f.text().toLowerCase(java.util.Locale.ROOT).endsWith("config"));
+    if (configFile
+        && (a.has("-l", "--list", "--get-regexp", "--get-urlmatch", "--show-origin", "--regexp")
+            || a.operandText(0).equals("list"))) {
       return true;
     }
     for (Word w : a.operands) {
