@@ -671,11 +671,10 @@ final class GitCommands {
       in.fetched();
       Word url = a.operands.get(1);
       repositoryLocation(in, url);
-      Word path = a.operands.size() > 2 ? a.operands.get(2) : null;
-      if (path != null) {
-        in.cls(FS_WRITE);
-        in.writePath(path);
-      }
+      // Without PATH the submodule goes where the URL's last segment says (x.git -> x).
+      Word path = a.operands.size() > 2 ? a.operands.get(2) : humanishName(url);
+      in.cls(FS_WRITE);
+      in.writePath(path);
     } else if (verb.equals("foreach")) {
       List<Word> cmd = a.operands.subList(1, a.operands.size());
       if (cmd.isEmpty() || !cmd.stream().allMatch(Word::isLiteral)) {
@@ -689,6 +688,20 @@ final class GitCommands {
       }
       in.nested(script.toString());
     }
+  }
+
+  /** The directory git derives from a repository URL: its last segment without {@code .git}. */
+  private static Word humanishName(Word url) {
+    String t = url.text();
+    while (t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (t.endsWith(".git")) {
+      t = t.substring(0, t.length() - 4);
+    }
+    int cut = Math.max(t.lastIndexOf('/'), t.lastIndexOf(':'));
+    String name = t.substring(cut + 1);
+    return new Word(name.isEmpty() ? "." : name, url.flags() & ~ShellSyntax.TILDE, List.of());
   }
 
   private static void configKey(Invocation in, String keyValue) {
