@@ -161,8 +161,6 @@ final class CommandTable {
         "wc-l");
     put(
         Kind.READ,
-        "echo",
-        "printf",
         "true",
         "false",
         "test",
@@ -244,7 +242,6 @@ final class CommandTable {
         "lspci",
         "ss",
         "netstat",
-        "getent",
         "getconf",
         "tldr",
         "cowsay",
@@ -743,6 +740,11 @@ final class CommandTable {
         }
       }
       case "tar", "bsdtar", "gtar" -> tar(in);
+      case "getent" -> getent(in);
+      case "echo", "printf" -> {
+        in.cls(FS_READ);
+        secretVariables(in);
+      }
       case "zip" -> {
         Args a = in.parse("xibntP", Set.of());
         List<Word> zipArgs = new java.util.ArrayList<>(in.args);
@@ -1609,8 +1611,22 @@ final class CommandTable {
     if (a.has("--to-command", "--checkpoint-action", "-I", "--use-compress-program")) {
       execOption(in);
     }
+    for (Word list : a.values("-T", "--files-from")) {
+      // The member names come from a file: what is read or written is not known.
+      in.cls(FS_READ);
+      in.tag("dynamic");
+      if (!list.text().equals("-")) {
+        in.path(list);
+      }
+    }
     if (a.has("-x", "--extract", "--get")) {
       in.cls(FS_WRITE);
+      if (a.has("-P", "--absolute-names")) {
+        // Members named /etc/... or ../.. are written where they say, anywhere.
+        in.tag("outside-project");
+        in.tag("absolute-names");
+        in.path(new Word("/", 0, List.of()));
+      }
       in.readPaths(a.values("-f", "--file"));
       List<Word> dirs = a.values("-C", "--directory");
       if (dirs.isEmpty()) {
@@ -1631,6 +1647,70 @@ final class CommandTable {
     } else {
       in.reads(a.values("-f", "--file"));
     }
+  }
+
+  /**
+   * {@code getent}: the host databases ({@code hosts}, {@code ahosts*}) resolve names through DNS,
+   * which carries data out; the other databases are local reads.
+   */
+  private static void getent(Invocation in) {
+    Args a = in.parse("s", Set.of("--service"));
+    String db = a.operandText(0);
+    in.cls(FS_READ);
+    if (db.equals("hosts") || db.startsWith("ahosts") || db.equals("networks")) {
+      in.cls(NET_FETCH);
+      for (Word w : a.operands.subList(1, a.operands.size())) {
+        if (w.isLiteral()) {
+          in.host(PathFacts.host(w.text()));
+        } else {
+          in.tag("dynamic");
+        }
+      }
+    }
+  }
+
+  /** Name fragments of environment variables that hold credentials. */
+  private static final List<String> SECRET_VARIABLE_PARTS =
+      List.of("SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "PRIVATE_KEY");
+
+  /**
+   * Labels {@code echo}/{@code printf} of a credential variable ({@code $AWS_SECRET_ACCESS_KEY},
+   * {@code ${GITHUB_TOKEN}}, {@code *_PASSWORD*}, {@code *_KEY}) secret: it prints the value.
+   */
+  private static void secretVariables(Invocation in) {
+    for (Word w : in.args) {
+      String t = w.text();
+      int i = t.indexOf('$');
+      while (i >= 0 && i + 1 < t.length()) {
+        int start = t.charAt(i + 1) == '{' ? i + 2 : i + 1;
+        int end = start;
+        while (end < t.length()
+            && (Character.isLetterOrDigit(t.charAt(end)) || t.charAt(end) == '_')) {
+          end++;
+        }
+        if (isSecretVariable(t.substring(start, end))) {
+          in.label("secret");
+          return;
+        }
+        i = t.indexOf('$', end);
+      }
+    }
+  }
+
+  private static boolean isSecretVariable(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    if (n.isEmpty()) {
+      return false;
+    }
+    if (n.endsWith("_KEY") || n.equals("KEY") || n.endsWith("_PASS")) {
+      return true;
+    }
+    for (String part : SECRET_VARIABLE_PARTS) {
+      if (n.contains(part)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void permissions(Invocation in) {

@@ -156,7 +156,8 @@ final class GitCommands {
           "uploadpack.packobjectshook",
           "protocol.ext.allow",
           "include.path",
-          "includeif");
+          "includeif",
+          "init.templatedir");
 
   /** Read subcommands whose operands may name files: pathspecs, {@code rev:path}. */
   private static final Set<String> PATH_READS =
@@ -212,12 +213,8 @@ final class GitCommands {
         patternPending = false;
         continue;
       }
-      int colon = afterDashes ? -1 : t.indexOf(':');
-      if (colon >= 0) {
-        String path =
-            t.length() > 3 && t.charAt(0) == ':' && t.charAt(2) == ':'
-                ? t.substring(3)
-                : t.substring(colon + 1);
+      String path = afterDashes ? null : revisionPath(t);
+      if (path != null) {
         if (!path.isEmpty()) {
           g.path(new Word(path, w.flags() & ~ShellSyntax.TILDE, w.substitutions()));
         }
@@ -225,6 +222,20 @@ final class GitCommands {
       }
       g.path(w);
     }
+  }
+
+  /**
+   * The file a {@code rev:path} or {@code :stage:path} revision names (empty for {@code rev:}), or
+   * null if the text has no colon and names a commit, tree or branch only.
+   */
+  static String revisionPath(String t) {
+    int colon = t.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    return t.length() > 3 && t.charAt(0) == ':' && t.charAt(2) == ':'
+        ? t.substring(3)
+        : t.substring(colon + 1);
   }
 
   static void git(Invocation in) {
@@ -396,6 +407,11 @@ final class GitCommands {
         if (a.has("--no-verify", "-n")) {
           in.tag("no-verify");
         }
+        messageFiles(g, a, true);
+        pathspecSource(g, a);
+        for (Word w : a.operands) {
+          g.path(w);
+        }
       }
       case "checkout", "restore" -> {
         boolean discard =
@@ -411,6 +427,13 @@ final class GitCommands {
         in.cls(discard ? VCS_HISTORY_REWRITE : VCS_LOCAL);
         if (discard) {
           in.tag("discard-changes");
+        }
+        pathspecSource(g, a);
+        // Every operand may be a file restored from the index or a commit (git checkout main
+        // .mcp.json, git checkout .mcp.json); a branch name recorded as a project path costs
+        // nothing.
+        for (Word w : a.operands) {
+          g.writePath(w);
         }
       }
       case "clean" -> {
@@ -445,7 +468,66 @@ final class GitCommands {
         }
       }
       case "update-ref" -> in.cls(a.has("-d") ? VCS_HISTORY_REWRITE : VCS_LOCAL);
-      case "config" -> config(in, a);
+      case "config" ->
+          config(
+              g,
+              Args.parse(
+                  rest,
+                  "f",
+                  Set.of("--file", "--blob", "--type", "--default", "--comment"),
+                  false));
+      case "init" -> {
+        in.cls(VCS_LOCAL);
+        if (a.has("--template")) {
+          // The template directory's hooks are copied into .git/hooks and run on the next commit.
+          in.cls(CODE_EXEC);
+          in.tag("exec-option");
+        }
+        List<Word> dirs = new java.util.ArrayList<>(a.values("--separate-git-dir"));
+        dirs.addAll(a.operands);
+        for (Word d : dirs) {
+          g.cls(FS_WRITE);
+          g.writePath(d);
+        }
+      }
+      case "mv" -> {
+        in.cls(VCS_LOCAL);
+        pathspecSource(g, a);
+        List<Word> ops = a.operands;
+        if (!ops.isEmpty()) {
+          g.cls(FS_WRITE);
+          for (Word src : ops.subList(0, ops.size() - 1)) {
+            g.path(src);
+          }
+          g.writePath(ops.get(ops.size() - 1));
+        }
+      }
+      case "rm" -> {
+        boolean cached = a.has("--cached");
+        in.cls(cached ? VCS_LOCAL : FS_DELETE);
+        if (a.has("-r")) {
+          in.tag("recursive");
+        }
+        pathspecSource(g, a);
+        for (Word w : a.operands) {
+          g.path(w);
+        }
+      }
+      case "add", "stage" -> {
+        in.cls(VCS_LOCAL);
+        pathspecSource(g, a);
+        for (Word w : a.operands) {
+          g.path(w);
+        }
+      }
+      case "am" -> {
+        in.cls(VCS_LOCAL);
+        g.readPaths(a.operands);
+      }
+      case "tag", "merge", "notes" -> {
+        in.cls(VCS_LOCAL);
+        messageFiles(g, a, false);
+      }
       case "fetch", "pull" -> {
         in.cls(VCS_LOCAL);
         if (a.has("--upload-pack")) {
@@ -478,12 +560,7 @@ final class GitCommands {
           }
         }
       }
-      case "submodule" -> {
-        in.cls(VCS_LOCAL);
-        if (a.operandText(0).equals("foreach")) {
-          in.cls(SHELL_EXEC);
-        }
-      }
+      case "submodule" -> submodule(g, rest);
       case "bisect" -> in.cls(a.operandText(0).equals("run") ? SHELL_EXEC : VCS_LOCAL);
       case "credential" -> {
         in.cls(a.operandText(0).equals("fill") ? FS_READ : ACCESS_CHANGE);
@@ -524,6 +601,7 @@ final class GitCommands {
           in.cls(FS_WRITE);
           in.writePath(d);
         }
+        g.readPaths(a.operands);
       }
       case "archive" -> {
         in.cls(FS_WRITE);
@@ -552,6 +630,80 @@ final class GitCommands {
     }
   }
 
+  /** {@code --pathspec-from-file} reads the paths from a file or stdin: they are not known. */
+  private static void pathspecSource(Invocation in, Args a) {
+    for (Args.Opt o : a.options) {
+      if (o.name().equals("--pathspec-from-file")) {
+        in.tag("dynamic");
+        if (o.value() != null && !o.value().text().equals("-")) {
+          in.path(o.value());
+        }
+      }
+    }
+  }
+
+  /**
+   * Records the message and template files of commit, tag, merge and notes ({@code -F}, {@code
+   * --file}, {@code --template}, commit's {@code -t}) as read paths: their text goes into history.
+   */
+  private static void messageFiles(Invocation in, Args a, boolean commit) {
+    List<Word> files =
+        commit ? a.values("-F", "--file", "--template", "-t") : a.values("-F", "--file");
+    for (Word w : files) {
+      if (!w.text().equals("-")) {
+        in.path(w);
+      }
+    }
+  }
+
+  /**
+   * {@code git submodule}: {@code add URL PATH} clones a repository into PATH; {@code foreach CMD}
+   * runs CMD in a shell in every submodule.
+   */
+  private static void submodule(Invocation in, List<Word> rest) {
+    Args a =
+        Args.parse(
+            rest, "b", Set.of("--branch", "--name", "--reference", "--depth", "--jobs"), false);
+    String verb = a.operandText(0);
+    in.cls(VCS_LOCAL);
+    if (verb.equals("add") && a.operands.size() > 1) {
+      in.cls(NET_FETCH);
+      in.fetched();
+      Word url = a.operands.get(1);
+      repositoryLocation(in, url);
+      // Without PATH the submodule goes where the URL's last segment says (x.git -> x).
+      Word path = a.operands.size() > 2 ? a.operands.get(2) : humanishName(url);
+      in.cls(FS_WRITE);
+      in.writePath(path);
+    } else if (verb.equals("foreach")) {
+      List<Word> cmd = a.operands.subList(1, a.operands.size());
+      if (cmd.isEmpty() || !cmd.stream().allMatch(Word::isLiteral)) {
+        in.cls(SHELL_EXEC);
+        in.tag("dynamic");
+        return;
+      }
+      StringBuilder script = new StringBuilder();
+      for (Word w : cmd) {
+        script.append(script.length() == 0 ? "" : " ").append(w.text());
+      }
+      in.nested(script.toString());
+    }
+  }
+
+  /** The directory git derives from a repository URL: its last segment without {@code .git}. */
+  private static Word humanishName(Word url) {
+    String t = url.text();
+    while (t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (t.endsWith(".git")) {
+      t = t.substring(0, t.length() - 4);
+    }
+    int cut = Math.max(t.lastIndexOf('/'), t.lastIndexOf(':'));
+    String name = t.substring(cut + 1);
+    return new Word(name.isEmpty() ? "." : name, url.flags() & ~ShellSyntax.TILDE, List.of());
+  }
+
   private static void configKey(Invocation in, String keyValue) {
     int eq = keyValue.indexOf('=');
     String key = (eq < 0 ? keyValue : keyValue.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
@@ -571,6 +723,13 @@ final class GitCommands {
           key.startsWith("url.") ? key.substring(4, Math.max(4, key.lastIndexOf('.'))) : value;
       if (!location.isEmpty()) {
         repositoryLocation(in, new Word(location, 0, List.of()));
+      }
+    }
+    if ((key.startsWith("http.") || key.startsWith("remote.")) && key.endsWith(".proxy")) {
+      // Fetches and pushes go through this host: the allowlist applies to it as well.
+      in.tag("remote-change");
+      if (!value.isEmpty()) {
+        in.host(PathFacts.host(value));
       }
     }
     if (key.startsWith("alias.") && value.startsWith("!")) {
@@ -611,12 +770,26 @@ final class GitCommands {
         read = false;
       }
     }
+    List<Word> files = a.values("-f", "--file");
     if (read) {
       in.cls(FS_READ);
+      for (Word f : files) {
+        in.path(f);
+      }
+      if (printsSecrets(a, files)) {
+        in.label("secret");
+      }
       return;
     }
     in.cls(VCS_LOCAL);
+    for (Word f : files) {
+      in.cls(FS_WRITE);
+      in.writePath(f);
+    }
     List<Word> ops = a.operands;
+    if (ops.isEmpty()) {
+      return;
+    }
     int keyIndex = ops.size() >= 3 && ops.get(0).text().equals("set") ? 1 : 0;
     String value = keyIndex + 1 < ops.size() ? ops.get(keyIndex + 1).text() : "";
     configKey(in, ops.get(keyIndex).text() + "=" + value);
@@ -626,6 +799,37 @@ final class GitCommands {
     if (a.has("--system")) {
       in.cls(SYSTEM_MODIFY);
     }
+  }
+
+  /** Key fragments of settings that hold credentials: {@code http.extraheader}, tokens. */
+  private static final List<String> SECRET_KEY_PARTS =
+      List.of("extraheader", "token", "password", "secret");
+
+  /**
+   * True if a config read prints every setting ({@code -l}, {@code --list}, {@code list}, {@code
+   * --get-regexp}, {@code --get-urlmatch}, {@code --show-origin}), which includes credentials such
+   * as {@code http.extraheader}, or reads a key that holds one. A listing of a named file that is
+   * not a git config file ({@code -f .gitmodules}) is not; the file's own path is checked.
+   */
+  private static boolean printsSecrets(Args a, List<Word> files) {
+    boolean configFile =
+        files.isEmpty() && !a.has("--blob")
+            || files.stream()
+                .anyMatch(f -> f.text().toLowerCase(java.util.Locale.ROOT).endsWith("config"));
+    if (configFile
+        && (a.has("-l", "--list", "--get-regexp", "--get-urlmatch", "--show-origin", "--regexp")
+            || a.operandText(0).equals("list"))) {
+      return true;
+    }
+    for (Word w : a.operands) {
+      String key = w.text().toLowerCase(java.util.Locale.ROOT);
+      for (String part : SECRET_KEY_PARTS) {
+        if (key.contains(part)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void push(Invocation in, Args a) {
@@ -877,6 +1081,9 @@ final class GitCommands {
       case "auth" -> {
         if (verb.equals("status")) {
           in.cls(FS_READ);
+          if (a.has("-t", "--show-token")) {
+            in.label("secret");
+          }
         } else if (verb.equals("token")) {
           in.cls(FS_READ);
           in.label("secret");
@@ -955,8 +1162,13 @@ final class GitCommands {
               verb.equals("ssh")
                   ? SHELL_EXEC
                   : GH_READ_VERBS.contains(verb) ? CONNECTOR_READ : CONNECTOR_WRITE);
-      case "config", "alias" ->
-          in.cls(verb.equals("get") || verb.equals("list") ? FS_READ : FS_WRITE);
+      case "config", "alias" -> {
+        in.cls(verb.equals("get") || verb.equals("list") ? FS_READ : FS_WRITE);
+        String key = a.operandText(2).toLowerCase(java.util.Locale.ROOT);
+        if (group.equals("config") && key.contains("token")) {
+          in.label("secret"); // gh config get oauth_token prints the token
+        }
+      }
       case "", "help", "version", "--version", "completion" -> in.cls(FS_READ);
       case "pr" -> {
         if (verb.equals("checkout")) {

@@ -734,7 +734,9 @@ final class InfraCommands {
           || t.equals("keyvault")
           || t.equals("secret-manager")
           || t.equals("access-token")
-          || t.equals("credentials")) {
+          || t.equals("credentials")
+          || t.contains("token")
+          || t.contains("password")) {
         secretRead = true;
       }
       if (verb == null && (READ_VERBS.contains(t) || isChangeVerb(t))) {
@@ -759,6 +761,7 @@ final class InfraCommands {
               || verb.equals("get")
               || verb.equals("read")
               || verb.startsWith("print")
+              || verb.startsWith("get-")
               || verb.equals("access")
               || verb.equals("download"))) {
         in.label("secret");

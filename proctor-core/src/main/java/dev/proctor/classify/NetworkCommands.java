@@ -103,7 +103,8 @@ final class NetworkCommands {
           "--socks4",
           "--socks4a",
           "--ciphers",
-          "--engine");
+          "--engine",
+          "--doh-url");
 
   static void curl(Invocation in) {
     Args a = in.parse("AbcCdDeEFHKmoPQrTuUwxXyYzt", CURL_LONG_WITH_VALUE);
@@ -201,6 +202,39 @@ final class NetworkCommands {
             in.writePath(v);
           }
         }
+        case "-x",
+            "--proxy",
+            "--preproxy",
+            "--socks4",
+            "--socks4a",
+            "--socks5",
+            "--socks5-hostname",
+            "--doh-url" -> {
+          // The request goes through this host: it must pass the allowlist like the URL's.
+          if (v != null) {
+            viaHost(in, v, v.text());
+          }
+        }
+        case "--connect-to" -> {
+          // HOST1:PORT1:HOST2:PORT2 connects to HOST2 instead of HOST1.
+          if (v != null) {
+            List<String> parts = hostFields(v.text());
+            if (parts.size() > 2 && !parts.get(2).isEmpty()) {
+              viaHost(in, v, parts.get(2));
+            }
+          }
+        }
+        case "--resolve" -> {
+          // [+]HOST:PORT:ADDR[,ADDR]... pins HOST to the given addresses.
+          if (v != null) {
+            List<String> parts = hostFields(v.text());
+            if (parts.size() > 2) {
+              for (String addr : String.join(":", parts.subList(2, parts.size())).split(",")) {
+                viaHost(in, v, addr);
+              }
+            }
+          }
+        }
         case "--netrc-file", "-E", "--cert", "--key" -> {
           if (v != null) {
             in.path(v);
@@ -215,6 +249,42 @@ final class NetworkCommands {
     for (Word w : a.operands) {
       in.url(w);
     }
+  }
+
+  /** Records a proxy, connect-to or resolve host as a domain target. */
+  private static void viaHost(Invocation in, Word w, String text) {
+    if (!w.isLiteral()) {
+      in.tag("dynamic");
+      return;
+    }
+    String host = PathFacts.host(text.trim());
+    if (!host.isEmpty()) {
+      in.host(host);
+    }
+  }
+
+  /** Splits a colon-separated curl host spec, keeping bracketed IPv6 addresses whole. */
+  private static List<String> hostFields(String spec) {
+    List<String> out = new java.util.ArrayList<>(4);
+    StringBuilder cur = new StringBuilder();
+    boolean bracket = false;
+    String t = spec.startsWith("+") ? spec.substring(1) : spec;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '[') {
+        bracket = true;
+      } else if (c == ']') {
+        bracket = false;
+      }
+      if (c == ':' && !bracket) {
+        out.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    out.add(cur.toString());
+    return out;
   }
 
   private static void dataFile(Invocation in, Word w, String text) {

@@ -361,6 +361,31 @@ final class PackageCommands {
           "--loglevel",
           "--cache");
 
+  /**
+   * True for {@code npm config list}, {@code config get KEY} and {@code get KEY} where KEY holds a
+   * registry credential ({@code _authToken}, {@code _auth}, {@code _password}, {@code
+   * npmAuthToken}): the listing prints the user config, tokens included in some versions.
+   */
+  private static boolean printsRegistryToken(String verb, List<Word> rest) {
+    List<Word> keys;
+    if (verb.equals("config") && !rest.isEmpty()) {
+      String sub = rest.get(0).text();
+      if (sub.equals("list") || sub.equals("ls")) {
+        return true;
+      }
+      keys = sub.equals("get") ? rest.subList(1, rest.size()) : List.of();
+    } else {
+      keys = verb.equals("get") ? rest : List.of();
+    }
+    for (Word k : keys) {
+      String t = k.text().toLowerCase(java.util.Locale.ROOT);
+      if (t.contains("auth") || t.contains("token") || t.contains("password")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void js(Invocation in) {
     Args a = in.parse("wCF", JS_LONG_WITH_VALUE);
     for (Word r : a.values("--registry")) {
@@ -427,6 +452,11 @@ final class PackageCommands {
         || verb.equals("set-script")
         || verb.equals("pkg") && !rest.isEmpty() && rest.get(0).text().equals("set")) {
       in.cls(FS_WRITE);
+      return;
+    }
+    if (printsRegistryToken(verb, rest)) {
+      in.cls(FS_READ);
+      in.label("secret");
       return;
     }
     if (verb.equals("config")

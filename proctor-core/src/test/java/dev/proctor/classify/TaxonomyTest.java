@@ -141,6 +141,7 @@ class TaxonomyTest {
           tools:\\n  t: {class: fs.read, extra: 1}                    | 2 | 23 | unknown key 'extra'
           tools:\\n  t: {class: fs.read, targets: [{kind: path, pointer: file}]} | 2 | 55 | bad JSON pointer
           tools:\\n  t: {class: fs.read, targets: [{kind: planet, pointer: /a}]} | 2 | 40 | unknown target kind
+          tools:\\n  t: {class: fs.read, targets: [{kind: path, pointer: /a, form: odd}]} | 2 | 65 | unknown target form
           tools:\\n  t: {class: fs.read, labels: [Secret]}            | 2 | 32 | label 'Secret'
           tools:\\n  Bash: fs.read                                     | 2 | 3 | classified by Proctor itself
           tools:\\n  mcp__x__y: fs.read                                | 2 | 3 | mcp

@@ -106,6 +106,41 @@ class ToolClassifierTest {
   }
 
   @Test
+  void classify_gitMcpRevisionWithPath_targetsTheFile() {
+    Classification c =
+        TOOLS.classify(
+            call(
+                "mcp__git__git_show",
+                "{\"repo_path\": \"/home/dev/project\", \"revision\": \"HEAD:.env\"}"));
+    assertThat(c.labels()).contains("secret");
+    assertThat(c.targets()).contains(Target.path("/home/dev/project/.env"));
+    Classification plain =
+        TOOLS.classify(
+            call(
+                "mcp__git__git_show",
+                "{\"repo_path\": \"/home/dev/project\", \"revision\": \"HEAD~1\"}"));
+    assertThat(plain.labels()).doesNotContain("secret");
+    assertThat(plain.targets()).containsExactly(Target.path("/home/dev/project"));
+    Classification diff =
+        TOOLS.classify(
+            call(
+                "mcp__git__git_diff",
+                "{\"repo_path\": \"/home/dev/project\", \"target\": \":1:.env\"}"));
+    assertThat(diff.labels()).contains("secret");
+  }
+
+  @Test
+  void classify_gitMcpAddOfAgentConfig_isTagged() {
+    Classification c =
+        TOOLS.classify(
+            call(
+                "mcp__git__git_add",
+                "{\"repo_path\": \"/home/dev/project\", \"files\": [\"src/a\","
+                    + " \".claude/settings.json\"]}"));
+    assertThat(c.tags()).contains("agent-config");
+  }
+
+  @Test
   void classify_writeOfAgentConfig_isTagged() {
     Classification c =
         TOOLS.classify(
