@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DynamicTest;
@@ -116,8 +115,8 @@ class HookCommandTest {
         .isEqualTo(2);
   }
 
-  @Test
-  void hook_asARealProcess_blocksMalformedInputWithExitTwo() throws Exception {
+  /** Runs {@code proctor hook claude-code} as its own JVM, as Claude Code does, and waits. */
+  private static Process hookProcess(String payload) throws Exception {
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -130,9 +129,15 @@ class HookCommandTest {
                 home.toString())
             .start();
     try (OutputStream stdin = process.getOutputStream()) {
-      stdin.write("{not json".getBytes(StandardCharsets.UTF_8));
+      stdin.write(payload.getBytes(StandardCharsets.UTF_8));
     }
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return process;
+  }
+
+  @Test
+  void hook_asARealProcess_blocksMalformedInputWithExitTwo() throws Exception {
+    Process process = hookProcess("{not json");
 
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
@@ -143,24 +148,9 @@ class HookCommandTest {
   @Test
   void hook_asARealProcess_deniesADestructiveCommand() throws Exception {
     Process process =
-        new ProcessBuilder(
-                Arrays.asList(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "hook",
-                    "claude-code",
-                    "--data-dir",
-                    home.toString()))
-            .start();
-    try (OutputStream stdin = process.getOutputStream()) {
-      stdin.write(
-          ("{\"session_id\":\"s\",\"transcript_path\":\"/t\",\"cwd\":\"/work/p\",\"hook_event_name\":\"PreToolUse\","
-                  + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf ~\"}}")
-              .getBytes(StandardCharsets.UTF_8));
-    }
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        hookProcess(
+            "{\"session_id\":\"s\",\"transcript_path\":\"/t\",\"cwd\":\"/work/p\",\"hook_event_name\":\"PreToolUse\","
+                + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf ~\"}}");
 
     JsonNode out = JSON.readTree(process.getInputStream().readAllBytes());
     assertThat(process.exitValue()).isEqualTo(0);

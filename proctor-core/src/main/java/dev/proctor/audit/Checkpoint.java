@@ -41,6 +41,10 @@ public record Checkpoint(
   }
 
   static byte[] signedBytes(String logId, long size, String root, Instant time, String keyId) {
+    return CanonicalJson.bytes(body(logId, size, root, time, keyId));
+  }
+
+  private static ObjectNode body(String logId, long size, String root, Instant time, String keyId) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("schema", SCHEMA);
     o.put("logId", logId);
@@ -48,7 +52,7 @@ public record Checkpoint(
     o.put("root", root);
     o.put("time", ReceiptFormat.time(time));
     o.put("keyId", keyId);
-    return CanonicalJson.bytes(o);
+    return o;
   }
 
   /** The root hash as bytes. */
@@ -58,15 +62,7 @@ public record Checkpoint(
 
   /** The checkpoint as one canonical JSON line. */
   public String toJson() {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("schema", SCHEMA);
-    o.put("logId", logId);
-    o.put("size", size);
-    o.put("root", root);
-    o.put("time", ReceiptFormat.time(time));
-    o.put("keyId", keyId);
-    o.put("signature", signature);
-    return CanonicalJson.write(o);
+    return CanonicalJson.write(body(logId, size, root, time, keyId).put("signature", signature));
   }
 
   /** Reads a checkpoint from its JSON; says which field is missing or malformed. */
