@@ -3,6 +3,8 @@ package dev.proctor.cli;
 import dev.proctor.classify.Taxonomy;
 import dev.proctor.classify.TaxonomyException;
 import dev.proctor.classify.ToolClassifier;
+import dev.proctor.hook.HarnessToolClassifier;
+import dev.proctor.hook.HarnessTools;
 import dev.proctor.mediate.Gateway;
 import dev.proctor.mediate.RequestBuilder;
 import dev.proctor.policy.ClassCatalog;
@@ -38,7 +40,12 @@ record Engine(
     protectedPaths.forEach(p -> protect.add(p.toAbsolutePath().normalize().toString()));
     options.policyDir().ifPresent(p -> protect.add(p.toAbsolutePath().normalize().toString()));
     taxonomyFile.ifPresent(p -> protect.add(p.toAbsolutePath().normalize().toString()));
-    RequestBuilder requests = new RequestBuilder(new ToolClassifier(taxonomy, protect), clock);
+    // Harness hooks name their tools their own way: each is classified as the tool it is.
+    RequestBuilder requests =
+        new RequestBuilder(
+            new HarnessToolClassifier(
+                new ToolClassifier(taxonomy, protect), taxonomy, HarnessTools.builtIn()),
+            clock);
     PolicyLoader loader = new PolicyLoader(ClassCatalog.of(taxonomy.classes()), requests);
     Optional<Path> dir = options.policyDir();
     Policy policy =

@@ -124,6 +124,7 @@ public final class ReceiptFormat {
     if (!a.redacted().isEmpty()) {
       a.redacted().forEach(o.putArray("redacted")::add);
     }
+    a.payloadDigest().ifPresent(v -> o.put("payloadDigest", v));
     return o;
   }
 
