@@ -17,7 +17,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** The inline examples of {@code harness-tools.yaml}: what each harness call maps to, and its class. */
+/**
+ * The inline examples of {@code harness-tools.yaml}: what each harness call maps to, and its class.
+ */
 class HarnessToolsTest {
 
   private static final HarnessTools TOOLS = HarnessTools.builtIn();
@@ -48,7 +50,8 @@ class HarnessToolsTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (Map.Entry<String, JsonNode> harness : TOOLS.tables().properties()) {
       for (JsonNode example : harness.getValue().path("examples")) {
-        String name = harness.getKey() + " " + example.get("tool").textValue() + " " + example.get("input");
+        String name =
+            harness.getKey() + " " + example.get("tool").textValue() + " " + example.get("input");
         tests.add(DynamicTest.dynamicTest(name, () -> check(harness.getKey(), example)));
       }
     }
@@ -68,7 +71,10 @@ class HarnessToolsTest {
       List<JsonNode> got = new ArrayList<>();
       for (ToolCall c : mapped.get()) {
         got.add(
-            JsonNodeFactory.instance.objectNode().put("tool", c.tool()).set("arguments", c.arguments()));
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("tool", c.tool())
+                .set("arguments", c.arguments()));
       }
       List<JsonNode> want = new ArrayList<>();
       example.get("calls").forEach(want::add);

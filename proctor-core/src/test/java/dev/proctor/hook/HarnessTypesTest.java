@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Type-checks the golden answers and the sample payloads with {@code tsc} against the harnesses'
- * own published TypeScript types: Claude Code's from {@code @anthropic-ai/claude-agent-sdk}
- * ({@code sdk.d.ts}), Gemini CLI's from {@code @google/gemini-cli-core} ({@code hooks/types.d.ts}),
+ * own published TypeScript types: Claude Code's from {@code @anthropic-ai/claude-agent-sdk} ({@code
+ * sdk.d.ts}), Gemini CLI's from {@code @google/gemini-cli-core} ({@code hooks/types.d.ts}),
  * Copilot's pre-tool-use answer from {@code @github/copilot-sdk}. Object literals get TypeScript's
  * excess-property check, so an undeclared member fails as surely as a wrong value; one literal that
  * must fail ({@code @ts-expect-error}) shows the check is not vacuous.
@@ -45,7 +45,9 @@ class HarnessTypesTest {
       if (c.has("types")) {
         String golden =
             Files.readString(
-                    HookProtocolTest.RESOURCES.resolve("golden").resolve(c.get("golden").textValue()))
+                    HookProtocolTest.RESOURCES
+                        .resolve("golden")
+                        .resolve(c.get("golden").textValue()))
                 .strip();
         ts.append("// ").append(HookProtocolTest.name(c)).append('\n');
         ts.append("export const g").append(n++).append(": ").append(c.get("types").textValue());

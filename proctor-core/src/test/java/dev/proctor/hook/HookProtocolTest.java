@@ -73,7 +73,9 @@ class HookProtocolTest {
       assertThatThrownBy(() -> h.parse(payload, "d", event))
           .isInstanceOf(BadInputException.class)
           .satisfies(
-              e -> assertThat(((BadInputException) e).where()).isEqualTo(expect.get("bad").textValue()));
+              e ->
+                  assertThat(((BadInputException) e).where())
+                      .isEqualTo(expect.get("bad").textValue()));
       return;
     }
     HookCall call = h.parse(payload, "digest-1", event);
@@ -93,7 +95,8 @@ class HookProtocolTest {
       assertThat(tool.call().principal().session()).contains(expect.get("session").textValue());
     }
     if (expect.has("toolUseId")) {
-      assertThat(tool.toolUseId()).isEqualTo(Optional.ofNullable(expect.get("toolUseId").textValue()));
+      assertThat(tool.toolUseId())
+          .isEqualTo(Optional.ofNullable(expect.get("toolUseId").textValue()));
     }
     if (expect.has("agent")) {
       assertThat(tool.call().principal().agent()).contains(expect.get("agent").textValue());
@@ -130,12 +133,16 @@ class HookProtocolTest {
   static HookAnswer answer(JsonNode c) {
     Harness h = harness(c.get("harness").textValue());
     Optional<HookEvent> event =
-        c.get("event").isNull() ? Optional.empty() : Optional.of(HookEvent.valueOf(c.get("event").textValue()));
+        c.get("event").isNull()
+            ? Optional.empty()
+            : Optional.of(HookEvent.valueOf(c.get("event").textValue()));
     if (c.has("cannotDecide")) {
       return h.cannotDecide(event, c.get("cannotDecide").textValue());
     }
     JsonNode args =
-        c.has("arguments") ? c.get("arguments") : JsonNodeFactory.instance.objectNode().put("command", "ls");
+        c.has("arguments")
+            ? c.get("arguments")
+            : JsonNodeFactory.instance.objectNode().put("command", "ls");
     HookCall.ToolEvent tool =
         new HookCall.ToolEvent(
             event.orElseThrow(),
@@ -158,7 +165,8 @@ class HookProtocolTest {
       case "allow" -> new Decision.Allow(reason, rules, "p", List.of());
       case "deny" -> new Decision.Deny(reason, rules, "p", List.of());
       case "modify" -> new Decision.Modify(reason, rules, "p", List.of(), d.get("arguments"));
-      case "ask" -> new Decision.RequireApproval(reason, rules, "p", List.of(), ApprovalRequirement.DEFAULT);
+      case "ask" ->
+          new Decision.RequireApproval(reason, rules, "p", List.of(), ApprovalRequirement.DEFAULT);
       case "step_up" -> new Decision.StepUp(reason, rules, "p", List.of());
       case "defer" -> new Decision.Defer(reason, rules, "p", List.of(), Duration.ofMinutes(5));
       default -> throw new IllegalArgumentException(d.toString());
@@ -206,7 +214,10 @@ class HookProtocolTest {
                 () -> {
                   JsonNode out =
                       JSON.readTree(
-                          RESOURCES.resolve("golden").resolve(c.get("golden").textValue()).toFile());
+                          RESOURCES
+                              .resolve("golden")
+                              .resolve(c.get("golden").textValue())
+                              .toFile());
                   assertThat(codexSchema(c.get("schema").textValue()).validate(out)).isEmpty();
                 }));
       }
@@ -228,7 +239,8 @@ class HookProtocolTest {
   @Test
   void codexSchema_rejectsAnUnknownMemberAtEveryLevel_soTheCheckIsNotVacuous() throws IOException {
     ObjectNode deny =
-        (ObjectNode) JSON.readTree(RESOURCES.resolve("golden/codex/pre-tool-use-deny.json").toFile());
+        (ObjectNode)
+            JSON.readTree(RESOURCES.resolve("golden/codex/pre-tool-use-deny.json").toFile());
     ObjectNode nested = deny.deepCopy();
     ((ObjectNode) nested.get("hookSpecificOutput")).put("rules", "x");
 
