@@ -27,7 +27,7 @@ record Condition(CelRuntime.Program program, Guard guard, Optional<Direct> direc
     }
     if (direct.isPresent()) {
       Object r = direct.get().eval(view);
-      if (r != Direct.ERROR) {
+      if (r instanceof Boolean) {
         return r;
       }
     }

@@ -47,7 +47,7 @@ public final class Policy {
   private final List<CompiledRule> compiled;
   private final Map<String, Effect> defaults;
   private final Allowlists allowlists;
-  private final Map<String, List<String>> allowlistView;
+  private final RuntimeValues.MapValue allowlistView;
   private final List<PolicyTestCase> examples;
   private final ClassCatalog catalog;
   private final RuleIndex index;
@@ -71,11 +71,12 @@ public final class Policy {
     this.defaults = Map.copyOf(defaults);
     this.allowlists = requireNonNull(allowlists, "allowlists is null");
     this.allowlistView =
-        Map.of(
-            "domains", allowlists.domains(),
-            "tools", allowlists.tools(),
-            "mcp_servers", allowlists.mcpServers(),
-            "recipients", allowlists.recipients());
+        RuntimeValues.map(
+            Map.of(
+                "domains", allowlists.domains(),
+                "tools", allowlists.tools(),
+                "mcp_servers", allowlists.mcpServers(),
+                "recipients", allowlists.recipients()));
     this.examples = List.copyOf(examples);
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.index = new RuleIndex(this.compiled);
