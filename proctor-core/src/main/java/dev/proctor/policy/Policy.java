@@ -169,6 +169,24 @@ public final class Policy {
     return new Evaluation(decision, candidates.size(), matchedIds, shadow);
   }
 
+  /**
+   * Every rule whose fast path ({@link Guard}, {@link Direct}) disagrees with its CEL program on
+   * this request, each as "rule ID: what each says". Every rule with a fast path is checked, not
+   * only the request's candidates.
+   */
+  List<String> fastPathDisagreements(ActionRequest request) {
+    RequestView view = new RequestView(request, allowlistView);
+    List<String> out = new ArrayList<>(0);
+    for (CompiledRule r : compiled) {
+      if (r.condition() != null && r.condition().hasFastPath()) {
+        r.condition()
+            .disagreement(view)
+            .ifPresent(d -> out.add("rule " + r.rule().id() + ": " + d));
+      }
+    }
+    return out;
+  }
+
   /** A rule that matched, with the effect it stands for (deny when its condition failed). */
   private record Matched(CompiledRule rule, Effect effect, String reason, boolean error) {}
 

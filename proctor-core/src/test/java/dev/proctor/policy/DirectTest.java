@@ -79,7 +79,7 @@ class DirectTest {
           "arguments.to == arguments.cc",
           "arguments.amount == arguments.note");
 
-  private static final Map<String, PolicyCel.Compiled> COMPILED = compiled();
+  static final Map<String, PolicyCel.Compiled> COMPILED = compiled();
 
   private static Map<String, PolicyCel.Compiled> compiled() {
     Map<String, PolicyCel.Compiled> out = new LinkedHashMap<>();
