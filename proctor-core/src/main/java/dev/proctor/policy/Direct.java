@@ -323,23 +323,8 @@ final class Direct {
           return strict(a, v -> ((String) v[0]).endsWith((String) v[1]));
         case "contains_string":
           return strict(a, v -> ((String) v[0]).contains((String) v[1]));
-        case "inside_string_string":
-        case "string_inside_string":
-          return strict(a, v -> CelFunctions.inside((String) v[0], (String) v[1]));
-        case "glob_string_string":
-          return strict(a, v -> CelFunctions.glob((String) v[0], (String) v[1]));
-        case "glob_string_list":
-          return strict(a, v -> CelFunctions.globAny((String) v[0], (List<?>) v[1]));
-        case "domain_matches_string_string":
-          return strict(a, v -> CelFunctions.domainMatches((String) v[0], (String) v[1]));
-        case "domain_matches_string_list":
-          return strict(a, v -> CelFunctions.domainMatchesAny((String) v[0], (List<?>) v[1]));
-        case "url_host_string":
-          return strict(a, v -> CelFunctions.urlHost((String) v[0]));
-        case "email_domain_string":
-          return strict(a, v -> CelFunctions.emailDomain((String) v[0]));
         default:
-          return null;
+          return Helpers.overload(overload).map(h -> strict(a, h.impl()::apply)).orElse(null);
       }
     }
 

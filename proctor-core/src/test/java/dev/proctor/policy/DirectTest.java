@@ -77,7 +77,9 @@ class DirectTest {
           "arguments.flag || arguments.amount == 7",
           "!arguments.flag && tool == \"Bash\"",
           "arguments.to == arguments.cc",
-          "arguments.amount == arguments.note");
+          "arguments.amount == arguments.note",
+          "tool.matches(\"^B\") || matches(cwd, \"pro[j]ect$\")",
+          "paths.exists(p, p.matches(\"[.]env\"))");
 
   static final Map<String, PolicyCel.Compiled> COMPILED = compiled();
 
@@ -110,7 +112,6 @@ class DirectTest {
         "tags.exists_one(t, t == \"x\")",
         "tags.map(t, t + \"!\").size() > 0",
         "[1.5].size() > 0",
-        "tool.matches(\"^B\")"
       })
   void of_uncoveredConstruct_leavesItToCel(String expression) {
     PolicyCel.Compiled c = PolicyCel.compile(expression);
