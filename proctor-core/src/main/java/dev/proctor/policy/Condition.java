@@ -50,11 +50,13 @@ record Condition(CelRuntime.Program program, Guard guard, Optional<Direct> direc
         : Optional.of("the direct evaluator says " + fast + ", CEL says " + cel);
   }
 
-  private interface Eval {
+  /** An evaluation that may fail. */
+  interface Eval {
     Object run() throws CelEvaluationException;
   }
 
-  private static Object outcome(Eval e) {
+  /** The value, or {@code "error (<message>)"} when the evaluation failed. */
+  static Object outcome(Eval e) {
     try {
       return e.run();
     } catch (CelEvaluationException | RuntimeException x) {

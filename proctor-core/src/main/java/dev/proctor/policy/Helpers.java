@@ -61,23 +61,16 @@ final class Helpers {
     }
   }
 
+  private static final Impl INSIDE = a -> CelFunctions.inside((String) a[0], (String) a[1]);
+  private static final Impl MATCHES = a -> CelFunctions.matches((String) a[0], (String) a[1]);
+
   /** Every overload, in the order docs/policy-language.md lists the functions. */
   static final List<Overload> ALL =
       List.of(
           new Overload(
-              "inside",
-              "inside_string_string",
-              false,
-              BOOL,
-              List.of(STRING, STRING),
-              a -> CelFunctions.inside((String) a[0], (String) a[1])),
+              "inside", "inside_string_string", false, BOOL, List.of(STRING, STRING), INSIDE),
           new Overload(
-              "inside",
-              "string_inside_string",
-              true,
-              BOOL,
-              List.of(STRING, STRING),
-              a -> CelFunctions.inside((String) a[0], (String) a[1])),
+              "inside", "string_inside_string", true, BOOL, List.of(STRING, STRING), INSIDE),
           new Overload(
               "url_host",
               "url_host_string",
@@ -127,13 +120,7 @@ final class Helpers {
    */
   static final List<Overload> REPLACED =
       List.of(
-          new Overload(
-              "matches",
-              "matches",
-              false,
-              BOOL,
-              List.of(STRING, STRING),
-              a -> CelFunctions.matches((String) a[0], (String) a[1])),
+          new Overload("matches", "matches", false, BOOL, List.of(STRING, STRING), MATCHES),
           new Overload(
               "matches",
               "matches_string",

@@ -39,11 +39,14 @@ final class PolicyCel {
   static final Map<String, CelType> VARIABLES = variables();
 
   /**
-   * Whether conditions get the {@link Guard} and {@link Direct} fast paths; {@code
-   * -Dproctor.policy.fastPaths=false} turns both off, to measure what they earn.
+   * Which fast paths conditions get: {@code -Dproctor.policy.fastPaths=guard,direct} (the default),
+   * {@code guard}, {@code direct} or {@code none}, to measure what each earns.
    */
-  static final boolean FAST_PATHS =
-      !"false".equals(System.getProperty("proctor.policy.fastPaths", "true"));
+  private static final String FAST_PATHS =
+      System.getProperty("proctor.policy.fastPaths", "guard,direct");
+
+  private static final boolean GUARD = FAST_PATHS.contains("guard");
+  private static final boolean DIRECT = FAST_PATHS.contains("direct");
 
   private static final CelCompiler COMPILER = compiler();
   private static final CelRuntime RUNTIME = runtime();
@@ -184,8 +187,8 @@ final class PolicyCel {
       return new Compiled(
           new Condition(
               RUNTIME.createProgram(ast),
-              FAST_PATHS ? Guard.of(ast.getExpr()) : Guard.ALWAYS,
-              FAST_PATHS ? Direct.of(ast) : Optional.empty()),
+              GUARD ? Guard.of(ast.getExpr()) : Guard.ALWAYS,
+              DIRECT ? Direct.of(ast) : Optional.empty()),
           List.of());
     } catch (CelValidationException | CelEvaluationException e) {
       return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));

@@ -3,7 +3,6 @@ package dev.proctor.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.proctor.action.ActionRequest;
 import java.util.ArrayList;
@@ -34,9 +33,9 @@ class RuntimeValuesTest {
           RequestView converted = new RequestView(request, ALLOWLIST);
           RequestView source = new RequestView(request, ALLOWLIST);
           CelVariableResolver plain = name -> source.find(name).map(RuntimeValuesTest::plain);
-          assertThat(result(() -> c.condition().program().eval(converted)))
+          assertThat(Condition.outcome(() -> c.condition().program().eval(converted)))
               .as("%s on %s", expression, request)
-              .isEqualTo(result(() -> c.condition().program().eval(plain)));
+              .isEqualTo(Condition.outcome(() -> c.condition().program().eval(plain)));
         });
   }
 
@@ -59,19 +58,6 @@ class RuntimeValuesTest {
     assertThatThrownBy(() -> m.put("c", "d")).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> ((RuntimeValues.ListValue) m.get("a")).add("x"))
         .isInstanceOf(UnsupportedOperationException.class);
-  }
-
-  private interface Eval {
-    Object run() throws CelEvaluationException;
-  }
-
-  /** The value, or the error's message. */
-  private static Object result(Eval e) {
-    try {
-      return e.run();
-    } catch (CelEvaluationException | RuntimeException x) {
-      return "error: " + x.getMessage();
-    }
   }
 
   /** Runtime values back as plain Java maps and lists, as CEL gets them from most embedders. */
