@@ -333,6 +333,19 @@ class WitnessServerTest {
     HttpResponse<String> array = post("[]");
     assertThat(array.statusCode()).isEqualTo(400);
     assertThat(json(array).path("message").asText()).contains("must be an object");
+
+    HttpResponse<String> utf16 =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("v1/checkpoints"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            "{\"checkpoint\":{}}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(utf16.statusCode()).isEqualTo(400);
+    assertThat(json(utf16).path("message").asText()).startsWith("byte 1: control byte 0x00");
   }
 
   @Test
