@@ -76,7 +76,7 @@ public final class Taxonomy {
       throw new TaxonomyException(source, 1, 1, "text is longer than " + MAX_FILE_BYTES);
     }
     TaxonomyLoader.Result r =
-        TaxonomyLoader.load(YamlTree.parse(yaml, source), source, BUILT_IN.classes, false);
+        TaxonomyLoader.read(yaml, source, MAX_FILE_BYTES, BUILT_IN.classes, false);
     Map<String, ActionClass> all = new LinkedHashMap<>(BUILT_IN.classes);
     all.putAll(r.classes());
     List<MappingLayer> layers = new ArrayList<>();
@@ -88,15 +88,13 @@ public final class Taxonomy {
   private static Taxonomy loadBuiltIn() {
     try {
       TaxonomyLoader.Result classes =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(CLASSES_RESOURCE), CLASSES_RESOURCE),
-              CLASSES_RESOURCE,
-              Map.of(),
-              true);
+          TaxonomyLoader.read(
+              resource(CLASSES_RESOURCE), CLASSES_RESOURCE, MAX_FILE_BYTES, Map.of(), true);
       TaxonomyLoader.Result mappings =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(MAPPINGS_RESOURCE), MAPPINGS_RESOURCE),
+          TaxonomyLoader.read(
+              resource(MAPPINGS_RESOURCE),
               MAPPINGS_RESOURCE,
+              MAX_FILE_BYTES,
               classes.classes(),
               true);
       if (!mappings.classes().isEmpty()) {

@@ -9,6 +9,7 @@ import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.ToolCall;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Effect;
+import dev.proctor.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class PolicyLoader {
     List<YamlFile> files = new ArrayList<>();
     List<Node> roots = new ArrayList<>();
     for (PolicySource s : sorted) {
-      YamlFile file = new YamlFile(s, problems);
+      YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
       if (root.isPresent()) {
         files.add(file);

@@ -7,6 +7,7 @@ import dev.proctor.action.ToolCallJson;
 import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Effect;
 import dev.proctor.decision.Obligation;
+import dev.proctor.yaml.YamlFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,6 +107,11 @@ final class PolicyParser {
     this.conditions = conditions;
   }
 
+  /** Where a node starts in this file. */
+  private SourcePosition position(Node node) {
+    return new SourcePosition(yaml.name(), YamlFile.line(node), YamlFile.column(node));
+  }
+
   Parsed parse(Node root) {
     Parsed out = new Parsed();
     Optional<YamlFile.Obj> top = yaml.object(root, "a policy file", TOP_KEYS);
@@ -140,7 +146,7 @@ final class PolicyParser {
     yaml.object(n, "policy", HEADER_KEYS)
         .ifPresent(
             h -> {
-              out.headerPosition = yaml.position(n);
+              out.headerPosition = position(n);
               h.required("id")
                   .flatMap(v -> yaml.nonEmptyString(v, "policy id"))
                   .ifPresent(v -> out.id = v);
@@ -157,7 +163,7 @@ final class PolicyParser {
     yaml.object(n, "defaults", null)
         .ifPresent(
             d -> {
-              for (String key : d.entries.keySet()) {
+              for (String key : d.entries().keySet()) {
                 Node keyNode = d.keyNode(key);
                 if (resolveClasses(key, keyNode).isEmpty()) {
                   continue;
@@ -173,7 +179,7 @@ final class PolicyParser {
                   continue;
                 }
                 out.defaults.put(key, e.get());
-                out.defaultPositions.put(key, yaml.position(keyNode));
+                out.defaultPositions.put(key, position(keyNode));
               }
             });
   }
@@ -219,7 +225,7 @@ final class PolicyParser {
       return Optional.empty();
     }
     YamlFile.Obj r = o.get();
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     String id = r.required("id").flatMap(v -> yaml.nonEmptyString(v, "rule id")).orElse(null);
     if (id != null && !RULE_ID.matcher(id).matches()) {
       yaml.error(
@@ -266,7 +272,7 @@ final class PolicyParser {
                   .flatMap(p -> yaml.object(p, "match.principal", PRINCIPAL_KEYS))
                   .ifPresent(
                       p -> {
-                        for (String key : p.entries.keySet()) {
+                        for (String key : p.entries().keySet()) {
                           List<String> values =
                               yaml.stringList(p.get(key).orElseThrow(), "match.principal." + key);
                           if (!values.isEmpty()) {
@@ -343,7 +349,7 @@ final class PolicyParser {
     List<Obligation> obligations =
         r.get("obligations").map(v -> obligations(v, what)).orElse(List.of());
 
-    if (id == null || effect == null || yaml.problems.size() > before) {
+    if (id == null || effect == null || yaml.problemCount() > before) {
       return Optional.empty();
     }
     List<String> exactTools = new ArrayList<>();
@@ -355,7 +361,7 @@ final class PolicyParser {
         new Rule(
             id,
             description,
-            yaml.position(n),
+            position(n),
             new Rule.Match(classPatterns, tools, principal),
             when,
             effect,
@@ -376,7 +382,7 @@ final class PolicyParser {
     int line0 = node.getStartMark().getLine();
     int col0 = node.getStartMark().getColumn();
     DumperOptions.ScalarStyle style = node.getScalarStyle();
-    String[] lines = yaml.text.split("\n", -1);
+    String[] lines = yaml.text().split("\n", -1);
     if (style == DumperOptions.ScalarStyle.LITERAL || style == DumperOptions.ScalarStyle.FOLDED) {
       // Block content starts on the line after the indicator; CEL columns count from the block's
       // indentation, which is that of its first non-blank line.
@@ -470,7 +476,7 @@ final class PolicyParser {
       return Optional.empty();
     }
     YamlFile.Obj a = o.get();
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     List<String> groups =
         a.required("groups").map(v -> yaml.stringList(v, "approval groups")).orElse(List.of());
     long quorum =
@@ -503,7 +509,7 @@ final class PolicyParser {
                           .orElse(List.of());
                   return after.map(d -> new Rule.Escalation(d, g));
                 });
-    if (yaml.problems.size() > before || groups.isEmpty()) {
+    if (yaml.problemCount() > before || groups.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -515,14 +521,14 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     Map<String, JsonNode> set = new LinkedHashMap<>();
     o.get()
         .get("set")
         .flatMap(v -> yaml.object(v, "modify set", null))
         .ifPresent(
             s -> {
-              for (String pointer : s.entries.keySet()) {
+              for (String pointer : s.entries().keySet()) {
                 if (pointer(pointer, s.keyNode(pointer))) {
                   yaml.json(s.get(pointer).orElseThrow(), "modify set " + pointer)
                       .ifPresent(j -> set.put(pointer, j));
@@ -541,10 +547,10 @@ final class PolicyParser {
                     .ifPresent(remove::add);
               }
             });
-    if (set.isEmpty() && remove.isEmpty() && yaml.problems.size() == before) {
+    if (set.isEmpty() && remove.isEmpty() && yaml.problemCount() == before) {
       yaml.error(n, what + ": modify must set or remove something");
     }
-    return yaml.problems.size() > before
+    return yaml.problemCount() > before
         ? Optional.empty()
         : Optional.of(new Rule.Modify(set, remove));
   }
@@ -585,7 +591,7 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     String metric =
         b.required("metric").flatMap(v -> oneOf(v, "budget metric", METRICS)).orElse(null);
@@ -596,7 +602,7 @@ final class PolicyParser {
     List<String> per = b.required("per").map(v -> scopes(v, "budget per")).orElse(List.of());
     Duration window =
         b.required("window").flatMap(v -> yaml.duration(v, "budget window")).orElse(null);
-    if (yaml.problems.size() > before) {
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.Budget(metric, limit, per, window));
@@ -607,7 +613,7 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     Long limit =
         b.required("limit")
@@ -616,7 +622,7 @@ final class PolicyParser {
     List<String> per = b.required("per").map(v -> scopes(v, "rate_limit per")).orElse(List.of());
     Duration window =
         b.required("window").flatMap(v -> yaml.duration(v, "rate_limit window")).orElse(null);
-    if (yaml.problems.size() > before) {
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.RateLimit(limit, per, window));
@@ -627,7 +633,7 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     String trip = b.required("trip").flatMap(v -> oneOf(v, "breaker trip", TRIPS)).orElse(null);
     Long threshold =
@@ -643,7 +649,7 @@ final class PolicyParser {
             .orElse(Effect.DENY);
     Duration coolDown =
         b.required("cool_down").flatMap(v -> yaml.duration(v, "breaker cool_down")).orElse(null);
-    if (yaml.problems.size() > before) {
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.Breaker(trip, threshold, window, whenOpen, coolDown));
@@ -706,7 +712,7 @@ final class PolicyParser {
   /** Reads a case shared by expect entries and test suites. */
   Optional<PolicyTestCase> testCase(
       YamlFile.Obj e, Node at, Optional<Node> effectNode, Optional<Node> ruleNode, String what) {
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     String name =
         e.required("name").flatMap(v -> yaml.nonEmptyString(v, what + " name")).orElse(null);
     Optional<ToolCall> call = e.required("request").flatMap(v -> request(v, what));
@@ -718,10 +724,10 @@ final class PolicyParser {
       effect = null;
     }
     Optional<String> rule = ruleNode.flatMap(v -> yaml.nonEmptyString(v, what + " rule"));
-    if (yaml.problems.size() > before || name == null || call.isEmpty() || effect == null) {
+    if (yaml.problemCount() > before || name == null || call.isEmpty() || effect == null) {
       return Optional.empty();
     }
-    return Optional.of(new PolicyTestCase(name, yaml.position(at), call.get(), effect, rule));
+    return Optional.of(new PolicyTestCase(name, position(at), call.get(), effect, rule));
   }
 
   private Optional<ToolCall> request(Node n, String what) {

@@ -1,4 +1,6 @@
-package dev.proctor.policy;
+package dev.proctor.yaml;
+
+import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,13 +11,13 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -23,120 +25,206 @@ import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * One YAML file read strictly, as a node tree whose nodes know their line and column. Every
- * accessor records a problem naming the place instead of throwing, so one pass reports all faults.
+ * One YAML file a user wrote (a policy, a test suite, a taxonomy), read strictly as a node tree
+ * whose nodes know their line and column. Every accessor records a problem naming the place instead
+ * of throwing, so one pass reports all faults; the caller decides what a problem becomes.
  *
- * <p>Why SnakeYAML nodes rather than a data binder: a binder loses positions, and positions are
- * what make an error useful. Anchors and aliases are refused outright (they are the billion-laughs
- * vector and policies do not need them); nesting depth and size are bounded.
+ * <p>Why one reader for every user file: two YAML readers disagree on the corners (an alias {@code
+ * *x} read as the string {@code "x"} by one and refused by the other), and a file that means one
+ * thing to the loader and another to the person reviewing it is how policy gets bypassed. Why
+ * SnakeYAML nodes rather than a data binder: a binder loses positions, and positions are what make
+ * an error useful. Anchors and aliases are refused outright (they are the billion-laughs vector and
+ * no Proctor file needs them); nesting depth and size are bounded. It lives in its own package
+ * because both {@code policy} and {@code classify} read user files and neither may depend on the
+ * other's internals.
  */
-final class YamlFile {
+public final class YamlFile {
+
+  /** The deepest nesting of mappings and lists accepted. */
+  public static final int MAX_DEPTH = 40;
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
-  final String name;
-  final String text;
-  final List<PolicyProblem> problems;
+  private final String name;
+  private final String text;
+  private final Consumer<YamlProblem> sink;
+  private int problemCount;
 
-  YamlFile(PolicySource source, List<PolicyProblem> problems) {
-    this.name = source.name();
-    this.text = source.text();
-    this.problems = problems;
+  /**
+   * A file named {@code name} in problems (a path relative to where the user keeps it), holding
+   * {@code text}; every problem found is handed to {@code problems}.
+   */
+  public YamlFile(String name, String text, Consumer<YamlProblem> problems) {
+    this.name = requireNonNull(name, "name is null");
+    this.text = requireNonNull(text, "text is null");
+    this.sink = requireNonNull(problems, "problems is null");
   }
 
-  /** The root node, or empty (with a problem recorded) when the file is not acceptable YAML. */
-  Optional<Node> parse(int sizeLimit) {
+  /** The name problems cite the file by. */
+  public String name() {
+    return name;
+  }
+
+  /** The file's text. */
+  public String text() {
+    return text;
+  }
+
+  /** How many problems this file has recorded so far. */
+  public int problemCount() {
+    return problemCount;
+  }
+
+  private void add(YamlProblem problem) {
+    problemCount++;
+    sink.accept(problem);
+  }
+
+  /**
+   * The root node, or empty (with a problem recorded) when the file is not acceptable YAML or holds
+   * no document.
+   */
+  public Optional<Node> parse(int sizeLimit) {
+    int before = problemCount;
+    Optional<Node> root = parseOrNothing(sizeLimit);
+    if (root.isEmpty() && problemCount == before) {
+      add(new YamlProblem(name, 1, 1, "file is empty"));
+    }
+    return root;
+  }
+
+  /**
+   * The root node; empty with a problem recorded when the file is not acceptable YAML, and empty
+   * without one when it holds no document (only blank lines or comments).
+   */
+  public Optional<Node> parseOrNothing(int sizeLimit) {
     if (text.length() > sizeLimit
         || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > sizeLimit) {
-      problems.add(
-          new PolicyProblem(
-              name, 0, 0, "file is larger than the limit of " + sizeLimit + " bytes"));
+      add(new YamlProblem(name, 0, 0, "file is larger than the limit of " + sizeLimit + " bytes"));
       return Optional.empty();
     }
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(0);
-    options.setNestingDepthLimit(40);
+    options.setNestingDepthLimit(MAX_DEPTH);
     options.setCodePointLimit(sizeLimit);
     options.setAllowRecursiveKeys(false);
     try {
       Composer composer =
           new Composer(
-              new ParserImpl(new StreamReader(new StringReader(text)), options),
+              new NoAnchors(new ParserImpl(new StreamReader(new StringReader(text)), options)),
               new Resolver(),
               options);
       Node root = composer.getSingleNode();
       if (root == null) {
-        problems.add(new PolicyProblem(name, 1, 1, "file is empty"));
         return Optional.empty();
       }
-      int before = problems.size();
-      checkNoAnchors(root, Collections.newSetFromMap(new IdentityHashMap<>()));
-      return problems.size() == before ? Optional.of(root) : Optional.empty();
+      return Optional.of(root);
+    } catch (AnchorRefused e) {
+      add(new YamlProblem(name, e.mark.getLine() + 1, e.mark.getColumn() + 1, e.getMessage()));
+      return Optional.empty();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String message = "invalid YAML: " + e.getProblem();
       if (e.getContext() != null) {
         message = "invalid YAML: " + e.getContext() + ", " + e.getProblem();
       }
-      problems.add(
+      add(
           mark == null
-              ? new PolicyProblem(name, 0, 0, message)
-              : new PolicyProblem(name, mark.getLine() + 1, mark.getColumn() + 1, message));
+              ? new YamlProblem(name, 0, 0, message)
+              : new YamlProblem(name, mark.getLine() + 1, mark.getColumn() + 1, message));
       return Optional.empty();
     } catch (YAMLException e) {
-      problems.add(new PolicyProblem(name, 0, 0, "invalid YAML: " + e.getMessage()));
+      add(new YamlProblem(name, 0, 0, "invalid YAML: " + e.getMessage()));
       return Optional.empty();
     }
   }
 
-  private void checkNoAnchors(Node node, Set<Node> seen) {
-    if (!seen.add(node) || node.getAnchor() != null) {
-      error(node, "anchors and aliases are not allowed in policy files");
-      return;
+  /**
+   * Refuses the first anchor or alias as the parser meets it, before the composer resolves (or
+   * multiplies) anything: an alias is refused even when its anchor is missing.
+   */
+  private static final class NoAnchors implements Parser {
+    private final Parser in;
+
+    NoAnchors(Parser in) {
+      this.in = in;
     }
-    if (node instanceof MappingNode m) {
-      for (NodeTuple t : m.getValue()) {
-        checkNoAnchors(t.getKeyNode(), seen);
-        checkNoAnchors(t.getValueNode(), seen);
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      check(in.peekEvent());
+      return in.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return check(in.peekEvent());
+    }
+
+    @Override
+    public Event getEvent() {
+      return check(in.getEvent());
+    }
+
+    private static Event check(Event e) {
+      if (e instanceof AliasEvent a) {
+        throw new AnchorRefused("alias *" + a.getAnchor(), a.getStartMark());
       }
-    } else if (node instanceof SequenceNode s) {
-      for (Node child : s.getValue()) {
-        checkNoAnchors(child, seen);
+      if (e instanceof NodeEvent n && n.getAnchor() != null) {
+        throw new AnchorRefused("anchor &" + n.getAnchor(), n.getStartMark());
       }
+      return e;
+    }
+  }
+
+  private static final class AnchorRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Mark mark;
+
+    AnchorRefused(String what, Mark mark) {
+      super("anchors and aliases are not allowed (" + what + ")", null, false, false);
+      this.mark = mark;
     }
   }
 
   /** Records a problem at a node's start. */
-  void error(Node node, String message) {
-    Mark m = node.getStartMark();
-    problems.add(new PolicyProblem(name, m.getLine() + 1, m.getColumn() + 1, message));
+  public void error(Node node, String message) {
+    add(new YamlProblem(name, line(node), column(node), message));
   }
 
   /** Records a problem at an explicit 1-based line and column. */
-  void error(int line, int column, String message) {
-    problems.add(new PolicyProblem(name, line, column, message));
+  public void error(int line, int column, String message) {
+    add(new YamlProblem(name, line, column, message));
   }
 
-  /** Where a node starts, 1-based. */
-  SourcePosition position(Node node) {
-    Mark m = node.getStartMark();
-    return new SourcePosition(name, m.getLine() + 1, m.getColumn() + 1);
+  /** The 1-based line a node starts on. */
+  public static int line(Node node) {
+    return node.getStartMark().getLine() + 1;
+  }
+
+  /** The 1-based column a node starts at. */
+  public static int column(Node node) {
+    return node.getStartMark().getColumn() + 1;
   }
 
   /** The node as a mapping with only the allowed keys, or empty with a problem recorded. */
-  Optional<Obj> object(Node node, String what, Set<String> allowed) {
+  public Optional<Obj> object(Node node, String what, Set<String> allowed) {
     if (!(node instanceof MappingNode m)) {
       error(node, what + " must be a mapping, found " + kind(node));
       return Optional.empty();
@@ -171,7 +259,7 @@ final class YamlFile {
   }
 
   /** A string scalar, or empty with a problem recorded. */
-  Optional<String> string(Node node, String what) {
+  public Optional<String> string(Node node, String what) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
       return Optional.of(s.getValue());
     }
@@ -181,7 +269,7 @@ final class YamlFile {
   }
 
   /** Any string, number or boolean scalar as written (for versions such as {@code 3}). */
-  Optional<String> scalarText(Node node, String what) {
+  public Optional<String> scalarText(Node node, String what) {
     if (node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL)) {
       return Optional.of(s.getValue());
     }
@@ -190,7 +278,7 @@ final class YamlFile {
   }
 
   /** A non-empty string, or empty with a problem recorded. */
-  Optional<String> nonEmptyString(Node node, String what) {
+  public Optional<String> nonEmptyString(Node node, String what) {
     Optional<String> s = string(node, what);
     if (s.isPresent() && s.get().isBlank()) {
       error(node, what + " must not be empty");
@@ -200,7 +288,7 @@ final class YamlFile {
   }
 
   /** One string or a list of strings, as a list; empty list with a problem on a wrong type. */
-  List<String> stringList(Node node, String what) {
+  public List<String> stringList(Node node, String what) {
     List<String> out = new ArrayList<>();
     if (node instanceof ScalarNode) {
       nonEmptyString(node, what).ifPresent(out::add);
@@ -215,7 +303,7 @@ final class YamlFile {
   }
 
   /** A sequence's items, or empty with a problem recorded. */
-  Optional<List<Node>> list(Node node, String what) {
+  public Optional<List<Node>> list(Node node, String what) {
     if (node instanceof SequenceNode seq) {
       return Optional.of(seq.getValue());
     }
@@ -224,7 +312,7 @@ final class YamlFile {
   }
 
   /** A boolean scalar. */
-  Optional<Boolean> bool(Node node, String what) {
+  public Optional<Boolean> bool(Node node, String what) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
       String v = s.getValue().toLowerCase(Locale.ROOT);
       return Optional.of(v.equals("true") || v.equals("yes") || v.equals("on"));
@@ -234,7 +322,7 @@ final class YamlFile {
   }
 
   /** A whole number within bounds. */
-  Optional<Long> integer(Node node, String what, long min, long max) {
+  public Optional<Long> integer(Node node, String what, long min, long max) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
       try {
         long v = Long.parseLong(s.getValue().replace("_", ""));
@@ -255,7 +343,7 @@ final class YamlFile {
   /**
    * A positive duration such as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}.
    */
-  Optional<Duration> duration(Node node, String what) {
+  public Optional<Duration> duration(Node node, String what) {
     Optional<String> s = string(node, what);
     if (s.isEmpty()) {
       return Optional.empty();
@@ -284,7 +372,7 @@ final class YamlFile {
   }
 
   /** Converts a node to JSON (for request examples and modify values). */
-  Optional<JsonNode> json(Node node, String what) {
+  public Optional<JsonNode> json(Node node, String what) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     if (node instanceof MappingNode) {
       Optional<Obj> o = object(node, what, null);
@@ -348,7 +436,8 @@ final class YamlFile {
     return Optional.empty();
   }
 
-  static String kind(Node node) {
+  /** What a node is, for messages: "a mapping", "a list", "a number" … */
+  public static String kind(Node node) {
     if (node instanceof MappingNode) {
       return "a mapping";
     }
@@ -369,23 +458,35 @@ final class YamlFile {
   }
 
   /** A mapping whose keys were checked; lookups by key name. */
-  final class Obj {
-    final MappingNode node;
-    final String what;
-    final Map<String, NodeTuple> entries;
+  public final class Obj {
+    private final MappingNode node;
+    private final String what;
+    private final Map<String, NodeTuple> entries;
 
     Obj(MappingNode node, String what, Map<String, NodeTuple> entries) {
       this.node = node;
       this.what = what;
-      this.entries = entries;
+      this.entries = Collections.unmodifiableMap(entries);
     }
 
-    Optional<Node> get(String key) {
+    /** The mapping node. */
+    public MappingNode node() {
+      return node;
+    }
+
+    /** The entries by key, in file order. */
+    public Map<String, NodeTuple> entries() {
+      return entries;
+    }
+
+    /** The value of a key, if present. */
+    public Optional<Node> get(String key) {
       NodeTuple t = entries.get(key);
       return t == null ? Optional.empty() : Optional.of(t.getValueNode());
     }
 
-    Optional<Node> required(String key) {
+    /** The value of a key, or empty with a problem recorded at the mapping. */
+    public Optional<Node> required(String key) {
       Optional<Node> n = get(key);
       if (n.isEmpty()) {
         error(node, what + " is missing the required key '" + key + "'");
@@ -393,7 +494,8 @@ final class YamlFile {
       return n;
     }
 
-    Node keyNode(String key) {
+    /** The key node of a present key, for problems about the key itself. */
+    public Node keyNode(String key) {
       return entries.get(key).getKeyNode();
     }
   }
