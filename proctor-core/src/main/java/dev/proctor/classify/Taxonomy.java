@@ -2,10 +2,10 @@ package dev.proctor.classify;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.proctor.yaml.YamlFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,12 +54,9 @@ public final class Taxonomy {
     String name = userFile.toString();
     byte[] bytes;
     try {
-      if (Files.size(userFile) > MAX_FILE_BYTES) {
-        throw new TaxonomyException(name, 1, 1, "file is larger than " + MAX_FILE_BYTES + " bytes");
-      }
-      bytes = Files.readAllBytes(userFile);
+      bytes = YamlFile.read(userFile, MAX_FILE_BYTES);
     } catch (IOException e) {
-      throw new TaxonomyException(name, 1, 1, "cannot read file: " + e.getMessage());
+      throw new TaxonomyException(name, 1, 1, e.getMessage());
     }
     return parse(new String(bytes, StandardCharsets.UTF_8), name);
   }

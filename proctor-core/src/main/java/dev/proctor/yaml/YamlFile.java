@@ -6,11 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.math.BigInteger;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +82,92 @@ public final class YamlFile {
     this.name = requireNonNull(name, "name is null");
     this.text = requireNonNull(text, "text is null");
     this.sink = requireNonNull(problems, "problems is null");
+  }
+
+  /**
+   * The bytes of a user's file, at most {@code maxBytes}. It must be a regular file and is opened
+   * without following symbolic links: a link — dangling, looping, or pointing inside or outside its
+   * directory — is refused, because the protections Proctor gives its own files (the agent may not
+   * write the policy) name the path the user gave, not wherever a link leads.
+   *
+   * @throws IOException whose message says what is wrong with the file, without its name
+   */
+  public static byte[] read(Path file, int maxBytes) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new IOException("file does not exist", e);
+    }
+    refuseLink(file, a);
+    if (a.isDirectory()) {
+      throw new IOException("is a directory, not a file");
+    }
+    if (!a.isRegularFile()) {
+      throw new IOException("is not a regular file");
+    }
+    String tooLarge = "file is larger than the limit of " + maxBytes + " bytes";
+    if (a.size() > maxBytes) {
+      throw new IOException(tooLarge);
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      bytes = in.readNBytes(maxBytes + 1);
+    } catch (IOException e) {
+      throw new IOException("cannot be read: " + e, e);
+    }
+    if (bytes.length > maxBytes) {
+      throw new IOException(tooLarge);
+    }
+    return bytes;
+  }
+
+  /**
+   * Refuses a directory of user files that is itself a symbolic link (such as a policy's {@code
+   * tests/}); the message says where the link leads.
+   */
+  public static void refuseLink(Path path) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    refuseLink(path, a);
+  }
+
+  private static void refuseLink(Path path, BasicFileAttributes a) throws IOException {
+    if (!a.isSymbolicLink()) {
+      return;
+    }
+    String where;
+    try {
+      Path real = path.toRealPath();
+      Path dir = path.toAbsolutePath().getParent().toRealPath();
+      where = real.startsWith(dir) ? "to " + real : "to " + real + ", outside " + dir;
+    } catch (NoSuchFileException e) {
+      where = "to '" + Files.readSymbolicLink(path) + "', which does not exist";
+    } catch (FileSystemException e) {
+      where = loops(path) ? "that loops" : "that cannot be resolved (" + e.getReason() + ")";
+    }
+    throw new IOException(
+        "is a symbolic link "
+            + where
+            + "; policy and taxonomy files must be regular files (symbolic links are not"
+            + " followed)");
+  }
+
+  /** True when following a link leads back to a link already passed (or on and on). */
+  private static boolean loops(Path link) throws IOException {
+    Set<Path> seen = new HashSet<>();
+    Path p = link.toAbsolutePath().normalize();
+    for (int hops = 0; hops < 64 && Files.isSymbolicLink(p); hops++) {
+      if (!seen.add(p)) {
+        return true;
+      }
+      p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+    }
+    return Files.isSymbolicLink(p);
   }
 
   /** The name problems cite the file by. */

@@ -181,4 +181,19 @@ class TaxonomyTest {
     Path f = Files.writeString(dir.resolve("t.yaml"), "# nothing\n");
     assertThat(Taxonomy.load(f).classes()).hasSameSizeAs(Taxonomy.builtIn().classes());
   }
+
+  @Test
+  void load_symbolicLink_isRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+    Path real = Files.writeString(dir.resolve("real.yaml"), "tools:\n  t: fs.read\n");
+    Path link = Files.createSymbolicLink(dir.resolve("taxonomy.yaml"), real);
+    Path dangling = Files.createSymbolicLink(dir.resolve("gone.yaml"), dir.resolve("none.yaml"));
+
+    assertThatThrownBy(() -> Taxonomy.load(link))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(link + ":1:1: is a symbolic link to " + real.toRealPath());
+    assertThatThrownBy(() -> Taxonomy.load(dangling))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(dangling + ":1:1: is a symbolic link to '")
+        .hasMessageContaining("which does not exist");
+  }
 }
