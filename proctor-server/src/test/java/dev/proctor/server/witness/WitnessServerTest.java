@@ -428,4 +428,49 @@ class WitnessServerTest {
     }
     startWitness();
   }
+
+  @Test
+  void newLogId_fromAKeyTheWitnessKnows_isRefusedWith409AndEvidenceUntilEnrolled()
+      throws Exception {
+    Checkpoint honest;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 3);
+      honest = log.checkpoint();
+      assertThat(only(publisher(log).push(honest)).status()).isEqualTo(Status.COSIGNED);
+    }
+    // The operator wipes the history: a new database (a new log id), the same signing key.
+    for (String name : new String[] {"proctor.db", "proctor.db-wal", "proctor.db-shm"}) {
+      Files.deleteIfExists(logDir.root().resolve(name));
+    }
+    Files.deleteIfExists(logDir.mirror());
+    clock.advance(Duration.ofMinutes(1));
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      Checkpoint empty = wiped.checkpoint();
+      assertThat(empty.logId()).isNotEqualTo(honest.logId());
+      assertThat(empty.size()).isZero();
+
+      Result r = only(publisher(wiped).push(empty));
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("new_log:").contains(honest.logId());
+
+      HttpResponse<String> raw = post("{\"checkpoint\":" + empty.toJson() + "}");
+      assertThat(raw.statusCode()).isEqualTo(409);
+      JsonNode n = json(raw);
+      assertThat(n.path("error").asText()).isEqualTo("new_log");
+      assertThat(n.path("witnessed").path("logId").asText()).isEqualTo(honest.logId());
+      assertThat(n.path("submitted").path("logId").asText()).isEqualTo(empty.logId());
+      assertThat(n.path("evidence").asText()).contains("-new_log");
+      assertThat(client.witnessed(empty.logId())).isEmpty();
+      JsonNode e = WireJson.parse(Files.readString(forkEvidence().get(0)));
+      assertThat(e.path("kind").asText()).isEqualTo("new_log");
+      assertThat(Checkpoint.fromJson(e.get("witnessed"))).isEqualTo(honest);
+
+      // The operator vouches for the new log out of band: enrolled, it is witnessed from now on.
+      Witness.enrol(witnessDir, empty.logId(), clock.instant());
+      TestLogs.fill(wiped, "b-", 1);
+      Result enrolled = only(publisher(wiped).push(wiped.checkpoint()));
+      assertThat(enrolled.status()).as(enrolled.message()).isEqualTo(Status.COSIGNED);
+      assertThat(client.witnessed(honest.logId())).contains(honest);
+    }
+  }
 }
