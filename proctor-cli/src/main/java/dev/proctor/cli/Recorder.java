@@ -43,15 +43,18 @@ final class Recorder implements AutoCloseable {
   /** Opens the log of a data directory, creating the signing key when the directory is new. */
   static Recorder open(DataDirectory dir, Clock clock, PrintStream err) throws IOException {
     if (!Files.exists(dir.database()) && !Files.exists(dir.signingKey())) {
-      String keyId = KeyFiles.create(dir.signingKey(), dir.publicKeys());
-      err.println(
-          "proctor: created the log signing key "
-              + keyId
-              + " in "
-              + dir.keys()
-              + " (back up "
-              + dir.publicKeys()
-              + " to verify the log elsewhere)");
+      // Processes starting at once on a new directory: one creates the key, the others use it.
+      KeyFiles.createIfAbsent(dir.signingKey(), dir.publicKeys())
+          .ifPresent(
+              keyId ->
+                  err.println(
+                      "proctor: created the log signing key "
+                          + keyId
+                          + " in "
+                          + dir.keys()
+                          + " (back up "
+                          + dir.publicKeys()
+                          + " to verify the log elsewhere)"));
     }
     return new Recorder(SqliteActionLog.open(dir), clock);
   }

@@ -1,0 +1,91 @@
+package dev.proctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proctor.audit.KeyFiles;
+import dev.proctor.audit.KeyRing;
+import dev.proctor.audit.LogExport;
+import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.VerificationReport;
+import dev.proctor.store.DataDirectory;
+import dev.proctor.store.jdbc.SqliteLogStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Eight {@code proctor check} processes started at once on a fresh data directory, as eight hook
+ * calls of a new installation are: each decides and records, one signing key is created, nothing
+ * but Proctor's own one-line notice reaches standard error (no stack trace), and the log verifies.
+ */
+class ConcurrentStartTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void checkProcessesStartingAtOnce_onAFreshDataDirectory_decideCleanly() throws Exception {
+    Path request = Path.of("..", "examples", "requests", "curl-pipe-sh.json").toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (int round = 0; round < 1; round++) {
+      Path data = tmp.resolve("data-" + round);
+      List<Process> processes = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        processes.add(
+            new ProcessBuilder(
+                    java,
+                    "-Xshare:auto",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "check",
+                    "--data-dir",
+                    data.toString(),
+                    "--request",
+                    request.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(tmp.resolve("err-" + round + "-" + i).toFile())
+                .start());
+      }
+      int created = 0;
+      for (int i = 0; i < processes.size(); i++) {
+        Process p = processes.get(i);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String err =
+            Files.readString(tmp.resolve("err-" + round + "-" + i), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("round %d process %d: %s", round, i, err).isEqualTo(1);
+        for (String line : err.lines().toList()) {
+          assertThat(line)
+              .as("round %d process %d standard error", round, i)
+              .startsWith("proctor: created the log signing key");
+          created++;
+        }
+      }
+      assertThat(created).as("round %d: keys announced", round).isEqualTo(1);
+      DataDirectory dir = new DataDirectory(data);
+      try (Stream<Path> keys = Files.list(dir.publicKeys())) {
+        assertThat(keys).as("round %d: public keys", round).hasSize(1);
+      }
+      try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
+        ByteArrayOutputStream export = new ByteArrayOutputStream();
+        LogExport.jsonLines(store, 0, Long.MAX_VALUE, export);
+        KeyRing keys = KeyFiles.loadPublic(List.of(dir.publicKeys()));
+        VerificationReport r =
+            new LogVerifier(keys, List.of())
+                .withMaxUnsigned(0)
+                .verify(new ByteArrayInputStream(export.toByteArray()));
+        assertThat(r.intact()).as(r.summary()).isTrue();
+        assertThat(r.receipts()).isEqualTo(16);
+      }
+    }
+  }
+}
