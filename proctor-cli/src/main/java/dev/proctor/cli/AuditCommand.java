@@ -56,6 +56,24 @@ public final class AuditCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The {@code -o FILE} option: a document goes to the file, else to standard output. */
+  static final class Output {
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write here, not to stdout.")
+    Path file;
+
+    void write(CommandSpec spec, String text) throws IOException {
+      if (file == null) {
+        spec.commandLine().getOut().print(text);
+        spec.commandLine().getOut().flush();
+      } else {
+        Files.writeString(file, text);
+      }
+    }
+  }
+
   /** {@code proctor audit verify}: offline verification; exit 0 intact, 1 broken, 2 unusable. */
   @Command(
       name = "verify",
@@ -238,11 +256,7 @@ public final class AuditCommand implements Runnable {
         description = "RFC 3339 time: receipts before then.")
     Instant until;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FILE",
-        description = "Write here, not to stdout.")
-    Path output;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
@@ -260,14 +274,14 @@ public final class AuditCommand implements Runnable {
         if (until != null) {
           to = Math.min(to, store.firstSequenceAtOrAfter(until.toEpochMilli()));
         }
-        OutputStream sink = output == null ? System.out : Files.newOutputStream(output);
+        OutputStream sink = output.file == null ? System.out : Files.newOutputStream(output.file);
         try (OutputStream o = new BufferedOutputStream(sink, 1 << 16)) {
           long n =
               format.equals("ocsf")
                   ? LogExport.ocsf(store, from, to, o)
                   : LogExport.jsonLines(store, from, to, o);
-          if (output != null) {
-            spec.commandLine().getOut().println("exported " + n + " receipts to " + output);
+          if (output.file != null) {
+            spec.commandLine().getOut().println("exported " + n + " receipts to " + output.file);
           }
         }
         return 0;
@@ -292,23 +306,13 @@ public final class AuditCommand implements Runnable {
     @Parameters(paramLabel = "RECEIPT_ID", description = "The receipt's id.")
     String receiptId;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FILE",
-        description = "Write here, not to stdout.")
-    Path output;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       try (ActionLog log = SqliteActionLog.open(data.resolve())) {
-        String proof = log.prove(receiptId).toJson() + "\n";
-        if (output == null) {
-          spec.commandLine().getOut().print(proof);
-          spec.commandLine().getOut().flush();
-        } else {
-          Files.writeString(output, proof);
-        }
+        output.write(spec, log.prove(receiptId).toJson() + "\n");
         return 0;
       } catch (NoSuchElementException e) {
         err.println(e.getMessage());
@@ -332,22 +336,12 @@ public final class AuditCommand implements Runnable {
     @Mixin DataDirOption data;
     @Spec CommandSpec spec;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FILE",
-        description = "Write here, not to stdout.")
-    Path output;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
       try (ActionLog log = SqliteActionLog.open(data.resolve())) {
-        String checkpoint = log.checkpoint().toJson() + "\n";
-        if (output == null) {
-          spec.commandLine().getOut().print(checkpoint);
-          spec.commandLine().getOut().flush();
-        } else {
-          Files.writeString(output, checkpoint);
-        }
+        output.write(spec, log.checkpoint().toJson() + "\n");
         return 0;
       } catch (IOException | LogUnavailableException | RuntimeException e) {
         spec.commandLine().getErr().println("cannot sign a checkpoint: " + e.getMessage());
@@ -380,11 +374,7 @@ public final class AuditCommand implements Runnable {
         description = "The newer checkpoint (default: a checkpoint of the log as it is now).")
     Path to;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FILE",
-        description = "Write here, not to stdout.")
-    Path output;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
@@ -399,13 +389,7 @@ public final class AuditCommand implements Runnable {
           err.println("the checkpoints are not of this log (" + log.logId() + ")");
           return 2;
         }
-        String doc = ConsistencyProof.between(log, older, newer).toJson() + "\n";
-        if (output == null) {
-          spec.commandLine().getOut().print(doc);
-          spec.commandLine().getOut().flush();
-        } else {
-          Files.writeString(output, doc);
-        }
+        output.write(spec, ConsistencyProof.between(log, older, newer).toJson() + "\n");
         return 0;
       } catch (IOException | LogUnavailableException | RuntimeException e) {
         err.println("cannot prove consistency: " + e.getMessage());

@@ -3,14 +3,10 @@ package dev.proctor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proctor.audit.KeyFiles;
-import dev.proctor.audit.KeyRing;
-import dev.proctor.audit.LogExport;
-import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.LogTesting;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.jdbc.SqliteLogStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,25 +29,19 @@ class ConcurrentStartTest {
   @Test
   void checkProcessesStartingAtOnce_onAFreshDataDirectory_decideCleanly() throws Exception {
     Path request = Path.of("..", "examples", "requests", "curl-pipe-sh.json").toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int round = 0; round < 1; round++) {
       Path data = tmp.resolve("data-" + round);
       List<Process> processes = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         processes.add(
             new ProcessBuilder(
-                    java,
-                    "-Xshare:auto",
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "check",
-                    "--data-dir",
-                    data.toString(),
-                    "--request",
-                    request.toString())
+                    LogTesting.javaCommand(
+                        Main.class,
+                        "check",
+                        "--data-dir",
+                        data.toString(),
+                        "--request",
+                        request.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(tmp.resolve("err-" + round + "-" + i).toFile())
                 .start());
@@ -76,13 +66,8 @@ class ConcurrentStartTest {
         assertThat(keys).as("round %d: public keys", round).hasSize(1);
       }
       try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
-        ByteArrayOutputStream export = new ByteArrayOutputStream();
-        LogExport.jsonLines(store, 0, Long.MAX_VALUE, export);
-        KeyRing keys = KeyFiles.loadPublic(List.of(dir.publicKeys()));
         VerificationReport r =
-            new LogVerifier(keys, List.of())
-                .withMaxUnsigned(0)
-                .verify(new ByteArrayInputStream(export.toByteArray()));
+            LogTesting.verifyClosed(store, KeyFiles.loadPublic(List.of(dir.publicKeys())));
         assertThat(r.intact()).as(r.summary()).isTrue();
         assertThat(r.receipts()).isEqualTo(16);
       }

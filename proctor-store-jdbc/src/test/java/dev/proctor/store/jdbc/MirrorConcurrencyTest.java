@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.audit.KeyRing;
-import dev.proctor.audit.LogExport;
+import dev.proctor.audit.LogTesting;
 import dev.proctor.audit.LogVerifier;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.StoredCheckpoint;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,20 +33,12 @@ class MirrorConcurrencyTest {
   void severalProcessesOpeningAndClosing_mirrorHoldsEachLineOnce() throws Exception {
     DataDirectory dir = new DataDirectory(tmp.resolve("data"));
     KeyFiles.create(dir.signingKey(), dir.publicKeys());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> children = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
       children.add(
           new ProcessBuilder(
-                  java,
-                  "-Xshare:auto",
-                  "-XX:TieredStopAtLevel=1",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  MirrorChild.class.getName(),
-                  dir.root().toString(),
-                  "c" + c + "-",
-                  "12")
+                  LogTesting.javaCommand(
+                      MirrorChild.class, dir.root().toString(), "c" + c + "-", "12"))
               .redirectErrorStream(true)
               .redirectOutput(tmp.resolve("child-" + c + ".log").toFile())
               .start());
@@ -121,13 +111,8 @@ class MirrorConcurrencyTest {
       }
       assertThat(checkpoints).isEqualTo(storedCheckpoints);
 
-      ByteArrayOutputStream export = new ByteArrayOutputStream();
-      LogExport.jsonLines(store, 0, Long.MAX_VALUE, export);
       KeyRing keys = KeyFiles.loadPublic(List.of(dir.publicKeys()));
-      VerificationReport fromStore =
-          new LogVerifier(keys, List.of())
-              .withMaxUnsigned(0)
-              .verify(new ByteArrayInputStream(export.toByteArray()));
+      VerificationReport fromStore = LogTesting.verifyClosed(store, keys);
       assertThat(fromStore.intact()).as(fromStore.summary()).isTrue();
       VerificationReport fromMirror =
           new LogVerifier(keys, List.of())
