@@ -119,17 +119,19 @@ public final class AuditCommand implements Runnable {
         names = "--max-unsigned",
         paramLabel = "N",
         description =
-            "How many receipts at the end may lack a signed checkpoint (default: ${DEFAULT-VALUE});"
-                + " more fail, since whoever removes checkpoints can rewrite the receipts after"
-                + " them. A log closed cleanly has none.")
-    long maxUnsigned = LogVerifier.DEFAULT_MAX_UNSIGNED;
+            "How many receipts at the end may lack a signed checkpoint; more fail, since whoever"
+                + " removes checkpoints can rewrite the receipts after them. Default: "
+                + LogVerifier.DEFAULT_MAX_UNSIGNED
+                + " after the last checkpoint, and none when no checkpoint covers any receipt"
+                + " (giving N accepts that too). A log closed cleanly has none.")
+    Long maxUnsigned;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       DataDirectory dir = data.resolve();
-      if (maxUnsigned < 0) {
+      if (maxUnsigned != null && maxUnsigned < 0) {
         err.println("--max-unsigned must not be negative, was " + maxUnsigned);
         return 2;
       }
@@ -153,10 +155,12 @@ public final class AuditCommand implements Runnable {
           }
         }
         LogVerifier verifier =
-            (witnessKeys.isEmpty()
-                    ? new LogVerifier(ring, trusted)
-                    : new LogVerifier(ring, KeyFiles.loadPublic(witnessKeys), trusted))
-                .withMaxUnsigned(maxUnsigned);
+            witnessKeys.isEmpty()
+                ? new LogVerifier(ring, trusted)
+                : new LogVerifier(ring, KeyFiles.loadPublic(witnessKeys), trusted);
+        if (maxUnsigned != null) {
+          verifier = verifier.withMaxUnsigned(maxUnsigned);
+        }
         VerificationReport report;
         if (file != null) {
           try (InputStream in =
@@ -177,7 +181,7 @@ public final class AuditCommand implements Runnable {
         if (!witnessKeys.isEmpty() && report.intact() && report.cosignatures() == 0) {
           out.println("warning: no co-signature by the given witness keys was found");
         }
-        if (!report.intact() && report.unsigned() > maxUnsigned) {
+        if (!report.intact() && report.unsigned() > 0) {
           out.println(
               "hint: if the log's last writer crashed, sign its tail with `proctor audit"
                   + " checkpoint` on the log's machine and verify again; --max-unsigned "

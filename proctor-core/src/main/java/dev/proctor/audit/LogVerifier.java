@@ -34,10 +34,12 @@ import java.util.concurrent.Future;
  * <p>Why receipts no checkpoint covers fail beyond a short tail: a hash chain alone proves nothing
  * to someone who can rewrite the file — whoever drops the checkpoints (or the last ones) can
  * rewrite the receipts after them and re-chain them. Only a signature vouches for a receipt, so at
- * most {@link #DEFAULT_MAX_UNSIGNED} receipts at the end (those a log still being written has not
- * signed yet) may be unsigned unless the caller allows more. A log that was closed signs a final
- * checkpoint, and an export that ends between two checkpoints carries the next one with a
- * consistency proof ({@value #COVERED_BY_SCHEMA}), so neither has an unsigned tail.
+ * most {@link #DEFAULT_MAX_UNSIGNED} receipts after the last checkpoint (those a log still being
+ * written has not signed yet) may be unsigned unless the caller allows more, and a log none of
+ * whose receipts a checkpoint covers fails however short it is — the log signs a checkpoint in the
+ * transaction of its first receipts. A log that was closed signs a final checkpoint, and an export
+ * that ends between two checkpoints carries the next one with a consistency proof ({@value
+ * #COVERED_BY_SCHEMA}), so neither has an unsigned tail.
  *
  * <p>How it names the first bad entry: when receipt k's {@code prev} does not match, either receipt
  * k-1 changed (its hash moved) or receipt k's own {@code prev} changed. The next receipt tells
@@ -69,6 +71,8 @@ public final class LogVerifier {
   private final KeyRing witnessKeys;
   private final List<Checkpoint> trusted;
   private final long maxUnsigned;
+  // Whether the caller stated maxUnsigned: only then may no checkpoint at all cover the receipts.
+  private final boolean uncheckpointedAllowed;
 
   /** A verifier trusting the given keys (log and witness keys) and checkpoints. */
   public LogVerifier(KeyRing keys, List<Checkpoint> trusted) {
@@ -80,11 +84,15 @@ public final class LogVerifier {
    * so that a witness key can never pass for a log key.
    */
   public LogVerifier(KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted) {
-    this(logKeys, witnessKeys, trusted, DEFAULT_MAX_UNSIGNED);
+    this(logKeys, witnessKeys, trusted, DEFAULT_MAX_UNSIGNED, false);
   }
 
   private LogVerifier(
-      KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted, long maxUnsigned) {
+      KeyRing logKeys,
+      KeyRing witnessKeys,
+      List<Checkpoint> trusted,
+      long maxUnsigned,
+      boolean uncheckpointedAllowed) {
     this.keys = requireNonNull(logKeys, "logKeys is null");
     this.witnessKeys = requireNonNull(witnessKeys, "witnessKeys is null");
     this.trusted = List.copyOf(requireNonNull(trusted, "trusted is null"));
@@ -92,15 +100,17 @@ public final class LogVerifier {
       throw new IllegalArgumentException("maxUnsigned must not be negative, was " + maxUnsigned);
     }
     this.maxUnsigned = maxUnsigned;
+    this.uncheckpointedAllowed = uncheckpointedAllowed;
   }
 
   /**
    * This verifier, accepting up to {@code maxUnsigned} receipts at the end that no signed
-   * checkpoint covers (more fail); use a large number only for a log whose writer crashed and that
-   * nobody has opened since, knowing that those receipts could have been rewritten.
+   * checkpoint covers (more fail), also when no checkpoint covers any receipt; use a large number
+   * only for a log whose writer crashed and that nobody has opened since, knowing that those
+   * receipts could have been rewritten.
    */
   public LogVerifier withMaxUnsigned(long maxUnsigned) {
-    return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned);
+    return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned, true);
   }
 
   /** Verifies a stream of JSON Lines (or one proof document). */
@@ -136,6 +146,7 @@ public final class LogVerifier {
     // signed checkpoint has covered yet.
     private long start;
     private long firstUnsignedLine;
+    private boolean checkedToTheEnd;
     // A prev mismatch waiting for the next receipt to tell which receipt changed.
     private long suspectSeq = -1;
     private long suspectLine;
@@ -166,6 +177,7 @@ public final class LogVerifier {
         }
         pipeline(first, lines);
         end();
+        checkedToTheEnd = true;
         unsigned();
       } catch (Found f) {
         problem = Optional.of(f.problem);
@@ -187,7 +199,7 @@ public final class LogVerifier {
           frontier.size(),
           checkpoints,
           cosignatures,
-          uncovered(),
+          checkedToTheEnd ? uncovered() : 0,
           Optional.ofNullable(logId),
           HexFormat.of().formatHex(frontier.root()),
           warnings,
@@ -201,10 +213,21 @@ public final class LogVerifier {
 
     private void unsigned() throws Found {
       long n = uncovered();
-      if (n <= maxUnsigned) {
+      boolean none = lastCheckpointSize < 0 && n > 0;
+      if (n <= maxUnsigned && (!none || uncheckpointedAllowed)) {
         return;
       }
       long from = frontier.size() - n;
+      if (none && n <= maxUnsigned) {
+        throw new Found(
+            from,
+            firstUnsignedLine,
+            "no signed checkpoint covers any of the "
+                + n
+                + " receipts: a log with a signing key signs a checkpoint with its first receipts,"
+                + " so its checkpoints were removed (and the receipts perhaps rewritten) or it was"
+                + " written without a key; accepting unsigned receipts must be asked for");
+      }
       String what =
           lastCheckpointSize < 0
               ? "no signed checkpoint covers any of the " + n + " receipts"

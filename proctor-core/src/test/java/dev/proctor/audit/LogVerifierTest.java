@@ -337,4 +337,36 @@ class LogVerifierTest {
   private static byte[] bytes(List<String> l) {
     return (String.join("\n", l) + "\n").getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void verify_smallLogWithEveryCheckpointDropped_failsThoughShorterThanTheTail() throws Exception {
+    InMemoryLogStore small = new InMemoryLogStore("small");
+    try (ActionLog log = LogTesting.open(small, SIGNER)) {
+      log.recordAll(AuditFixtures.allowedAndSucceeded("only"));
+    }
+    List<String> l = new ArrayList<>();
+    for (String line : LogTesting.export(small)) {
+      if (!line.contains(Checkpoint.SCHEMA)) {
+        l.add(line);
+      }
+    }
+    assertThat(l).hasSize(5);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.sequence()).isZero();
+              assertThat(p.message())
+                  .contains("no signed checkpoint covers any of the 4 receipts")
+                  .contains("signs a checkpoint with its first receipts");
+            });
+    // Accepting unsigned receipts is a decision the caller states.
+    VerificationReport allowed =
+        new LogVerifier(KEYS, List.of())
+            .withMaxUnsigned(LogVerifier.DEFAULT_MAX_UNSIGNED)
+            .verify(new java.io.ByteArrayInputStream(bytes(l)));
+    assertThat(allowed.intact()).as(allowed.summary()).isTrue();
+  }
 }
