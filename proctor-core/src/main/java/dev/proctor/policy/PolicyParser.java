@@ -107,6 +107,28 @@ final class PolicyParser {
     this.conditions = conditions;
   }
 
+  /**
+   * A positive duration such as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}.
+   */
+  private Optional<Duration> duration(Node node, String what) {
+    Optional<String> s = yaml.string(node, what);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Duration> parsed = Durations.parse(s.get());
+    if (parsed.isEmpty()) {
+      yaml.error(
+          node,
+          what + " must be a duration such as " + Durations.EXAMPLES + ", was '" + s.get() + "'");
+      return Optional.empty();
+    }
+    if (parsed.get().isZero()) {
+      yaml.error(node, what + " must be positive, was '" + s.get() + "'");
+      return Optional.empty();
+    }
+    return parsed;
+  }
+
   /** Where a node starts in this file. */
   private SourcePosition position(Node node) {
     return new SourcePosition(yaml.name(), YamlFile.line(node), YamlFile.column(node));
@@ -339,7 +361,7 @@ final class PolicyParser {
         r.get("defer")
             .flatMap(v -> yaml.object(v, what + " defer", DEFER_KEYS))
             .flatMap(d -> d.required("timeout"))
-            .flatMap(v -> yaml.duration(v, what + " defer timeout"));
+            .flatMap(v -> duration(v, what + " defer timeout"));
     if (r.get("defer").isPresent() && effect != null && effect != Effect.DEFER) {
       yaml.error(r.keyNode("defer"), what + ": a defer block needs effect defer");
     }
@@ -483,7 +505,7 @@ final class PolicyParser {
         a.get("quorum").flatMap(v -> yaml.integer(v, "approval quorum", 1, 100)).orElse(1L);
     Duration expiry =
         a.get("expiry")
-            .flatMap(v -> yaml.duration(v, "approval expiry"))
+            .flatMap(v -> duration(v, "approval expiry"))
             .orElse(ApprovalRequirement.DEFAULT.expiry());
     a.get("separation_of_duties")
         .flatMap(v -> yaml.bool(v, "approval separation_of_duties").map(b -> Map.entry(v, b)))
@@ -502,7 +524,7 @@ final class PolicyParser {
             .flatMap(
                 e -> {
                   Optional<Duration> after =
-                      e.required("after").flatMap(v -> yaml.duration(v, "escalation after"));
+                      e.required("after").flatMap(v -> duration(v, "escalation after"));
                   List<String> g =
                       e.required("groups")
                           .map(v -> yaml.stringList(v, "escalation groups"))
@@ -600,8 +622,7 @@ final class PolicyParser {
             .flatMap(v -> yaml.integer(v, "budget limit", 1, Long.MAX_VALUE))
             .orElse(null);
     List<String> per = b.required("per").map(v -> scopes(v, "budget per")).orElse(List.of());
-    Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "budget window")).orElse(null);
+    Duration window = b.required("window").flatMap(v -> duration(v, "budget window")).orElse(null);
     if (yaml.problemCount() > before) {
       return Optional.empty();
     }
@@ -621,7 +642,7 @@ final class PolicyParser {
             .orElse(null);
     List<String> per = b.required("per").map(v -> scopes(v, "rate_limit per")).orElse(List.of());
     Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "rate_limit window")).orElse(null);
+        b.required("window").flatMap(v -> duration(v, "rate_limit window")).orElse(null);
     if (yaml.problemCount() > before) {
       return Optional.empty();
     }
@@ -640,15 +661,14 @@ final class PolicyParser {
         b.required("threshold")
             .flatMap(v -> yaml.integer(v, "breaker threshold", 1, 1_000_000))
             .orElse(null);
-    Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "breaker window")).orElse(null);
+    Duration window = b.required("window").flatMap(v -> duration(v, "breaker window")).orElse(null);
     Effect whenOpen =
         b.get("when_open")
             .flatMap(v -> oneOf(v, "breaker when_open", Set.of("deny", "ask")))
             .flatMap(Effect::fromWireName)
             .orElse(Effect.DENY);
     Duration coolDown =
-        b.required("cool_down").flatMap(v -> yaml.duration(v, "breaker cool_down")).orElse(null);
+        b.required("cool_down").flatMap(v -> duration(v, "breaker cool_down")).orElse(null);
     if (yaml.problemCount() > before) {
       return Optional.empty();
     }
@@ -699,7 +719,7 @@ final class PolicyParser {
         .ifPresent(b -> out.add(new Obligation.Snapshot()));
     o.get()
         .get("time_limit")
-        .flatMap(v -> yaml.duration(v, "obligations time_limit"))
+        .flatMap(v -> duration(v, "obligations time_limit"))
         .ifPresent(d -> out.add(new Obligation.TimeLimit(d)));
     return out;
   }

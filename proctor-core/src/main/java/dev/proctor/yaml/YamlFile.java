@@ -16,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -27,8 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
@@ -66,8 +63,6 @@ public final class YamlFile {
 
   /** The deepest nesting of mappings and lists accepted. */
   public static final int MAX_DEPTH = 40;
-
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private final String name;
   private final String text;
@@ -433,37 +428,6 @@ public final class YamlFile {
     }
     error(node, what + " must be a whole number, found " + kind(node));
     return Optional.empty();
-  }
-
-  /**
-   * A positive duration such as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}.
-   */
-  public Optional<Duration> duration(Node node, String what) {
-    Optional<String> s = string(node, what);
-    if (s.isEmpty()) {
-      return Optional.empty();
-    }
-    Matcher m = DURATION.matcher(s.get());
-    if (!m.matches()) {
-      error(
-          node,
-          what + " must be a duration such as 500ms, 30s, 15m, 2h or 1d, was '" + s.get() + "'");
-      return Optional.empty();
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-    if (d.isZero()) {
-      error(node, what + " must be positive, was '" + s.get() + "'");
-      return Optional.empty();
-    }
-    return Optional.of(d);
   }
 
   /** Converts a node to JSON (for request examples and modify values). */
