@@ -104,6 +104,19 @@ final class ShellWalk {
   final ClassifyContext ctx;
   private final String home;
 
+  /**
+   * What the command line assigned to its variables so far, in text order: every literal value a
+   * variable was given ({@code x=src/a.ts}, {@code for f in *.ts}, {@code xs=(a b)}), so that {@code
+   * "$f"} is read as each of them. A variable also given a value known only at run time ({@code
+   * x=$(cmd)}, {@code read x}) is in {@link #unknownVars} and stays dynamic.
+   */
+  private final java.util.Map<String, List<Word>> vars = new java.util.HashMap<>(4);
+
+  private final Set<String> unknownVars = new java.util.HashSet<>(2);
+
+  /** Functions the command line defined, and whether their bodies fetch from the network. */
+  private final java.util.Map<String, Boolean> functions = new java.util.HashMap<>(2);
+
   ShellWalk(Findings findings, ClassifyContext ctx) {
     this.findings = findings;
     this.ctx = ctx;
@@ -139,8 +152,24 @@ final class ShellWalk {
       for (Word w : g.words()) {
         substitutions(w, st, depth);
       }
+      if (g.bodies().isEmpty()) {
+        findings.cls(FS_READ); // (( arithmetic )): only its substitutions can do anything
+      }
+      if (!g.variable().isEmpty()) {
+        for (Word w : g.words()) {
+          assign(g.variable(), w, false);
+        }
+      }
+      int before = vars.size() + unknownVars.size() + assignedWords;
       for (Script body : g.bodies()) {
         script(body, inner, depth + 1);
+      }
+      boolean loop = !g.variable().isEmpty() || g.bodies().size() == 2 && g.words().isEmpty();
+      if (loop && vars.size() + unknownVars.size() + assignedWords != before) {
+        // A later iteration sees what an earlier one assigned: walk the body again.
+        for (Script body : g.bodies()) {
+          script(body, inner, depth + 1);
+        }
       }
       redirects(g.redirects(), st, depth);
     } else if (c instanceof FunctionDef fd) {
@@ -150,7 +179,9 @@ final class ShellWalk {
         findings.cls(SYSTEM_DESTRUCTIVE);
         findings.tag("fork-bomb");
       }
+      int fetchStart = findings.fetches;
       command(fd.body(), st.copy(), depth + 1, false, false);
+      functions.merge(fd.name(), findings.fetches > fetchStart, Boolean::logicalOr);
     }
   }
 
@@ -189,12 +220,24 @@ final class ShellWalk {
     boolean subFetched = findings.fetches > fetchStart;
     for (Word a : s.assignments()) {
       assignment(a);
+      if (s.words().isEmpty()) {
+        findings.cls(FS_READ);
+        assignVariable(a); // a standalone assignment lasts for the later commands
+      }
     }
     if (!s.words().isEmpty() && EXPORTING.contains(s.words().get(0).text())) {
       // export PAGER=x; man ls: the variable reaches every later command of the session.
       for (Word w : s.words().subList(1, s.words().size())) {
         if (isAssignmentWord(w)) {
           assignment(w);
+          assignVariable(w);
+        }
+      }
+    }
+    if (!s.words().isEmpty() && READERS.contains(s.words().get(0).text())) {
+      for (Word w : s.words().subList(1, s.words().size())) {
+        if (!w.text().startsWith("-")) {
+          unknownVars.add(w.text()); // read x: the value comes from input
         }
       }
     }
@@ -203,13 +246,114 @@ final class ShellWalk {
     }
   }
 
+  /** Builtins that read input into the variables they name. */
+  private static final Set<String> READERS = Set.of("read", "mapfile", "readarray");
+
+  /** How many values were assigned: a loop whose body assigned more is walked again. */
+  private int assignedWords;
+
+  /** Records {@code name=value} (or {@code name=(a b)}) for later expansions of the variable. */
+  private void assignVariable(Word a) {
+    String t = a.text();
+    int eq = t.indexOf('=');
+    if (eq <= 0) {
+      return;
+    }
+    String name = variableName(t.substring(0, eq));
+    String value = t.substring(eq + 1);
+    if (!a.isLiteral()) {
+      unknownVars.add(name);
+      return;
+    }
+    if (value.startsWith("(") && value.endsWith(")")) {
+      for (String e : value.substring(1, value.length() - 1).split(" ")) {
+        if (!e.isEmpty()) {
+          assign(name, new Word(e, e.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
+        }
+      }
+      return;
+    }
+    assign(name, new Word(value, value.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
+  }
+
+  private void assign(String name, Word value, boolean literalOnly) {
+    if (value.has(ShellSyntax.DYNAMIC) || value.has(ShellSyntax.PROCESS)) {
+      unknownVars.add(name);
+      return;
+    }
+    vars.computeIfAbsent(name, k -> new java.util.ArrayList<>(2)).add(value);
+    assignedWords++;
+  }
+
+  /** {@code x}, {@code x+}, {@code x[3]} are all the variable {@code x}. */
+  private static String variableName(String lhs) {
+    String n = lhs.endsWith("+") ? lhs.substring(0, lhs.length() - 1) : lhs;
+    int bracket = n.indexOf('[');
+    return bracket > 0 ? n.substring(0, bracket) : n;
+  }
+
+  /**
+   * The values a word stands for when it is {@code $x}, {@code ${x}}, {@code ${x[@]}} or one of
+   * them followed by literal text ({@code "$dir/a.txt"}), for a variable with only literal values;
+   * null otherwise.
+   */
+  private List<Word> variableValues(Word w) {
+    if (vars.isEmpty() || !w.has(ShellSyntax.DYNAMIC) || !w.substitutions().isEmpty()) {
+      return null;
+    }
+    String t = w.text();
+    if (t.length() < 2 || t.charAt(0) != '$') {
+      return null;
+    }
+    int end;
+    String name;
+    if (t.charAt(1) == '{') {
+      int close = t.indexOf('}');
+      if (close < 0) {
+        return null;
+      }
+      String inner = t.substring(2, close);
+      if (inner.endsWith("[@]") || inner.endsWith("[*]")) {
+        inner = inner.substring(0, inner.length() - 3);
+      }
+      name = inner;
+      end = close + 1;
+    } else {
+      end = 1;
+      while (end < t.length()
+          && (Character.isLetterOrDigit(t.charAt(end)) || t.charAt(end) == '_')) {
+        end++;
+      }
+      name = t.substring(1, end);
+    }
+    String rest = t.substring(end);
+    if (name.isEmpty() || unknownVars.contains(name) || rest.indexOf('$') >= 0) {
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_')) {
+        return null;
+      }
+    }
+    List<Word> values = vars.get(name);
+    if (values == null) {
+      return null;
+    }
+    List<Word> out = new java.util.ArrayList<>(values.size());
+    for (Word v : values) {
+      out.add(new Word(v.text() + rest, v.flags() | (w.flags() & ShellSyntax.GLOB), List.of()));
+    }
+    return out;
+  }
+
   private void assignment(Word a) {
     String t = a.text();
     int eq = t.indexOf('=');
     if (eq <= 0) {
       return;
     }
-    String name = t.charAt(eq - 1) == '+' ? t.substring(0, eq - 1) : t.substring(0, eq);
+    String name = variableName(t.substring(0, eq));
     String value = t.substring(eq + 1);
     if (DANGEROUS_ENV.contains(name)
         || name.startsWith("GIT_CONFIG_KEY_")
@@ -265,6 +409,9 @@ final class ShellWalk {
   }
 
   private void writeRedirect(Word target, State st) {
+    if (target.has(ShellSyntax.PROCESS)) {
+      return;
+    }
     String p = path(target, st);
     if (p != null && PathFacts.isHarmlessDevice(p)) {
       return;
@@ -334,6 +481,15 @@ final class ShellWalk {
       }
       String name = commandName(nameWord.text());
       List<Word> rest = cur.subList(1, cur.size());
+      Boolean fetches = functions.get(nameWord.text());
+      if (fetches != null) {
+        // A function this line defined: its body was classified where it was defined.
+        findings.cls(FS_READ);
+        if (fetches) {
+          findings.fetches++;
+        }
+        return;
+      }
       if (nameWord.text().indexOf('/') >= 0 && !systemProgram(nameWord, st)) {
         localProgram(nameWord, name, rest, st, depth, piped, prior, subFetched, redirects);
         return;
@@ -708,6 +864,12 @@ final class ShellWalk {
         rest = t.substring(5);
       } else if (t.startsWith("${HOME}")) {
         rest = t.substring(7);
+      } else if ((t.startsWith("$PWD") && (t.length() == 4 || t.charAt(4) == '/')
+              || t.startsWith("${PWD}"))
+          && st.cwd != null
+          && t.indexOf('$', 1) < 0
+          && t.indexOf('`') < 0) {
+        return PathFacts.normalize(st.cwd + "/" + t.substring(t.charAt(1) == '{' ? 6 : 4));
       } else {
         return null;
       }
@@ -734,8 +896,17 @@ final class ShellWalk {
   /** Records a path target with its facts; returns the resolved path or null. */
   String path(Word w, State st) {
     String t = w.text();
-    if (t.isEmpty()) {
-      return null;
+    if (t.isEmpty() || w.has(ShellSyntax.PROCESS)) {
+      return null; // <(cmd) is a pipe; cmd was classified as a command of its own
+    }
+    List<Word> values = variableValues(w);
+    if (values != null) {
+      String first = null;
+      for (Word v : values) {
+        String r = path(v, st);
+        first = first == null ? r : first;
+      }
+      return first;
     }
     if (w.has(ShellSyntax.BRACE)) {
       List<String> words = BraceExpansion.expand(t);
