@@ -162,6 +162,24 @@ final class CommandTable {
         in.cls(a.has("-l", "-F", "-y", "-B", "-L", "-Q") ? FS_READ : ACCESS_CHANGE);
       }
       case "eval" -> eval(in);
+      case "history" -> {
+        in.cls(FS_READ);
+        for (Word w : in.args) {
+          if (w.text().startsWith("-") && w.text().matches("-[cdwranps]+")) {
+            in.cls(SHELL_EXEC); // clearing or rewriting the history hides what was run
+            in.tag("history-tamper");
+          }
+        }
+      }
+      case "unset" -> {
+        in.cls(FS_READ);
+        for (Word w : in.args) {
+          if (w.text().startsWith("HIST")) {
+            in.cls(SHELL_EXEC);
+            in.tag("history-tamper");
+          }
+        }
+      }
       case "source", "." -> source(in);
       case "trap" -> trap(in);
       case "alias" -> alias(in);

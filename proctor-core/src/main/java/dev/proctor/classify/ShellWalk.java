@@ -42,61 +42,6 @@ final class ShellWalk {
     }
   }
 
-  private static final Set<String> DANGEROUS_ENV =
-      Set.of(
-          "LD_PRELOAD",
-          "MAKEFLAGS",
-          "MFLAGS",
-          "GNUMAKEFLAGS",
-          "LD_LIBRARY_PATH",
-          "LD_AUDIT",
-          "DYLD_INSERT_LIBRARIES",
-          "DYLD_LIBRARY_PATH",
-          "BASH_ENV",
-          "ENV",
-          "PROMPT_COMMAND",
-          "PYTHONPATH",
-          "PYTHONSTARTUP",
-          "PYTHONHOME",
-          "NODE_OPTIONS",
-          "NODE_PATH",
-          "PERL5OPT",
-          "PERL5LIB",
-          "RUBYOPT",
-          "RUBYLIB",
-          "GIT_SSH",
-          "GIT_SSH_COMMAND",
-          "GIT_EXEC_PATH",
-          "GIT_CONFIG_GLOBAL",
-          "GIT_DIR",
-          "JAVA_TOOL_OPTIONS",
-          "_JAVA_OPTIONS",
-          "SHELLOPTS",
-          "IFS",
-          "PS4",
-          "EDITOR",
-          "VISUAL",
-          "PAGER",
-          "GIT_PAGER",
-          "GIT_EDITOR",
-          "LESSOPEN",
-          "LESSCLOSE",
-          "MANPAGER",
-          "MANOPT",
-          "BROWSER",
-          "SYSTEMD_PAGER",
-          "GIT_EXTERNAL_DIFF",
-          "GIT_SEQUENCE_EDITOR",
-          "GIT_ASKPASS",
-          "SSH_ASKPASS",
-          "SUDO_ASKPASS",
-          "GIT_PROXY_COMMAND",
-          "GIT_CONFIG",
-          "GIT_CONFIG_SYSTEM",
-          "GIT_CONFIG_PARAMETERS",
-          "GIT_CONFIG_COUNT",
-          "GIT_TEMPLATE_DIR");
-
   private static final Set<String> EXPORTING =
       Set.of("export", "declare", "typeset", "readonly", "local");
 
@@ -355,27 +300,53 @@ final class ShellWalk {
     }
     String name = variableName(t.substring(0, eq));
     String value = t.substring(eq + 1);
-    if (DANGEROUS_ENV.contains(name)
-        || name.startsWith("GIT_CONFIG_KEY_")
-        || name.startsWith("GIT_CONFIG_VALUE_")) {
+    java.util.Optional<CommandTableFile.Risk> risk = CommandTable.table().variable(name);
+    if (risk.isPresent() && risk.get() == CommandTableFile.Risk.EXEC
+        || TOOL_VARIABLES.contains(name) && namesProgram(value)) {
+      // commands.txt lists them: LD_PRELOAD, NODE_OPTIONS, GIT_SSH_COMMAND, RUSTC_WRAPPER ...
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
-    } else if (PROXY_ENV.contains(name.toLowerCase(java.util.Locale.ROOT)) && !value.isEmpty()) {
+    } else if (risk.isPresent() && risk.get() == CommandTableFile.Risk.INDEX) {
+      findings.tag("custom-index");
+      if (value.indexOf("://") > 0) {
+        url(new Word(value, a.flags(), List.of()));
+      }
+    } else if (risk.isPresent() && risk.get() == CommandTableFile.Risk.PROXY && !value.isEmpty()) {
       // https_proxy=evil.example curl https://allowed.example goes through evil.example.
       if (value.indexOf('$') >= 0 || value.indexOf('`') >= 0) {
         findings.tag("dynamic");
       } else {
         host(PathFacts.host(value));
       }
+    } else if (name.equals("HISTFILE") || name.equals("HISTSIZE") || name.equals("HISTFILESIZE")) {
+      findings.cls(ClassNames.SHELL_EXEC);
+      findings.tag("history-tamper");
     }
   }
 
-  /** Environment variables (compared in lower case) that send network clients through a proxy. */
-  private static final Set<String> PROXY_ENV =
-      Set.of("http_proxy", "https_proxy", "all_proxy", "ftp_proxy");
+  /** Variables naming a compiler or tool that builds run: a path or a command line is a program. */
+  private static final Set<String> TOOL_VARIABLES =
+      Set.of("CC", "CXX", "CPP", "LD", "AR", "AS", "NM", "FC", "STRIP", "OBJCOPY", "RANLIB");
+
+  /**
+   * True for a value whose program is a path outside the system's program directories, or is
+   * computed at run time ({@code CC=/tmp/cc}, {@code CC="$X gcc"}); {@code CC=clang} and {@code
+   * CC="ccache gcc"} name installed tools.
+   */
+  private static boolean namesProgram(String value) {
+    String v = value.strip();
+    if (v.indexOf('$') >= 0 || v.indexOf('`') >= 0) {
+      return true;
+    }
+    int space = v.indexOf(' ');
+    String program = space < 0 ? v : v.substring(0, space);
+    int slash = program.lastIndexOf('/');
+    return slash >= 0
+        && !SYSTEM_BIN_DIRS.contains(slash == 0 ? "/" : program.substring(0, slash));
+  }
 
   private void substitutions(Word w, State st, int depth) {
     for (Script sc : w.substitutions()) {
