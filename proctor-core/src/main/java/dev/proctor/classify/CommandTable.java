@@ -63,6 +63,10 @@ final class CommandTable {
 
   static void classify(Invocation in) {
     String n = in.name;
+    if (isVersionOrHelpQuery(in)) {
+      in.cls(FS_READ);
+      return;
+    }
     switch (n) {
       case "cd", "pushd" -> cd(in);
       case "popd" -> {
@@ -152,7 +156,10 @@ final class CommandTable {
       }
       case "printenv" -> {
         in.cls(FS_READ);
-        in.label("secret");
+        List<Word> names = Args.parse(in.args).operands;
+        if (names.isEmpty() || names.stream().anyMatch(w -> isSecretVariable(w.text()))) {
+          in.label("secret"); // every variable, or a credential by name
+        }
       }
       case "ssh-keygen" -> {
         Args a = in.parse("fbtCNeEmnOPrsSwIZaz", Set.of());
@@ -250,6 +257,44 @@ final class CommandTable {
     }
   }
 
+  /** Arguments that only ask a program for its version or usage. */
+  private static final Set<String> QUERY_FLAGS =
+      Set.of("--version", "-version", "-V", "--help", "-help", "-h", "-?", "version", "help");
+
+  /**
+   * True for {@code node --version}, {@code go version}, {@code cargo help build}, {@code kubectl
+   * version --client}: a known program asked only for its version or help, with nothing on stdin.
+   * {@code -v} counts except for shells and Python, where it means verbose.
+   */
+  private static boolean isVersionOrHelpQuery(Invocation in) {
+    List<Word> args = in.args;
+    if (args.isEmpty() || args.size() > 3 || in.stdinPiped || stdinRedirected(in)) {
+      return false;
+    }
+    String first = args.get(0).text();
+    boolean runsFiles = SHELLS.contains(in.name) || CODE_FLAGS.containsKey(stripVersion(in.name));
+    boolean verbose = first.equals("-v") && (SHELLS.contains(in.name) || in.name.startsWith("py"));
+    if (!QUERY_FLAGS.contains(first) && !(first.equals("-v") && !verbose)
+        || runsFiles && !first.startsWith("-")) {
+      return false; // python version runs the file ./version
+    }
+    if (spec(in.name) == null && !CODE_FLAGS.containsKey(stripVersion(in.name))) {
+      return false;
+    }
+    boolean help = first.contains("help");
+    for (Word w : args.subList(1, args.size())) {
+      String t = w.text();
+      if (!w.isLiteral() || t.equals("-w") || t.equals("--web") || !help && !t.startsWith("-")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean stdinRedirected(Invocation in) {
+    return in.stdinIsFile() || in.stdinIsHeredoc();
+  }
+
   /** True for a build, test, lint or format tool of the table ({@code build.run}). */
   static boolean isBuildTool(String n) {
     CommandSpec s = Known.TABLE.commands().get(n);
@@ -310,6 +355,15 @@ final class CommandTable {
       } else {
         in.writeFacts(p);
       }
+      gitHistory(in, p);
+    }
+  }
+
+  /** Deleting or moving away a repository's {@code .git} discards its history. */
+  static void gitHistory(Invocation in, String p) {
+    if (PathFacts.isGitHistory(p)) {
+      in.cls(ClassNames.VCS_HISTORY_REWRITE);
+      in.tag("git-history");
     }
   }
 
@@ -323,6 +377,7 @@ final class CommandTable {
         in.tag("raw-device");
       } else if (p != null) {
         in.writeFacts(p);
+        gitHistory(in, p);
       }
     }
   }
@@ -415,6 +470,10 @@ final class CommandTable {
     List<Word> dest = a.values("-t", "--target-directory");
     String home = in.walk.ctx.home().orElse(null);
     int last = dest.isEmpty() ? ops.size() - 1 : ops.size();
+    if (in.name.equals("ln") && a.has("-s", "--symbolic") && last > 0) {
+      symlinks(in, ops, dest, last);
+      return;
+    }
     for (int i = 0; i < ops.size(); i++) {
       Word w = ops.get(i);
       if (i == last) {
@@ -430,11 +489,35 @@ final class CommandTable {
           } else {
             in.writeFacts(p);
           }
+          gitHistory(in, p);
         }
       }
     }
     for (Word d : dest) {
       in.writePath(d);
+    }
+  }
+
+  /**
+   * {@code ln -s TARGET... LINK}: the link is written; a relative target is resolved from the
+   * link's directory, not the working directory ({@code ln -s ../README.md docs/README.md} points at
+   * the project's README).
+   */
+  private static void symlinks(Invocation in, List<Word> ops, List<Word> dest, int last) {
+    Word linkWord = dest.isEmpty() ? ops.get(last) : dest.get(0);
+    String link = in.writePath(linkWord);
+    for (Word d : dest.isEmpty() ? List.<Word>of() : dest.subList(1, dest.size())) {
+      in.writePath(d);
+    }
+    boolean intoDirectory =
+        !dest.isEmpty() || last > 1 || linkWord.text().endsWith("/") || link == null;
+    String base =
+        link == null
+            ? null
+            : intoDirectory ? link : link.substring(0, Math.max(1, link.lastIndexOf('/')));
+    ShellWalk.State from = new ShellWalk.State(base);
+    for (Word target : ops.subList(0, last)) {
+      in.walk.path(target, target.text().startsWith("/") ? in.state : from);
     }
   }
 
@@ -731,11 +814,7 @@ final class CommandTable {
     for (Word w : a.values("-i", "--include")) {
       inPlace |= w.text().equals("inplace");
     }
-    if (!progFiles.isEmpty()
-        || program.contains("system")
-        || program.contains("|")
-        || program.contains(">")
-        || program.contains("getline")) {
+    if (!progFiles.isEmpty() || AwkProgram.runsOrWrites(program)) {
       in.cls(CODE_EXEC);
     }
     in.readPaths(progFiles);
@@ -860,7 +939,7 @@ final class CommandTable {
     }
   }
 
-  private static boolean isSecretVariable(String name) {
+  static boolean isSecretVariable(String name) {
     String n = name.toUpperCase(java.util.Locale.ROOT);
     if (n.isEmpty()) {
       return false;
@@ -1305,6 +1384,10 @@ final class CommandTable {
         module.contains(".") && !module.equals("json.tool")
             ? module.substring(0, module.indexOf('.'))
             : module;
+    if (module.equals("json.tool")) {
+      in.reads(Args.parse(rest).operands); // python -m json.tool FILE prints FILE
+      return;
+    }
     if (PYTHON_BUILD_MODULES.contains(module) || PYTHON_BUILD_MODULES.contains(top)) {
       in.cls(BUILD_RUN);
       BuildCommands.tool(in, top, rest);
