@@ -102,7 +102,12 @@ final class ShellWalk {
       }
       if (!g.variable().isEmpty()) {
         for (Word w : g.words()) {
-          assign(g.variable(), w, false);
+          List<Word> values = variableValues(w);
+          if (values == null) {
+            assign(g.variable(), w, false);
+          } else {
+            values.forEach(v -> assign(g.variable(), v, false)); // for f in "${files[@]}"
+          }
         }
       }
       int before = vars.size() + unknownVars.size() + assignedWords;

@@ -157,6 +157,7 @@ public final class ToolClassifier implements Classifier {
         String resolved = walk.path(word(p), st);
         if (resolved != null) {
           writeFacts(resolved, ctx, f);
+          PlantedCode.analyze(f, ctx, resolved, newContent(tool, args), !tool.equals("Write"));
         }
         return true;
       }
@@ -308,6 +309,22 @@ public final class ToolClassifier implements Classifier {
     } else if (PathFacts.isAuthorizedKeys(p)) {
       f.cls(ClassNames.ACCESS_CHANGE);
     }
+  }
+
+  /** The text a write puts into the file: the whole content, or the new parts of an edit. */
+  private static String newContent(String tool, JsonNode args) {
+    StringBuilder sb = new StringBuilder();
+    switch (tool) {
+      case "Write" -> sb.append(args.path("content").asText(""));
+      case "Edit" -> sb.append(args.path("new_string").asText(""));
+      case "NotebookEdit" -> sb.append(args.path("new_source").asText(""));
+      default -> {
+        for (JsonNode e : args.path("edits")) {
+          sb.append(e.path("new_string").asText("")).append('\n');
+        }
+      }
+    }
+    return sb.toString();
   }
 
   private static Word word(String text) {
