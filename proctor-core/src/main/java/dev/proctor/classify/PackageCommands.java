@@ -455,6 +455,19 @@ final class PackageCommands {
       in.tag("publish");
       return;
     }
+    if (verb.equals("pkg") && !rest.isEmpty() && rest.get(0).text().equals("set")) {
+      // npm pkg set scripts.prepare="curl … | sh": the value runs at the next install or test.
+      List<String> scripts = new java.util.ArrayList<>();
+      for (Word w : rest.subList(1, rest.size())) {
+        String t = w.text();
+        if (t.startsWith("scripts.") && t.indexOf('=') > 0) {
+          scripts.add(t.substring(t.indexOf('=') + 1));
+        }
+      }
+      if (in.state.cwd != null) {
+        PlantedCode.analyzeCommands(in.f, in.walk.ctx, in.state.cwd, scripts);
+      }
+    }
     if (verb.equals("pack")
         || verb.equals("init")
         || verb.equals("version") && !rest.isEmpty()

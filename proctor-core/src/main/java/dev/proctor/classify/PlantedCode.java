@@ -150,6 +150,12 @@ final class PlantedCode {
     }
     String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
     boolean rootRelative = kind == Kind.YAML_COMMANDS || kind == Kind.VSCODE_TASKS;
+    analyzeCommands(into, ctx, rootRelative ? ctx.cwd().orElse(dir) : dir, commands);
+  }
+
+  /** Classifies planted commands that run in {@code cwd} and records the risky ones. */
+  static void analyzeCommands(
+      Findings into, ClassifyContext ctx, String cwd, List<String> commands) {
     for (String cmd : commands) {
       if (cmd.isBlank()) {
         continue;
@@ -163,7 +169,6 @@ final class PlantedCode {
         into.tag("plants-exec");
         continue;
       }
-      String cwd = rootRelative ? ctx.cwd().orElse(dir) : dir;
       try {
         new ShellWalk(f, ctx).script(script, new ShellWalk.State(cwd), 1);
       } catch (RuntimeException | StackOverflowError e) {
@@ -190,6 +195,7 @@ final class PlantedCode {
           ClassNames.BUILD_RUN,
           ClassNames.VCS_LOCAL,
           ClassNames.FS_DELETE,
+          ClassNames.PACKAGE_INSTALL, // npm ci, pip install -r requirements.txt in CI and recipes
           "infra.read",
           ClassNames.DB_READ);
 

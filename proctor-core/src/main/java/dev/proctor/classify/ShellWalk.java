@@ -33,6 +33,13 @@ final class ShellWalk {
   static final class State {
     String cwd;
 
+    /**
+     * What the previous stage of the pipeline feeds this one: {@link #LISTED} when it lists
+     * project files ({@code find . -name '*.go'}, {@code git ls-files}, {@code rg -l}), {@link
+     * #LISTED_SECRETS} when its pattern can match secret names ({@code find . -name '.env*'}).
+     */
+    int input;
+
     State(String cwd) {
       this.cwd = cwd;
     }
@@ -41,6 +48,9 @@ final class ShellWalk {
       return new State(cwd);
     }
   }
+
+  static final int LISTED = 1;
+  static final int LISTED_SECRETS = 2;
 
   private static final Set<String> EXPORTING =
       Set.of("export", "declare", "typeset", "readonly", "local");
@@ -85,7 +95,11 @@ final class ShellWalk {
     int start = findings.fetches;
     for (int i = 0; i < cmds.size(); i++) {
       boolean prior = findings.fetches > start;
-      command(cmds.get(i), st.copy(), depth, i > 0, prior);
+      State stage = st.copy();
+      if (i > 0 && cmds.get(i - 1) instanceof Simple lister) {
+        stage.input = listing(lister.words());
+      }
+      command(cmds.get(i), stage, depth, i > 0, prior);
     }
   }
 
@@ -133,6 +147,42 @@ final class ShellWalk {
       command(fd.body(), st.copy(), depth + 1, false, false);
       functions.merge(fd.name(), findings.fetches > fetchStart, Boolean::logicalOr);
     }
+  }
+
+  /** Whether a command prints names of project files, and whether its pattern may match secrets. */
+  private static int listing(List<Word> words) {
+    if (words.isEmpty() || !words.get(0).isLiteral()) {
+      return 0;
+    }
+    String name = words.get(0).text();
+    boolean lists =
+        switch (name) {
+          case "find" -> words.stream().noneMatch(w -> w.text().startsWith("-exec")
+              || w.text().startsWith("-ok") || w.text().equals("-delete")
+              || w.text().startsWith("-fprint") || w.text().equals("-fls"));
+          case "fd", "fdfind" -> words.stream().noneMatch(w -> w.text().startsWith("-x")
+              || w.text().startsWith("-X") || w.text().startsWith("--exec"));
+          case "git" ->
+              words.size() > 1
+                  && (words.get(1).text().equals("ls-files")
+                      || words.stream().anyMatch(w -> w.text().equals("--name-only")
+                          || w.text().equals("--name-status")));
+          case "rg", "grep", "ag", "ugrep", "egrep" ->
+              words.stream().anyMatch(w -> w.text().equals("-l") || w.text().equals("-L")
+                  || w.text().equals("--files") || w.text().startsWith("--files-with")
+                  || w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
+          case "ls" -> true;
+          default -> false;
+        };
+    if (!lists) {
+      return 0;
+    }
+    for (Word w : words.subList(1, words.size())) {
+      if (!w.text().startsWith("-") && PathFacts.isSecretPattern(w.text())) {
+        return LISTED_SECRETS;
+      }
+    }
+    return LISTED;
   }
 
   private static int countCalls(Command c, String name, int depth) {
@@ -192,6 +242,7 @@ final class ShellWalk {
       }
     }
     if (!s.words().isEmpty()) {
+      plantedByShell(s, st);
       commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
     }
   }
@@ -295,6 +346,71 @@ final class ShellWalk {
       out.add(new Word(v.text() + rest, v.flags() | (w.flags() & ShellSyntax.GLOB), List.of()));
     }
     return out;
+  }
+
+  /**
+   * True if a word is a variable whose every value is known and is not an option ({@code "$f"} in
+   * {@code for f in src/*.go}): it stands for operands, not for any option.
+   */
+  boolean expandsToOperands(Word w) {
+    List<Word> values = variableValues(w);
+    return values != null && values.stream().noneMatch(v -> v.text().startsWith("-"));
+  }
+
+  /** Commands whose output a redirection can put into a file: their text is the content. */
+  private static final Set<String> CONTENT_WRITERS = Set.of("cat", "echo", "printf", "tee");
+
+  /**
+   * {@code cat > Makefile <<'EOF'}, {@code echo 'x' >> scripts/test.sh}, {@code tee ci.yml
+   * <<EOF}: content written into a file that runs later is analysed like a Write of that content
+   * ({@link PlantedCode}).
+   */
+  private void plantedByShell(Simple s, State st) {
+    List<Word> words = s.words();
+    String name = words.get(0).text();
+    if (!CONTENT_WRITERS.contains(name)) {
+      return;
+    }
+    StringBuilder content = new StringBuilder();
+    if (name.equals("echo") || name.equals("printf")) {
+      for (Word w : words.subList(1, words.size())) {
+        if (name.equals("echo") && content.length() == 0 && w.text().matches("-[neE]+")) {
+          continue;
+        }
+        content.append(content.length() == 0 ? "" : " ").append(w.text());
+      }
+      if (name.equals("printf")) {
+        String t = content.toString().replace("\\n", "\n").replace("\\t", "\t");
+        content = new StringBuilder(t);
+      }
+    } else {
+      for (Redirect r : s.redirects()) {
+        if (r.isHeredoc()) {
+          content.append(r.body);
+        } else if (r.op.equals("<<<")) {
+          content.append(r.target.text());
+        }
+      }
+    }
+    if (content.length() == 0) {
+      return;
+    }
+    for (Redirect r : s.redirects()) {
+      if (r.op.equals(">") || r.op.equals(">>") || r.op.equals(">|") || r.op.equals("&>")) {
+        String p = resolve(r.target, st);
+        if (p != null) {
+          PlantedCode.analyze(findings, ctx, p, content.toString(), r.op.equals(">>"));
+        }
+      }
+    }
+    if (name.equals("tee")) {
+      for (Word w : words.subList(1, words.size())) {
+        String p = w.text().startsWith("-") ? null : resolve(w, st);
+        if (p != null) {
+          PlantedCode.analyze(findings, ctx, p, content.toString(), true);
+        }
+      }
+    }
   }
 
   private void assignment(Word a) {
@@ -604,6 +720,9 @@ final class ShellWalk {
           for (Word file : a.values("-a", "--arg-file")) {
             path(file, st);
           }
+          if (st.input != 0 && !a.operands.isEmpty() && readsListedFiles(a.operands, st, depth)) {
+            return;
+          }
           findings.tag("dynamic");
           // The arguments come from stdin or -a FILE: the command's real targets are unknown.
           findings.tag("input-operands");
@@ -657,6 +776,30 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /**
+   * {@code find . -name '*.go' | xargs grep TODO}: a read-only command over files a lister printed
+   * reads project files, like {@code grep -r}; it is classified without {@code dynamic} and {@code
+   * input-operands} and targets the working directory. Returns false (nothing recorded) when the
+   * command does more than read.
+   */
+  private boolean readsListedFiles(List<Word> cmd, State st, int depth) {
+    Findings sub = new Findings();
+    State inner = st.copy();
+    new ShellWalk(sub, ctx).commandWords(cmd, inner, depth + 1, true, false, false, List.of());
+    if (!Set.of(FS_READ).containsAll(sub.classes) || sub.classes.isEmpty()) {
+      return false;
+    }
+    findings.classes.addAll(sub.classes);
+    findings.tags.addAll(sub.tags);
+    findings.labels.addAll(sub.labels);
+    sub.targets.forEach(findings::target);
+    workingDirectory(st);
+    if (st.input == LISTED_SECRETS) {
+      findings.label("secret"); // find . -name '.env*' | xargs cat
+    }
+    return true;
   }
 
   /** Directories whose programs are the system's own, classified by their name. */
