@@ -270,6 +270,15 @@ final class PathFacts {
     return hasSegment(path, ".git") && !path.contains("/.git/hooks");
   }
 
+  /** True for a host name or address of this machine's loopback interface. */
+  static boolean isLoopback(String host) {
+    return host.equals("localhost")
+        || host.endsWith(".localhost")
+        || host.startsWith("127.")
+        || host.equals("[::1]")
+        || host.equals("::1");
+  }
+
   /** True if a path is configuration an agent harness reads: hooks, settings, MCP servers. */
   static boolean isAgentConfig(String original) {
     String path = original.toLowerCase(Locale.ROOT); // case-insensitive file systems (macOS)

@@ -1109,8 +1109,17 @@ final class ShellWalk {
       return;
     }
     findings.target(Target.url(t));
-    host(PathFacts.host(t));
+    String h = PathFacts.host(t);
+    host(h);
+    if (PathFacts.isLoopback(h) && DOCKER_API.matcher(t).find()) {
+      // The Docker daemon's API on the loopback interface controls the host.
+      findings.cls(CONTAINER_ESCAPE);
+      findings.tag("docker-socket");
+    }
   }
+
+  private static final java.util.regex.Pattern DOCKER_API =
+      java.util.regex.Pattern.compile("^(?:[a-z+]+://)?[^/]*:(?:2375|2376)(?:/|$)");
 
   void host(String host) {
     if (!host.isEmpty()) {
