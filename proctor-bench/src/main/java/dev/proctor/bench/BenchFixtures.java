@@ -1,13 +1,16 @@
 package dev.proctor.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.proctor.Proctor;
 import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.classify.Taxonomy;
+import dev.proctor.classify.TaxonomyException;
 import dev.proctor.classify.ToolClassifier;
-import dev.proctor.mediate.RequestBuilder;
 import dev.proctor.policy.ClassCatalog;
-import java.time.Clock;
+import dev.proctor.policy.PolicyException;
+import dev.proctor.policy.PolicyLoader;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +28,36 @@ final class BenchFixtures {
     return ClassCatalog.of(TAXONOMY.classes());
   }
 
+  /** The classifier as {@code proctor hook claude-code} wires it, with Proctor's data directory. */
+  static ToolClassifier classifier() {
+    return new ToolClassifier(TAXONOMY, List.of("/home/dev/.proctor"));
+  }
+
   /**
-   * Classification and request building as {@code proctor hook claude-code} wires them (the CLI's
-   * {@code Engine}), with one protected path as the CLI passes Proctor's own files.
+   * Proctor as {@code proctor hook claude-code} wires it — the default pack, the data directory
+   * protected — recording in memory.
    */
-  static RequestBuilder requests() {
-    return new RequestBuilder(
-        new ToolClassifier(TAXONOMY, List.of("/home/dev/.proctor")), Clock.systemUTC());
+  static Proctor proctor() throws PolicyException, TaxonomyException {
+    return Proctor.builder().protect(Path.of("/home/dev/.proctor")).inMemoryLog().build();
+  }
+
+  /** A policy loader whose examples run through the hook's classifier. */
+  static PolicyLoader loader() throws PolicyException, TaxonomyException {
+    return new PolicyLoader(catalog(), SHARED.get().policyLoader().pipeline());
+  }
+
+  private static final Lazy SHARED = new Lazy();
+
+  /** One Proctor for the loaders of a benchmark process (its log runs on a daemon thread). */
+  private static final class Lazy {
+    private Proctor proctor;
+
+    synchronized Proctor get() throws PolicyException, TaxonomyException {
+      if (proctor == null) {
+        proctor = proctor();
+      }
+      return proctor;
+    }
   }
 
   /** A Claude Code Bash call as the hook receives it. */

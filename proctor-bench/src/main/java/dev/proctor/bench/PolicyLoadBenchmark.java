@@ -1,5 +1,6 @@
 package dev.proctor.bench;
 
+import dev.proctor.classify.TaxonomyException;
 import dev.proctor.policy.Policy;
 import dev.proctor.policy.PolicyException;
 import dev.proctor.policy.PolicyLoader;
@@ -44,9 +45,9 @@ public class PolicyLoadBenchmark {
 
   /** Generates the policy text. */
   @Setup
-  public void setUp() {
+  public void setUp() throws PolicyException, TaxonomyException {
     sources = PolicyScaleBenchmark.generated(rules);
-    loader = new PolicyLoader(BenchFixtures.catalog(), BenchFixtures.requests());
+    loader = BenchFixtures.loader();
   }
 
   /** Loads it. */

@@ -4,11 +4,11 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Classification;
 import dev.proctor.action.Principal;
 import dev.proctor.action.Target;
+import dev.proctor.classify.TaxonomyException;
 import dev.proctor.decision.Effect;
 import dev.proctor.policy.Evaluation;
 import dev.proctor.policy.Policy;
 import dev.proctor.policy.PolicyException;
-import dev.proctor.policy.PolicyLoader;
 import dev.proctor.policy.PolicySource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,10 +53,9 @@ public class PolicyScaleBenchmark {
 
   /** Generates and loads the policy, and builds a request for a rule near the end. */
   @Setup
-  public void setUp() throws PolicyException {
+  public void setUp() throws PolicyException, TaxonomyException {
     long start = System.nanoTime();
-    policy =
-        new PolicyLoader(BenchFixtures.catalog(), BenchFixtures.requests()).load(generated(rules));
+    policy = BenchFixtures.loader().load(generated(rules));
     System.out.printf(
         "%nloaded %d rules in %d ms%n", rules, (System.nanoTime() - start) / 1_000_000);
     int hit = rules - 10;

@@ -2,16 +2,14 @@ package dev.proctor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.proctor.Mediation;
+import dev.proctor.Proctor;
+import dev.proctor.action.BadInputException;
 import dev.proctor.action.JsonInput;
 import dev.proctor.action.ToolCall;
 import dev.proctor.action.ToolCallJson;
-import dev.proctor.decision.Decision;
-import dev.proctor.mediate.Mediation;
-import dev.proctor.store.DataDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,36 +37,39 @@ final class CheckCommand implements Callable<Integer> {
       description = "Read the request from FILE instead of stdin.")
   Path request;
 
+  @Mixin Deadline.Option deadlineOption;
+
   @Override
   public Integer call() {
+    Deadline deadline;
     try {
-      JsonNode json;
-      if (request != null) {
-        if (Files.size(request) > JsonInput.MAX_BYTES) {
-          return Failures.report(
-              new dev.proctor.action.BadInputException(
-                  request.toString(), "larger than the limit of 1 MiB"),
-              System.err);
-        }
-        json = JsonInput.parse(Files.readAllBytes(request));
-      } else {
-        json = JsonInput.read(System.in);
-      }
-      ToolCall call = ToolCallJson.fromJson(json, "cli");
-      Clock clock = Clock.systemUTC();
-      DataDirectory dir = dataDir.resolve();
-      Engine engine = Engine.load(policy, List.of(dir.root()), clock);
-      Mediation mediation = engine.gateway().mediate(call);
-      Decision decision;
-      try (Recorder recorder = Recorder.open(dir, clock, System.err)) {
-        decision = recorder.decision(mediation, engine.policy());
-      }
-      Mediation recorded = new Mediation(mediation.request(), decision);
-      System.out.println(
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(recorded)));
-      return DecisionJson.exitCode(decision);
-    } catch (Exception | StackOverflowError e) {
+      deadline = deadlineOption.start();
+    } catch (RuntimeException e) {
       return Failures.report(e, System.err);
+    }
+    return deadline.run(
+        () -> decide(deadline), () -> Failures.CANNOT_DECIDE, System.out, System.err);
+  }
+
+  private int decide(Deadline deadline) throws Exception {
+    JsonNode json;
+    if (request != null) {
+      if (Files.size(request) > JsonInput.MAX_BYTES) {
+        throw new BadInputException(request.toString(), "larger than the limit of 1 MiB");
+      }
+      json = JsonInput.parse(Files.readAllBytes(request));
+    } else {
+      json = JsonInput.read(System.in);
+    }
+    ToolCall call = ToolCallJson.fromJson(json, "cli");
+    try (Proctor proctor =
+        Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), System.err)) {
+      Mediation mediation = proctor.mediator().mediate(call);
+      String out =
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(DecisionJson.render(mediation));
+      int code = DecisionJson.exitCode(mediation.decision());
+      deadline.answer(code, () -> System.out.println(out));
+      return code;
     }
   }
 }

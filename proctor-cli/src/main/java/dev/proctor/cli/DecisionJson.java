@@ -3,10 +3,11 @@ package dev.proctor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.Mediation;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Target;
+import dev.proctor.audit.Receipt;
 import dev.proctor.decision.Decision;
-import dev.proctor.mediate.Mediation;
 import java.util.Collection;
 import java.util.TreeSet;
 
@@ -19,13 +20,14 @@ final class DecisionJson {
     Decision decision = mediation.decision();
     ActionRequest request = mediation.request();
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    out.put("decision", wireName(decision));
+    out.put("decision", decision.kind().wireName());
     out.put("reason", decision.reason());
     strings(out.putArray("rules"), decision.ruleIds());
-    out.put("policyDigest", decision.policyDigest());
-    if (decision instanceof Decision.Modify modify) {
-      out.set("arguments", modify.arguments());
-    }
+    ObjectNode policy = out.putObject("policy");
+    policy.put("id", decision.policy().id());
+    policy.put("version", decision.policy().version());
+    policy.put("digest", decision.policy().digest());
+    decision.rewrittenArguments().ifPresent(a -> out.set("arguments", a));
     if (decision instanceof Decision.RequireApproval approval) {
       ObjectNode a = out.putObject("approval");
       strings(a.putArray("groups"), approval.requirement().approverGroups());
@@ -42,15 +44,8 @@ final class DecisionJson {
     strings(out.putArray("tags"), new TreeSet<>(request.classification().tags()));
     out.put("requestId", request.id());
     out.put("actionDigest", request.digest());
+    strings(out.putArray("receipts"), mediation.receipts().stream().map(Receipt::id).toList());
     return out;
-  }
-
-  /** The lifecycle word for a decision: allowed, denied, approval_required … */
-  static String wireName(Decision decision) {
-    if (decision instanceof Decision.RateLimited) {
-      return "rate_limited";
-    }
-    return decision.effect().wireName();
   }
 
   /** The exit code of {@code proctor check}: 0 allow or modify, 1 deny, 3 ask, step-up, defer. */

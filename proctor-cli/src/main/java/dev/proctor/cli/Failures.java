@@ -18,18 +18,25 @@ final class Failures {
 
   /** Prints a failure to the stream and returns {@link #CANNOT_DECIDE}. */
   static int report(Throwable failure, PrintStream err) {
-    if (failure instanceof PolicyException policy) {
-      err.println("proctor: the policy does not load:");
-      for (PolicyProblem problem : policy.problems()) {
-        err.println("  " + problem);
-      }
-    } else if (failure instanceof TaxonomyException taxonomy) {
-      err.println("proctor: the taxonomy does not load: " + taxonomy.getMessage());
-    } else if (failure instanceof BadInputException bad) {
-      err.println("proctor: bad input at " + bad.getMessage());
-    } else {
-      err.println("proctor: internal error, failing closed: " + failure);
-    }
+    err.println(describe(failure));
     return CANNOT_DECIDE;
+  }
+
+  /** What stopped a command, in the lines {@link #report} prints. */
+  static String describe(Throwable failure) {
+    if (failure instanceof PolicyException policy) {
+      StringBuilder b = new StringBuilder("proctor: the policy does not load:");
+      for (PolicyProblem problem : policy.problems()) {
+        b.append(System.lineSeparator()).append("  ").append(problem);
+      }
+      return b.toString();
+    }
+    if (failure instanceof TaxonomyException taxonomy) {
+      return "proctor: the taxonomy does not load: " + taxonomy.getMessage();
+    }
+    if (failure instanceof BadInputException bad) {
+      return "proctor: bad input at " + bad.getMessage();
+    }
+    return "proctor: internal error, failing closed: " + failure;
   }
 }

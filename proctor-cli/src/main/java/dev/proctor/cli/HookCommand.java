@@ -1,26 +1,32 @@
 package dev.proctor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.Mediation;
+import dev.proctor.Mediator;
+import dev.proctor.Proctor;
+import dev.proctor.Report;
+import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.JsonInput;
 import dev.proctor.action.ToolCall;
+import dev.proctor.audit.Outcome;
 import dev.proctor.decision.Decision;
+import dev.proctor.decision.PolicyRef;
 import dev.proctor.hook.ClaudeCodeHookInput;
 import dev.proctor.hook.ClaudeCodeHookOutput;
 import dev.proctor.hook.HookEvent;
+import dev.proctor.lifecycle.IllegalTransitionException;
 import dev.proctor.lifecycle.LifecycleState;
-import dev.proctor.mediate.Mediation;
 import dev.proctor.store.DataDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,11 +57,11 @@ final class HookCommand implements Runnable {
       })
   static final class ClaudeCode implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Mixin PolicyOptions policy;
 
     @Mixin DataDirOption dataDir;
+
+    @Mixin Deadline.Option deadlineOption;
 
     @Option(
         names = "--input",
@@ -77,61 +83,104 @@ final class HookCommand implements Runnable {
     }
 
     int run(InputStream in, PrintStream out, PrintStream err) {
+      Deadline deadline;
       try {
-        ClaudeCodeHookInput input = ClaudeCodeHookInput.fromJson(JsonInput.read(in));
-        Clock clock = Clock.systemUTC();
-        DataDirectory dir = dataDir.resolve();
-        Engine engine = Engine.load(policy, List.of(dir.root()), clock);
-        try (Recorder recorder = Recorder.open(dir, clock, err)) {
-          if (input.event() == HookEvent.POST_TOOL_USE) {
-            return outcome(input, engine, recorder, err);
-          }
-          // PermissionRequest follows PreToolUse for the same call: it is decided as its own
-          // action.
-          ToolCall call = input.toToolCall(Map.of());
-          Optional<String> id =
-              input.event() == HookEvent.PRE_TOOL_USE ? actionId(input, call) : Optional.empty();
-          Mediation mediation = engine.gateway().mediate(call, id);
-          Decision decision = recorder.decision(mediation, engine.policy());
-          answer(input.event(), decision).ifPresent(out::println);
-          out.flush();
-          return 0;
-        }
-      } catch (Exception | StackOverflowError e) {
+        deadline = deadlineOption.start();
+      } catch (RuntimeException e) {
         return Failures.report(e, err);
+      }
+      AtomicReference<HookEvent> event = new AtomicReference<>();
+      return deadline.run(
+          () -> hook(in, out, err, deadline, event), () -> failClosed(event.get(), out), out, err);
+    }
+
+    /**
+     * The answer when no decision could be made: exit 2, which blocks the call — but Claude Code's
+     * PermissionRequest ignores exit 2, so there the deny is JSON.
+     */
+    private static int failClosed(HookEvent event, PrintStream out) {
+      if (event == HookEvent.PERMISSION_REQUEST) {
+        Decision deny = Decision.Deny.failClosed("no decision could be made", PolicyRef.NONE);
+        out.println(answer(event, deny).orElseThrow());
+        out.flush();
+        return 0;
+      }
+      return Failures.CANNOT_DECIDE;
+    }
+
+    private int hook(
+        InputStream in,
+        PrintStream out,
+        PrintStream err,
+        Deadline deadline,
+        AtomicReference<HookEvent> event)
+        throws Exception {
+      ClaudeCodeHookInput input = ClaudeCodeHookInput.fromJson(JsonInput.read(in));
+      event.set(input.event());
+      DataDirectory dir = dataDir.resolve();
+      try (Proctor proctor = Embedded.open(policy, dir, deadline.forDecision(), err)) {
+        Mediator mediator = proctor.mediator();
+        ToolCall call = input.toToolCall(Map.of());
+        if (input.event() == HookEvent.POST_TOOL_USE) {
+          int code = outcome(input, call, mediator, err);
+          deadline.answer(code, () -> {});
+          return code;
+        }
+        // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
+        Optional<String> id =
+            input.event() == HookEvent.PRE_TOOL_USE ? actionId(input, call) : Optional.empty();
+        Mediation mediation =
+            id.isPresent() ? mediator.mediate(call, id.get()) : mediator.mediate(call);
+        Optional<String> answer = answer(input.event(), mediation.decision());
+        deadline.answer(
+            0,
+            () -> {
+              answer.ifPresent(out::println);
+              out.flush();
+            });
+        return 0;
       }
     }
 
     /**
-     * PostToolUse: the call ran. Records how it ended under the action PreToolUse decided; a call
-     * Proctor never saw is decided now and recorded; one that ran against a deny is reported.
+     * PostToolUse: the call ran. Records how it ended under the decision PreToolUse put on record,
+     * without classifying or deciding it again; a call Proctor never saw is decided now and
+     * recorded; one that ran against a deny is reported and not recorded as executed.
      */
     private static int outcome(
-        ClaudeCodeHookInput input, Engine engine, Recorder recorder, PrintStream err)
+        ClaudeCodeHookInput input, ToolCall call, Mediator mediator, PrintStream err)
         throws Exception {
-      ToolCall call = input.toToolCall(Map.of());
-      Mediation mediation = engine.gateway().mediate(call, actionId(input, call));
-      String actionId = mediation.request().id();
-      Optional<LifecycleState> state = recorder.state(actionId);
+      String actionId = actionId(input, call).orElse(null);
+      Optional<LifecycleState> state =
+          actionId == null ? Optional.empty() : mediator.state(actionId);
       if (state.isEmpty()) {
-        recorder.decision(mediation, engine.policy());
-        state = recorder.state(actionId);
+        Mediation decided =
+            actionId == null ? mediator.mediate(call) : mediator.mediate(call, actionId);
+        actionId = decided.actionId();
+        state = mediator.state(actionId);
       }
-      LifecycleState from = state.orElse(LifecycleState.REQUESTED);
-      if (from != LifecycleState.ALLOWED && from != LifecycleState.APPROVAL_REQUIRED) {
+      JsonNode response = input.toolResponse().orElseThrow();
+      Report report =
+          new Report(
+              end(response),
+              Outcome.ofOutput(Optional.empty(), CanonicalJson.bytes(response)),
+              state.filter(s -> s == LifecycleState.APPROVAL_REQUIRED).map(s -> PROMPT_APPROVER));
+      try {
+        mediator.report(actionId, report);
+        return 0;
+      } catch (IllegalTransitionException e) {
         err.println(
             "proctor: the call ran although its decision was '"
-                + from.wireName()
+                + state.map(LifecycleState::wireName).orElse("none")
                 + "' (action "
                 + actionId
                 + "); it is not recorded as executed");
         return Failures.CANNOT_DECIDE;
       }
-      JsonNode response = input.toolResponse().orElseThrow();
-      recorder.outcome(
-          mediation.request(), from, "claude-code-prompt:local-user", end(response), response);
-      return 0;
     }
+
+    /** Who approved a held call that ran: the person at Claude Code's own prompt. */
+    private static final String PROMPT_APPROVER = "claude-code-prompt:local-user";
 
     /** Succeeded unless the tool response says it was interrupted or failed. */
     private static LifecycleState end(JsonNode response) {
@@ -163,11 +212,8 @@ final class HookCommand implements Runnable {
                       + call.digest().substring(0, 16));
     }
 
-    private static Optional<String> answer(HookEvent event, Decision decision) throws Exception {
-      var rendered = ClaudeCodeHookOutput.render(event, decision);
-      return rendered.isPresent()
-          ? Optional.of(JSON.writeValueAsString(rendered.get()))
-          : Optional.empty();
+    private static Optional<String> answer(HookEvent event, Decision decision) {
+      return ClaudeCodeHookOutput.render(event, decision).map(ObjectNode::toString);
     }
   }
 }

@@ -24,6 +24,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    Deadline.standalone = true;
     System.exit(run(args));
   }
 

@@ -1,9 +1,8 @@
 package dev.proctor.cli;
 
+import dev.proctor.Proctor;
 import dev.proctor.policy.Policy;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +47,10 @@ final class PolicyCommand implements Runnable {
         PolicyOptions options = new PolicyOptions();
         options.policy = dir;
         options.taxonomy = taxonomy;
-        Policy policy = Engine.load(options, List.of(), Clock.systemUTC()).policy();
+        Policy policy;
+        try (Proctor proctor = Embedded.withoutLog(options)) {
+          policy = proctor.policy();
+        }
         System.out.printf(
             "valid: policy %s version %s, %d rules, %d expect examples, digest %s%n",
             policy.id(),

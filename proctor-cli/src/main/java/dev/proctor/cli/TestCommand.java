@@ -1,5 +1,6 @@
 package dev.proctor.cli;
 
+import dev.proctor.Proctor;
 import dev.proctor.policy.JUnitXmlWriter;
 import dev.proctor.policy.PolicyLoader;
 import dev.proctor.policy.PolicyTestReport;
@@ -10,7 +11,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,10 +54,12 @@ final class TestCommand implements Callable<Integer> {
       PolicyOptions options = new PolicyOptions();
       options.policy = dir;
       options.taxonomy = taxonomy;
-      Engine engine = Engine.load(options, List.of(), Clock.systemUTC());
       List<PolicyTestSuite> suites = PolicyTestSuite.parse(PolicyLoader.readTestFiles(dir));
-      PolicyTestReport report =
-          new PolicyTestRunner(engine.requests()).run(engine.policy(), suites);
+      PolicyTestReport report;
+      try (Proctor proctor = Embedded.withoutLog(options)) {
+        report =
+            new PolicyTestRunner(proctor.policyLoader().pipeline()).run(proctor.policy(), suites);
+      }
       print(report, out);
       if (junit != null) {
         Path parent = junit.toAbsolutePath().getParent();

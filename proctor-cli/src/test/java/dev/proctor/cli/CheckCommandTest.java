@@ -25,7 +25,9 @@ class CheckCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(out.get("decision").textValue()).isEqualTo("deny");
     assertThat(out.get("rules").toString()).contains("fetch-then-exec");
-    assertThat(out.get("policyDigest").textValue()).hasSize(64);
+    assertThat(out.at("/policy/digest").textValue()).hasSize(64);
+    assertThat(out.at("/policy/id").textValue()).isNotBlank();
+    assertThat(out.get("receipts")).hasSize(2);
     assertThat(out.get("actionDigest").textValue()).hasSize(64);
     assertThat(out.get("tags").toString()).contains("fetch-exec");
   }

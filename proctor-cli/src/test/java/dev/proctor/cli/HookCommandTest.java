@@ -126,7 +126,9 @@ class HookCommandTest {
                 "hook",
                 "claude-code",
                 "--data-dir",
-                home.toString())
+                home.toString(),
+                "--deadline",
+                "60s")
             .start();
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write(payload.getBytes(StandardCharsets.UTF_8));

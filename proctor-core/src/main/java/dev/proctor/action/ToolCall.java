@@ -3,6 +3,10 @@ package dev.proctor.action;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,5 +51,108 @@ public record ToolCall(
   /** The working directory the call runs in, when the surface says. */
   public Optional<String> cwd() {
     return Optional.ofNullable(context.get("cwd"));
+  }
+
+  /** A builder for a call of a tool through the Java SDK (surface {@code sdk}). */
+  public static Builder builder(String tool) {
+    return new Builder(requireNonNull(tool, "tool is null"));
+  }
+
+  /** Builds a {@link ToolCall}; anonymous principal, no arguments, surface {@code sdk} at first. */
+  public static final class Builder {
+    private final String tool;
+    private Principal principal = Principal.ANONYMOUS;
+    private String surface = "sdk";
+    private String operation = "";
+    private ObjectNode arguments = JsonNodeFactory.instance.objectNode();
+    private Optional<String> declaredClass = Optional.empty();
+    private final Set<String> labels = new LinkedHashSet<>();
+    private final Map<String, String> context = new LinkedHashMap<>();
+
+    private Builder(String tool) {
+      this.tool = tool;
+    }
+
+    /** Who asks. */
+    public Builder principal(Principal principal) {
+      this.principal = requireNonNull(principal, "principal is null");
+      return this;
+    }
+
+    /** The surface the call comes through, such as {@code langchain4j}. */
+    public Builder surface(String surface) {
+      this.surface = requireNonNull(surface, "surface is null");
+      return this;
+    }
+
+    /** The tool's operation, for tools with several. */
+    public Builder operation(String operation) {
+      this.operation = requireNonNull(operation, "operation is null");
+      return this;
+    }
+
+    /** All the arguments at once (a JSON object, copied). */
+    public Builder arguments(JsonNode arguments) {
+      requireNonNull(arguments, "arguments is null");
+      if (!arguments.isObject()) {
+        throw new IllegalArgumentException("arguments must be a JSON object");
+      }
+      this.arguments = (ObjectNode) arguments.deepCopy();
+      return this;
+    }
+
+    /** One string argument. */
+    public Builder argument(String name, String value) {
+      arguments.put(requireNonNull(name, "name is null"), requireNonNull(value, "value is null"));
+      return this;
+    }
+
+    /** One integer argument. */
+    public Builder argument(String name, long value) {
+      arguments.put(requireNonNull(name, "name is null"), value);
+      return this;
+    }
+
+    /** One boolean argument. */
+    public Builder argument(String name, boolean value) {
+      arguments.put(requireNonNull(name, "name is null"), value);
+      return this;
+    }
+
+    /** A class the caller declares; it can only raise the class the classifiers find. */
+    public Builder declaredClass(String actionClass) {
+      this.declaredClass = Optional.of(requireNonNull(actionClass, "actionClass is null"));
+      return this;
+    }
+
+    /** A data label the caller declares, such as {@code pii}. */
+    public Builder label(String label) {
+      labels.add(requireNonNull(label, "label is null"));
+      return this;
+    }
+
+    /** The working directory the call runs in. */
+    public Builder cwd(String cwd) {
+      return context("cwd", cwd);
+    }
+
+    /** One context entry. */
+    public Builder context(String key, String value) {
+      context.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+      return this;
+    }
+
+    /** The call. */
+    public ToolCall build() {
+      return new ToolCall(
+          principal,
+          surface,
+          tool,
+          operation,
+          arguments.deepCopy(),
+          declaredClass,
+          labels,
+          context);
+    }
   }
 }

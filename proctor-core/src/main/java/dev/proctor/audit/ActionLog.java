@@ -29,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +82,37 @@ public final class ActionLog implements AutoCloseable {
   /** An event with its receipt id and body, built on the caller's thread. */
   private record Prepared(LifecycleEvent event, String id, ReceiptFormat.Body body) {}
 
+  /**
+   * Events waiting for the writer. The writer takes each inside its transaction, holding the
+   * store's write lock; a caller whose deadline passes first withdraws it, and then nothing of it
+   * is written. Exactly one of the two wins.
+   */
   private record Pending(
-      List<Prepared> events, boolean checkpoint, CompletableFuture<List<Receipt>> future) {}
+      List<Prepared> events,
+      boolean checkpoint,
+      CompletableFuture<List<Receipt>> future,
+      AtomicInteger claim) {
+    private static final int QUEUED = 0;
+    private static final int TAKEN = 1;
+    private static final int WITHDRAWN = 2;
 
-  private static final Pending STOP = new Pending(List.of(), false, new CompletableFuture<>());
+    Pending(List<Prepared> events, boolean checkpoint) {
+      this(events, checkpoint, new CompletableFuture<>(), new AtomicInteger(QUEUED));
+    }
+
+    boolean take() {
+      return claim.compareAndSet(QUEUED, TAKEN);
+    }
+
+    boolean withdraw() {
+      return claim.compareAndSet(QUEUED, WITHDRAWN);
+    }
+  }
+
+  /** How long a caller whose deadline passed still waits for events the writer already took. */
+  private static final Duration COMMIT_GRACE = Duration.ofMillis(500);
+
+  private static final Pending STOP = new Pending(List.of(), false);
 
   private ActionLog(
       LogStore store,
@@ -149,6 +178,10 @@ public final class ActionLog implements AutoCloseable {
    * written).
    */
   public CompletableFuture<List<Receipt>> append(List<LifecycleEvent> events) {
+    return submit(events).future();
+  }
+
+  private Pending submit(List<LifecycleEvent> events) {
     List<LifecycleEvent> copy = List.copyOf(events);
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("nothing to append");
@@ -161,9 +194,13 @@ public final class ActionLog implements AutoCloseable {
         prepared.add(new Prepared(e, ReceiptIds.next(clock.instant()), ReceiptFormat.body(e)));
       }
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      Pending failed = new Pending(List.of(), false);
+      failed.future().completeExceptionally(e);
+      return failed;
     }
-    return enqueue(new Pending(List.copyOf(prepared), false, new CompletableFuture<>()));
+    Pending p = new Pending(List.copyOf(prepared), false);
+    enqueue(p);
+    return p;
   }
 
   private CompletableFuture<List<Receipt>> enqueue(Pending p) {
@@ -188,72 +225,49 @@ public final class ActionLog implements AutoCloseable {
   }
 
   /**
-   * Records a decision: the {@code requested} receipt and the decision's receipt, both redacted as
-   * the decision's obligations ask, atomically; returns them once durable.
+   * Appends events as consecutive receipts and waits until they are durable, but not past the
+   * deadline: when it passes before the writer has taken them, they are withdrawn — nothing of them
+   * is ever written — and {@link LogUnavailableException} says so. Events the writer already took
+   * are being committed; they get a short grace, after which the exception says their fate is
+   * unknown.
    */
-  public List<Receipt> recordDecision(ActionRequest request, Decision decision, PolicyRef policy)
+  public List<Receipt> recordAll(List<LifecycleEvent> events, Duration timeout)
+      throws LogUnavailableException {
+    Pending p = submit(events);
+    long nanos = Math.max(0, timeout.toNanos());
+    try {
+      return await(p.future(), nanos);
+    } catch (TimeoutException e) {
+      if (p.withdraw()) {
+        p.future().completeExceptionally(unavailable("withdrawn at the deadline", null));
+        throw unavailable(
+            "the action log did not take the receipts within "
+                + timeout.toMillis()
+                + " ms (is another process holding the store's write lock?); nothing was written",
+            null);
+      }
+      try {
+        return await(p.future(), COMMIT_GRACE.toNanos());
+      } catch (TimeoutException again) {
+        throw unavailable(
+            "the action log was still committing the receipts at the deadline; they may be"
+                + " written, but this caller cannot wait for them",
+            again);
+      }
+    }
+  }
+
+  /**
+   * Records a decision — the {@code requested} receipt and the decision's, both redacted as the
+   * decision's obligations ask — atomically, waiting at most until the deadline (see {@link
+   * #recordAll(List, Duration)}).
+   */
+  public List<Receipt> recordDecision(ActionRequest request, Decision decision, Duration timeout)
       throws LogUnavailableException {
     return recordAll(
         List.of(
-            LifecycleEvent.requested(request, decision),
-            LifecycleEvent.decided(request, decision, policy)));
-  }
-
-  /**
-   * A decision as it may be enforced, with the receipts that record it (empty if none could be).
-   */
-  public record Recorded(Decision decision, List<Receipt> receipts) {
-    public Recorded {
-      requireNonNull(decision, "decision is null");
-      receipts = List.copyOf(requireNonNull(receipts, "receipts is null"));
-    }
-
-    /** True when the receipts are durable and the decision is the one the policy made. */
-    public boolean durable() {
-      return !receipts.isEmpty();
-    }
-  }
-
-  /**
-   * Records a decision and returns it, or — when its receipts cannot be made durable or the
-   * lifecycle refuses them — a fail-closed {@link Decision.Deny} saying why (AWS2-RUN-L3-003: no
-   * action proceeds on a decision the log does not hold). A deny stays a deny.
-   */
-  public Recorded recordOrDeny(ActionRequest request, Decision decision, PolicyRef policy) {
-    try {
-      return new Recorded(decision, recordDecision(request, decision, policy));
-    } catch (IllegalTransitionException e) {
-      return refuseReusedId(request, decision, policy, e);
-    } catch (LogUnavailableException | RuntimeException e) {
-      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
-      Decision denied =
-          decision instanceof Decision.Deny
-              ? decision
-              : Decision.Deny.failClosed(
-                  "the action log cannot record this decision: " + e.getMessage(),
-                  decision.policyDigest());
-      return new Recorded(denied, List.of());
-    }
-  }
-
-  /**
-   * An action id the log already holds (a replayed or forged id): the log works, so the refusal is
-   * itself recorded, under a fresh id, and the deny returned is the one recorded.
-   */
-  private Recorded refuseReusedId(
-      ActionRequest request, Decision decision, PolicyRef policy, IllegalTransitionException e) {
-    Decision deny =
-        Decision.Deny.failClosed(
-            "action id " + request.id() + " was already used (" + e.getMessage() + ")",
-            decision.policyDigest());
-    ActionRequest fresh = request.withId(ReceiptIds.next(clock.instant()));
-    try {
-      return new Recorded(deny, recordDecision(fresh, deny, policy));
-    } catch (LogUnavailableException | RuntimeException again) {
-      LOG.error(
-          "refusal of reused action id {} not recorded: {}", request.id(), again.getMessage());
-      return new Recorded(deny, List.of());
-    }
+            LifecycleEvent.requested(request, decision), LifecycleEvent.decided(request, decision)),
+        timeout);
   }
 
   /**
@@ -263,7 +277,7 @@ public final class ActionLog implements AutoCloseable {
     if (signer.isEmpty()) {
       throw new IllegalStateException("this log has no signing key");
     }
-    await(enqueue(new Pending(List.of(), true, new CompletableFuture<>())));
+    await(enqueue(new Pending(List.of(), true)));
     return latest.orElseThrow(() -> new IllegalStateException("no checkpoint was signed"));
   }
 
@@ -359,7 +373,16 @@ public final class ActionLog implements AutoCloseable {
   private static List<Receipt> await(CompletableFuture<List<Receipt>> f)
       throws LogUnavailableException {
     try {
-      return f.get();
+      return await(f, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("an unbounded wait timed out", e);
+    }
+  }
+
+  private static List<Receipt> await(CompletableFuture<List<Receipt>> f, long nanos)
+      throws LogUnavailableException, TimeoutException {
+    try {
+      return nanos == Long.MAX_VALUE ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable("interrupted while waiting for the receipt to be durable", e);
@@ -387,7 +410,7 @@ public final class ActionLog implements AutoCloseable {
         Pending first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
           if (checkpointDue(false, currentSize())) {
-            process(List.of(new Pending(List.of(), true, new CompletableFuture<>())));
+            process(List.of(new Pending(List.of(), true)));
           }
           continue;
         }
@@ -413,7 +436,7 @@ public final class ActionLog implements AutoCloseable {
       }
     }
     if (signer.isPresent() && options.checkpointOnClose()) {
-      process(List.of(new Pending(List.of(), true, new CompletableFuture<>())));
+      process(List.of(new Pending(List.of(), true)));
     }
     for (Pending p; (p = queue.poll()) != null; ) {
       p.future().completeExceptionally(unavailable("the action log is closed", null));
@@ -537,6 +560,11 @@ public final class ActionLog implements AutoCloseable {
     List<byte[]> nodeHashes = new ArrayList<>();
     boolean forced = false;
     for (Pending p : batch) {
+      if (!p.take()) {
+        receipts.add(List.of());
+        refusals.add(new IllegalStateException("withdrawn by its caller at its deadline"));
+        continue;
+      }
       forced |= p.checkpoint();
       Frontier trial = f.copy();
       Map<String, LifecycleState> trialStates = new HashMap<>();

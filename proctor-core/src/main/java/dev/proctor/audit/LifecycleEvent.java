@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.proctor.action.ActionRequest;
 import dev.proctor.decision.Decision;
+import dev.proctor.lifecycle.Lifecycle;
 import dev.proctor.lifecycle.LifecycleState;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * One lifecycle transition of one action, which the log turns into one receipt. A closed set: each
@@ -48,17 +47,11 @@ public sealed interface LifecycleEvent {
   /** A pending approval ended: approved, rejected, expired or canceled. */
   record ApprovalResolved(ActionRecord action, LifecycleState state, ApprovalRecord approval)
       implements LifecycleEvent {
-    private static final Set<LifecycleState> STATES =
-        EnumSet.of(
-            LifecycleState.APPROVED,
-            LifecycleState.REJECTED,
-            LifecycleState.EXPIRED,
-            LifecycleState.CANCELED);
-
     public ApprovalResolved {
       requireNonNull(action, "action is null");
       requireNonNull(approval, "approval is null");
-      if (!STATES.contains(requireNonNull(state, "state is null"))) {
+      if (!Lifecycle.next(LifecycleState.APPROVAL_REQUIRED)
+          .contains(requireNonNull(state, "state is null"))) {
         throw new IllegalArgumentException("an approval does not end in " + state.wireName());
       }
     }
@@ -79,13 +72,11 @@ public sealed interface LifecycleEvent {
   /** The execution ended: succeeded, failed or interrupted. */
   record Finished(ActionRecord action, LifecycleState state, Outcome outcome)
       implements LifecycleEvent {
-    private static final Set<LifecycleState> STATES =
-        EnumSet.of(LifecycleState.SUCCEEDED, LifecycleState.FAILED, LifecycleState.INTERRUPTED);
-
     public Finished {
       requireNonNull(action, "action is null");
       requireNonNull(outcome, "outcome is null");
-      if (!STATES.contains(requireNonNull(state, "state is null"))) {
+      if (!Lifecycle.next(LifecycleState.EXECUTING)
+          .contains(requireNonNull(state, "state is null"))) {
         throw new IllegalArgumentException("an execution does not end in " + state.wireName());
       }
     }
@@ -105,13 +96,13 @@ public sealed interface LifecycleEvent {
   }
 
   /** The {@code requested} event of a request, redacted as the decision's obligations ask. */
-  static Requested requested(ActionRequest request, Decision decision) {
+  public static Requested requested(ActionRequest request, Decision decision) {
     return new Requested(ActionRecord.of(request, decision.obligations()));
   }
 
-  /** The decision event of a request under a policy, redacted as the decision's obligations ask. */
-  static Decided decided(ActionRequest request, Decision decision, PolicyRef policy) {
+  /** The decision event of a request, redacted as the decision's obligations ask. */
+  public static Decided decided(ActionRequest request, Decision decision) {
     return new Decided(
-        ActionRecord.of(request, decision.obligations()), DecisionRecord.of(decision, policy));
+        ActionRecord.of(request, decision.obligations()), DecisionRecord.of(decision));
   }
 }

@@ -1,13 +1,18 @@
 package dev.proctor.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Principal;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes receipts in their one wire form, {@code proctor.receipt/1}: RFC 8785 canonical JSON with
@@ -127,6 +132,58 @@ public final class ReceiptFormat {
     return o;
   }
 
+  /**
+   * The action part of a stored receipt, as it was recorded (redacted parameters included), so that
+   * later events of the action carry the same action record without classifying it again.
+   */
+  public static ActionRecord action(String receiptJson) {
+    JsonNode a;
+    try {
+      a = Json.MAPPER.readTree(receiptJson).path("action");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("receipt is not JSON: " + e.getMessage(), e);
+    }
+    if (!a.isObject()) {
+      throw new IllegalArgumentException("receipt has no action");
+    }
+    JsonNode r = a.path("requester");
+    List<String> chain = new ArrayList<>();
+    r.path("delegationChain").forEach(v -> chain.add(v.asText()));
+    Principal requester =
+        new Principal(
+            text(r, "human"),
+            text(r, "agent"),
+            text(r, "service"),
+            text(r, "session"),
+            text(r, "tenant"),
+            chain);
+    List<String> redacted = new ArrayList<>();
+    a.path("redacted").forEach(v -> redacted.add(v.asText()));
+    return new ActionRecord(
+        required(a, "id"),
+        Instant.parse(required(a, "time")),
+        required(a, "surface"),
+        required(a, "tool"),
+        required(a, "operation"),
+        required(a, "class"),
+        required(a, "digest"),
+        requester,
+        text(r, "scope"),
+        a.path("parameters"),
+        required(a, "parametersDigest"),
+        redacted);
+  }
+
+  private static Optional<String> text(JsonNode o, String name) {
+    JsonNode v = o.get(name);
+    return v != null && v.isTextual() ? Optional.of(v.textValue()) : Optional.empty();
+  }
+
+  private static String required(JsonNode o, String name) {
+    return text(o, name)
+        .orElseThrow(() -> new IllegalArgumentException("receipt action has no " + name));
+  }
+
   private static ObjectNode requester(Principal p, ActionRecord a) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     p.human().ifPresent(v -> o.put("human", v));
@@ -141,7 +198,7 @@ public final class ReceiptFormat {
 
   private static ObjectNode decision(DecisionRecord d) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("result", d.result());
+    o.put("result", d.kind().wireName());
     ObjectNode policy = o.putObject("policy");
     policy.put("id", d.policy().id());
     policy.put("version", d.policy().version());

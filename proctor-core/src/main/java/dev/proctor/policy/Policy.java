@@ -12,6 +12,7 @@ import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Effect;
 import dev.proctor.decision.Obligation;
+import dev.proctor.decision.PolicyRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,6 +44,7 @@ public final class Policy {
   private final String version;
   private final String description;
   private final String digest;
+  private final PolicyRef ref;
   private final List<Rule> rules;
   private final List<CompiledRule> compiled;
   private final Map<String, Effect> defaults;
@@ -66,6 +68,7 @@ public final class Policy {
     this.version = requireNonNull(version, "version is null");
     this.description = requireNonNull(description, "description is null");
     this.digest = requireNonNull(digest, "digest is null");
+    this.ref = new PolicyRef(id, version, digest);
     this.compiled = List.copyOf(compiled);
     this.rules = this.compiled.stream().map(CompiledRule::rule).toList();
     this.defaults = Map.copyOf(defaults);
@@ -103,6 +106,11 @@ public final class Policy {
    */
   public String digest() {
     return digest;
+  }
+
+  /** The reference decisions under this policy carry: id, version and digest. */
+  public PolicyRef ref() {
+    return ref;
   }
 
   /** Every rule, in declaration order (files by name, then position). */
@@ -221,7 +229,7 @@ public final class Policy {
       winner = winner == null ? best : winner.mostRestrictive(best);
     }
     if (winner == null) {
-      return Decision.Deny.failClosed("the request has no action class", digest);
+      return Decision.Deny.failClosed("the request has no action class", ref);
     }
     List<Matched> winners = new ArrayList<>(2);
     for (Matched m : matched) {
@@ -237,24 +245,18 @@ public final class Policy {
     }
     ruleIds.sort(null);
     String reason = winners.isEmpty() ? defaultReason : String.join("; ", reasons);
-    List<Obligation> obligations = obligations(matched);
+    Decision.Basis basis = new Decision.Basis(reason, ruleIds, ref, obligations(matched));
     return switch (winner) {
-      case ALLOW -> new Decision.Allow(reason, ruleIds, digest, obligations);
-      case DENY -> new Decision.Deny(reason, ruleIds, digest, obligations);
-      case STEP_UP -> new Decision.StepUp(reason, ruleIds, digest, obligations);
-      case ASK ->
-          new Decision.RequireApproval(reason, ruleIds, digest, obligations, approval(winners));
-      case DEFER -> new Decision.Defer(reason, ruleIds, digest, obligations, deferTimeout(winners));
-      case MODIFY -> modify(request, reason, ruleIds, obligations, winners);
+      case ALLOW -> new Decision.Allow(basis);
+      case DENY -> new Decision.Deny(basis);
+      case STEP_UP -> new Decision.StepUp(basis);
+      case ASK -> new Decision.RequireApproval(basis, approval(winners));
+      case DEFER -> new Decision.Defer(basis, deferTimeout(winners));
+      case MODIFY -> modify(request, basis, winners);
     };
   }
 
-  private Decision modify(
-      ActionRequest request,
-      String reason,
-      List<String> ruleIds,
-      List<Obligation> obligations,
-      List<Matched> winners) {
+  private Decision modify(ActionRequest request, Decision.Basis basis, List<Matched> winners) {
     JsonNode args = request.arguments().deepCopy();
     for (Matched m : winners) {
       Optional<Rule.Modify> mod = m.rule.rule().modify();
@@ -265,20 +267,21 @@ public final class Policy {
         args = Patches.apply(args, mod.get());
       } catch (IllegalArgumentException e) {
         return new Decision.Deny(
-            "rule "
-                + m.rule.rule().id()
-                + ": cannot rewrite the arguments ("
-                + e.getMessage()
-                + ")",
-            List.of(m.rule.rule().id()),
-            digest,
-            obligations);
+            new Decision.Basis(
+                "rule "
+                    + m.rule.rule().id()
+                    + ": cannot rewrite the arguments ("
+                    + e.getMessage()
+                    + ")",
+                List.of(m.rule.rule().id()),
+                ref,
+                basis.obligations()));
       }
     }
     if (!(args instanceof ObjectNode) && !args.isObject()) {
-      return Decision.Deny.failClosed("rewritten arguments are not an object", digest);
+      return Decision.Deny.failClosed("rewritten arguments are not an object", ref);
     }
-    return new Decision.Modify(reason, ruleIds, digest, obligations, args);
+    return new Decision.Modify(basis, args);
   }
 
   private static ApprovalRequirement approval(List<Matched> winners) {

@@ -294,7 +294,7 @@ public final class PolicyLoader {
     } catch (RuntimeException e) {
       return new Evaluation(
           Decision.Deny.failClosed(
-              "the request could not be classified: " + e.getMessage(), policy.digest()),
+              "the request could not be classified: " + e.getMessage(), policy.ref()),
           0,
           List.of(),
           List.of());

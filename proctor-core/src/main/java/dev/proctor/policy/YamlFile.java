@@ -16,8 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
@@ -42,8 +40,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * vector and policies do not need them); nesting depth and size are bounded.
  */
 final class YamlFile {
-
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   final String name;
   final String text;
@@ -260,22 +256,14 @@ final class YamlFile {
     if (s.isEmpty()) {
       return Optional.empty();
     }
-    Matcher m = DURATION.matcher(s.get());
-    if (!m.matches()) {
+    Optional<Duration> parsed = Durations.parse(s.get());
+    if (parsed.isEmpty()) {
       error(
           node,
-          what + " must be a duration such as 500ms, 30s, 15m, 2h or 1d, was '" + s.get() + "'");
+          what + " must be a duration such as " + Durations.EXAMPLES + ", was '" + s.get() + "'");
       return Optional.empty();
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
+    Duration d = parsed.get();
     if (d.isZero()) {
       error(node, what + " must be positive, was '" + s.get() + "'");
       return Optional.empty();

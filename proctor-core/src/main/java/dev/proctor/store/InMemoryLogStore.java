@@ -22,7 +22,7 @@ public final class InMemoryLogStore implements LogStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<StoredEntry> entries = new ArrayList<>();
   private final Map<String, Integer> byId = new HashMap<>();
-  private final Map<String, String> lastState = new HashMap<>();
+  private final Map<String, Integer> lastByAction = new HashMap<>();
   private final List<List<byte[]>> levels = new ArrayList<>();
   private final List<StoredCheckpoint> checkpoints = new ArrayList<>();
   private final List<StoredCosignature> cosignatures = new ArrayList<>();
@@ -78,7 +78,12 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public Optional<String> lastState(String actionId) {
-    return read(() -> Optional.ofNullable(lastState.get(actionId)));
+    return lastEntry(actionId).map(StoredEntry::state);
+  }
+
+  @Override
+  public Optional<StoredEntry> lastEntry(String actionId) {
+    return read(() -> Optional.ofNullable(lastByAction.get(actionId)).map(entries::get));
   }
 
   @Override
@@ -218,7 +223,7 @@ public final class InMemoryLogStore implements LogStore {
       for (StoredEntry e : newEntries) {
         byId.put(e.receiptId(), entries.size());
         entries.add(e);
-        lastState.put(e.actionId(), e.state());
+        lastByAction.put(e.actionId(), entries.size() - 1);
       }
       checkpoints.addAll(newCheckpoints);
       cosignatures.addAll(newCosignatures);
@@ -253,7 +258,12 @@ public final class InMemoryLogStore implements LogStore {
 
     @Override
     public Optional<String> lastState(String actionId) {
-      return Optional.ofNullable(lastState.get(actionId));
+      return lastEntry(actionId).map(StoredEntry::state);
+    }
+
+    @Override
+    public Optional<StoredEntry> lastEntry(String actionId) {
+      return Optional.ofNullable(lastByAction.get(actionId)).map(entries::get);
     }
 
     @Override

@@ -22,6 +22,9 @@ public interface LogReader {
   /** The state of the latest receipt about an action. */
   Optional<String> lastState(String actionId);
 
+  /** The latest receipt about an action. */
+  Optional<StoredEntry> lastEntry(String actionId);
+
   /**
    * The hash of the perfect Merkle subtree at a level (0 is the receipt hash) and index; throws
    * {@link LogStoreException} when the store does not hold it.

@@ -1,142 +1,83 @@
 package dev.proctor.audit;
 
+import static dev.proctor.lifecycle.LifecycleState.ALLOWED;
+import static dev.proctor.lifecycle.LifecycleState.REQUESTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.proctor.decision.Decision;
-import dev.proctor.decision.Effect;
+import dev.proctor.lifecycle.IllegalTransitionException;
+import dev.proctor.store.FaultyLogStore;
 import dev.proctor.store.InMemoryLogStore;
-import dev.proctor.store.LogStore;
-import dev.proctor.store.LogStoreException;
-import dev.proctor.store.LogTransaction;
-import dev.proctor.store.StoredCheckpoint;
-import dev.proctor.store.StoredCosignature;
-import dev.proctor.store.StoredEntry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class ActionLogTest {
 
-  /** A real in-memory store whose disk can "fill up": writes fail while {@code full}. */
-  private static final class FillableStore implements LogStore {
-    final InMemoryLogStore inner = new InMemoryLogStore();
-    volatile boolean full;
-
-    @Override
-    public <T> T write(Function<LogTransaction, T> work) {
-      if (full) {
-        throw new LogStoreException("disk full");
-      }
-      return inner.write(work);
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public String logId() {
-      return inner.logId();
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public Optional<StoredEntry> entry(long sequence) {
-      return inner.entry(sequence);
-    }
-
-    @Override
-    public Optional<StoredEntry> entryById(String receiptId) {
-      return inner.entryById(receiptId);
-    }
-
-    @Override
-    public Optional<String> lastState(String actionId) {
-      return inner.lastState(actionId);
-    }
-
-    @Override
-    public byte[] node(int level, long index) {
-      return inner.node(level, index);
-    }
-
-    @Override
-    public void scan(long from, long to, Consumer<StoredEntry> sink) {
-      inner.scan(from, to, sink);
-    }
-
-    @Override
-    public long firstSequenceAtOrAfter(long timeMillis) {
-      return inner.firstSequenceAtOrAfter(timeMillis);
-    }
-
-    @Override
-    public Optional<StoredCheckpoint> latestCheckpoint() {
-      return inner.latestCheckpoint();
-    }
-
-    @Override
-    public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
-      return inner.checkpoints(fromSize, toSize);
-    }
-
-    @Override
-    public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
-      return inner.cosignatures(fromSize, toSize);
-    }
-  }
+  private static final Duration SECONDS = Duration.ofSeconds(10);
 
   @Test
-  void recordOrDeny_logWritable_returnsDecisionWithDurableReceipts() {
-    FillableStore store = new FillableStore();
+  void recordDecision_logWritable_returnsDurableRedactedReceipts() throws Exception {
+    FaultyLogStore store = new FaultyLogStore();
     try (ActionLog log = LogTesting.open(store, AuditFixtures.signer())) {
-      ActionLog.Recorded r =
-          log.recordOrDeny(
-              AuditFixtures.request("ok-1"), AuditFixtures.allow(), AuditFixtures.POLICY);
-      assertThat(r.durable()).isTrue();
-      assertThat(r.decision().effect()).isEqualTo(Effect.ALLOW);
-      assertThat(r.receipts()).extracting(Receipt::sequence).containsExactly(0L, 1L);
+      List<Receipt> r =
+          log.recordDecision(AuditFixtures.request("ok-1"), AuditFixtures.allow(), SECONDS);
+      assertThat(r).extracting(Receipt::sequence).containsExactly(0L, 1L);
+      assertThat(r).extracting(Receipt::state).containsExactly(REQUESTED, ALLOWED);
       assertThat(store.inner.entry(1).orElseThrow().json()).doesNotContain("s3cr3t");
     }
   }
 
   @Test
-  void recordOrDeny_storeFails_turnsAllowIntoDeny() {
-    FillableStore store = new FillableStore();
+  void recordAll_storeFails_throwsThenRecovers() throws Exception {
+    FaultyLogStore store = new FaultyLogStore();
     try (ActionLog log = LogTesting.open(store, AuditFixtures.signer())) {
       store.full = true;
-      ActionLog.Recorded r =
-          log.recordOrDeny(
-              AuditFixtures.request("x-1"), AuditFixtures.allow(), AuditFixtures.POLICY);
-      assertThat(r.durable()).isFalse();
-      assertThat(r.decision()).isInstanceOf(Decision.Deny.class);
-      assertThat(r.decision().reason()).contains("disk full");
-      assertThatThrownBy(() -> log.recordAll(AuditFixtures.allowedAndSucceeded("x-2")))
-          .isInstanceOf(LogUnavailableException.class);
+      assertThatThrownBy(
+              () ->
+                  log.recordDecision(AuditFixtures.request("x-1"), AuditFixtures.allow(), SECONDS))
+          .isInstanceOf(LogUnavailableException.class)
+          .hasMessageContaining("disk full");
       store.full = false;
-      ActionLog.Recorded after =
-          log.recordOrDeny(
-              AuditFixtures.request("x-3"), AuditFixtures.allow(), AuditFixtures.POLICY);
-      assertThat(after.durable()).isTrue();
-      assertThat(after.receipts().get(0).sequence()).isZero();
+      List<Receipt> after =
+          log.recordDecision(AuditFixtures.request("x-3"), AuditFixtures.allow(), SECONDS);
+      assertThat(after.get(0).sequence()).isZero();
     }
   }
 
   @Test
-  void recordOrDeny_duplicateActionId_isDenied() {
+  void recordAll_deadlinePassesWhileTheStoreIsLocked_withdrawsAndWritesNothing() throws Exception {
+    FaultyLogStore store = new FaultyLogStore();
+    try (ActionLog log = LogTesting.open(store, AuditFixtures.signer())) {
+      store.locked = new CountDownLatch(1);
+      CompletableFuture<List<Receipt>> first =
+          log.append(AuditFixtures.allowedAndSucceeded("held-by-the-lock"));
+      assertThatThrownBy(
+              () ->
+                  log.recordDecision(
+                      AuditFixtures.request("late"), AuditFixtures.allow(), Duration.ofMillis(200)))
+          .isInstanceOf(LogUnavailableException.class)
+          .hasMessageContaining("nothing was written");
+      store.locked.countDown();
+      assertThat(first.get()).hasSize(4);
+      log.checkpoint();
+      assertThat(store.inner.lastEntry("late")).isEmpty();
+      assertThat(store.inner.size()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void recordAll_actionIdAlreadyOnRecord_isRefusedAndNothingWritten() throws Exception {
     try (ActionLog log = LogTesting.open(new InMemoryLogStore(), AuditFixtures.signer())) {
-      log.recordOrDeny(AuditFixtures.request("dup"), AuditFixtures.allow(), AuditFixtures.POLICY);
-      ActionLog.Recorded again =
-          log.recordOrDeny(
-              AuditFixtures.request("dup"), AuditFixtures.allow(), AuditFixtures.POLICY);
-      assertThat(again.decision()).isInstanceOf(Decision.Deny.class);
-      assertThat(again.decision().reason()).contains("cannot move from allowed to requested");
+      log.recordDecision(AuditFixtures.request("dup"), AuditFixtures.allow(), SECONDS);
+      assertThatThrownBy(
+              () -> log.recordDecision(AuditFixtures.request("dup"), AuditFixtures.deny(), SECONDS))
+          .isInstanceOf(IllegalTransitionException.class)
+          .hasMessageContaining("cannot move from allowed to requested");
+      assertThat(log.size()).isEqualTo(2);
     }
   }
 

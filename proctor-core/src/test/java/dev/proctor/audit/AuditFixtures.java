@@ -7,6 +7,7 @@ import dev.proctor.action.Classification;
 import dev.proctor.action.Principal;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Obligation;
+import dev.proctor.decision.PolicyRef;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -68,16 +69,17 @@ public final class AuditFixtures {
   /** An allow by rule {@code allow-git} that asks to redact {@code /token}. */
   public static Decision allow() {
     return new Decision.Allow(
-        "git push to main is allowed for this team",
-        List.of("allow-git"),
-        POLICY.digest(),
-        List.of(new Obligation.Redact(List.of("/token"))));
+        new Decision.Basis(
+            "git push to main is allowed for this team",
+            List.of("allow-git"),
+            POLICY,
+            List.of(new Obligation.Redact(List.of("/token")))));
   }
 
   /** A deny by rule {@code no-force}. */
   public static Decision deny() {
     return new Decision.Deny(
-        "force push is denied", List.of("no-force"), POLICY.digest(), List.of());
+        new Decision.Basis("force push is denied", List.of("no-force"), POLICY, List.of()));
   }
 
   /** A fresh Ed25519 signer. */
@@ -97,7 +99,7 @@ public final class AuditFixtures {
     ActionRecord a = ActionRecord.of(r, d.obligations());
     return List.of(
         new LifecycleEvent.Requested(a),
-        new LifecycleEvent.Decided(a, DecisionRecord.of(d, POLICY)),
+        new LifecycleEvent.Decided(a, DecisionRecord.of(d)),
         new LifecycleEvent.Executing(a),
         new LifecycleEvent.Finished(
             a,

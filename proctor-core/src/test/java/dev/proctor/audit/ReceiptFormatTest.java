@@ -38,18 +38,14 @@ class ReceiptFormatTest {
     ActionRecord all = ActionRecord.of(r, List.of(new Obligation.Redact(List.of(""))));
     Decision.RateLimited limited =
         new Decision.RateLimited(
-            "budget spent",
-            List.of("budget-1"),
-            AuditFixtures.POLICY.digest(),
-            List.of(),
+            new Decision.Basis(
+                "budget spent", List.of("budget-1"), AuditFixtures.POLICY, List.of()),
             Duration.ofSeconds(30));
     return new java.util.TreeMap<>(
         Map.of(
             "requested", new LifecycleEvent.Requested(plain),
-            "allowed",
-                new LifecycleEvent.Decided(a, DecisionRecord.of(allow, AuditFixtures.POLICY)),
-            "rate-limited",
-                new LifecycleEvent.Decided(plain, DecisionRecord.of(limited, AuditFixtures.POLICY)),
+            "allowed", new LifecycleEvent.Decided(a, DecisionRecord.of(allow)),
+            "rate-limited", new LifecycleEvent.Decided(plain, DecisionRecord.of(limited)),
             "approved",
                 new LifecycleEvent.ApprovalResolved(
                     a,
@@ -137,8 +133,7 @@ class ReceiptFormatTest {
   void decisionRecord_stepUp_movesToApprovalRequired() {
     Decision.StepUp s =
         new Decision.StepUp(
-            "re-authenticate", List.of("r"), AuditFixtures.POLICY.digest(), List.of());
-    assertThat(DecisionRecord.of(s, AuditFixtures.POLICY).state())
-        .isEqualTo(LifecycleState.APPROVAL_REQUIRED);
+            new Decision.Basis("re-authenticate", List.of("r"), AuditFixtures.POLICY, List.of()));
+    assertThat(DecisionRecord.of(s).state()).isEqualTo(LifecycleState.APPROVAL_REQUIRED);
   }
 }

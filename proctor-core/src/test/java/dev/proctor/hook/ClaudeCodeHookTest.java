@@ -10,6 +10,7 @@ import dev.proctor.action.JsonInput;
 import dev.proctor.action.ToolCall;
 import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
+import dev.proctor.decision.PolicyRef;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,10 @@ class ClaudeCodeHookTest {
 
   @Test
   void render_preToolUseDeny_printsDenyWithReasonAndRule() {
-    Decision deny = new Decision.Deny("secrets stay put", List.of("no-secrets"), "d", List.of());
+    Decision deny =
+        new Decision.Deny(
+            new Decision.Basis(
+                "secrets stay put", List.of("no-secrets"), PolicyRef.NONE, List.of()));
 
     JsonNode out = ClaudeCodeHookOutput.render(HookEvent.PRE_TOOL_USE, deny).orElseThrow();
 
@@ -97,7 +101,8 @@ class ClaudeCodeHookTest {
   void render_preToolUseApproval_asks() {
     Decision ask =
         new Decision.RequireApproval(
-            "install", List.of("ask-install"), "d", List.of(), ApprovalRequirement.DEFAULT);
+            new Decision.Basis("install", List.of("ask-install"), PolicyRef.NONE, List.of()),
+            ApprovalRequirement.DEFAULT);
 
     JsonNode out = ClaudeCodeHookOutput.render(HookEvent.PRE_TOOL_USE, ask).orElseThrow();
 
@@ -108,10 +113,7 @@ class ClaudeCodeHookTest {
   void render_preToolUseModify_allowsWithUpdatedInput() {
     Decision modify =
         new Decision.Modify(
-            "capped",
-            List.of("cap"),
-            "d",
-            List.of(),
+            new Decision.Basis("capped", List.of("cap"), PolicyRef.NONE, List.of()),
             JsonNodeFactory.instance.objectNode().put("command", "ls -la"));
 
     JsonNode out = ClaudeCodeHookOutput.render(HookEvent.PRE_TOOL_USE, modify).orElseThrow();
@@ -122,11 +124,14 @@ class ClaudeCodeHookTest {
 
   @Test
   void render_permissionRequest_allowsDeniesOrLetsTheDialogShow() {
-    Decision allow = new Decision.Allow("fine", List.of("r"), "d", List.of());
-    Decision deny = new Decision.Deny("no", List.of("r"), "d", List.of());
+    Decision allow =
+        new Decision.Allow(new Decision.Basis("fine", List.of("r"), PolicyRef.NONE, List.of()));
+    Decision deny =
+        new Decision.Deny(new Decision.Basis("no", List.of("r"), PolicyRef.NONE, List.of()));
     Decision ask =
         new Decision.RequireApproval(
-            "?", List.of("r"), "d", List.of(), ApprovalRequirement.DEFAULT);
+            new Decision.Basis("?", List.of("r"), PolicyRef.NONE, List.of()),
+            ApprovalRequirement.DEFAULT);
 
     assertThat(
             ClaudeCodeHookOutput.render(HookEvent.PERMISSION_REQUEST, allow)

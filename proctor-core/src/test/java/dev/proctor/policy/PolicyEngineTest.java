@@ -32,7 +32,8 @@ class PolicyEngineTest {
     assertThat(d).isInstanceOf(Decision.Deny.class);
     assertThat(d.ruleIds()).containsExactly("no-secrets");
     assertThat(d.reason()).isEqualTo("secret");
-    assertThat(d.policyDigest()).isEqualTo(p.digest()).hasSize(64);
+    assertThat(d.policy()).isEqualTo(p.ref());
+    assertThat(d.policy().digest()).hasSize(64);
     assertThat(p.evaluate(req("fs.read").build()).decision().ruleIds())
         .containsExactly("allow-read");
   }
@@ -191,7 +192,8 @@ class PolicyEngineTest {
     assertThat(p.decide(req("db.write").build()))
         .isEqualTo(
             new Decision.Defer(
-                "rule wait: defer", List.of("wait"), p.digest(), List.of(), Duration.ofMinutes(2)));
+                new Decision.Basis("rule wait: defer", List.of("wait"), p.ref(), List.of()),
+                Duration.ofMinutes(2)));
     assertThat(p.decide(req("access.change").build())).isInstanceOf(Decision.StepUp.class);
   }
 

@@ -63,6 +63,8 @@ public abstract class LogStoreContract {
     assertThat(store.entryById("r0")).hasValueSatisfying(e -> assertThat(e.sequence()).isZero());
     assertThat(store.lastState("a")).contains("allowed");
     assertThat(store.lastState("b")).isEmpty();
+    assertThat(store.lastEntry("a")).map(StoredEntry::state).contains("allowed");
+    assertThat(store.lastEntry("b")).isEmpty();
     assertThat(store.node(1, 0)).hasSize(32);
     assertThat(store.node(0, 1)).hasSize(32);
     assertThat(store.latestCheckpoint()).hasValueSatisfying(c -> assertThat(c.size()).isEqualTo(2));

@@ -1,5 +1,6 @@
 package dev.proctor.store.jdbc;
 
+import dev.proctor.Proctor;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.KeyFiles;
@@ -10,14 +11,43 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Opens the default action log of a data directory: the SQLite store in {@code proctor.db}, the
- * signing key in {@code keys/signing.key} and the mirror in {@code mirror/receipts.jsonl}.
+ * The default action log of a data directory: the SQLite store in {@code proctor.db}, the signing
+ * key in {@code keys/signing.key} and the mirror in {@code mirror/receipts.jsonl}.
  */
 public final class SqliteActionLog {
 
   private SqliteActionLog() {}
+
+  /**
+   * Points a {@link Proctor} builder at a data directory's log. A fresh data directory gets its
+   * signing key here (the notice says where, and what to back up); a data directory that has a log
+   * but lost its key is refused, so that nobody records unsigned under an old log by accident.
+   */
+  public static Proctor.Builder into(
+      Proctor.Builder builder, DataDirectory dir, Consumer<String> notices) throws IOException {
+    if (!Files.exists(dir.database()) && !Files.exists(dir.signingKey())) {
+      String keyId = KeyFiles.create(dir.signingKey(), dir.publicKeys());
+      notices.accept(
+          "created the log signing key "
+              + keyId
+              + " in "
+              + dir.keys()
+              + " (back up "
+              + dir.publicKeys()
+              + " to verify the log elsewhere)");
+    }
+    CheckpointSigner signer = signer(dir);
+    SqliteLogStore store = SqliteLogStore.open(dir.database());
+    try {
+      return builder.signer(signer).logStore(store).mirror(MirrorFile.open(dir.mirror()));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
 
   /** Opens the log with the system clock and default options; the signing key must exist. */
   public static ActionLog open(DataDirectory dir) throws IOException {
@@ -27,14 +57,7 @@ public final class SqliteActionLog {
   /** Opens the log; throws with a hint to run {@code proctor keys init} when there is no key. */
   public static ActionLog open(DataDirectory dir, Clock clock, LogOptions options)
       throws IOException {
-    if (!Files.exists(dir.signingKey())) {
-      throw new IOException(
-          "no signing key at "
-              + dir.signingKey()
-              + "; run: proctor keys init --data-dir "
-              + dir.root());
-    }
-    CheckpointSigner signer = KeyFiles.loadSigner(dir.signingKey());
+    CheckpointSigner signer = signer(dir);
     SqliteLogStore store = SqliteLogStore.open(dir.database());
     MirrorFile mirror;
     try {
@@ -44,6 +67,17 @@ public final class SqliteActionLog {
       throw e;
     }
     return ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+  }
+
+  private static CheckpointSigner signer(DataDirectory dir) throws IOException {
+    if (!Files.exists(dir.signingKey())) {
+      throw new IOException(
+          "no signing key at "
+              + dir.signingKey()
+              + "; run: proctor keys init --data-dir "
+              + dir.root());
+    }
+    return KeyFiles.loadSigner(dir.signingKey());
   }
 
   /** Opens the store alone, for reading (export, verify, prove against a database). */

@@ -212,6 +212,11 @@ public final class SqliteLogStore implements LogStore {
   }
 
   @Override
+  public Optional<StoredEntry> lastEntry(String actionId) {
+    return read(c -> Queries.lastEntry(c, actionId));
+  }
+
+  @Override
   public byte[] node(int level, long index) {
     return read(c -> Queries.node(c, level, index));
   }
@@ -478,6 +483,11 @@ public final class SqliteLogStore implements LogStore {
     }
 
     @Override
+    public Optional<StoredEntry> lastEntry(String actionId) {
+      return sql(x -> Queries.lastEntry(x, actionId));
+    }
+
+    @Override
     public byte[] node(int level, long index) {
       return sql(x -> Queries.node(x, level, index));
     }
@@ -547,6 +557,19 @@ public final class SqliteLogStore implements LogStore {
       try (PreparedStatement p =
           c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE seq = ?")) {
         p.setLong(1, seq);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+        }
+      }
+    }
+
+    static Optional<StoredEntry> lastEntry(Connection c, String actionId) throws SQLException {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT "
+                  + ENTRY_COLUMNS
+                  + " FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1")) {
+        p.setString(1, actionId);
         try (ResultSet rs = p.executeQuery()) {
           return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
         }

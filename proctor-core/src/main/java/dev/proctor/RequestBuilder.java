@@ -1,4 +1,4 @@
-package dev.proctor.mediate;
+package dev.proctor;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,13 +18,13 @@ import java.util.function.Function;
  * merges the declared labels with the ones the classifier found. Policy loading uses it to run
  * {@code expect:} examples through the same path live calls take.
  */
-public final class RequestBuilder implements Function<ToolCall, ActionRequest> {
+final class RequestBuilder implements Function<ToolCall, ActionRequest> {
 
   private final Classifier classifier;
   private final Clock clock;
 
   /** A builder over a classifier, stamping requests with the clock's time. */
-  public RequestBuilder(Classifier classifier, Clock clock) {
+  RequestBuilder(Classifier classifier, Clock clock) {
     this.classifier = requireNonNull(classifier, "classifier is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
@@ -36,12 +36,12 @@ public final class RequestBuilder implements Function<ToolCall, ActionRequest> {
   }
 
   /** Classifies a call; a classifier failure propagates. */
-  public Classification classify(ToolCall call) {
+  Classification classify(ToolCall call) {
     return classifier.classify(call);
   }
 
   /** Builds the request of a call that is already classified, with a new random id. */
-  public ActionRequest build(ToolCall call, Classification classification) {
+  ActionRequest build(ToolCall call, Classification classification) {
     return build(call, classification, newId());
   }
 
@@ -49,7 +49,7 @@ public final class RequestBuilder implements Function<ToolCall, ActionRequest> {
    * Builds the request of a call that is already classified, with the id the surface gives it
    * (Claude Code's tool-use id, so that the outcome reported later continues the same action).
    */
-  public ActionRequest build(ToolCall call, Classification classification, String id) {
+  ActionRequest build(ToolCall call, Classification classification, String id) {
     Set<String> labels = new HashSet<>(call.labels());
     labels.addAll(classification.labels());
     return new ActionRequest(

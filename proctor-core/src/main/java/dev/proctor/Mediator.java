@@ -1,0 +1,457 @@
+package dev.proctor;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proctor.action.ActionRequest;
+import dev.proctor.action.CanonicalJson;
+import dev.proctor.action.Classification;
+import dev.proctor.action.ToolCall;
+import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.ActionRecord;
+import dev.proctor.audit.ApprovalRecord;
+import dev.proctor.audit.LifecycleEvent;
+import dev.proctor.audit.LogUnavailableException;
+import dev.proctor.audit.Outcome;
+import dev.proctor.audit.Receipt;
+import dev.proctor.audit.ReceiptFormat;
+import dev.proctor.decision.Decision;
+import dev.proctor.decision.Obligation;
+import dev.proctor.decision.PolicyRef;
+import dev.proctor.lifecycle.IllegalTransitionException;
+import dev.proctor.lifecycle.LifecycleState;
+import dev.proctor.policy.Policy;
+import dev.proctor.store.StoredEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference enforcement point every surface is built on: classifies a raw call, decides it
+ * under the policy in force, and records the decision in the action log before returning it — a
+ * decision is acted on only once its receipts are durable. It fails closed: an exception anywhere
+ * on the way is a {@link Decision.Deny} that says what went wrong, and when the log cannot record a
+ * decision within the deadline the answer is a deny too (a deny stays a deny). Build one with
+ * {@link Proctor#builder()}.
+ *
+ * <p>Three ways in: {@link #mediate(ToolCall)} decides and records; {@link #mediate(ToolCall,
+ * Execution)} also runs the action when the decision allows it and records how it ended; {@link
+ * #report} records the end of an action that ran elsewhere (a harness's PostToolUse) under the
+ * decision already on record, without classifying or deciding it again. Thread-safe.
+ */
+public final class Mediator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Mediator.class);
+
+  /** The class a call is gated at when its classifier failed: the worst case. */
+  static final String UNCLASSIFIABLE = "shell.unparseable";
+
+  /** The longest action id a surface may give; longer ones are refused. */
+  static final int MAX_ACTION_ID = 512;
+
+  private final RequestBuilder requests;
+  private final Supplier<Policy> policy;
+  private final ActionLog log;
+  private final Duration deadline;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+
+  Mediator(
+      RequestBuilder requests,
+      Supplier<Policy> policy,
+      ActionLog log,
+      Duration deadline,
+      Clock clock) {
+    this.requests = requireNonNull(requests, "requests is null");
+    this.policy = requireNonNull(policy, "policy is null");
+    this.log = requireNonNull(log, "log is null");
+    this.deadline = requireNonNull(deadline, "deadline is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "proctor-time-limits");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Classifies, decides and records one call under a new random id; returns once the decision's
+   * receipts are durable, or with a fail-closed deny when they cannot be. Never throws for a bad
+   * call.
+   */
+  public Mediation mediate(ToolCall call) {
+    return record(decide(call, Optional.empty()), List.of());
+  }
+
+  /**
+   * Like {@link #mediate(ToolCall)}, under the id the surface gives the action (a harness's tool
+   * use id), so that the outcome it reports later continues the same action. An id already on
+   * record is refused: the refusal is recorded under a fresh id.
+   */
+  public Mediation mediate(ToolCall call, String actionId) {
+    return record(
+        decide(call, Optional.of(requireNonNull(actionId, "actionId is null"))), List.of());
+  }
+
+  /**
+   * Mediates a call and, when the decision allows it, runs the execution with the arguments to use
+   * (the rewritten ones for a modify) and records how it ended. The decision and the {@code
+   * executing} receipt are durable before the execution starts; a call that is denied, held for
+   * approval, deferred or rate-limited does not run. A time-limit obligation interrupts the
+   * execution's thread when it runs too long.
+   */
+  public <T> Executed<T> mediate(ToolCall call, Execution<T> execution) {
+    requireNonNull(execution, "execution is null");
+    Mediation decided = decide(call, Optional.empty());
+    if (!decided.decision().allows()) {
+      return new Executed<>(
+          record(decided, List.of()),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of());
+    }
+    ActionRecord action = ActionRecord.of(decided.request(), decided.decision().obligations());
+    Mediation mediation = record(decided, List.of(new LifecycleEvent.Executing(action)));
+    if (!mediation.decision().allows()) {
+      return new Executed<>(
+          mediation, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    }
+    List<Receipt> receipts = new ArrayList<>(2);
+    receipts.add(mediation.receipts().get(mediation.receipts().size() - 1));
+    Mediation decision =
+        new Mediation(
+            mediation.request(),
+            mediation.decision(),
+            mediation.receipts().subList(0, mediation.receipts().size() - 1));
+    JsonNode arguments = mediation.decision().argumentsFor(mediation.request().arguments());
+    TimeLimit limit = TimeLimit.start(mediation.decision(), timer);
+    T result = null;
+    Exception failure = null;
+    LifecycleState end;
+    try {
+      result = execution.run(arguments.deepCopy());
+      end = LifecycleState.SUCCEEDED;
+    } catch (InterruptedException e) {
+      failure = e;
+      end = LifecycleState.INTERRUPTED;
+    } catch (Exception e) {
+      failure = e;
+      end = LifecycleState.FAILED;
+    }
+    boolean timedOut = limit.finish();
+    if (end == LifecycleState.INTERRUPTED && !timedOut) {
+      Thread.currentThread().interrupt();
+    }
+    Outcome outcome = outcome(result, failure, timedOut ? limit.description() : null);
+    try {
+      receipts.addAll(
+          log.recordAll(List.of(new LifecycleEvent.Finished(action, end, outcome)), deadline));
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("the end of action {} was not recorded: {}", action.id(), e.getMessage());
+    }
+    return new Executed<>(
+        decision,
+        Optional.of(end),
+        Optional.ofNullable(result),
+        Optional.ofNullable(failure),
+        receipts);
+  }
+
+  /**
+   * Records how an action that ran elsewhere ended, under the decision on record for it: {@code
+   * executing} and the end (after the approval given at the harness's prompt, for an action that
+   * was held). Returns the new receipts once durable.
+   *
+   * @throws NoSuchElementException when no action with that id is on record
+   * @throws IllegalTransitionException when the action's state does not let it have run (it was
+   *     denied, say); nothing is recorded
+   * @throws LogUnavailableException when the receipts cannot be made durable
+   */
+  public List<Receipt> report(String actionId, Report report) throws LogUnavailableException {
+    requireNonNull(actionId, "actionId is null");
+    requireNonNull(report, "report is null");
+    StoredEntry last =
+        log.store()
+            .lastEntry(actionId)
+            .orElseThrow(() -> new NoSuchElementException("no action " + actionId + " on record"));
+    LifecycleState from =
+        LifecycleState.fromWireName(last.state())
+            .orElseThrow(() -> new IllegalStateException("unknown state " + last.state()));
+    ActionRecord action = ReceiptFormat.action(last.json());
+    List<LifecycleEvent> events = new ArrayList<>(3);
+    if (from == LifecycleState.APPROVAL_REQUIRED && report.approvedAtPrompt().isPresent()) {
+      events.add(
+          new LifecycleEvent.ApprovalResolved(
+              action,
+              LifecycleState.APPROVED,
+              new ApprovalRecord(
+                  List.of(
+                      new ApprovalRecord.Vote(
+                          report.approvedAtPrompt().get(), "approve", clock.instant())))));
+      from = LifecycleState.APPROVED;
+    }
+    if (from != LifecycleState.EXECUTING) {
+      events.add(new LifecycleEvent.Executing(action));
+    }
+    events.add(new LifecycleEvent.Finished(action, report.end(), report.outcome()));
+    return log.recordAll(events, deadline);
+  }
+
+  /**
+   * What would be decided for a call, recorded nowhere: for dry runs, explanations and benchmarks.
+   * Never enforce it — only what {@code mediate} returns is on record.
+   */
+  public Mediation preview(ToolCall call) {
+    return decide(call, Optional.empty());
+  }
+
+  /** The last recorded state of an action, if the log holds it. */
+  public Optional<LifecycleState> state(String actionId) {
+    return log.store().lastState(actionId).flatMap(LifecycleState::fromWireName);
+  }
+
+  /** The policy in force. */
+  public Policy policy() {
+    return policy.get();
+  }
+
+  /** Classifies and decides a call without recording it; never throws for a bad call. */
+  private Mediation decide(ToolCall call, Optional<String> actionId) {
+    requireNonNull(call, "call is null");
+    Policy current;
+    try {
+      current = requireNonNull(policy.get(), "no policy is loaded");
+    } catch (RuntimeException e) {
+      return new Mediation(
+          build(call, unclassifiable("no-policy"), Optional.empty()),
+          Decision.Deny.failClosed("no policy is in force (" + describe(e) + ")", PolicyRef.NONE),
+          List.of());
+    }
+    if (actionId.isPresent() && !validId(actionId.get())) {
+      return new Mediation(
+          build(call, unclassifiable("bad-action-id"), Optional.empty()),
+          Decision.Deny.failClosed(
+              "the action id the surface gave is not usable (empty, longer than "
+                  + MAX_ACTION_ID
+                  + " characters, or holding control characters)",
+              current.ref()),
+          List.of());
+    }
+    Classification classification;
+    try {
+      classification = requests.classify(call);
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.warn("classifier failed on tool {}", call.tool(), e);
+      return new Mediation(
+          build(call, unclassifiable("classifier-error"), actionId),
+          Decision.Deny.failClosed(
+              "the call could not be classified (" + describe(e) + ")", current.ref()),
+          List.of());
+    }
+    ActionRequest request = build(call, classification, actionId);
+    Decision decision;
+    try {
+      decision = current.decide(request);
+      if (decision == null) {
+        decision = Decision.Deny.failClosed("the policy returned no decision", current.ref());
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.warn("policy evaluation failed for {}", request.id(), e);
+      decision =
+          Decision.Deny.failClosed("policy evaluation failed (" + describe(e) + ")", current.ref());
+    }
+    return new Mediation(request, decision, List.of());
+  }
+
+  /**
+   * Records a decision (and the events that follow it at once) within the deadline. When the log
+   * cannot, the decision becomes a deny that says why — a deny stays a deny — with no receipts; an
+   * action id already on record is refused, and that refusal is recorded under a fresh id.
+   */
+  private Mediation record(Mediation decided, List<LifecycleEvent> then) {
+    ActionRequest request = decided.request();
+    Decision decision = decided.decision();
+    List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
+    events.add(LifecycleEvent.requested(request, decision));
+    events.add(LifecycleEvent.decided(request, decision));
+    events.addAll(then);
+    try {
+      return new Mediation(request, decision, log.recordAll(events, deadline));
+    } catch (IllegalTransitionException e) {
+      return refuseReusedId(request, decision, e);
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
+      return new Mediation(request, notRecorded(decision, e.getMessage()), List.of());
+    }
+  }
+
+  private static Decision notRecorded(Decision decision, String why) {
+    return decision.kind() == Decision.Kind.DENY
+        ? decision
+        : Decision.Deny.failClosed(
+            "the action log cannot record this decision: " + why, decision.policy());
+  }
+
+  /**
+   * An action id the log already holds (a replayed or forged id): the log works, so the refusal is
+   * itself recorded, under a fresh id, and the deny returned is the one recorded.
+   */
+  private Mediation refuseReusedId(
+      ActionRequest request, Decision decision, IllegalTransitionException e) {
+    Decision deny =
+        Decision.Deny.failClosed(
+            "action id " + request.id() + " was already used (" + e.getMessage() + ")",
+            decision.policy());
+    ActionRequest fresh = request.withId(UUID.randomUUID().toString());
+    try {
+      return new Mediation(
+          fresh,
+          deny,
+          log.recordAll(
+              List.of(LifecycleEvent.requested(fresh, deny), LifecycleEvent.decided(fresh, deny)),
+              deadline));
+    } catch (LogUnavailableException | RuntimeException again) {
+      LOG.error(
+          "refusal of reused action id {} not recorded: {}", request.id(), again.getMessage());
+      return new Mediation(fresh, deny, List.of());
+    }
+  }
+
+  private ActionRequest build(
+      ToolCall call, Classification classification, Optional<String> actionId) {
+    return actionId.isPresent()
+        ? requests.build(call, classification, actionId.get())
+        : requests.build(call, classification);
+  }
+
+  private static Classification unclassifiable(String tag) {
+    return new Classification(
+        UNCLASSIFIABLE, Set.of(UNCLASSIFIABLE), List.of(), Set.of(), Set.of(tag));
+  }
+
+  private static boolean validId(String id) {
+    if (id.isEmpty() || id.length() > MAX_ACTION_ID) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Interrupts the executing thread when a time-limit obligation's limit passes, and never after
+   * the execution has finished.
+   */
+  private static final class TimeLimit {
+    private static final TimeLimit NONE = new TimeLimit(null, Duration.ZERO);
+
+    private final Thread thread;
+    private final Duration limit;
+    private ScheduledFuture<?> task;
+    private boolean done;
+    private boolean fired;
+
+    private TimeLimit(Thread thread, Duration limit) {
+      this.thread = thread;
+      this.limit = limit;
+    }
+
+    static TimeLimit start(Decision decision, ScheduledExecutorService timer) {
+      Duration shortest = null;
+      for (Obligation o : decision.obligations()) {
+        if (o instanceof Obligation.TimeLimit t
+            && (shortest == null || t.limit().compareTo(shortest) < 0)) {
+          shortest = t.limit();
+        }
+      }
+      if (shortest == null) {
+        return NONE;
+      }
+      TimeLimit l = new TimeLimit(Thread.currentThread(), shortest);
+      synchronized (l) {
+        l.task = timer.schedule(l::fire, shortest.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      return l;
+    }
+
+    private synchronized void fire() {
+      if (!done) {
+        fired = true;
+        thread.interrupt();
+      }
+    }
+
+    /** Ends the limit; true when it fired (its interrupt is then cleared from this thread). */
+    synchronized boolean finish() {
+      done = true;
+      if (task != null) {
+        task.cancel(false);
+      }
+      if (fired) {
+        Thread.interrupted();
+      }
+      return fired;
+    }
+
+    String description() {
+      return "the policy's time limit of " + limit.toMillis() + " ms passed: interrupted";
+    }
+  }
+
+  private static Outcome outcome(Object result, Exception failure, String timeLimit) {
+    Optional<String> detail = Optional.ofNullable(timeLimit);
+    if (detail.isEmpty() && failure != null) {
+      detail = Optional.of(truncate(failure.getClass().getSimpleName() + ": " + describe(failure)));
+    }
+    byte[] bytes = outputBytes(result);
+    return new Outcome(
+        Optional.empty(),
+        bytes == null ? Optional.empty() : Outcome.ofOutput(Optional.empty(), bytes).outputHash(),
+        detail);
+  }
+
+  private static byte[] outputBytes(Object result) {
+    if (result instanceof JsonNode json) {
+      return CanonicalJson.bytes(json);
+    }
+    if (result instanceof CharSequence text) {
+      return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    if (result instanceof byte[] bytes) {
+      return bytes;
+    }
+    return null;
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Stops the time-limit timer; the log belongs to the {@link Proctor} that built this. */
+  void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The sealed {@link dev.proctor.decision.Decision} and what it carries: effect, kind, policy
+ * reference, obligations, approval requirement.
+ *
+ * <p>Null policy: nothing in this package's public API accepts or returns {@code null}. An absent
+ * value is an empty {@link java.util.Optional}; a {@code null} argument throws {@link
+ * NullPointerException} naming it.
+ */
+package dev.proctor.decision;

@@ -1,0 +1,8 @@
+/**
+ * Agent-harness hook payloads and answers.
+ *
+ * <p>Null policy: nothing in this package's public API accepts or returns {@code null}. An absent
+ * value is an empty {@link java.util.Optional}; a {@code null} argument throws {@link
+ * NullPointerException} naming it.
+ */
+package dev.proctor.hook;

@@ -1,0 +1,8 @@
+/**
+ * The store SPI the action log is kept in, the in-memory store, and the data directory layout.
+ *
+ * <p>Null policy: nothing in this package's public API accepts or returns {@code null}. An absent
+ * value is an empty {@link java.util.Optional}; a {@code null} argument throws {@link
+ * NullPointerException} naming it.
+ */
+package dev.proctor.store;
