@@ -256,7 +256,7 @@ public final class Proctor implements AutoCloseable {
       taxonomyFile.ifPresent(p -> protect.add(absolute(p)));
       RequestBuilder requests = new RequestBuilder(new ToolClassifier(tax, protect), clock);
       Function<ToolCall, ActionRequest> pipeline = requests;
-      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax.classes()), pipeline);
+      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax), pipeline);
       Policy policy =
           policyDirectory.isPresent()
               ? loader.load(policyDirectory.get())

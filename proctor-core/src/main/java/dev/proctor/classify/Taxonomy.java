@@ -161,6 +161,28 @@ public final class Taxonomy {
     return best;
   }
 
+  /**
+   * Every tag a classification under this taxonomy can carry: the classifiers' own (see {@code
+   * tags.txt}) and those the taxonomy's mappings declare.
+   */
+  public java.util.Set<String> tags() {
+    java.util.Set<String> out = new java.util.TreeSet<>(TagCatalog.builtIn().keySet());
+    for (MappingLayer layer : layers) {
+      layer.exactTools().values().forEach(m -> out.addAll(m.tags()));
+      layer.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      for (MappingLayer.Server s : layer.servers().values()) {
+        s.exactTools().values().forEach(m -> out.addAll(m.tags()));
+        s.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      }
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /** The known tag closest to an unknown one, to suggest in an error. */
+  public static Optional<String> nearestTag(String unknown, Collection<String> known) {
+    return TagCatalog.nearest(unknown, known);
+  }
+
   /** Every class, built-in ones first, in file order. */
   public Collection<ActionClass> classes() {
     return classes.values();

@@ -96,6 +96,73 @@ class CommandTableTest {
     assertThat(unknown).isEmpty();
   }
 
+  /** Every tag named in the classifiers' source is declared in the tag catalog. */
+  @Test
+  void tagCatalog_declaresEveryTagTheSourceEmits() throws Exception {
+    java.util.regex.Pattern literal =
+        java.util.regex.Pattern.compile(
+            "(?:\\btag|markEscape\\(in,|tags\\.add|Set\\.of)\\(?\\s*\"([a-z][a-z0-9-]+)\"");
+    Set<String> known = TagCatalog.builtIn().keySet();
+    Set<String> missing = new TreeSet<>();
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/classify"))) {
+      for (java.nio.file.Path f : files.toList()) {
+        String text = java.nio.file.Files.readString(f);
+        var m = literal.matcher(text);
+        while (m.find()) {
+          String tag = m.group(1);
+          boolean isTagCall = m.group().startsWith("tag") || m.group().startsWith("markEscape")
+              || m.group().startsWith("tags.add");
+          if (isTagCall && !known.contains(tag)) {
+            missing.add(f.getFileName() + ": " + tag);
+          }
+        }
+      }
+    }
+    assertThat(missing).isEmpty();
+  }
+
+  /** What the corpus, the table's examples and the held-out sets classify carries only known tags. */
+  @Test
+  void tagCatalog_coversEveryEmittedTag() throws Exception {
+    Set<String> known = Taxonomy.builtIn().tags();
+    Set<String> unknown = new TreeSet<>();
+    ShellClassifierTest.corpus()
+        .forEach(
+            a ->
+                ShellClassifierTest.SHELL
+                    .classify((String) a.get()[1], ShellClassifierTest.CTX)
+                    .tags()
+                    .stream()
+                    .filter(t -> !known.contains(t))
+                    .forEach(unknown::add));
+    examples()
+        .forEach(
+            a ->
+                ShellClassifierTest.SHELL
+                    .classify(((CommandSpec.Example) a.get()[1]).command(), ShellClassifierTest.CTX)
+                    .tags()
+                    .stream()
+                    .filter(t -> !known.contains(t))
+                    .forEach(unknown::add));
+    ToolClassifier tools = new ToolClassifier(Taxonomy.builtIn());
+    for (String set : List.of("set1.yaml", "set2.yaml")) {
+      for (ShellHeldOutTest.Case c : ShellHeldOutTest.cases(set)) {
+        tools.classify(c.call()).tags().stream().filter(t -> !known.contains(t)).forEach(unknown::add);
+      }
+    }
+    assertThat(unknown).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "fetch-exe, fetch-exec",
+    "agentconfig, agent-config",
+    "plant-exec, plants-exec",
+  })
+  void tagCatalog_suggestsTheNearestTag(String typo, String expected) {
+    assertThat(TagCatalog.nearest(typo, TagCatalog.builtIn().keySet())).contains(expected);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

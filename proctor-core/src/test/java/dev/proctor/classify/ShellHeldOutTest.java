@@ -10,7 +10,6 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.decision.Decision;
-import dev.proctor.mediate.RequestBuilder;
 import dev.proctor.policy.ClassCatalog;
 import dev.proctor.policy.Policies;
 import dev.proctor.policy.Policy;
@@ -86,12 +85,27 @@ class ShellHeldOutTest {
 
   static Score score(String file) throws IOException {
     Taxonomy taxonomy = Taxonomy.builtIn();
-    RequestBuilder requests =
-        new RequestBuilder(
-            new ToolClassifier(taxonomy, List.of("/home/dev/.proctor")), Clock.systemUTC());
+    ToolClassifier classifier = new ToolClassifier(taxonomy, List.of("/home/dev/.proctor"));
+    java.util.function.Function<ToolCall, ActionRequest> requests =
+        call -> {
+          dev.proctor.action.Classification c = classifier.classify(call);
+          Set<String> labels = new java.util.HashSet<>(call.labels());
+          labels.addAll(c.labels());
+          return new ActionRequest(
+              java.util.UUID.randomUUID().toString(),
+              Clock.systemUTC().instant(),
+              call.principal(),
+              call.surface(),
+              call.tool(),
+              call.operation(),
+              call.arguments(),
+              c,
+              labels,
+              call.context());
+        };
     Policy pack;
     try {
-      pack = Policies.defaultPack(ClassCatalog.of(taxonomy.classes()), requests);
+      pack = Policies.defaultPack(ClassCatalog.of(taxonomy), requests);
     } catch (dev.proctor.policy.PolicyException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
