@@ -63,6 +63,16 @@ final class CommandTable {
 
   static void classify(Invocation in) {
     String n = in.name;
+    TaxonomyLoader.UserCommand user = in.walk.userCommands.get(n);
+    if (user != null) {
+      if (spec(n) == null) {
+        TableCommands.classifyUser(in, user); // the user's own CLI
+        return;
+      }
+      // A built-in command the user declares: its class is added, so it can only raise.
+      user.spec().actionClass().ifPresent(in::cls);
+      user.tags().forEach(in::tag);
+    }
     if (isVersionOrHelpQuery(in)) {
       in.cls(FS_READ);
       return;

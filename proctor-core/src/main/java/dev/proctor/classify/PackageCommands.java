@@ -465,7 +465,8 @@ final class PackageCommands {
         }
       }
       if (in.state.cwd != null) {
-        PlantedCode.analyzeCommands(in.f, in.walk.ctx, in.state.cwd, scripts);
+        PlantedCode.analyzeCommands(
+            in.f, in.walk.ctx, in.walk.userCommands, in.state.cwd, scripts);
       }
     }
     if (verb.equals("pack")

@@ -132,7 +132,12 @@ final class PlantedCode {
    * risky ones in {@code into}. {@code fragment}: the content is part of the file (an edit).
    */
   static void analyze(
-      Findings into, ClassifyContext ctx, String path, String content, boolean fragment) {
+      Findings into,
+      ClassifyContext ctx,
+      Map<String, TaxonomyLoader.UserCommand> userCommands,
+      String path,
+      String content,
+      boolean fragment) {
     Kind kind = kindOf(path);
     if (kind == null || content.isEmpty()) {
       return;
@@ -150,12 +155,17 @@ final class PlantedCode {
     }
     String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
     boolean rootRelative = kind == Kind.YAML_COMMANDS || kind == Kind.VSCODE_TASKS;
-    analyzeCommands(into, ctx, rootRelative ? ctx.cwd().orElse(dir) : dir, commands);
+    analyzeCommands(
+        into, ctx, userCommands, rootRelative ? ctx.cwd().orElse(dir) : dir, commands);
   }
 
   /** Classifies planted commands that run in {@code cwd} and records the risky ones. */
   static void analyzeCommands(
-      Findings into, ClassifyContext ctx, String cwd, List<String> commands) {
+      Findings into,
+      ClassifyContext ctx,
+      Map<String, TaxonomyLoader.UserCommand> userCommands,
+      String cwd,
+      List<String> commands) {
     for (String cmd : commands) {
       if (cmd.isBlank()) {
         continue;
@@ -170,7 +180,7 @@ final class PlantedCode {
         continue;
       }
       try {
-        new ShellWalk(f, ctx).script(script, new ShellWalk.State(cwd), 1);
+        new ShellWalk(f, ctx, userCommands).script(script, new ShellWalk.State(cwd), 1);
       } catch (RuntimeException | StackOverflowError e) {
         f.cls(ClassNames.SHELL_UNPARSEABLE);
       }

@@ -72,10 +72,21 @@ final class ShellWalk {
   /** Functions the command line defined, and whether their bodies fetch from the network. */
   private final java.util.Map<String, Boolean> functions = new java.util.HashMap<>(2);
 
+  /** Commands the user's taxonomy declares. */
+  final java.util.Map<String, TaxonomyLoader.UserCommand> userCommands;
+
   ShellWalk(Findings findings, ClassifyContext ctx) {
+    this(findings, ctx, java.util.Map.of());
+  }
+
+  ShellWalk(
+      Findings findings,
+      ClassifyContext ctx,
+      java.util.Map<String, TaxonomyLoader.UserCommand> userCommands) {
     this.findings = findings;
     this.ctx = ctx;
     this.home = ctx.home().orElse(null);
+    this.userCommands = userCommands;
   }
 
   // ------------------------------------------------------------------ structure
@@ -399,7 +410,8 @@ final class ShellWalk {
       if (r.op.equals(">") || r.op.equals(">>") || r.op.equals(">|") || r.op.equals("&>")) {
         String p = resolve(r.target, st);
         if (p != null) {
-          PlantedCode.analyze(findings, ctx, p, content.toString(), r.op.equals(">>"));
+          PlantedCode.analyze(
+              findings, ctx, userCommands, p, content.toString(), r.op.equals(">>"));
         }
       }
     }
@@ -407,7 +419,7 @@ final class ShellWalk {
       for (Word w : words.subList(1, words.size())) {
         String p = w.text().startsWith("-") ? null : resolve(w, st);
         if (p != null) {
-          PlantedCode.analyze(findings, ctx, p, content.toString(), true);
+          PlantedCode.analyze(findings, ctx, userCommands, p, content.toString(), true);
         }
       }
     }
@@ -787,7 +799,8 @@ final class ShellWalk {
   private boolean readsListedFiles(List<Word> cmd, State st, int depth) {
     Findings sub = new Findings();
     State inner = st.copy();
-    new ShellWalk(sub, ctx).commandWords(cmd, inner, depth + 1, true, false, false, List.of());
+    new ShellWalk(sub, ctx, userCommands)
+        .commandWords(cmd, inner, depth + 1, true, false, false, List.of());
     if (!Set.of(FS_READ).containsAll(sub.classes) || sub.classes.isEmpty()) {
       return false;
     }

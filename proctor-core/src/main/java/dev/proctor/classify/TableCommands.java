@@ -105,6 +105,26 @@ final class TableCommands {
   }
 
   /**
+   * A command the user's taxonomy declares: classified by its entry like a table command, with
+   * the entry's tags and the values of its {@code environment} options as environment targets.
+   */
+  static void classifyUser(Invocation in, TaxonomyLoader.UserCommand user) {
+    classify(in, user.spec());
+    user.tags().forEach(in::tag);
+    if (!user.environmentOptions().isEmpty()) {
+      CommandSpec s = user.spec();
+      for (Word env : in.parse(s.valueLetters(), s.longValues()).values(
+          user.environmentOptions().toArray(new String[0]))) {
+        if (env.isLiteral()) {
+          in.target(dev.proctor.action.Target.Kind.ENVIRONMENT, env.text());
+        } else {
+          in.tag("dynamic");
+        }
+      }
+    }
+  }
+
+  /**
    * {@code jq FILTER FILE...}: the filter is the first operand unless {@code -f} gave it; {@code
    * --arg NAME VALUE} and {@code --argjson} take two values, {@code --slurpfile}/{@code --rawfile
    * NAME FILE} read FILE; after {@code --args}/{@code --jsonargs} operands are values, not files.

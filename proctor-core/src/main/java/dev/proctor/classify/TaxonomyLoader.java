@@ -23,7 +23,21 @@ import java.util.Set;
  */
 final class TaxonomyLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp");
+  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp", "commands");
+  private static final Set<String> COMMAND_KEYS =
+      Set.of(
+          "class",
+          "operands",
+          "values",
+          "reads",
+          "writes",
+          "exec",
+          "environment",
+          "subcommands",
+          "tags",
+          "examples");
+  private static final Set<String> SUBCOMMAND_KEYS = Set.of("class", "tags");
+  private static final Set<String> EXAMPLE_KEYS = Set.of("command", "class", "tags");
   private static final Set<String> CLASS_KEYS =
       Set.of("impact", "reversibility", "default", "description");
   private static final Set<String> MAPPING_KEYS = Set.of("class", "targets", "labels", "tags");
@@ -39,7 +53,12 @@ final class TaxonomyLoader {
   }
 
   /** The classes a document defines and its mappings. */
-  record Result(Map<String, ActionClass> classes, MappingLayer mappings) {}
+  record Result(
+      Map<String, ActionClass> classes, MappingLayer mappings, Map<String, UserCommand> commands) {}
+
+  /** A command the user's file declares, with where its examples are (to report a failing one). */
+  record UserCommand(CommandSpec spec, Set<String> tags, Set<String> environmentOptions,
+      List<int[]> examplePositions) {}
 
   static Result load(Node root, String source, Map<String, ActionClass> builtIn, boolean trusted)
       throws TaxonomyException {
@@ -92,7 +111,135 @@ final class TaxonomyLoader {
         servers.put(e.key(), l.server(e));
       }
     }
-    return new Result(defined, new MappingLayer(exact, globs, servers));
+    Map<String, UserCommand> commands = new LinkedHashMap<>();
+    Node cmds = value(top, "commands");
+    if (cmds != null) {
+      for (Entry e : l.mapping(cmds, "'commands'").entries()) {
+        commands.put(e.key(), l.command(e));
+      }
+    }
+    return new Result(defined, new MappingLayer(exact, globs, servers), commands);
+  }
+
+  /**
+   * One entry of {@code commands:}: a command line tool's class, operand role, options and
+   * subcommands, in the command table's terms (docs/taxonomy.md, "User commands").
+   */
+  private UserCommand command(Entry e) throws TaxonomyException {
+    String name = e.key();
+    if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(' ') >= 0) {
+      throw error(e, "command name '" + name + "' must be a program name without '/' or spaces");
+    }
+    Mapping m = mapping(e.value(), "command '" + name + "'");
+    checkKeys(m, COMMAND_KEYS);
+    Node c = value(m, "class");
+    Node subs = value(m, "subcommands");
+    if (c == null && subs == null) {
+      throw error(m, "command '" + name + "' needs a 'class' or 'subcommands'");
+    }
+    Optional<String> cls = c == null ? Optional.empty() : Optional.of(className(c));
+    CommandSpec.Role role = CommandSpec.Role.NONE;
+    Node ops = value(m, "operands");
+    if (ops != null) {
+      String r = string(ops, "'operands'");
+      Optional<CommandSpec.Role> found = CommandSpec.Role.of(r);
+      if (found.isEmpty() || found.get().ordinal() > CommandSpec.Role.HOST_FIRST.ordinal()) {
+        throw error(
+            ops,
+            "unknown operands '"
+                + r
+                + "'; expected one of [read, write, none, pattern-read, filter-read, host-last,"
+                + " host-first]");
+      }
+      role = found.get();
+    }
+    Set<String> values = options(value(m, "values"), "values");
+    Set<String> reads = options(value(m, "reads"), "reads");
+    Set<String> writes = options(value(m, "writes"), "writes");
+    Set<String> execs = options(value(m, "exec"), "exec");
+    Set<String> environment = options(value(m, "environment"), "environment");
+    StringBuilder letters = new StringBuilder();
+    Set<String> longs = new LinkedHashSet<>();
+    for (Set<String> opts : List.of(values, reads, writes, execs, environment)) {
+      for (String o : opts) {
+        if (o.length() == 2) {
+          letters.append(o.charAt(1));
+        } else {
+          longs.add(o);
+        }
+      }
+    }
+    Map<String, CommandSpec.Verb> verbs = new LinkedHashMap<>();
+    if (subs != null) {
+      for (Entry v : mapping(subs, "'subcommands' of '" + name + "'").entries()) {
+        if (v.value() instanceof Scalar) {
+          verbs.put(v.key(), new CommandSpec.Verb(className(v.value()), Set.of()));
+        } else {
+          Mapping vm = mapping(v.value(), "subcommand '" + v.key() + "'");
+          checkKeys(vm, SUBCOMMAND_KEYS);
+          Node vc = value(vm, "class");
+          if (vc == null) {
+            throw error(vm, "subcommand '" + v.key() + "' needs a 'class'");
+          }
+          verbs.put(
+              v.key(), new CommandSpec.Verb(className(vc), words(value(vm, "tags"), "tag")));
+        }
+      }
+    }
+    List<CommandSpec.Example> examples = new ArrayList<>();
+    List<int[]> positions = new ArrayList<>();
+    Node ex = value(m, "examples");
+    if (ex != null) {
+      for (Node item : sequence(ex, "'examples'").items()) {
+        Mapping em = mapping(item, "an example");
+        checkKeys(em, EXAMPLE_KEYS);
+        Node command = value(em, "command");
+        Node ec = value(em, "class");
+        if (command == null || ec == null) {
+          throw error(em, "an example needs 'command' and 'class'");
+        }
+        examples.add(
+            new CommandSpec.Example(
+                string(command, "'command'"),
+                className(ec),
+                List.copyOf(words(value(em, "tags"), "tag")),
+                List.of()));
+        positions.add(new int[] {item.line(), item.column()});
+      }
+    }
+    CommandSpec spec =
+        new CommandSpec(
+            name,
+            cls,
+            role,
+            letters.toString(),
+            longs,
+            false,
+            reads,
+            writes,
+            execs,
+            verbs,
+            Optional.empty(),
+            Set.of(),
+            false,
+            examples,
+            source + ":" + e.line());
+    return new UserCommand(spec, words(value(m, "tags"), "tag"), environment, positions);
+  }
+
+  private Set<String> options(Node node, String what) throws TaxonomyException {
+    if (node == null) {
+      return Set.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Node item : sequence(node, "'" + what + "'").items()) {
+      String o = string(item, "an option");
+      if (!o.matches("-[A-Za-z0-9?]|--?[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw error(item, "option '" + o + "' must look like -x or --name");
+      }
+      out.add(o);
+    }
+    return out;
   }
 
   private MappingLayer.Server server(Entry e) throws TaxonomyException {

@@ -157,7 +157,13 @@ public final class ToolClassifier implements Classifier {
         String resolved = walk.path(word(p), st);
         if (resolved != null) {
           writeFacts(resolved, ctx, f);
-          PlantedCode.analyze(f, ctx, resolved, newContent(tool, args), !tool.equals("Write"));
+          PlantedCode.analyze(
+              f,
+              ctx,
+              taxonomy.commands(),
+              resolved,
+              newContent(tool, args),
+              !tool.equals("Write"));
         }
         return true;
       }
