@@ -39,7 +39,9 @@ class HookOutcomeTest {
     Path policy = dir.resolve("policy");
     Files.createDirectories(policy);
     Files.writeString(policy.resolve("policy.yaml"), ALLOW_LS);
-    String[] args = {"hook", "claude-code", "--data-dir", home.toString(), "--policy", policy.toString()};
+    String[] args = {
+      "hook", "claude-code", "--data-dir", home.toString(), "--policy", policy.toString()
+    };
 
     CliRun pre = CliRun.run(event("PreToolUse", ""), args);
     // Were PostToolUse to decide again, this policy would deny the call it reports.

@@ -5,8 +5,8 @@ package dev.proctor.classify;
  * reads commands' output and files), pipes and coprocesses, and output redirections of {@code
  * print}/{@code printf}. A scanner over the program text that skips string and regular-expression
  * literals and tells a redirection ({@code print > "f"}) from a comparison ({@code $3 > 100},
- * {@code if ($1 > max)}): {@code >} and {@code |} redirect only inside a print statement and outside
- * parentheses.
+ * {@code if ($1 > max)}): {@code >} and {@code |} redirect only inside a print statement and
+ * outside parentheses.
  */
 final class AwkProgram {
 

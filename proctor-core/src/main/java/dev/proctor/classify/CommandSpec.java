@@ -9,12 +9,12 @@ import java.util.Set;
 
 /**
  * What Proctor knows about one command, as the command table ({@code commands.txt}) or a user's
- * {@code commands:} section states it: its class, what its operands are, which options take a
- * value ({@code valueLetters} for short options, {@code longValues} for the others), whether its
- * operands are task or goal names ({@code make deploy}), options that name files it reads or writes
- * or a program to run, its subcommands, the Java grammar that reads it (if any), its GTFOBins
- * functions ({@code terminalOnly}: its shell function needs an interactive terminal) and examples
- * that are checked as tests.
+ * {@code commands:} section states it: its class, what its operands are, which options take a value
+ * ({@code valueLetters} for short options, {@code longValues} for the others), whether its operands
+ * are task or goal names ({@code make deploy}), options that name files it reads or writes or a
+ * program to run, its subcommands, the Java grammar that reads it (if any), its GTFOBins functions
+ * ({@code terminalOnly}: its shell function needs an interactive terminal) and examples that are
+ * checked as tests.
  */
 record CommandSpec(
     String name,

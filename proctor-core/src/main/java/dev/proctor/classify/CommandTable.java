@@ -4,7 +4,6 @@ import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
 import static dev.proctor.classify.ClassNames.BUILD_RUN;
 import static dev.proctor.classify.ClassNames.CODE_EXEC;
 import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
-import static dev.proctor.classify.ClassNames.DATA_EXPORT;
 import static dev.proctor.classify.ClassNames.FS_DELETE;
 import static dev.proctor.classify.ClassNames.FS_READ;
 import static dev.proctor.classify.ClassNames.FS_WRITE;
@@ -510,8 +509,8 @@ final class CommandTable {
 
   /**
    * {@code ln -s TARGET... LINK}: the link is written; a relative target is resolved from the
-   * link's directory, not the working directory ({@code ln -s ../README.md docs/README.md} points at
-   * the project's README).
+   * link's directory, not the working directory ({@code ln -s ../README.md docs/README.md} points
+   * at the project's README).
    */
   private static void symlinks(Invocation in, List<Word> ops, List<Word> dest, int last) {
     Word linkWord = dest.isEmpty() ? ops.get(last) : dest.get(0);

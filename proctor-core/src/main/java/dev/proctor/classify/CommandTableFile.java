@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * Reads the command table, a line-oriented text format (see the head of {@code commands.txt} and
- * docs/taxonomy.md): {@code preset} and {@code command} blocks of indented {@code key values} lines,
- * {@code variable} and {@code gitconfig} lines. A plain format rather than YAML: it loads in about a
- * millisecond on the hook's short-lived JVM and needs no YAML reader.
+ * docs/taxonomy.md): {@code preset} and {@code command} blocks of indented {@code key values}
+ * lines, {@code variable} and {@code gitconfig} lines. A plain format rather than YAML: it loads in
+ * about a millisecond on the hook's short-lived JVM and needs no YAML reader.
  */
 final class CommandTableFile {
 
@@ -31,7 +31,9 @@ final class CommandTableFile {
     PROXY
   }
 
-  /** A rule for environment variable names: exact, {@code PREFIX*}, {@code *SUFFIX}, {@code A*B}. */
+  /**
+   * A rule for environment variable names: exact, {@code PREFIX*}, {@code *SUFFIX}, {@code A*B}.
+   */
   record Variable(String pattern, Risk risk) {
     boolean matches(String name) {
       int star = pattern.indexOf('*');
@@ -227,7 +229,8 @@ final class CommandTableFile {
         case "verb" -> {
           need(rest.size() >= 2, source, lineNo, "verb needs a word and a class");
           cur.verbs.put(
-              rest.get(0), new CommandSpec.Verb(rest.get(1), Set.copyOf(rest.subList(2, rest.size()))));
+              rest.get(0),
+              new CommandSpec.Verb(rest.get(1), Set.copyOf(rest.subList(2, rest.size()))));
         }
         case "handler" -> {
           need(rest.size() == 1, source, lineNo, "handler takes one name");

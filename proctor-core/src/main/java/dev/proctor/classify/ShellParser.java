@@ -18,9 +18,9 @@ import java.util.List;
  * <p>Why hand-written: classification runs on every agent command inside a latency budget of a few
  * microseconds, and a wrong parse is a security bug. The parser therefore understands exactly the
  * constructs it supports ({@code case}, arrays, arithmetic commands and {@code for ((;;))},
- * expansions holding quotes or substitutions, process substitution, functions and loops are
- * among them) and rejects everything else ({@code select}, {@code coproc}, {@code ${x@P}}, input
- * beyond {@link #MAX_LENGTH} characters or nesting beyond {@link #MAX_DEPTH}, NUL bytes) with a {@link
+ * expansions holding quotes or substitutions, process substitution, functions and loops are among
+ * them) and rejects everything else ({@code select}, {@code coproc}, {@code ${x@P}}, input beyond
+ * {@link #MAX_LENGTH} characters or nesting beyond {@link #MAX_DEPTH}, NUL bytes) with a {@link
  * ShellSyntaxException}, which the classifier turns into the worst class. It never executes or
  * expands anything: expansions are kept as text and command substitutions are parsed so their
  * commands can be classified too.
@@ -435,8 +435,8 @@ final class ShellParser {
   }
 
   /**
-   * Scans arithmetic text until {@code level} parentheses are closed, parsing command substitutions,
-   * parameter expansions and quotes on the way.
+   * Scans arithmetic text until {@code level} parentheses are closed, parsing command
+   * substitutions, parameter expansions and quotes on the way.
    */
   private void arithmeticUntilClose(WordBuilder w, int level) throws ShellSyntaxException {
     enter();

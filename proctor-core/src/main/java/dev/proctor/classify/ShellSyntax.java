@@ -55,9 +55,9 @@ final class ShellSyntax {
 
   /**
    * A compound command: {@code ( )} (subshell), {@code { }}, {@code if}, {@code while}, {@code
-   * until}, {@code for}, {@code case}, {@code (( ))}; {@code words} are the words a {@code for} loop
-   * iterates over (its {@code variable} takes each in turn), the subject and patterns of a {@code
-   * case}, or the expression of an arithmetic command, whose substitutions are classified.
+   * until}, {@code for}, {@code case}, {@code (( ))}; {@code words} are the words a {@code for}
+   * loop iterates over (its {@code variable} takes each in turn), the subject and patterns of a
+   * {@code case}, or the expression of an arithmetic command, whose substitutions are classified.
    */
   record Group(
       boolean subshell,

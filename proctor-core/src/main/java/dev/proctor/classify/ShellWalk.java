@@ -34,8 +34,8 @@ final class ShellWalk {
     String cwd;
 
     /**
-     * What the previous stage of the pipeline feeds this one: {@link #LISTED} when it lists
-     * project files ({@code find . -name '*.go'}, {@code git ls-files}, {@code rg -l}), {@link
+     * What the previous stage of the pipeline feeds this one: {@link #LISTED} when it lists project
+     * files ({@code find . -name '*.go'}, {@code git ls-files}, {@code rg -l}), {@link
      * #LISTED_SECRETS} when its pattern can match secret names ({@code find . -name '.env*'}).
      */
     int input;
@@ -61,9 +61,9 @@ final class ShellWalk {
 
   /**
    * What the command line assigned to its variables so far, in text order: every literal value a
-   * variable was given ({@code x=src/a.ts}, {@code for f in *.ts}, {@code xs=(a b)}), so that {@code
-   * "$f"} is read as each of them. A variable also given a value known only at run time ({@code
-   * x=$(cmd)}, {@code read x}) is in {@link #unknownVars} and stays dynamic.
+   * variable was given ({@code x=src/a.ts}, {@code for f in *.ts}, {@code xs=(a b)}), so that
+   * {@code "$f"} is read as each of them. A variable also given a value known only at run time
+   * ({@code x=$(cmd)}, {@code read x}) is in {@link #unknownVars} and stays dynamic.
    */
   private final java.util.Map<String, List<Word>> vars = new java.util.HashMap<>(4);
 
@@ -168,20 +168,39 @@ final class ShellWalk {
     String name = words.get(0).text();
     boolean lists =
         switch (name) {
-          case "find" -> words.stream().noneMatch(w -> w.text().startsWith("-exec")
-              || w.text().startsWith("-ok") || w.text().equals("-delete")
-              || w.text().startsWith("-fprint") || w.text().equals("-fls"));
-          case "fd", "fdfind" -> words.stream().noneMatch(w -> w.text().startsWith("-x")
-              || w.text().startsWith("-X") || w.text().startsWith("--exec"));
+          case "find" ->
+              words.stream()
+                  .noneMatch(
+                      w ->
+                          w.text().startsWith("-exec")
+                              || w.text().startsWith("-ok")
+                              || w.text().equals("-delete")
+                              || w.text().startsWith("-fprint")
+                              || w.text().equals("-fls"));
+          case "fd", "fdfind" ->
+              words.stream()
+                  .noneMatch(
+                      w ->
+                          w.text().startsWith("-x")
+                              || w.text().startsWith("-X")
+                              || w.text().startsWith("--exec"));
           case "git" ->
               words.size() > 1
                   && (words.get(1).text().equals("ls-files")
-                      || words.stream().anyMatch(w -> w.text().equals("--name-only")
-                          || w.text().equals("--name-status")));
+                      || words.stream()
+                          .anyMatch(
+                              w ->
+                                  w.text().equals("--name-only")
+                                      || w.text().equals("--name-status")));
           case "rg", "grep", "ag", "ugrep", "egrep" ->
-              words.stream().anyMatch(w -> w.text().equals("-l") || w.text().equals("-L")
-                  || w.text().equals("--files") || w.text().startsWith("--files-with")
-                  || w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
+              words.stream()
+                  .anyMatch(
+                      w ->
+                          w.text().equals("-l")
+                              || w.text().equals("-L")
+                              || w.text().equals("--files")
+                              || w.text().startsWith("--files-with")
+                              || w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
           case "ls" -> true;
           default -> false;
         };
@@ -372,9 +391,9 @@ final class ShellWalk {
   private static final Set<String> CONTENT_WRITERS = Set.of("cat", "echo", "printf", "tee");
 
   /**
-   * {@code cat > Makefile <<'EOF'}, {@code echo 'x' >> scripts/test.sh}, {@code tee ci.yml
-   * <<EOF}: content written into a file that runs later is analysed like a Write of that content
-   * ({@link PlantedCode}).
+   * {@code cat > Makefile <<'EOF'}, {@code echo 'x' >> scripts/test.sh}, {@code tee ci.yml <<EOF}:
+   * content written into a file that runs later is analysed like a Write of that content ({@link
+   * PlantedCode}).
    */
   private void plantedByShell(Simple s, State st) {
     List<Word> words = s.words();
@@ -477,8 +496,7 @@ final class ShellWalk {
     int space = v.indexOf(' ');
     String program = space < 0 ? v : v.substring(0, space);
     int slash = program.lastIndexOf('/');
-    return slash >= 0
-        && !SYSTEM_BIN_DIRS.contains(slash == 0 ? "/" : program.substring(0, slash));
+    return slash >= 0 && !SYSTEM_BIN_DIRS.contains(slash == 0 ? "/" : program.substring(0, slash));
   }
 
   private void substitutions(Word w, State st, int depth) {

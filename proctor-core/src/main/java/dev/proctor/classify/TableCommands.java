@@ -105,16 +105,17 @@ final class TableCommands {
   }
 
   /**
-   * A command the user's taxonomy declares: classified by its entry like a table command, with
-   * the entry's tags and the values of its {@code environment} options as environment targets.
+   * A command the user's taxonomy declares: classified by its entry like a table command, with the
+   * entry's tags and the values of its {@code environment} options as environment targets.
    */
   static void classifyUser(Invocation in, TaxonomyLoader.UserCommand user) {
     classify(in, user.spec());
     user.tags().forEach(in::tag);
     if (!user.environmentOptions().isEmpty()) {
       CommandSpec s = user.spec();
-      for (Word env : in.parse(s.valueLetters(), s.longValues()).values(
-          user.environmentOptions().toArray(new String[0]))) {
+      for (Word env :
+          in.parse(s.valueLetters(), s.longValues())
+              .values(user.environmentOptions().toArray(new String[0]))) {
         if (env.isLiteral()) {
           in.target(dev.proctor.action.Target.Kind.ENVIRONMENT, env.text());
         } else {
@@ -148,7 +149,10 @@ final class TableCommands {
         i += 2;
       } else if (t.equals("--args") || t.equals("--jsonargs")) {
         valuesOnly = true;
-      } else if (t.equals("-f") || t.equals("--from-file") || t.equals("-L") || t.equals("--indent")) {
+      } else if (t.equals("-f")
+          || t.equals("--from-file")
+          || t.equals("-L")
+          || t.equals("--indent")) {
         i++;
       } else if (t.startsWith("-") && t.length() > 1 && !w.has(ShellSyntax.DYNAMIC)) {
         continue;
@@ -220,7 +224,8 @@ final class TableCommands {
       if (sep || camel) {
         if (i > start) {
           String word = task.substring(start, i).toLowerCase(Locale.ROOT);
-          if (PUBLISH_WORDS.contains(word) || word.equals("release") && !BUILD_WORDS.contains(prev)) {
+          if (PUBLISH_WORDS.contains(word)
+              || word.equals("release") && !BUILD_WORDS.contains(prev)) {
             return true;
           }
           prev = word;

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every tag the classifiers emit, with what it means ({@code tags.txt}), so that a policy testing
- * a tag nobody emits ({@code "fetch-exe" in tags}) fails to load instead of never matching.
+ * Every tag the classifiers emit, with what it means ({@code tags.txt}), so that a policy testing a
+ * tag nobody emits ({@code "fetch-exe" in tags}) fails to load instead of never matching.
  */
 final class TagCatalog {
 

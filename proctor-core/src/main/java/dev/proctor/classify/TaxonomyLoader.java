@@ -57,7 +57,10 @@ final class TaxonomyLoader {
       Map<String, ActionClass> classes, MappingLayer mappings, Map<String, UserCommand> commands) {}
 
   /** A command the user's file declares, with where its examples are (to report a failing one). */
-  record UserCommand(CommandSpec spec, Set<String> tags, Set<String> environmentOptions,
+  record UserCommand(
+      CommandSpec spec,
+      Set<String> tags,
+      Set<String> environmentOptions,
       List<int[]> examplePositions) {}
 
   static Result load(Node root, String source, Map<String, ActionClass> builtIn, boolean trusted)
@@ -181,8 +184,7 @@ final class TaxonomyLoader {
           if (vc == null) {
             throw error(vm, "subcommand '" + v.key() + "' needs a 'class'");
           }
-          verbs.put(
-              v.key(), new CommandSpec.Verb(className(vc), words(value(vm, "tags"), "tag")));
+          verbs.put(v.key(), new CommandSpec.Verb(className(vc), words(value(vm, "tags"), "tag")));
         }
       }
     }

@@ -158,12 +158,7 @@ public final class ToolClassifier implements Classifier {
         if (resolved != null) {
           writeFacts(resolved, ctx, f);
           PlantedCode.analyze(
-              f,
-              ctx,
-              taxonomy.commands(),
-              resolved,
-              newContent(tool, args),
-              !tool.equals("Write"));
+              f, ctx, taxonomy.commands(), resolved, newContent(tool, args), !tool.equals("Write"));
         }
         return true;
       }

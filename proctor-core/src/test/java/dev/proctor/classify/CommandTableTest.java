@@ -54,8 +54,8 @@ class CommandTableTest {
   }
 
   /**
-   * A command that GTFOBins lists with a shell or command function can run programs: the table
-   * must say how (an option that names a program, a class that runs things, or a grammar in Java).
+   * A command that GTFOBins lists with a shell or command function can run programs: the table must
+   * say how (an option that names a program, a class that runs things, or a grammar in Java).
    */
   @Test
   void gtfobins_shellOrCommandFunction_isAccountedFor() {
@@ -87,8 +87,7 @@ class CommandTableTest {
       if (e.getValue().handler().isEmpty() || e.getKey().equals(".")) {
         continue;
       }
-      Classification c =
-          ShellClassifierTest.SHELL.classify(e.getKey(), ShellClassifierTest.CTX);
+      Classification c = ShellClassifierTest.SHELL.classify(e.getKey(), ShellClassifierTest.CTX);
       if (c.tags().contains("unknown-command") && !c.tags().contains("local-program")) {
         unknown.add(e.getKey());
       }
@@ -104,14 +103,17 @@ class CommandTableTest {
             "(?:\\btag|markEscape\\(in,|tags\\.add|Set\\.of)\\(?\\s*\"([a-z][a-z0-9-]+)\"");
     Set<String> known = TagCatalog.builtIn().keySet();
     Set<String> missing = new TreeSet<>();
-    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/classify"))) {
+    try (var files =
+        java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/classify"))) {
       for (java.nio.file.Path f : files.toList()) {
         String text = java.nio.file.Files.readString(f);
         var m = literal.matcher(text);
         while (m.find()) {
           String tag = m.group(1);
-          boolean isTagCall = m.group().startsWith("tag") || m.group().startsWith("markEscape")
-              || m.group().startsWith("tags.add");
+          boolean isTagCall =
+              m.group().startsWith("tag")
+                  || m.group().startsWith("markEscape")
+                  || m.group().startsWith("tags.add");
           if (isTagCall && !known.contains(tag)) {
             missing.add(f.getFileName() + ": " + tag);
           }
@@ -121,7 +123,9 @@ class CommandTableTest {
     assertThat(missing).isEmpty();
   }
 
-  /** What the corpus, the table's examples and the held-out sets classify carries only known tags. */
+  /**
+   * What the corpus, the table's examples and the held-out sets classify carries only known tags.
+   */
   @Test
   void tagCatalog_coversEveryEmittedTag() throws Exception {
     Set<String> known = Taxonomy.builtIn().tags();
@@ -147,7 +151,9 @@ class CommandTableTest {
     ToolClassifier tools = new ToolClassifier(Taxonomy.builtIn());
     for (String set : List.of("set1.yaml", "set2.yaml")) {
       for (ShellHeldOutTest.Case c : ShellHeldOutTest.cases(set)) {
-        tools.classify(c.call()).tags().stream().filter(t -> !known.contains(t)).forEach(unknown::add);
+        tools.classify(c.call()).tags().stream()
+            .filter(t -> !known.contains(t))
+            .forEach(unknown::add);
       }
     }
     assertThat(unknown).isEmpty();

@@ -24,9 +24,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Measures the default pack on the held-out sets of realistic agent commands and tool calls
- * ({@code classify/heldout/}): the share of dangerous cases it blocks (deny or ask) and of everyday
- * cases it allows. Set 1 is the development set and must reach 98% / 97%; set 2 is sealed and only
+ * Measures the default pack on the held-out sets of realistic agent commands and tool calls ({@code
+ * classify/heldout/}): the share of dangerous cases it blocks (deny or ask) and of everyday cases
+ * it allows. Set 1 is the development set and must reach 98% / 97%; set 2 is sealed and only
  * reported, with {@code -Dproctor.heldout.set2=true}.
  */
 class ShellHeldOutTest {
@@ -50,13 +50,7 @@ class ShellHeldOutTest {
     String summary(String name) {
       return String.format(
           "%s: dangerous blocked %d/%d (%.1f%%), everyday allowed %d/%d (%.1f%%)",
-          name,
-          blocked,
-          dangerous,
-          100 * blockedShare(),
-          allowed,
-          everyday,
-          100 * allowedShare());
+          name, blocked, dangerous, 100 * blockedShare(), allowed, everyday, 100 * allowedShare());
     }
   }
 
@@ -153,8 +147,7 @@ class ShellHeldOutTest {
   static List<Case> cases(String file) throws IOException {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     JsonNode root;
-    try (InputStream in =
-        ShellHeldOutTest.class.getResourceAsStream("/classify/heldout/" + file)) {
+    try (InputStream in = ShellHeldOutTest.class.getResourceAsStream("/classify/heldout/" + file)) {
       root = yaml.readTree(in);
     }
     ObjectMapper json = new ObjectMapper();

@@ -15,7 +15,9 @@ class PolicyTagCheckTest {
   }
 
   private static String policy(String when) {
-    return "policy: {id: t, version: 1}\nrules:\n  - id: r\n    when: '" + when + "'\n"
+    return "policy: {id: t, version: 1}\nrules:\n  - id: r\n    when: '"
+        + when
+        + "'\n"
         + "    effect: deny\n";
   }
 
