@@ -620,7 +620,8 @@ final class PlantedCode {
     return s.replaceAll("(?m)^\\s*//.*$", "");
   }
 
-  private static String shellQuote(String s) {
+  /** A word as the shell would read it back: plain when safe, else single-quoted. */
+  static String shellQuote(String s) {
     return s.matches("[\\w./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 

@@ -434,51 +434,56 @@ final class ShellParser {
     return w.build();
   }
 
-  /**
-   * Scans arithmetic text until {@code level} parentheses are closed, parsing command
-   * substitutions, parameter expansions and quotes on the way.
-   */
+  /** Scans arithmetic text until {@code level} parentheses are closed. */
   private void arithmeticUntilClose(WordBuilder w, int level) throws ShellSyntaxException {
+    scanNested(w, '(', ')', level, "unterminated arithmetic expression");
+  }
+
+  /**
+   * Scans text nested in brackets ({@code $(( … ))}, {@code ${ … }}) until {@code level} of them
+   * are closed, skipping escapes and single quotes and parsing double quotes, expansions, command
+   * substitutions and backticks on the way, whose commands go into {@code w}.
+   */
+  private void scanNested(WordBuilder w, char open, char close, int level, String unterminated)
+      throws ShellSyntaxException {
     enter();
-    while (pos < end && level > 0) {
+    while (pos < end) {
       char c = s.charAt(pos);
-      if (c == '$') {
-        WordBuilder inner = new WordBuilder();
-        dollar(inner, true);
-        merge(w, inner);
+      if (c == close || c == open) {
+        pos++;
+        level += c == open ? 1 : -1;
+        if (level == 0) {
+          leave();
+          return;
+        }
         continue;
       }
-      if (c == '`') {
-        WordBuilder inner = new WordBuilder();
-        backtick(inner, true);
-        merge(w, inner);
-        continue;
-      }
-      if (c == '"') {
-        WordBuilder inner = new WordBuilder();
-        doubleQuoted(inner);
-        merge(w, inner);
+      if (c == '\\') {
+        pos += 2;
         continue;
       }
       if (c == '\'') {
-        int close = s.indexOf('\'', pos + 1);
-        if (close < 0 || close >= end) {
+        int q = s.indexOf('\'', pos + 1);
+        if (q < 0 || q >= end) {
           throw error("unterminated single quote");
         }
-        pos = close + 1;
+        pos = q + 1;
         continue;
       }
-      if (c == '(') {
-        level++;
-      } else if (c == ')') {
-        level--;
+      WordBuilder inner = new WordBuilder();
+      if (c == '"') {
+        doubleQuoted(inner);
+      } else if (c == '$') {
+        dollar(inner, true);
+      } else if (c == '`') {
+        backtick(inner, true);
+      } else {
+        pos++;
+        continue;
       }
-      pos++;
+      merge(w, inner);
     }
-    if (level > 0) {
-      throw error("unterminated arithmetic expression");
-    }
-    leave();
+    throw error(unterminated);
   }
 
   private static void merge(WordBuilder into, WordBuilder from) {
@@ -1059,49 +1064,7 @@ final class ShellParser {
    * commands are parsed into the word's substitutions.
    */
   private void braceExpansionBody(WordBuilder w) throws ShellSyntaxException {
-    enter();
-    int level = 1;
-    while (pos < end) {
-      char c = s.charAt(pos);
-      if (c == '}') {
-        pos++;
-        if (--level == 0) {
-          leave();
-          return;
-        }
-        continue;
-      }
-      if (c == '{') {
-        level++;
-        pos++;
-        continue;
-      }
-      if (c == '\\') {
-        pos += 2;
-        continue;
-      }
-      if (c == '\'') {
-        int close = s.indexOf('\'', pos + 1);
-        if (close < 0 || close >= end) {
-          throw error("unterminated single quote");
-        }
-        pos = close + 1;
-        continue;
-      }
-      WordBuilder inner = new WordBuilder();
-      if (c == '"') {
-        doubleQuoted(inner);
-      } else if (c == '$') {
-        dollar(inner, true);
-      } else if (c == '`') {
-        backtick(inner, true);
-      } else {
-        pos++;
-        continue;
-      }
-      merge(w, inner);
-    }
-    throw error("unterminated ${");
+    scanNested(w, '{', '}', 1, "unterminated ${");
   }
 
   private void ansiC(WordBuilder w) throws ShellSyntaxException {

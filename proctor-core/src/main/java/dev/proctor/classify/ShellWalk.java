@@ -168,39 +168,14 @@ final class ShellWalk {
     String name = words.get(0).text();
     boolean lists =
         switch (name) {
-          case "find" ->
-              words.stream()
-                  .noneMatch(
-                      w ->
-                          w.text().startsWith("-exec")
-                              || w.text().startsWith("-ok")
-                              || w.text().equals("-delete")
-                              || w.text().startsWith("-fprint")
-                              || w.text().equals("-fls"));
-          case "fd", "fdfind" ->
-              words.stream()
-                  .noneMatch(
-                      w ->
-                          w.text().startsWith("-x")
-                              || w.text().startsWith("-X")
-                              || w.text().startsWith("--exec"));
+          case "find" -> !has(words, "-exec*", "-ok*", "-delete", "-fprint*", "-fls");
+          case "fd", "fdfind" -> !has(words, "-x*", "-X*", "--exec*");
           case "git" ->
-              words.size() > 1
-                  && (words.get(1).text().equals("ls-files")
-                      || words.stream()
-                          .anyMatch(
-                              w ->
-                                  w.text().equals("--name-only")
-                                      || w.text().equals("--name-status")));
+              words.size() > 1 && words.get(1).text().equals("ls-files")
+                  || has(words, "--name-only", "--name-status");
           case "rg", "grep", "ag", "ugrep", "egrep" ->
-              words.stream()
-                  .anyMatch(
-                      w ->
-                          w.text().equals("-l")
-                              || w.text().equals("-L")
-                              || w.text().equals("--files")
-                              || w.text().startsWith("--files-with")
-                              || w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
+              has(words, "-l", "-L", "--files", "--files-with*")
+                  || words.stream().anyMatch(w -> w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
           case "ls" -> true;
           default -> false;
         };
@@ -213,6 +188,20 @@ final class ShellWalk {
       }
     }
     return LISTED;
+  }
+
+  /** True if a word is one of the texts; a text ending in {@code *} is a prefix. */
+  private static boolean has(List<Word> words, String... texts) {
+    for (Word w : words) {
+      for (String t : texts) {
+        boolean prefix = t.endsWith("*");
+        String x = prefix ? t.substring(0, t.length() - 1) : t;
+        if (prefix ? w.text().startsWith(x) : w.text().equals(x)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static int countCalls(Command c, String name, int depth) {

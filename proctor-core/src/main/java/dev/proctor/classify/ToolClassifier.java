@@ -289,7 +289,7 @@ public final class ToolClassifier implements Classifier {
       ClassifyContext ctx = walk.ctx;
       JsonNode dir = firstPresent(args, "workdir", "cwd", "directory");
       if (dir != null && dir.isTextual() && dir.textValue().startsWith("/")) {
-        text = "cd " + shellQuote(dir.textValue()) + " && " + text;
+        text = "cd " + PlantedCode.shellQuote(dir.textValue()) + " && " + text;
       }
       Classification sc = shell.classify(text, ctx);
       f.classes.addAll(sc.classes());
@@ -334,13 +334,9 @@ public final class ToolClassifier implements Classifier {
       if (!a.isTextual()) {
         return null;
       }
-      sb.append(sb.length() == 0 ? "" : " ").append(shellQuote(a.textValue()));
+      sb.append(sb.length() == 0 ? "" : " ").append(PlantedCode.shellQuote(a.textValue()));
     }
     return sb.toString();
-  }
-
-  private static String shellQuote(String s) {
-    return s.matches("[\\w./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static boolean target(
