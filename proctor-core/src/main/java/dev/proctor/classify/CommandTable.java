@@ -181,7 +181,7 @@ final class CommandTable {
       case "history" -> {
         in.cls(FS_READ);
         for (Word w : in.args) {
-          if (w.text().startsWith("-") && w.text().matches("-[cdwranps]+")) {
+          if (ShellWalk.isFlagCluster(w.text(), "cdwranps")) {
             in.cls(SHELL_EXEC); // clearing or rewriting the history hides what was run
             in.tag("history-tamper");
           }
@@ -287,8 +287,14 @@ final class CommandTable {
         || runsFiles && !first.startsWith("-")) {
       return false; // python version runs the file ./version
     }
-    if (spec(in.name) == null && !CODE_FLAGS.containsKey(stripVersion(in.name))) {
-      return false;
+    CommandSpec spec = spec(in.name);
+    if (spec == null && !CODE_FLAGS.containsKey(stripVersion(in.name))
+        || spec != null
+            && (spec.operands() == CommandSpec.Role.SYSTEM
+                || spec.operands() == CommandSpec.Role.DISK
+                || spec.actionClass().orElse("").startsWith("system.")
+                || spec.actionClass().orElse("").equals(ClassNames.ACCESS_CHANGE))) {
+      return false; // shutdown -h halts: system tools' flags are not queries
     }
     boolean help = first.contains("help");
     for (Word w : args.subList(1, args.size())) {

@@ -50,6 +50,19 @@ final class PlantedCode {
     GO
   }
 
+  private static final Pattern JS_CONFIG =
+      Pattern.compile(
+          "(jest|vitest|playwright|cypress|vite|webpack|rollup|next|nuxt|babel|postcss|tailwind"
+              + "|eslint|prettier|svelte|astro|karma|\\.eslintrc|\\.mocharc)[.\\w-]*"
+              + "\\.(js|cjs|mjs|ts|mts|cts)");
+
+  private static final Pattern JS_SETUP =
+      Pattern.compile(
+          "(setuptests|setup-tests|test-setup|testsetup|global-setup|globalsetup)"
+              + "\\.(js|cjs|mjs|ts|tsx|jsx)");
+
+  private static final Pattern SAFE_WORD = Pattern.compile("[\\w./:=@%+,-]+");
+
   /** The kind of an absolute or relative path, or null for a file whose content is not run. */
   static Kind kindOf(String path) {
     String p = path.toLowerCase(Locale.ROOT);
@@ -109,12 +122,8 @@ final class PlantedCode {
         || base.endsWith(".pth")) {
       return Kind.PYTHON;
     }
-    if (base.matches(
-            "(jest|vitest|playwright|cypress|vite|webpack|rollup|next|nuxt|babel|postcss|tailwind"
-                + "|eslint|prettier|svelte|astro|karma|\\.eslintrc|\\.mocharc)[.\\w-]*\\.(js|cjs|mjs|ts|mts|cts)")
-        || base.matches(
-            "(setuptests|setup-tests|test-setup|testsetup|global-setup|globalsetup)"
-                + "\\.(js|cjs|mjs|ts|tsx|jsx)")
+    if (JS_CONFIG.matcher(base).matches()
+        || JS_SETUP.matcher(base).matches()
         || base.equals("gruntfile.js")
         || base.equals("gulpfile.js")) {
       return Kind.JAVASCRIPT;
@@ -622,7 +631,7 @@ final class PlantedCode {
 
   /** A word as the shell would read it back: plain when safe, else single-quoted. */
   static String shellQuote(String s) {
-    return s.matches("[\\w./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    return SAFE_WORD.matcher(s).matches() ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   /** tox.ini: the lines of {@code commands =} and their continuation lines. */

@@ -175,7 +175,7 @@ final class ShellWalk {
                   || has(words, "--name-only", "--name-status");
           case "rg", "grep", "ag", "ugrep", "egrep" ->
               has(words, "-l", "-L", "--files", "--files-with*")
-                  || words.stream().anyMatch(w -> w.text().matches("-[a-zA-Z]*l[a-zA-Z]*"));
+                  || words.stream().anyMatch(w -> isFlagCluster(w.text(), "l"));
           case "ls" -> true;
           default -> false;
         };
@@ -188,6 +188,26 @@ final class ShellWalk {
       }
     }
     return LISTED;
+  }
+
+  /**
+   * True for a cluster of short options ({@code -rnl}) whose letters are all in {@code allowed} or,
+   * when {@code allowed} is one letter, that contains it.
+   */
+  static boolean isFlagCluster(String t, String allowed) {
+    if (t.length() < 2 || t.charAt(0) != '-' || t.charAt(1) == '-') {
+      return false;
+    }
+    boolean one = allowed.length() == 1;
+    boolean found = false;
+    for (int i = 1; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (!Character.isLetter(c) || !one && allowed.indexOf(c) < 0) {
+        return false;
+      }
+      found |= allowed.indexOf(c) >= 0;
+    }
+    return found;
   }
 
   /** True if a word is one of the texts; a text ending in {@code *} is a prefix. */
@@ -361,8 +381,16 @@ final class ShellWalk {
       return null;
     }
     List<Word> out = new java.util.ArrayList<>(values.size());
+    boolean split = !w.has(ShellSyntax.QUOTED); // $x unquoted is split into words, "$x" is not
     for (Word v : values) {
-      out.add(new Word(v.text() + rest, v.flags() | (w.flags() & ShellSyntax.GLOB), List.of()));
+      String text = v.text() + rest;
+      for (String part : split ? text.split("[ \t\n]+") : new String[] {text}) {
+        if (!part.isEmpty()) {
+          int flags = v.flags() | (w.flags() & ShellSyntax.GLOB);
+          out.add(
+              new Word(part, part.startsWith("~") ? flags | ShellSyntax.TILDE : flags, List.of()));
+        }
+      }
     }
     return out;
   }
@@ -393,7 +421,7 @@ final class ShellWalk {
     StringBuilder content = new StringBuilder();
     if (name.equals("echo") || name.equals("printf")) {
       for (Word w : words.subList(1, words.size())) {
-        if (name.equals("echo") && content.length() == 0 && w.text().matches("-[neE]+")) {
+        if (name.equals("echo") && content.length() == 0 && isFlagCluster(w.text(), "neE")) {
           continue;
         }
         content.append(content.length() == 0 ? "" : " ").append(w.text());
@@ -592,8 +620,9 @@ final class ShellWalk {
       }
       String name = commandName(nameWord.text());
       List<Word> rest = cur.subList(1, cur.size());
-      Boolean fetches = functions.get(nameWord.text());
+      Boolean fetches = cur == words ? functions.get(nameWord.text()) : null;
       if (fetches != null) {
+        // Only the first word calls a function: command, env, exec, xargs … run the program.
         // A function this line defined: its body was classified where it was defined.
         findings.cls(FS_READ);
         if (fetches) {
