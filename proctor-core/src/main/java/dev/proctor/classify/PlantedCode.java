@@ -193,6 +193,7 @@ final class PlantedCode {
       } catch (RuntimeException | StackOverflowError e) {
         f.cls(ClassNames.SHELL_UNPARSEABLE);
       }
+      f.downloadsRun();
       if (f.classes.isEmpty() && f.tags.isEmpty()) {
         continue;
       }
@@ -265,7 +266,10 @@ final class PlantedCode {
 
   // ------------------------------------------------------------------ extraction per kind
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** JSON reading, created on the first write of a JSON file that runs later. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /** The commands content plants; null if content of that kind cannot be read. */
   static List<String> commands(Kind kind, String content, boolean fragment) {
@@ -440,7 +444,7 @@ final class PlantedCode {
     List<String> out = new ArrayList<>();
     if (!fragment) {
       try {
-        JsonNode root = JSON.readTree(content);
+        JsonNode root = Json.MAPPER.readTree(content);
         JsonNode scripts = root.get("scripts");
         if (scripts != null && scripts.isObject()) {
           scripts.properties().forEach(e -> out.add(e.getValue().asText()));
@@ -463,7 +467,7 @@ final class PlantedCode {
 
   private static String unescapeJson(String s) {
     try {
-      return JSON.readValue("\"" + s + "\"", String.class);
+      return Json.MAPPER.readValue("\"" + s + "\"", String.class);
     } catch (java.io.IOException e) {
       return s;
     }
@@ -572,7 +576,7 @@ final class PlantedCode {
   static List<String> jsonCommands(String content, boolean fragment) {
     List<String> out = new ArrayList<>();
     try {
-      JsonNode root = JSON.readTree(stripJsonComments(content));
+      JsonNode root = Json.MAPPER.readTree(stripJsonComments(content));
       commandObjects(root, out, 0);
       return out;
     } catch (java.io.IOException e) {
@@ -659,7 +663,7 @@ final class PlantedCode {
   static List<String> notebook(String content, boolean fragment) {
     List<String> sources = new ArrayList<>();
     try {
-      JsonNode root = JSON.readTree(content);
+      JsonNode root = Json.MAPPER.readTree(content);
       JsonNode cells = root.get("cells");
       if (cells != null) {
         for (JsonNode c : cells) {
