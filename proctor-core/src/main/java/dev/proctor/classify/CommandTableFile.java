@@ -171,9 +171,9 @@ final class CommandTableFile {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      String[] w = line.split("\\s+");
-      String key = w[0];
-      List<String> rest = Arrays.asList(w).subList(1, w.length);
+      List<String> w = tokens(line);
+      String key = w.get(0);
+      List<String> rest = w.subList(1, w.size());
       if (!indented) {
         switch (key) {
           case "preset" -> {
@@ -238,7 +238,9 @@ final class CommandTableFile {
         }
         case "gtfobins" -> {
           for (String fn : rest) {
-            need(GTFOBINS_FUNCTIONS.contains(fn), source, lineNo, "unknown function " + fn);
+            if (!GTFOBINS_FUNCTIONS.contains(fn)) {
+              throw fault(source, lineNo, "unknown function " + fn);
+            }
           }
           cur.gtfobins.addAll(rest);
         }
@@ -251,11 +253,9 @@ final class CommandTableFile {
   }
 
   private static void addCommand(Block b, Map<String, CommandSpec> commands, String source) {
-    need(
-        b.handler != null || b.cls != null && b.role != null,
-        source,
-        b.line,
-        "command needs a kind, a class and operands, or a handler");
+    if (b.handler == null && (b.cls == null || b.role == null)) {
+      throw fault(source, b.line, "command needs a kind, a class and operands, or a handler");
+    }
     StringBuilder letters = new StringBuilder();
     Set<String> longs = new LinkedHashSet<>();
     for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs)) {
@@ -267,32 +267,35 @@ final class CommandTableFile {
         }
       }
     }
+    // One entry shared by the command's names (its aliases).
+    CommandSpec spec =
+        new CommandSpec(
+            b.names.get(0),
+            Optional.ofNullable(b.cls),
+            b.role == null ? CommandSpec.Role.NONE : b.role,
+            letters.toString(),
+            longs,
+            b.tasks,
+            b.reads,
+            b.writes,
+            b.execs,
+            b.verbs,
+            Optional.ofNullable(b.handler),
+            b.gtfobins,
+            b.terminal,
+            b.examples,
+            source + ":" + b.line);
     for (String n : b.names) {
-      CommandSpec spec =
-          new CommandSpec(
-              b.names.get(0),
-              Optional.ofNullable(b.cls),
-              b.role == null ? CommandSpec.Role.NONE : b.role,
-              letters.toString(),
-              longs,
-              b.tasks,
-              b.reads,
-              b.writes,
-              b.execs,
-              b.verbs,
-              Optional.ofNullable(b.handler),
-              b.gtfobins,
-              b.terminal,
-              n.equals(b.names.get(0)) ? b.examples : List.of(),
-              source + ":" + b.line);
-      need(commands.put(n, spec) == null, source, b.line, "command '" + n + "' listed twice");
+      if (commands.put(n, spec) != null) {
+        throw fault(source, b.line, "command '" + n + "' listed twice");
+      }
     }
   }
 
   private static CommandSpec.Example example(String line, String source, int lineNo) {
     int sep = line.indexOf(" :: ");
     need(sep > 0, source, lineNo, "example needs ' :: COMMAND'");
-    String[] head = line.substring("example".length(), sep).strip().split("\\s+");
+    String[] head = tokens(line.substring("example".length(), sep)).toArray(new String[0]);
     need(head.length >= 1 && head.length <= 3, source, lineNo, "example CLASS [TAGS [LABELS]]");
     return new CommandSpec.Example(
         line.substring(sep + 4),
@@ -303,6 +306,26 @@ final class CommandTableFile {
 
   private static List<String> words(String col) {
     return col.equals("-") ? List.of() : Arrays.asList(col.split(","));
+  }
+
+  /** The words of a line, split at spaces and tabs (no regular expression: this runs cold). */
+  private static List<String> tokens(String line) {
+    List<String> out = new ArrayList<>(8);
+    int n = line.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+        i++;
+      }
+      int start = i;
+      while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+        i++;
+      }
+      if (i > start) {
+        out.add(line.substring(start, i));
+      }
+    }
+    return out;
   }
 
   private static Risk risk(String word, String source, int line) {

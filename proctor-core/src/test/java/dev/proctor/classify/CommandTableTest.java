@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.proctor.action.Classification;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +20,7 @@ class CommandTableTest {
 
   static Stream<Arguments> examples() {
     List<Arguments> out = new ArrayList<>();
-    Set<CommandSpec> seen = new LinkedHashSet<>();
+    Set<CommandSpec> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (CommandSpec s : CommandTable.table().commands().values()) {
       if (seen.add(s)) {
         for (CommandSpec.Example e : s.examples()) {
