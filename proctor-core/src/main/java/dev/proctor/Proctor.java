@@ -11,6 +11,8 @@ import dev.proctor.audit.MirrorFile;
 import dev.proctor.classify.Taxonomy;
 import dev.proctor.classify.TaxonomyException;
 import dev.proctor.classify.ToolClassifier;
+import dev.proctor.hook.HarnessToolClassifier;
+import dev.proctor.hook.HarnessTools;
 import dev.proctor.policy.ClassCatalog;
 import dev.proctor.policy.Policies;
 import dev.proctor.policy.Policy;
@@ -254,7 +256,12 @@ public final class Proctor implements AutoCloseable {
       protectedPaths.forEach(p -> protect.add(p.toString()));
       policyDirectory.ifPresent(p -> protect.add(absolute(p)));
       taxonomyFile.ifPresent(p -> protect.add(absolute(p)));
-      RequestBuilder requests = new RequestBuilder(new ToolClassifier(tax, protect), clock);
+      // Harness hooks name their tools their own way: each is classified as the tool it is.
+      RequestBuilder requests =
+          new RequestBuilder(
+              new HarnessToolClassifier(
+                  new ToolClassifier(tax, protect), tax, HarnessTools.builtIn()),
+              clock);
       Function<ToolCall, ActionRequest> pipeline = requests;
       PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax), pipeline);
       Policy policy =

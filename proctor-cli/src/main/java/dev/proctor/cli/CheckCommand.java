@@ -48,7 +48,13 @@ final class CheckCommand implements Callable<Integer> {
       return Failures.report(e, System.err);
     }
     return deadline.run(
-        () -> decide(deadline), () -> Failures.CANNOT_DECIDE, System.out, System.err);
+        () -> decide(deadline),
+        reason -> {
+          System.err.println(reason);
+          return Failures.CANNOT_DECIDE;
+        },
+        System.out,
+        System.err);
   }
 
   private int decide(Deadline deadline) throws Exception {

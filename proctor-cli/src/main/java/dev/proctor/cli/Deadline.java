@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -130,10 +130,11 @@ final class Deadline {
   }
 
   /**
-   * Runs the work; returns its exit code, or the fail-closed answer's when the deadline passes
-   * first (then a standalone process halts right after).
+   * Runs the work; returns its exit code, or — when the deadline passes or the work fails before it
+   * answered — the code of the fail-closed answer, which {@code failClosed} gives for the reason
+   * (then a standalone process halts right after a missed deadline).
    */
-  int run(Work work, IntSupplier failClosed, PrintStream out, PrintStream err) {
+  int run(Work work, ToIntFunction<String> failClosed, PrintStream out, PrintStream err) {
     CompletableFuture<Integer> done = new CompletableFuture<>();
     Thread t =
         new Thread(
@@ -153,7 +154,6 @@ final class Deadline {
       int code =
           failClosed(
               failClosed,
-              err,
               "proctor: no decision within the deadline of "
                   + limit.toMillis()
                   + " ms (is another process holding the log's write lock?); failing closed");
@@ -165,19 +165,18 @@ final class Deadline {
       return code;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failClosed(failClosed, err, "proctor: interrupted; failing closed");
+      return failClosed(failClosed, "proctor: interrupted; failing closed");
     } catch (ExecutionException e) {
-      return failClosed(failClosed, err, Failures.describe(e.getCause()));
+      return failClosed(failClosed, Failures.describe(e.getCause()));
     }
   }
 
   /** The fail-closed answer, unless the work answered already (then its answer stands). */
-  private int failClosed(IntSupplier failClosed, PrintStream err, String why) {
+  private int failClosed(ToIntFunction<String> failClosed, String why) {
     if (!answered.compareAndSet(false, true)) {
       return answeredCode;
     }
-    err.println(why);
-    answeredCode = failClosed.getAsInt();
+    answeredCode = failClosed.applyAsInt(why);
     return answeredCode;
   }
 }

@@ -1,219 +1,244 @@
 package dev.proctor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.Mediation;
 import dev.proctor.Mediator;
 import dev.proctor.Proctor;
 import dev.proctor.Report;
+import dev.proctor.action.BadInputException;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.JsonInput;
 import dev.proctor.action.ToolCall;
 import dev.proctor.audit.Outcome;
-import dev.proctor.decision.Decision;
-import dev.proctor.decision.PolicyRef;
-import dev.proctor.hook.ClaudeCodeHookInput;
-import dev.proctor.hook.ClaudeCodeHookOutput;
+import dev.proctor.hook.Harness;
+import dev.proctor.hook.HookAnswer;
+import dev.proctor.hook.HookCall;
 import dev.proctor.hook.HookEvent;
+import dev.proctor.hook.Hooks;
 import dev.proctor.lifecycle.IllegalTransitionException;
 import dev.proctor.lifecycle.LifecycleState;
-import dev.proctor.store.DataDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code proctor hook}: agent-harness hooks that run Proctor embedded. */
+/**
+ * {@code proctor hook HARNESS}: one command hook for every harness. It reads the harness's payload
+ * on stdin, decides the call, records it, and answers in exactly the harness's own shape (see
+ * {@link Harness}) within the deadline. Whatever goes wrong, the answer is the block that harness
+ * honours for the event.
+ */
 @Command(
     name = "hook",
     mixinStandardHelpOptions = true,
-    description = "Agent-harness hooks that run Proctor embedded.",
-    subcommands = HookCommand.ClaudeCode.class)
-final class HookCommand implements Runnable {
+    description = {
+      "Agent-harness command hook: read the harness's hook payload on stdin, decide and record the"
+          + " call, and print the harness's own answer.",
+      "HARNESS: claude-code, codex, copilot, cursor, gemini"
+          + " (docs/integrations/<harness>.md has the settings snippet).",
+      "Exit codes follow each harness: 0 answered (the JSON, or nothing, says what to do); 2 with"
+          + " the reason on stderr where that harness reads exit 2 as a block. Copilot and Claude"
+          + " Code's PermissionRequest ignore exit 2, so there a deny is always JSON on exit 0."
+    })
+final class HookCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      paramLabel = "HARNESS",
+      description = "claude-code, codex, copilot, cursor or gemini")
+  String harnessName;
+
+  @Mixin PolicyOptions policy;
+
+  @Mixin DataDirOption dataDir;
+
+  @Mixin Deadline.Option deadlineOption;
+
+  @Option(
+      names = "--input",
+      paramLabel = "FILE",
+      description = "Read the hook payload from FILE instead of stdin (for debugging and replay).")
+  Path input;
+
+  @Option(
+      names = "--event",
+      paramLabel = "EVENT",
+      description =
+          "The event this hook is configured for, for payloads that do not name it (Copilot's"
+              + " camelCase events: preToolUse, permissionRequest, postToolUse).")
+  String event;
 
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    if (input == null) {
+      return run(System.in, System.out, System.err);
+    }
+    try (InputStream in = Files.newInputStream(input)) {
+      return run(in, System.out, System.err);
+    } catch (IOException e) {
+      return Failures.report(e, System.err);
+    }
   }
 
-  /** {@code proctor hook claude-code}: the Claude Code command hook. */
-  @Command(
-      name = "claude-code",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Read a Claude Code hook payload (PreToolUse, PermissionRequest, PostToolUse) on stdin and"
-            + " print Claude Code's hook output JSON.",
-        "Exit codes: 0 answered (the JSON says allow, deny or ask), 2 could not decide: the reason"
-            + " is on stderr and Claude Code blocks the call."
-      })
-  static final class ClaudeCode implements Callable<Integer> {
-
-    @Mixin PolicyOptions policy;
-
-    @Mixin DataDirOption dataDir;
-
-    @Mixin Deadline.Option deadlineOption;
-
-    @Option(
-        names = "--input",
-        paramLabel = "FILE",
-        description =
-            "Read the hook payload from FILE instead of stdin (for debugging and replay).")
-    Path input;
-
-    @Override
-    public Integer call() {
-      if (input == null) {
-        return run(System.in, System.out, System.err);
-      }
-      try (InputStream in = Files.newInputStream(input)) {
-        return run(in, System.out, System.err);
-      } catch (IOException e) {
-        return Failures.report(e, System.err);
-      }
-    }
-
-    int run(InputStream in, PrintStream out, PrintStream err) {
-      Deadline deadline;
-      try {
-        deadline = deadlineOption.start();
-      } catch (RuntimeException e) {
-        return Failures.report(e, err);
-      }
-      AtomicReference<HookEvent> event = new AtomicReference<>();
-      return deadline.run(
-          () -> hook(in, out, err, deadline, event), () -> failClosed(event.get(), out), out, err);
-    }
-
-    /**
-     * The answer when no decision could be made: exit 2, which blocks the call — but Claude Code's
-     * PermissionRequest ignores exit 2, so there the deny is JSON.
-     */
-    private static int failClosed(HookEvent event, PrintStream out) {
-      if (event == HookEvent.PERMISSION_REQUEST) {
-        Decision deny = Decision.Deny.failClosed("no decision could be made", PolicyRef.NONE);
-        out.println(answer(event, deny).orElseThrow());
-        out.flush();
-        return 0;
-      }
+  int run(InputStream in, PrintStream out, PrintStream err) {
+    Optional<Harness> found = Hooks.harness(harnessName);
+    if (found.isEmpty()) {
+      err.println(
+          "proctor: unknown harness '" + harnessName + "'; expected one of " + Hooks.names());
       return Failures.CANNOT_DECIDE;
     }
-
-    private int hook(
-        InputStream in,
-        PrintStream out,
-        PrintStream err,
-        Deadline deadline,
-        AtomicReference<HookEvent> event)
-        throws Exception {
-      ClaudeCodeHookInput input = ClaudeCodeHookInput.fromJson(JsonInput.read(in));
-      event.set(input.event());
-      DataDirectory dir = dataDir.resolve();
-      try (Proctor proctor = Embedded.open(policy, dir, deadline.forDecision(), err)) {
-        Mediator mediator = proctor.mediator();
-        ToolCall call = input.toToolCall(Map.of());
-        if (input.event() == HookEvent.POST_TOOL_USE) {
-          int code = outcome(input, call, mediator, err);
-          deadline.answer(code, () -> {});
-          return code;
-        }
-        // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
-        Optional<String> id =
-            input.event() == HookEvent.PRE_TOOL_USE ? actionId(input, call) : Optional.empty();
-        Mediation mediation =
-            id.isPresent() ? mediator.mediate(call, id.get()) : mediator.mediate(call);
-        Optional<String> answer = answer(input.event(), mediation.decision());
-        deadline.answer(
-            0,
-            () -> {
-              answer.ifPresent(out::println);
-              out.flush();
-            });
-        return 0;
-      }
+    Harness harness = found.get();
+    Optional<String> eventName = Optional.ofNullable(event);
+    // The payload is read first, so that every refusal after it has the event's own shape.
+    Optional<JsonNode> payload = Optional.empty();
+    HookCall call;
+    Deadline deadline;
+    try {
+      deadline = deadlineOption.start();
+      byte[] raw = in.readNBytes(JsonInput.MAX_BYTES + 1);
+      payload = Optional.of(JsonInput.parse(raw));
+      call = harness.parse(payload.get(), Hooks.digest(raw), eventName);
+    } catch (Exception | StackOverflowError e) {
+      return print(refusal(harness, harness.eventOf(payload, eventName), e), out, err);
     }
+    Optional<HookEvent> kind = harness.eventOf(payload, eventName);
+    return deadline.run(
+        () -> decide(harness, call, deadline, out, err),
+        reason -> print(harness.cannotDecide(kind, reason).withStderr(reason), out, err),
+        out,
+        err);
+  }
 
-    /**
-     * PostToolUse: the call ran. Records how it ended under the decision PreToolUse put on record,
-     * without classifying or deciding it again; a call Proctor never saw is decided now and
-     * recorded; one that ran against a deny is reported and not recorded as executed.
-     */
-    private static int outcome(
-        ClaudeCodeHookInput input, ToolCall call, Mediator mediator, PrintStream err)
-        throws Exception {
-      String actionId = actionId(input, call).orElse(null);
-      Optional<LifecycleState> state =
-          actionId == null ? Optional.empty() : mediator.state(actionId);
-      if (state.isEmpty()) {
-        Mediation decided =
-            actionId == null ? mediator.mediate(call) : mediator.mediate(call, actionId);
-        actionId = decided.actionId();
-        state = mediator.state(actionId);
-      }
-      JsonNode response = input.toolResponse().orElseThrow();
-      Report report =
-          new Report(
-              end(response),
-              Outcome.ofOutput(Optional.empty(), CanonicalJson.bytes(response)),
-              state.filter(s -> s == LifecycleState.APPROVAL_REQUIRED).map(s -> PROMPT_APPROVER));
-      try {
-        mediator.report(actionId, report);
-        return 0;
-      } catch (IllegalTransitionException e) {
-        err.println(
-            "proctor: the call ran although its decision was '"
-                + state.map(LifecycleState::wireName).orElse("none")
-                + "' (action "
-                + actionId
-                + "); it is not recorded as executed");
-        return Failures.CANNOT_DECIDE;
-      }
+  private int decide(
+      Harness harness, HookCall call, Deadline deadline, PrintStream out, PrintStream err)
+      throws Exception {
+    if (call instanceof HookCall.OtherEvent other) {
+      // Not an event Proctor decides on (a lifecycle event, or one added in a newer release):
+      // no decision, so the harness carries on; the line names it for the operator.
+      err.println(
+          "proctor: "
+              + harness.name()
+              + " event '"
+              + other.eventName()
+              + "' is not one Proctor decides; answered with no decision (payload sha256:"
+              + other.payloadDigest()
+              + ")");
+      return answer(deadline, HookAnswer.nothing(), out, err);
     }
-
-    /** Who approved a held call that ran: the person at Claude Code's own prompt. */
-    private static final String PROMPT_APPROVER = "claude-code-prompt:local-user";
-
-    /** Succeeded unless the tool response says it was interrupted or failed. */
-    private static LifecycleState end(JsonNode response) {
-      if (response.path("interrupted").asBoolean(false)) {
-        return LifecycleState.INTERRUPTED;
+    HookCall.ToolEvent tool = (HookCall.ToolEvent) call;
+    try (Proctor proctor = Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), err)) {
+      Mediator mediator = proctor.mediator();
+      if (tool.event() == HookEvent.POST_TOOL_USE) {
+        return answer(deadline, outcome(harness, tool, mediator), out, err);
       }
-      if (response.path("is_error").asBoolean(false)
-          || (response.has("success") && !response.path("success").asBoolean(true))) {
-        return LifecycleState.FAILED;
-      }
-      return LifecycleState.SUCCEEDED;
+      // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
+      Optional<String> id =
+          tool.event() == HookEvent.PRE_TOOL_USE ? actionId(tool) : Optional.empty();
+      Mediation mediation =
+          id.isPresent() ? mediator.mediate(tool.call(), id.get()) : mediator.mediate(tool.call());
+      // Answered before the log closes: closing signs a checkpoint and may wait for the store.
+      return answer(deadline, harness.answer(tool, mediation.decision()), out, err);
     }
+  }
 
-    /**
-     * Names the action across hook events: Claude Code's tool-use id, scoped to the session and
-     * bound to the call's digest, so that a PostToolUse reporting other arguments than the ones
-     * PreToolUse decided is not recorded as the outcome of that decision.
-     */
-    private static Optional<String> actionId(ClaudeCodeHookInput input, ToolCall call) {
-      return input
-          .toolUseId()
-          .map(
-              id ->
-                  "claude-code/"
-                      + input.sessionId()
-                      + "/"
-                      + id
-                      + "/"
-                      + call.digest().substring(0, 16));
+  /**
+   * A post-tool event: the call ran. Records how it ended under the decision the pre-tool event put
+   * on record, without classifying or deciding it again; a call Proctor never saw is decided now
+   * and recorded; one that ran against a deny is reported and not recorded as executed.
+   */
+  private static HookAnswer outcome(Harness harness, HookCall.ToolEvent tool, Mediator mediator)
+      throws Exception {
+    ToolCall call = tool.call();
+    Optional<String> id = actionId(tool);
+    Optional<LifecycleState> state = id.flatMap(mediator::state);
+    String actionId;
+    if (state.isPresent()) {
+      actionId = id.get();
+    } else {
+      Mediation decided =
+          id.isPresent() ? mediator.mediate(call, id.get()) : mediator.mediate(call);
+      actionId = decided.actionId();
+      state = mediator.state(actionId);
     }
+    JsonNode response = tool.toolResponse().orElseThrow();
+    Report report =
+        new Report(
+            end(response),
+            Outcome.ofOutput(Optional.empty(), CanonicalJson.bytes(response)),
+            state
+                .filter(s -> s == LifecycleState.APPROVAL_REQUIRED)
+                .map(s -> harness.name() + "-prompt:local-user"));
+    try {
+      mediator.report(actionId, report);
+      return HookAnswer.nothing();
+    } catch (IllegalTransitionException | NoSuchElementException e) {
+      return harness.cannotDecide(
+          Optional.of(HookEvent.POST_TOOL_USE),
+          "proctor: the call ran although its decision was '"
+              + state.map(LifecycleState::wireName).orElse("not recorded")
+              + "' (action "
+              + actionId
+              + "); it is not recorded as executed");
+    }
+  }
 
-    private static Optional<String> answer(HookEvent event, Decision decision) {
-      return ClaudeCodeHookOutput.render(event, decision).map(ObjectNode::toString);
+  /** Succeeded unless the tool response says it was interrupted or failed. */
+  private static LifecycleState end(JsonNode response) {
+    if (response.path("interrupted").asBoolean(false)) {
+      return LifecycleState.INTERRUPTED;
     }
+    if (response.path("is_error").asBoolean(false)
+        || (response.has("success") && !response.path("success").asBoolean(true))) {
+      return LifecycleState.FAILED;
+    }
+    return LifecycleState.SUCCEEDED;
+  }
+
+  /**
+   * Names the action across hook events: the harness's tool-use id, scoped to the surface and
+   * session and bound to the call's digest, so that a post-tool event reporting other arguments
+   * than the ones the pre-tool event decided is not recorded as the outcome of that decision.
+   * Harnesses without tool-use ids (Copilot, Gemini) get a new action per event.
+   */
+  private static Optional<String> actionId(HookCall.ToolEvent tool) {
+    return tool.toolUseId()
+        .map(
+            id ->
+                tool.call().surface()
+                    + "/"
+                    + tool.sessionId()
+                    + "/"
+                    + id
+                    + "/"
+                    + tool.call().digest().substring(0, 16));
+  }
+
+  /** The harness's block for a failure, with the reason on stderr (bad input says it already). */
+  private static HookAnswer refusal(Harness harness, Optional<HookEvent> event, Throwable e) {
+    String reason = Failures.describe(e);
+    HookAnswer answer = harness.cannotDecide(event, reason);
+    return e instanceof BadInputException ? answer : answer.withStderr(reason);
+  }
+
+  private static int answer(
+      Deadline deadline, HookAnswer answer, PrintStream out, PrintStream err) {
+    deadline.answer(answer.exitCode(), () -> print(answer, out, err));
+    return answer.exitCode();
+  }
+
+  private static int print(HookAnswer answer, PrintStream out, PrintStream err) {
+    answer.stdout().ifPresent(out::println);
+    out.flush();
+    answer.stderr().ifPresent(err::println);
+    err.flush();
+    return answer.exitCode();
   }
 }

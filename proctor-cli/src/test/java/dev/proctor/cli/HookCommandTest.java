@@ -36,6 +36,43 @@ class HookCommandTest {
     return tests;
   }
 
+  @TestFactory
+  List<DynamicTest> hook_everyHarness_answersInItsOwnShape() throws IOException {
+    JsonNode cases;
+    try (InputStream in = HookCommandTest.class.getResourceAsStream("/hook/harness-cases.json")) {
+      cases = JSON.readTree(in);
+    }
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode c : cases) {
+      tests.add(DynamicTest.dynamicTest(c.get("name").textValue(), () -> checkHarness(c)));
+    }
+    return tests;
+  }
+
+  private static void checkHarness(JsonNode c) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("hook", c.get("harness").textValue(), "--data-dir", home.toString()));
+    if (c.has("event")) {
+      args.add("--event");
+      args.add(c.get("event").textValue());
+    }
+    CliRun run = CliRun.run(JSON.writeValueAsString(c.get("payload")), args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(c.get("exit").intValue());
+    if (c.path("stdoutEmpty").asBoolean(false)) {
+      assertThat(run.out()).as(run.err()).isEmpty();
+    } else {
+      JSON.readTree(run.out());
+    }
+    if (c.has("stdoutContains")) {
+      assertThat(run.out()).as(run.err()).contains(c.get("stdoutContains").textValue());
+    }
+    if (c.has("stderrContains")) {
+      assertThat(run.err()).contains(c.get("stderrContains").textValue());
+    }
+  }
+
   private static void check(JsonNode c) throws IOException {
     CliRun run =
         CliRun.run(

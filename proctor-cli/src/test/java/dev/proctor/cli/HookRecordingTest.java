@@ -64,6 +64,54 @@ class HookRecordingTest {
   }
 
   @Test
+  void hook_receiptCarriesTheRawPayloadsDigest_evenWithMembersProctorIgnores(@TempDir Path home)
+      throws Exception {
+    String payload =
+        event(
+            "PreToolUse",
+            "Bash",
+            "{\"command\":\"ls\"}",
+            "t8",
+            ",\"prompt_id\":\"p-1\",\"future\":[1]");
+    String digest =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    CliRun pre = hook(home, payload);
+    CliRun export = audit(home, "export");
+
+    assertThat(pre.exitCode()).as(pre.err()).isEqualTo(0);
+    assertThat(export.out()).contains("\"payloadDigest\":\"" + digest + "\"");
+  }
+
+  @Test
+  void hook_codexPreThenPost_recordsTheOutcomeUnderTheCodexSurface(@TempDir Path home) {
+    String pre =
+        "{\"session_id\":\"s\",\"transcript_path\":null,\"cwd\":\"/work/p\",\"hook_event_name\":\"PreToolUse\","
+            + "\"model\":\"m\",\"permission_mode\":\"default\",\"turn_id\":\"t\",\"tool_name\":\"exec_command\","
+            + "\"tool_input\":{\"cmd\":\"mvn -q test\"},\"tool_use_id\":\"call_9\"}";
+    String post =
+        pre.replace("PreToolUse", "PostToolUse")
+            .replace("\"tool_use_id\"", "\"tool_response\":{\"exit_code\":0},\"tool_use_id\"");
+
+    CliRun first = CliRun.run(pre, "hook", "codex", "--data-dir", home.toString());
+    CliRun second = CliRun.run(post, "hook", "codex", "--data-dir", home.toString());
+    CliRun export = audit(home, "export");
+
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(0);
+    assertThat(first.out()).isEmpty();
+    assertThat(second.exitCode()).as(second.err()).isEqualTo(0);
+    assertThat(export.out())
+        .contains("\"surface\":\"codex\"")
+        .contains("\"tool\":\"exec_command\"")
+        .contains("\"class\":\"build.run\"")
+        .contains("codex/s/call_9/")
+        .contains("\"event\":\"succeeded\"");
+  }
+
+  @Test
   void hook_askedThenRan_recordsTheLocalApproval(@TempDir Path home) {
     String input = "{\"command\":\"git push --force origin main\"}";
 

@@ -24,7 +24,8 @@ import java.util.Optional;
  * the parameters as they may be recorded — with each value a redaction obligation names replaced by
  * {@code "[redacted sha256:<hex>]"}, and fractional numbers written as strings so that a receipt
  * holds no floating-point number. {@code parametersDigest} is SHA-256 over the canonical JSON of
- * the original parameters.
+ * the original parameters. {@code payloadDigest} is SHA-256 over the raw bytes the surface received
+ * (a harness hook's payload, with members Proctor ignores), when the surface gives it.
  */
 public record ActionRecord(
     String id,
@@ -38,7 +39,8 @@ public record ActionRecord(
     Optional<String> scope,
     JsonNode parameters,
     String parametersDigest,
-    List<String> redacted) {
+    List<String> redacted,
+    Optional<String> payloadDigest) {
 
   public ActionRecord {
     requireNonNull(id, "id is null");
@@ -53,12 +55,14 @@ public record ActionRecord(
     parameters = requireNonNull(parameters, "parameters is null").deepCopy();
     requireNonNull(parametersDigest, "parametersDigest is null");
     redacted = List.copyOf(requireNonNull(redacted, "redacted is null"));
+    requireNonNull(payloadDigest, "payloadDigest is null");
   }
 
   /**
    * The record of a request, redacting what the decision's {@link Obligation.Redact} obligations
    * name (JSON pointers into the arguments; the empty pointer redacts them all). The scope comes
-   * from the request context key {@code scope} when present.
+   * from the request context key {@code scope} when present, the payload digest from {@code
+   * payload_digest}.
    */
   public static ActionRecord of(ActionRequest request, List<Obligation> obligations) {
     List<String> pointers = new ArrayList<>();
@@ -92,7 +96,8 @@ public record ActionRecord(
         Optional.ofNullable(request.context().get("scope")),
         params,
         CanonicalJson.sha256Hex(request.arguments()),
-        applied);
+        applied,
+        Optional.ofNullable(request.context().get("payload_digest")));
   }
 
   private static boolean redact(JsonNode params, JsonPointer pointer, JsonNode original) {

@@ -129,6 +129,7 @@ public final class ReceiptFormat {
     if (!a.redacted().isEmpty()) {
       a.redacted().forEach(o.putArray("redacted")::add);
     }
+    a.payloadDigest().ifPresent(v -> o.put("payloadDigest", v));
     return o;
   }
 
@@ -171,7 +172,8 @@ public final class ReceiptFormat {
         text(r, "scope"),
         a.path("parameters"),
         required(a, "parametersDigest"),
-        redacted);
+        redacted,
+        text(a, "payloadDigest"));
   }
 
   private static Optional<String> text(JsonNode o, String name) {

@@ -1,37 +1,18 @@
 package dev.proctor.hook;
 
-import java.util.Optional;
-
-/** The Claude Code hook events Proctor answers. */
+/**
+ * The kinds of hook event Proctor decides on, whatever a harness calls them: Claude Code's and
+ * Codex's {@code PreToolUse}, Copilot's {@code preToolUse} and Gemini's {@code BeforeTool} are all
+ * {@link #PRE_TOOL_USE}.
+ */
 public enum HookEvent {
-  /** Before a tool runs: Proctor allows, denies or asks. */
-  PRE_TOOL_USE("PreToolUse"),
+  /** Before a tool runs: Proctor allows, denies, modifies or asks. */
+  PRE_TOOL_USE,
   /**
-   * When Claude Code is about to show a permission dialog: Proctor allows or denies, or lets the
-   * dialog show.
+   * When the harness is about to ask its user for permission: Proctor allows or denies, or lets the
+   * harness ask.
    */
-  PERMISSION_REQUEST("PermissionRequest"),
-  /** After a tool ran: Proctor records the outcome. */
-  POST_TOOL_USE("PostToolUse");
-
-  private final String wireName;
-
-  HookEvent(String wireName) {
-    this.wireName = wireName;
-  }
-
-  /** The name in Claude Code's {@code hook_event_name}. */
-  public String wireName() {
-    return wireName;
-  }
-
-  /** The event a {@code hook_event_name} names, if Proctor handles it. */
-  public static Optional<HookEvent> fromWireName(String name) {
-    for (HookEvent e : values()) {
-      if (e.wireName.equals(name)) {
-        return Optional.of(e);
-      }
-    }
-    return Optional.empty();
-  }
+  PERMISSION_REQUEST,
+  /** After a tool ran (or failed): Proctor records the outcome. */
+  POST_TOOL_USE
 }

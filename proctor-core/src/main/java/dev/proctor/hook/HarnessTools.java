@@ -1,0 +1,223 @@
+package dev.proctor.hook;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.proctor.action.ToolCall;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Each harness's tools as the Claude Code tools Proctor's classifier knows, read from {@code
+ * harness-tools.yaml} beside this class (the file explains its entries and carries the examples
+ * that are its tests). A harness's {@code run_shell_command} is classified as {@code Bash}, its
+ * {@code apply_patch} as the writes and deletes of the patch; the request keeps the real name.
+ */
+public final class HarnessTools {
+
+  private static final String RESOURCE = "harness-tools.yaml";
+  private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>()\\[\\]{}]+");
+  private static final Pattern PATCH_HEADER =
+      Pattern.compile("^\\*\\*\\* (Add File|Update File|Delete File|Move to): (.+)$");
+
+  private final JsonNode tables;
+  private final List<String> claudeNames;
+
+  private HarnessTools(JsonNode tables) {
+    this.tables = requireNonNull(tables, "tables is null");
+    List<String> names = new ArrayList<>();
+    tables.path("claude-code").path("tools").fieldNames().forEachRemaining(names::add);
+    this.claudeNames = List.copyOf(names);
+  }
+
+  /** The built-in tables. */
+  public static HarnessTools builtIn() {
+    try (InputStream in = HarnessTools.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the jar");
+      }
+      return new HarnessTools(new ObjectMapper(new YAMLFactory()).readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The tables as read, with their examples (for tests and docs). */
+  public JsonNode tables() {
+    return tables.deepCopy();
+  }
+
+  /**
+   * The calls, in Claude Code's vocabulary, that a harness call is classified as: the call itself
+   * when its surface has no table or the tool is classified as it is; empty when the tool is one
+   * Proctor cannot read (the worst class).
+   */
+  public Optional<List<ToolCall>> translate(ToolCall call) {
+    JsonNode table = tables.get(call.surface());
+    if (table == null) {
+      return Optional.of(List.of(call));
+    }
+    String tool = call.tool();
+    JsonNode entry = table.path("tools").get(tool);
+    if (entry == null) {
+      return unlisted(table, call);
+    }
+    if (entry.isTextual()) {
+      return switch (entry.textValue()) {
+        case "same" -> Optional.of(List.of(call));
+        case "unparseable" -> Optional.empty();
+        default -> throw new IllegalStateException("unknown entry for " + tool + ": " + entry);
+      };
+    }
+    JsonNode args = call.arguments();
+    if (entry.has("patch")) {
+      return patch(call, args.at(entry.get("patch").textValue()));
+    }
+    String as = entry.path("as").textValue();
+    if (entry.has("each")) {
+      JsonNode items = args.at(entry.get("each").textValue());
+      if (!items.isArray() || items.isEmpty()) {
+        return Optional.empty();
+      }
+      List<ToolCall> calls = new ArrayList<>();
+      for (JsonNode item : items) {
+        calls.add(with(call, as, arguments(entry, args, item)));
+      }
+      return Optional.of(calls);
+    }
+    return Optional.of(List.of(with(call, as, arguments(entry, args, null))));
+  }
+
+  private Optional<List<ToolCall>> unlisted(JsonNode table, ToolCall call) {
+    String tool = call.tool();
+    if (tool.startsWith("mcp__")) {
+      return Optional.of(List.of(call));
+    }
+    JsonNode shellLike = table.get("shell-like");
+    if (shellLike != null && Pattern.matches(shellLike.textValue(), tool)) {
+      return Optional.empty();
+    }
+    if (!"claude".equals(table.path("vocabulary").textValue()) && claudeNames.contains(tool)) {
+      // Another harness's "Read" is not Claude Code's Read: classified as a tool Proctor
+      // has no mapping for.
+      return Optional.of(List.of(with(call, call.surface() + ":" + tool, call.arguments())));
+    }
+    return Optional.of(List.of(call));
+  }
+
+  private static JsonNode arguments(JsonNode entry, JsonNode args, JsonNode item) {
+    JsonNode spec = entry.get("args");
+    if (spec == null) {
+      return args;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, JsonNode> e : spec.properties()) {
+      JsonNode value = value(e.getValue(), args, item);
+      if (value != null && !value.isMissingNode() && !value.isNull()) {
+        out.set(e.getKey(), value);
+      }
+    }
+    return out;
+  }
+
+  /** One argument; null when its source is missing or cannot be read. */
+  private static JsonNode value(JsonNode spec, JsonNode args, JsonNode item) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    if (spec.isTextual()) {
+      return args.at(spec.textValue());
+    }
+    if (spec.has("const")) {
+      return spec.get("const");
+    }
+    if (spec.has("item")) {
+      return item;
+    }
+    if (spec.has("argv")) {
+      JsonNode argv = args.at(spec.get("argv").textValue());
+      if (!argv.isArray() || argv.isEmpty()) {
+        return null;
+      }
+      List<String> words = new ArrayList<>();
+      for (JsonNode w : argv) {
+        if (!w.isTextual()) {
+          return null;
+        }
+        words.add(quote(w.textValue()));
+      }
+      return f.textNode(String.join(" ", words));
+    }
+    if (spec.has("url-in")) {
+      JsonNode text = args.at(spec.get("url-in").textValue());
+      if (!text.isTextual()) {
+        return null;
+      }
+      Matcher m = URL.matcher(text.textValue());
+      List<String> urls = new ArrayList<>();
+      while (m.find()) {
+        urls.add(m.group());
+      }
+      return urls.size() == 1 ? f.textNode(urls.get(0)) : null;
+    }
+    throw new IllegalStateException("unknown argument source " + spec);
+  }
+
+  /** A word as the shell reads it back: bare when it is plain, else single-quoted. */
+  static String quote(String word) {
+    if (!word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** A Codex patch envelope: a write per added, updated or moved-to file, a delete per deleted. */
+  private static Optional<List<ToolCall>> patch(ToolCall call, JsonNode text) {
+    if (!text.isTextual()) {
+      return Optional.empty();
+    }
+    List<ToolCall> calls = new ArrayList<>();
+    for (String line : text.textValue().split("\n", -1)) {
+      Matcher m = PATCH_HEADER.matcher(line.stripTrailing());
+      if (!m.matches()) {
+        continue;
+      }
+      String path = m.group(2).strip();
+      if (path.isEmpty()) {
+        return Optional.empty();
+      }
+      ObjectNode a = JsonNodeFactory.instance.objectNode();
+      if (m.group(1).equals("Delete File")) {
+        a.put("command", "rm -f -- " + quote(path));
+        calls.add(with(call, "Bash", a));
+      } else {
+        a.put("file_path", path);
+        calls.add(with(call, "Write", a));
+      }
+    }
+    return calls.isEmpty() ? Optional.empty() : Optional.of(calls);
+  }
+
+  private static ToolCall with(ToolCall call, String tool, JsonNode arguments) {
+    Map<String, String> context = new HashMap<>(call.context());
+    return new ToolCall(
+        call.principal(),
+        call.surface(),
+        tool,
+        call.operation(),
+        arguments,
+        call.declaredClass(),
+        call.labels(),
+        context);
+  }
+}

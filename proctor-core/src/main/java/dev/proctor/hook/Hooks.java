@@ -1,0 +1,58 @@
+package dev.proctor.hook;
+
+import dev.proctor.decision.Decision;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The harnesses Proctor has command hooks for, by the name {@code proctor hook NAME} takes, and
+ * what their adapters share.
+ */
+public final class Hooks {
+
+  /**
+   * The request context key that holds the SHA-256 of the raw hook payload; the receipt records it
+   * as {@code action.payloadDigest}.
+   */
+  public static final String PAYLOAD_DIGEST = "payload_digest";
+
+  private static final Map<String, Harness> HARNESSES =
+      Map.of(
+          "claude-code", new ClaudeCodeHarness("claude-code"),
+          "cursor", new ClaudeCodeHarness("cursor"),
+          "codex", new CodexHarness(),
+          "copilot", new CopilotHarness(),
+          "gemini", new GeminiHarness());
+
+  private Hooks() {}
+
+  /** The harness a name stands for. */
+  public static Optional<Harness> harness(String name) {
+    return Optional.ofNullable(HARNESSES.get(name));
+  }
+
+  /** Every harness name, sorted. */
+  public static List<String> names() {
+    return HARNESSES.keySet().stream().sorted().toList();
+  }
+
+  /** SHA-256 (lower-case hex) of raw payload bytes. */
+  public static String digest(byte[] raw) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** The reason shown to the user or the model, with the rule ids that decided. */
+  public static String reason(Decision decision) {
+    String rules =
+        decision.ruleIds().isEmpty() ? "" : " [rule " + String.join(", ", decision.ruleIds()) + "]";
+    return "proctor: " + decision.reason() + rules;
+  }
+}
