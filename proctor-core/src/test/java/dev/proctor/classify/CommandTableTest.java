@@ -103,7 +103,9 @@ class CommandTableTest {
     Set<String> known = TagCatalog.builtIn().keySet();
     Set<String> missing = new TreeSet<>();
     try (var files =
-        java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/classify"))) {
+        java.util.stream.Stream.concat(
+            java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/classify")),
+            java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/proctor/hook")))) {
       for (java.nio.file.Path f : files.toList()) {
         String text = java.nio.file.Files.readString(f);
         var m = literal.matcher(text);
