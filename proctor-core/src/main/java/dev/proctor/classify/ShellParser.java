@@ -307,12 +307,7 @@ final class ShellParser {
       if (pos < end && s.charAt(pos) == ';') {
         pos++;
       }
-      skipBlanksAndNewlines();
-      expectWord("do");
-      Script body = parseScript(STOP_DONE, false);
-      expectWord("done");
-      leave();
-      return new Group(false, List.of(body), List.of(header), trailingRedirects());
+      return new Group(false, List.of(loopBody()), List.of(header), trailingRedirects());
     }
     Word var = readWord();
     if (!var.isLiteral() || var.text().isEmpty()) {
@@ -344,12 +339,17 @@ final class ShellParser {
     } else if (pos < end && (s.charAt(pos) == ';')) {
       pos++;
     }
+    return new Group(false, List.of(loopBody()), words, trailingRedirects(), var.text());
+  }
+
+  /** {@code do LIST done} of a {@code for} loop, which was entered: leaves it. */
+  private Script loopBody() throws ShellSyntaxException {
     skipBlanksAndNewlines();
     expectWord("do");
     Script body = parseScript(STOP_DONE, false);
     expectWord("done");
     leave();
-    return new Group(false, List.of(body), words, trailingRedirects(), var.text());
+    return body;
   }
 
   /**

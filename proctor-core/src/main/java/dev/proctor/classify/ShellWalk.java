@@ -294,13 +294,12 @@ final class ShellWalk {
 
   /** Records {@code name=value} (or {@code name=(a b)}) for later expansions of the variable. */
   private void assignVariable(Word a) {
-    String t = a.text();
-    int eq = t.indexOf('=');
-    if (eq <= 0) {
+    String[] nv = nameAndValue(a);
+    if (nv == null) {
       return;
     }
-    String name = variableName(t.substring(0, eq));
-    String value = t.substring(eq + 1);
+    String name = nv[0];
+    String value = nv[1];
     if (!a.isLiteral()) {
       unknownVars.add(name);
       return;
@@ -461,14 +460,20 @@ final class ShellWalk {
     }
   }
 
-  private void assignment(Word a) {
+  /** The variable ({@code x} of {@code x+=}, {@code x[3]=}) and value of an assignment word. */
+  private static String[] nameAndValue(Word a) {
     String t = a.text();
     int eq = t.indexOf('=');
-    if (eq <= 0) {
+    return eq <= 0 ? null : new String[] {variableName(t.substring(0, eq)), t.substring(eq + 1)};
+  }
+
+  private void assignment(Word a) {
+    String[] nv = nameAndValue(a);
+    if (nv == null) {
       return;
     }
-    String name = variableName(t.substring(0, eq));
-    String value = t.substring(eq + 1);
+    String name = nv[0];
+    String value = nv[1];
     java.util.Optional<CommandTableFile.Risk> risk = CommandTable.table().variable(name);
     if (risk.isPresent() && risk.get() == CommandTableFile.Risk.EXEC
         || TOOL_VARIABLES.contains(name) && namesProgram(value)) {
