@@ -2,10 +2,10 @@ package dev.proctor.classify;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.proctor.yaml.YamlFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,12 +64,9 @@ public final class Taxonomy {
     String name = userFile.toString();
     byte[] bytes;
     try {
-      if (Files.size(userFile) > MAX_FILE_BYTES) {
-        throw new TaxonomyException(name, 1, 1, "file is larger than " + MAX_FILE_BYTES + " bytes");
-      }
-      bytes = Files.readAllBytes(userFile);
+      bytes = YamlFile.read(userFile, MAX_FILE_BYTES);
     } catch (IOException e) {
-      throw new TaxonomyException(name, 1, 1, "cannot read file: " + e.getMessage());
+      throw new TaxonomyException(name, 1, 1, e.getMessage());
     }
     return parse(new String(bytes, StandardCharsets.UTF_8), name);
   }
@@ -86,7 +83,7 @@ public final class Taxonomy {
       throw new TaxonomyException(source, 1, 1, "text is longer than " + MAX_FILE_BYTES);
     }
     TaxonomyLoader.Result r =
-        TaxonomyLoader.load(YamlTree.parse(yaml, source), source, BUILT_IN.classes, false);
+        TaxonomyLoader.read(yaml, source, MAX_FILE_BYTES, BUILT_IN.classes, false);
     Map<String, ActionClass> all = new LinkedHashMap<>(BUILT_IN.classes);
     all.putAll(r.classes());
     List<MappingLayer> layers = new ArrayList<>();
@@ -127,15 +124,13 @@ public final class Taxonomy {
   private static Taxonomy loadBuiltIn() {
     try {
       TaxonomyLoader.Result classes =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(CLASSES_RESOURCE), CLASSES_RESOURCE),
-              CLASSES_RESOURCE,
-              Map.of(),
-              true);
+          TaxonomyLoader.read(
+              resource(CLASSES_RESOURCE), CLASSES_RESOURCE, MAX_FILE_BYTES, Map.of(), true);
       TaxonomyLoader.Result mappings =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(MAPPINGS_RESOURCE), MAPPINGS_RESOURCE),
+          TaxonomyLoader.read(
+              resource(MAPPINGS_RESOURCE),
               MAPPINGS_RESOURCE,
+              MAX_FILE_BYTES,
               classes.classes(),
               true);
       if (!mappings.classes().isEmpty()) {

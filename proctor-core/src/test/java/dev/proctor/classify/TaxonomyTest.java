@@ -171,7 +171,7 @@ class TaxonomyTest {
           classes:\\n  x.y: {impact: low, reversibility: read_only}  | 2 | 8 | needs 'default'
           classes:\\n  x.y: {impact: low, reversibility: read_only, default: maybe} | 2 | 57 | unknown default control
           classes:\\n  X-Y: {impact: low, reversibility: read_only, default: allow} | 2 | 3 | lower-case
-          classes:\\n  x.y: {impact: 3, reversibility: read_only, default: allow} | 2 | 17 | must be a string, not a number
+          classes:\\n  x.y: {impact: 3, reversibility: read_only, default: allow} | 2 | 17 | must be a string, found a number
           tools:\\n  t: {class: nope}                                 | 2 | 14 | unknown class 'nope'
           tools:\\n  t: {class: fs.read, extra: 1}                    | 2 | 23 | unknown key 'extra'
           tools:\\n  t: {class: fs.read, targets: [{kind: path, pointer: file}]} | 2 | 55 | bad JSON pointer
@@ -185,6 +185,11 @@ class TaxonomyTest {
           mcp:\\n  srv: {tools: {a: {class: fs.read, targets: x}}}     | 2 | 46 | must be a list
           tools:\\n  a: fs.read\\n  a: fs.write                         | 3 | 3 | duplicate key 'a'
           tools: {a: [unclosed                                         | 1 | 21 | invalid YAML
+          tools:\\n  t: *payment                                       | 2 | 6 | anchors and aliases are not allowed (alias *payment)
+          tools:\\n  a: &x fs.read\\n  b: *x                            | 2 | 6 | anchors and aliases are not allowed
+          classes:\\n  x.y: &c {impact: low, reversibility: read_only, default: allow}\\n  x.z: *c | 2 | 8 | anchors and aliases are not allowed
+          tools:\\n  t: !!binary Zm9v                                  | 2 | 6 | must be a string
+          --- {}\\n--- {}                                              | 2 | 1 | single document
           """)
   void parse_invalidFile_reportsPosition(String yaml, int line, int column, String message) {
     String text = yaml.replace("\\n", "\n");
@@ -210,5 +215,20 @@ class TaxonomyTest {
   void load_emptyFile_isBuiltIn(@TempDir Path dir) throws IOException, TaxonomyException {
     Path f = Files.writeString(dir.resolve("t.yaml"), "# nothing\n");
     assertThat(Taxonomy.load(f).classes()).hasSameSizeAs(Taxonomy.builtIn().classes());
+  }
+
+  @Test
+  void load_symbolicLink_isRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+    Path real = Files.writeString(dir.resolve("real.yaml"), "tools:\n  t: fs.read\n");
+    Path link = Files.createSymbolicLink(dir.resolve("taxonomy.yaml"), real);
+    Path dangling = Files.createSymbolicLink(dir.resolve("gone.yaml"), dir.resolve("none.yaml"));
+
+    assertThatThrownBy(() -> Taxonomy.load(link))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(link + ":1:1: is a symbolic link to " + real.toRealPath());
+    assertThatThrownBy(() -> Taxonomy.load(dangling))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(dangling + ":1:1: is a symbolic link to '")
+        .hasMessageContaining("which does not exist");
   }
 }
