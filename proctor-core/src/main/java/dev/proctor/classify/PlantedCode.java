@@ -2,7 +2,6 @@ package dev.proctor.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.proctor.action.Target;
 import dev.proctor.classify.ShellSyntax.Script;
 import java.util.ArrayList;
@@ -498,13 +497,14 @@ final class PlantedCode {
   /** YAML of workflows, CI and task runners: every string under a command key. */
   static List<String> yamlCommands(String content, boolean fragment) {
     String text = workflowExpressions(content);
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
-    } catch (java.io.IOException e) {
-      if (!fragment) {
-        return null;
-      }
+    List<dev.proctor.yaml.YamlProblem> problems = new ArrayList<>();
+    dev.proctor.yaml.YamlFile yaml = new dev.proctor.yaml.YamlFile("content", text, problems::add);
+    JsonNode root =
+        yaml.parseOrNothing(Taxonomy.MAX_FILE_BYTES)
+            .flatMap(n -> yaml.json(n, "the content"))
+            .orElse(null);
+    if (root == null || !problems.isEmpty()) {
+      // A fragment, or YAML the strict reader refuses (anchors, which CI files use): line by line.
       return yamlFragment(text);
     }
     List<String> out = new ArrayList<>();

@@ -82,7 +82,7 @@ final class TaxonomyLoader {
     Optional<Node> root = yaml.parseOrNothing(sizeLimit);
     l.check();
     if (root.isEmpty()) {
-      return new Result(Map.of(), new MappingLayer(Map.of(), List.of(), Map.of()));
+      return new Result(Map.of(), new MappingLayer(Map.of(), List.of(), Map.of()), Map.of());
     }
     return l.load(root.get(), trusted);
   }
@@ -133,10 +133,10 @@ final class TaxonomyLoader {
       }
     }
     Map<String, UserCommand> commands = new LinkedHashMap<>();
-    Node cmds = value(top, "commands");
-    if (cmds != null) {
-      for (Entry e : l.mapping(cmds, "'commands'").entries()) {
-        commands.put(e.key(), l.command(e));
+    Optional<Node> cmds = top.get("commands");
+    if (cmds.isPresent()) {
+      for (NodeTuple e : mapping(cmds.get(), "'commands'", null).entries().values()) {
+        commands.put(key(e), command(e));
       }
     }
     return new Result(defined, new MappingLayer(exact, globs, servers), commands);
@@ -146,27 +146,28 @@ final class TaxonomyLoader {
    * One entry of {@code commands:}: a command line tool's class, operand role, options and
    * subcommands, in the command table's terms (docs/taxonomy.md, "User commands").
    */
-  private UserCommand command(Entry e) throws TaxonomyException {
-    String name = e.key();
+  private UserCommand command(NodeTuple e) throws TaxonomyException {
+    String name = key(e);
     if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(' ') >= 0) {
-      throw error(e, "command name '" + name + "' must be a program name without '/' or spaces");
+      throw error(
+          e.getKeyNode(),
+          "command name '" + name + "' must be a program name without '/' or spaces");
     }
-    Mapping m = mapping(e.value(), "command '" + name + "'");
-    checkKeys(m, COMMAND_KEYS);
-    Node c = value(m, "class");
-    Node subs = value(m, "subcommands");
-    if (c == null && subs == null) {
-      throw error(m, "command '" + name + "' needs a 'class' or 'subcommands'");
+    YamlFile.Obj m = mapping(e.getValueNode(), "command '" + name + "'", COMMAND_KEYS);
+    Optional<Node> c = m.get("class");
+    Optional<Node> subs = m.get("subcommands");
+    if (c.isEmpty() && subs.isEmpty()) {
+      throw error(m.node(), "command '" + name + "' needs a 'class' or 'subcommands'");
     }
-    Optional<String> cls = c == null ? Optional.empty() : Optional.of(className(c));
+    Optional<String> cls = c.isEmpty() ? Optional.empty() : Optional.of(className(c.get()));
     CommandSpec.Role role = CommandSpec.Role.NONE;
-    Node ops = value(m, "operands");
-    if (ops != null) {
-      String r = string(ops, "'operands'");
+    Optional<Node> ops = m.get("operands");
+    if (ops.isPresent()) {
+      String r = string(ops.get(), "'operands'");
       Optional<CommandSpec.Role> found = CommandSpec.Role.of(r);
       if (found.isEmpty() || found.get().ordinal() > CommandSpec.Role.HOST_FIRST.ordinal()) {
         throw error(
-            ops,
+            ops.get(),
             "unknown operands '"
                 + r
                 + "'; expected one of [read, write, none, pattern-read, filter-read, host-last,"
@@ -174,11 +175,11 @@ final class TaxonomyLoader {
       }
       role = found.get();
     }
-    Set<String> values = options(value(m, "values"), "values");
-    Set<String> reads = options(value(m, "reads"), "reads");
-    Set<String> writes = options(value(m, "writes"), "writes");
-    Set<String> execs = options(value(m, "exec"), "exec");
-    Set<String> environment = options(value(m, "environment"), "environment");
+    Set<String> values = options(m.get("values"), "values");
+    Set<String> reads = options(m.get("reads"), "reads");
+    Set<String> writes = options(m.get("writes"), "writes");
+    Set<String> execs = options(m.get("exec"), "exec");
+    Set<String> environment = options(m.get("environment"), "environment");
     StringBuilder letters = new StringBuilder();
     Set<String> longs = new LinkedHashSet<>();
     for (Set<String> opts : List.of(values, reads, writes, execs, environment)) {
@@ -191,40 +192,39 @@ final class TaxonomyLoader {
       }
     }
     Map<String, CommandSpec.Verb> verbs = new LinkedHashMap<>();
-    if (subs != null) {
-      for (Entry v : mapping(subs, "'subcommands' of '" + name + "'").entries()) {
-        if (v.value() instanceof Scalar) {
-          verbs.put(v.key(), new CommandSpec.Verb(className(v.value()), Set.of()));
+    if (subs.isPresent()) {
+      for (NodeTuple v :
+          mapping(subs.get(), "'subcommands' of '" + name + "'", null).entries().values()) {
+        String verb = key(v);
+        if (v.getValueNode() instanceof ScalarNode) {
+          verbs.put(verb, new CommandSpec.Verb(className(v.getValueNode()), Set.of()));
         } else {
-          Mapping vm = mapping(v.value(), "subcommand '" + v.key() + "'");
-          checkKeys(vm, SUBCOMMAND_KEYS);
-          Node vc = value(vm, "class");
-          if (vc == null) {
-            throw error(vm, "subcommand '" + v.key() + "' needs a 'class'");
-          }
-          verbs.put(v.key(), new CommandSpec.Verb(className(vc), words(value(vm, "tags"), "tag")));
+          YamlFile.Obj vm = mapping(v.getValueNode(), "subcommand '" + verb + "'", SUBCOMMAND_KEYS);
+          Node vc =
+              vm.get("class")
+                  .orElseThrow(() -> error(vm.node(), "subcommand '" + verb + "' needs a 'class'"));
+          verbs.put(verb, new CommandSpec.Verb(className(vc), words(vm.get("tags"), "tag")));
         }
       }
     }
     List<CommandSpec.Example> examples = new ArrayList<>();
     List<int[]> positions = new ArrayList<>();
-    Node ex = value(m, "examples");
-    if (ex != null) {
-      for (Node item : sequence(ex, "'examples'").items()) {
-        Mapping em = mapping(item, "an example");
-        checkKeys(em, EXAMPLE_KEYS);
-        Node command = value(em, "command");
-        Node ec = value(em, "class");
-        if (command == null || ec == null) {
-          throw error(em, "an example needs 'command' and 'class'");
+    Optional<Node> ex = m.get("examples");
+    if (ex.isPresent()) {
+      for (Node item : list(ex.get(), "'examples'")) {
+        YamlFile.Obj em = mapping(item, "an example", EXAMPLE_KEYS);
+        Optional<Node> command = em.get("command");
+        Optional<Node> ec = em.get("class");
+        if (command.isEmpty() || ec.isEmpty()) {
+          throw error(em.node(), "an example needs 'command' and 'class'");
         }
         examples.add(
             new CommandSpec.Example(
-                string(command, "'command'"),
-                className(ec),
-                List.copyOf(words(value(em, "tags"), "tag")),
+                string(command.get(), "'command'"),
+                className(ec.get()),
+                List.copyOf(words(em.get("tags"), "tag")),
                 List.of()));
-        positions.add(new int[] {item.line(), item.column()});
+        positions.add(new int[] {YamlFile.line(item), YamlFile.column(item)});
       }
     }
     CommandSpec spec =
@@ -243,16 +243,16 @@ final class TaxonomyLoader {
             Set.of(),
             false,
             examples,
-            source + ":" + e.line());
-    return new UserCommand(spec, words(value(m, "tags"), "tag"), environment, positions);
+            yaml.name() + ":" + YamlFile.line(e.getKeyNode()));
+    return new UserCommand(spec, words(m.get("tags"), "tag"), environment, positions);
   }
 
-  private Set<String> options(Node node, String what) throws TaxonomyException {
-    if (node == null) {
+  private Set<String> options(Optional<Node> node, String what) throws TaxonomyException {
+    if (node.isEmpty()) {
       return Set.of();
     }
     Set<String> out = new LinkedHashSet<>();
-    for (Node item : sequence(node, "'" + what + "'").items()) {
+    for (Node item : list(node.get(), "'" + what + "'")) {
       String o = string(item, "an option");
       if (!o.matches("-[A-Za-z0-9?]|--?[A-Za-z0-9][A-Za-z0-9._-]*")) {
         throw error(item, "option '" + o + "' must look like -x or --name");
