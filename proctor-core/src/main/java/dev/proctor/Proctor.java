@@ -262,7 +262,7 @@ public final class Proctor implements AutoCloseable {
                   new ToolClassifier(tax, List.copyOf(protect)), tax, HarnessTools.builtIn()),
               clock);
       Function<ToolCall, ActionRequest> pipeline = requests;
-      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax.classes()), pipeline);
+      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax), pipeline);
       Policy policy =
           policyDirectory.isPresent()
               ? loader.load(policyDirectory.get())

@@ -39,7 +39,8 @@ public final class ShellClassifier {
     }
     Findings f = new Findings();
     try {
-      new ShellWalk(f, ctx).script(script, new ShellWalk.State(ctx.cwd().orElse(null)), 0);
+      new ShellWalk(f, ctx, taxonomy.commands())
+          .script(script, new ShellWalk.State(ctx.cwd().orElse(null)), 0);
       return f.toClassification(taxonomy);
     } catch (RuntimeException | StackOverflowError e) {
       return new Classification(

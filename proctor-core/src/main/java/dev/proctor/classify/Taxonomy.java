@@ -32,10 +32,20 @@ public final class Taxonomy {
 
   private final Map<String, ActionClass> classes;
   private final List<MappingLayer> layers;
+  private final Map<String, TaxonomyLoader.UserCommand> commands;
 
-  private Taxonomy(Map<String, ActionClass> classes, List<MappingLayer> layers) {
+  private Taxonomy(
+      Map<String, ActionClass> classes,
+      List<MappingLayer> layers,
+      Map<String, TaxonomyLoader.UserCommand> commands) {
     this.classes = Collections.unmodifiableMap(new LinkedHashMap<>(classes));
     this.layers = List.copyOf(layers);
+    this.commands = Map.copyOf(commands);
+  }
+
+  /** The commands the user's file declares ({@code commands:}), by name. */
+  Map<String, TaxonomyLoader.UserCommand> commands() {
+    return commands;
   }
 
   /** The taxonomy that ships with Proctor. */
@@ -79,7 +89,36 @@ public final class Taxonomy {
     List<MappingLayer> layers = new ArrayList<>();
     layers.add(r.mappings());
     layers.addAll(BUILT_IN.layers);
-    return new Taxonomy(all, layers);
+    Taxonomy t = new Taxonomy(all, layers, r.commands());
+    t.checkCommandExamples(source);
+    return t;
+  }
+
+  /** Each example of a {@code commands:} entry must classify as it says, like a test. */
+  private void checkCommandExamples(String source) throws TaxonomyException {
+    if (commands.isEmpty()) {
+      return;
+    }
+    ShellClassifier shell = new ShellClassifier(this);
+    ClassifyContext ctx = ClassifyContext.of("/project", "/home/user");
+    for (TaxonomyLoader.UserCommand uc : commands.values()) {
+      List<CommandSpec.Example> examples = uc.spec().examples();
+      for (int i = 0; i < examples.size(); i++) {
+        CommandSpec.Example e = examples.get(i);
+        dev.proctor.action.Classification c = shell.classify(e.command(), ctx);
+        String wrong = null;
+        if (!c.actionClass().equals(e.actionClass())) {
+          wrong = "is " + c.actionClass() + ", not " + e.actionClass();
+        } else if (!c.tags().containsAll(e.tags())) {
+          wrong = "has tags " + new java.util.TreeSet<>(c.tags()) + ", not all of " + e.tags();
+        }
+        if (wrong != null) {
+          int[] at = uc.examplePositions().get(i);
+          throw new TaxonomyException(
+              source, at[0], at[1], "example '" + e.command() + "' " + wrong);
+        }
+      }
+    }
   }
 
   private static Taxonomy loadBuiltIn() {
@@ -97,7 +136,7 @@ public final class Taxonomy {
       if (!mappings.classes().isEmpty()) {
         throw new IllegalStateException(MAPPINGS_RESOURCE + " must not define classes");
       }
-      return new Taxonomy(classes.classes(), List.of(mappings.mappings()));
+      return new Taxonomy(classes.classes(), List.of(mappings.mappings()), Map.of());
     } catch (TaxonomyException e) {
       throw new IllegalStateException("the built-in taxonomy is invalid: " + e.getMessage(), e);
     }
@@ -154,6 +193,32 @@ public final class Taxonomy {
       throw new IllegalArgumentException("no classes to choose from");
     }
     return best;
+  }
+
+  /**
+   * Every tag a classification under this taxonomy can carry: the classifiers' own (see {@code
+   * tags.txt}) and those the taxonomy's mappings declare.
+   */
+  public java.util.Set<String> tags() {
+    java.util.Set<String> out = new java.util.TreeSet<>(TagCatalog.builtIn().keySet());
+    for (MappingLayer layer : layers) {
+      layer.exactTools().values().forEach(m -> out.addAll(m.tags()));
+      layer.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      for (MappingLayer.Server s : layer.servers().values()) {
+        s.exactTools().values().forEach(m -> out.addAll(m.tags()));
+        s.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      }
+    }
+    for (TaxonomyLoader.UserCommand uc : commands.values()) {
+      out.addAll(uc.tags());
+      uc.spec().verbs().values().forEach(v -> out.addAll(v.tags()));
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /** The known tag closest to an unknown one, to suggest in an error. */
+  public static Optional<String> nearestTag(String unknown, Collection<String> known) {
+    return TagCatalog.nearest(unknown, known);
   }
 
   /** Every class, built-in ones first, in file order. */

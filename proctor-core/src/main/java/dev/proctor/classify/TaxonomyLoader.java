@@ -25,7 +25,21 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class TaxonomyLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp");
+  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp", "commands");
+  private static final Set<String> COMMAND_KEYS =
+      Set.of(
+          "class",
+          "operands",
+          "values",
+          "reads",
+          "writes",
+          "exec",
+          "environment",
+          "subcommands",
+          "tags",
+          "examples");
+  private static final Set<String> SUBCOMMAND_KEYS = Set.of("class", "tags");
+  private static final Set<String> EXAMPLE_KEYS = Set.of("command", "class", "tags");
   private static final Set<String> CLASS_KEYS =
       Set.of("impact", "reversibility", "default", "description");
   private static final Set<String> MAPPING_KEYS = Set.of("class", "targets", "labels", "tags");
@@ -44,7 +58,15 @@ final class TaxonomyLoader {
   }
 
   /** The classes a document defines and its mappings. */
-  record Result(Map<String, ActionClass> classes, MappingLayer mappings) {}
+  record Result(
+      Map<String, ActionClass> classes, MappingLayer mappings, Map<String, UserCommand> commands) {}
+
+  /** A command the user's file declares, with where its examples are (to report a failing one). */
+  record UserCommand(
+      CommandSpec spec,
+      Set<String> tags,
+      Set<String> environmentOptions,
+      List<int[]> examplePositions) {}
 
   /**
    * Reads taxonomy text named {@code source} against the classes known already; {@code trusted}
@@ -60,7 +82,7 @@ final class TaxonomyLoader {
     Optional<Node> root = yaml.parseOrNothing(sizeLimit);
     l.check();
     if (root.isEmpty()) {
-      return new Result(Map.of(), new MappingLayer(Map.of(), List.of(), Map.of()));
+      return new Result(Map.of(), new MappingLayer(Map.of(), List.of(), Map.of()), Map.of());
     }
     return l.load(root.get(), trusted);
   }
@@ -110,7 +132,134 @@ final class TaxonomyLoader {
         servers.put(key(e), server(e));
       }
     }
-    return new Result(defined, new MappingLayer(exact, globs, servers));
+    Map<String, UserCommand> commands = new LinkedHashMap<>();
+    Optional<Node> cmds = top.get("commands");
+    if (cmds.isPresent()) {
+      for (NodeTuple e : mapping(cmds.get(), "'commands'", null).entries().values()) {
+        commands.put(key(e), command(e));
+      }
+    }
+    return new Result(defined, new MappingLayer(exact, globs, servers), commands);
+  }
+
+  /**
+   * One entry of {@code commands:}: a command line tool's class, operand role, options and
+   * subcommands, in the command table's terms (docs/taxonomy.md, "User commands").
+   */
+  private UserCommand command(NodeTuple e) throws TaxonomyException {
+    String name = key(e);
+    if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(' ') >= 0) {
+      throw error(
+          e.getKeyNode(),
+          "command name '" + name + "' must be a program name without '/' or spaces");
+    }
+    YamlFile.Obj m = mapping(e.getValueNode(), "command '" + name + "'", COMMAND_KEYS);
+    Optional<Node> c = m.get("class");
+    Optional<Node> subs = m.get("subcommands");
+    if (c.isEmpty() && subs.isEmpty()) {
+      throw error(m.node(), "command '" + name + "' needs a 'class' or 'subcommands'");
+    }
+    Optional<String> cls = c.isEmpty() ? Optional.empty() : Optional.of(className(c.get()));
+    CommandSpec.Role role = CommandSpec.Role.NONE;
+    Optional<Node> ops = m.get("operands");
+    if (ops.isPresent()) {
+      String r = string(ops.get(), "'operands'");
+      Optional<CommandSpec.Role> found = CommandSpec.Role.of(r);
+      if (found.isEmpty() || found.get().ordinal() > CommandSpec.Role.HOST_FIRST.ordinal()) {
+        throw error(
+            ops.get(),
+            "unknown operands '"
+                + r
+                + "'; expected one of [read, write, none, pattern-read, filter-read, host-last,"
+                + " host-first]");
+      }
+      role = found.get();
+    }
+    Set<String> values = options(m.get("values"), "values");
+    Set<String> reads = options(m.get("reads"), "reads");
+    Set<String> writes = options(m.get("writes"), "writes");
+    Set<String> execs = options(m.get("exec"), "exec");
+    Set<String> environment = options(m.get("environment"), "environment");
+    StringBuilder letters = new StringBuilder();
+    Set<String> longs = new LinkedHashSet<>();
+    for (Set<String> opts : List.of(values, reads, writes, execs, environment)) {
+      for (String o : opts) {
+        if (o.length() == 2) {
+          letters.append(o.charAt(1));
+        } else {
+          longs.add(o);
+        }
+      }
+    }
+    Map<String, CommandSpec.Verb> verbs = new LinkedHashMap<>();
+    if (subs.isPresent()) {
+      for (NodeTuple v :
+          mapping(subs.get(), "'subcommands' of '" + name + "'", null).entries().values()) {
+        String verb = key(v);
+        if (v.getValueNode() instanceof ScalarNode) {
+          verbs.put(verb, new CommandSpec.Verb(className(v.getValueNode()), Set.of()));
+        } else {
+          YamlFile.Obj vm = mapping(v.getValueNode(), "subcommand '" + verb + "'", SUBCOMMAND_KEYS);
+          Node vc =
+              vm.get("class")
+                  .orElseThrow(() -> error(vm.node(), "subcommand '" + verb + "' needs a 'class'"));
+          verbs.put(verb, new CommandSpec.Verb(className(vc), words(vm.get("tags"), "tag")));
+        }
+      }
+    }
+    List<CommandSpec.Example> examples = new ArrayList<>();
+    List<int[]> positions = new ArrayList<>();
+    Optional<Node> ex = m.get("examples");
+    if (ex.isPresent()) {
+      for (Node item : list(ex.get(), "'examples'")) {
+        YamlFile.Obj em = mapping(item, "an example", EXAMPLE_KEYS);
+        Optional<Node> command = em.get("command");
+        Optional<Node> ec = em.get("class");
+        if (command.isEmpty() || ec.isEmpty()) {
+          throw error(em.node(), "an example needs 'command' and 'class'");
+        }
+        examples.add(
+            new CommandSpec.Example(
+                string(command.get(), "'command'"),
+                className(ec.get()),
+                List.copyOf(words(em.get("tags"), "tag")),
+                List.of()));
+        positions.add(new int[] {YamlFile.line(item), YamlFile.column(item)});
+      }
+    }
+    CommandSpec spec =
+        new CommandSpec(
+            name,
+            cls,
+            role,
+            letters.toString(),
+            longs,
+            false,
+            reads,
+            writes,
+            execs,
+            verbs,
+            Optional.empty(),
+            Set.of(),
+            false,
+            examples,
+            yaml.name() + ":" + YamlFile.line(e.getKeyNode()));
+    return new UserCommand(spec, words(m.get("tags"), "tag"), environment, positions);
+  }
+
+  private Set<String> options(Optional<Node> node, String what) throws TaxonomyException {
+    if (node.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Node item : list(node.get(), "'" + what + "'")) {
+      String o = string(item, "an option");
+      if (!o.matches("-[A-Za-z0-9?]|--?[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw error(item, "option '" + o + "' must look like -x or --name");
+      }
+      out.add(o);
+    }
+    return out;
   }
 
   private static void add(

@@ -319,6 +319,7 @@ final class PolicyParser {
           }
         } else {
           condition = c.condition();
+          unknownTags((ScalarNode) whenNode.get(), text.get(), what);
         }
       }
     }
@@ -436,6 +437,31 @@ final class PolicyParser {
       }
     }
     return new int[] {fileLine + 1, indent + celColumn + 1};
+  }
+
+  private static final Pattern TAG_TEST =
+      Pattern.compile("[\"']([^\"'\\\\]*)[\"']\\s+in\\s+tags\\b");
+
+  /** A condition testing a tag no classifier emits never holds: an error, with a suggestion. */
+  private void unknownTags(ScalarNode when, String text, String what) {
+    Optional<Set<String>> known = catalog.tags();
+    if (known.isEmpty()) {
+      return;
+    }
+    java.util.regex.Matcher m = TAG_TEST.matcher(text);
+    while (m.find()) {
+      String tag = m.group(1);
+      if (!known.get().contains(tag)) {
+        String near =
+            dev.proctor.classify.Taxonomy.nearestTag(tag, known.get())
+                .map(t -> " (did you mean '" + t + "'?)")
+                .orElse(" (the tags are listed in docs/taxonomy.md)");
+        int line = 1 + (int) text.substring(0, m.start()).chars().filter(ch -> ch == '\n').count();
+        int column = m.start() - text.lastIndexOf('\n', m.start() - 1);
+        int[] at = celPosition(when, line, column);
+        yaml.error(at[0], at[1], what + ": unknown tag '" + tag + "'" + near);
+      }
+    }
   }
 
   private Set<String> resolveClasses(String pattern, Node at) {

@@ -3,6 +3,7 @@ package dev.proctor.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.proctor.action.Classification;
 import dev.proctor.action.Target;
 import dev.proctor.decision.Effect;
 import java.io.IOException;
@@ -113,6 +114,40 @@ class TaxonomyTest {
         .isEqualTo("connector.read");
     assertThat(t.mcpMapping("github", "get_me").orElseThrow().actionClass())
         .isEqualTo("connector.read");
+  }
+
+  @Test
+  void load_exampleFile_declaresCommands() throws Exception {
+    Taxonomy t = Taxonomy.load(Path.of("../examples/taxonomy.yaml"));
+    ShellClassifier shell = new ShellClassifier(t);
+    ClassifyContext ctx = ClassifyContext.of("/p", "/home/u");
+    Classification deploy = shell.classify("deployctl deploy -e staging", ctx);
+    assertThat(deploy.actionClass()).isEqualTo("workflow.invoke");
+    assertThat(deploy.targets()).contains(new Target(Target.Kind.ENVIRONMENT, "staging"));
+    assertThat(deploy.tags()).contains("deploy");
+    assertThat(shell.classify("deployctl frobnicate", ctx).actionClass()).isEqualTo("infra.change");
+    assertThat(shell.classify("dbq ~/.aws/credentials", ctx).labels()).contains("secret");
+    // A built-in command can be raised, never lowered: terraform destroy stays infra.change.
+    assertThat(shell.classify("terraform fmt", ctx).classes()).contains("infra.change");
+    assertThat(t.tags()).contains("deploy");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "commands: {x: {operands: read}}|1|15|command 'x' needs a 'class' or 'subcommands'",
+        "commands: {x: {class: nope}}|1|23|unknown class 'nope'",
+        "commands: {x: {class: fs.read, operands: system}}|1|42|unknown operands 'system'",
+        "commands: {x: {class: fs.read, values: [bad]}}|1|41|option 'bad' must look like",
+        "commands: {x: {class: fs.read, colour: red}}|1|32|unknown key 'colour'",
+        "commands: {x: {class: fs.read, examples: [{command: x, class: fs.write}]}}|1|43|example"
+            + " 'x' is fs.read, not fs.write"
+      })
+  void parse_badCommandEntry_reportsPosition(String yaml, int line, int column, String message) {
+    assertThatThrownBy(() -> Taxonomy.parse(yaml, "t.yaml"))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageContaining("t.yaml:" + line + ":" + column + ": " + message);
   }
 
   @Test
