@@ -1,30 +1,23 @@
 package dev.proctor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.proctor.Mediation;
-import dev.proctor.Mediator;
 import dev.proctor.Proctor;
-import dev.proctor.Report;
 import dev.proctor.action.BadInputException;
-import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.JsonInput;
-import dev.proctor.action.ToolCall;
-import dev.proctor.audit.Outcome;
 import dev.proctor.hook.Harness;
 import dev.proctor.hook.HookAnswer;
 import dev.proctor.hook.HookCall;
 import dev.proctor.hook.HookEvent;
+import dev.proctor.hook.HookMediation;
 import dev.proctor.hook.Hooks;
-import dev.proctor.lifecycle.IllegalTransitionException;
-import dev.proctor.lifecycle.LifecycleState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,104 +114,17 @@ final class HookCommand implements Callable<Integer> {
       Harness harness, HookCall call, Deadline deadline, PrintStream out, PrintStream err)
       throws Exception {
     if (call instanceof HookCall.OtherEvent other) {
-      // Not an event Proctor decides on (a lifecycle event, or one added in a newer release):
-      // no decision, so the harness carries on; the line names it for the operator.
-      err.println(
-          "proctor: "
-              + harness.name()
-              + " event '"
-              + other.eventName()
-              + "' is not one Proctor decides; answered with no decision (payload sha256:"
-              + other.payloadDigest()
-              + ")");
-      return answer(deadline, HookAnswer.nothing(), out, err);
+      return answer(deadline, HookMediation.notDecided(harness, other), out, err);
     }
-    HookCall.ToolEvent tool = (HookCall.ToolEvent) call;
     try (Proctor proctor = Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), err)) {
-      Mediator mediator = proctor.mediator();
-      if (tool.event() == HookEvent.POST_TOOL_USE) {
-        return answer(deadline, outcome(harness, tool, mediator), out, err);
-      }
-      // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
-      Optional<String> id =
-          tool.event() == HookEvent.PRE_TOOL_USE ? actionId(tool) : Optional.empty();
-      Mediation mediation =
-          id.isPresent() ? mediator.mediate(tool.call(), id.get()) : mediator.mediate(tool.call());
       // Answered before the log closes: closing signs a checkpoint and may wait for the store.
-      return answer(deadline, harness.answer(tool, mediation.decision()), out, err);
+      return answer(
+          deadline,
+          HookMediation.answer(
+              harness, (HookCall.ToolEvent) call, proctor.mediator(), UnaryOperator.identity()),
+          out,
+          err);
     }
-  }
-
-  /**
-   * A post-tool event: the call ran. Records how it ended under the decision the pre-tool event put
-   * on record, without classifying or deciding it again; a call Proctor never saw is decided now
-   * and recorded; one that ran against a deny is reported and not recorded as executed.
-   */
-  private static HookAnswer outcome(Harness harness, HookCall.ToolEvent tool, Mediator mediator)
-      throws Exception {
-    ToolCall call = tool.call();
-    Optional<String> id = actionId(tool);
-    Optional<LifecycleState> state = id.flatMap(mediator::state);
-    String actionId;
-    if (state.isPresent()) {
-      actionId = id.get();
-    } else {
-      Mediation decided =
-          id.isPresent() ? mediator.mediate(call, id.get()) : mediator.mediate(call);
-      actionId = decided.actionId();
-      state = mediator.state(actionId);
-    }
-    JsonNode response = tool.toolResponse().orElseThrow();
-    Report report =
-        new Report(
-            end(response),
-            Outcome.ofOutput(Optional.empty(), CanonicalJson.bytes(response)),
-            state
-                .filter(s -> s == LifecycleState.APPROVAL_REQUIRED)
-                .map(s -> harness.name() + "-prompt:local-user"));
-    try {
-      mediator.report(actionId, report);
-      return HookAnswer.nothing();
-    } catch (IllegalTransitionException | NoSuchElementException e) {
-      return harness.cannotDecide(
-          Optional.of(HookEvent.POST_TOOL_USE),
-          "proctor: the call ran although its decision was '"
-              + state.map(LifecycleState::wireName).orElse("not recorded")
-              + "' (action "
-              + actionId
-              + "); it is not recorded as executed");
-    }
-  }
-
-  /** Succeeded unless the tool response says it was interrupted or failed. */
-  private static LifecycleState end(JsonNode response) {
-    if (response.path("interrupted").asBoolean(false)) {
-      return LifecycleState.INTERRUPTED;
-    }
-    if (response.path("is_error").asBoolean(false)
-        || (response.has("success") && !response.path("success").asBoolean(true))) {
-      return LifecycleState.FAILED;
-    }
-    return LifecycleState.SUCCEEDED;
-  }
-
-  /**
-   * Names the action across hook events: the harness's tool-use id, scoped to the surface and
-   * session and bound to the call's digest, so that a post-tool event reporting other arguments
-   * than the ones the pre-tool event decided is not recorded as the outcome of that decision.
-   * Harnesses without tool-use ids (Copilot, Gemini) get a new action per event.
-   */
-  private static Optional<String> actionId(HookCall.ToolEvent tool) {
-    return tool.toolUseId()
-        .map(
-            id ->
-                tool.call().surface()
-                    + "/"
-                    + tool.sessionId()
-                    + "/"
-                    + id
-                    + "/"
-                    + tool.call().digest().substring(0, 16));
   }
 
   /** The harness's block for a failure, with the reason on stderr (bad input says it already). */
