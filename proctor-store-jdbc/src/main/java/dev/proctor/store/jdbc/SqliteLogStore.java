@@ -201,6 +201,28 @@ public final class SqliteLogStore implements LogStore {
   }
 
   @Override
+  public List<StoredEntry> entriesOf(String actionId, int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + Queries.ENTRY_COLUMNS
+                      + " FROM receipts WHERE action_id = ? ORDER BY seq LIMIT ?")) {
+            p.setString(1, actionId);
+            p.setInt(2, limit);
+            List<StoredEntry> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(Queries.entry(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
   public byte[] node(int level, long index) {
     return read(c -> Queries.node(c, level, index));
   }
@@ -524,9 +546,9 @@ public final class SqliteLogStore implements LogStore {
       }
     }
 
-    private static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
+    static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
 
-    private static StoredEntry entry(ResultSet rs) throws SQLException {
+    static StoredEntry entry(ResultSet rs) throws SQLException {
       return new StoredEntry(
           rs.getLong(1),
           rs.getString(2),
