@@ -77,10 +77,14 @@ final class HookEndpoint {
       if (!x.method().equals("POST")) {
         throw new HttpError(405, "method-not-allowed", "hooks are POSTed");
       }
+      // The body is read (bounded) before anything is checked, so that every refusal — of the
+      // Host, the Origin, the key — is answered in the shape of the payload's event: a
+      // PermissionRequest ignores any other block.
+      byte[] raw = x.body();
+      payload = sniff(raw);
       server.checkHostAndOrigin(x);
       key = authenticate(x);
       x.requireJson();
-      byte[] raw = x.body();
       payload = Optional.of(JsonInput.parse(raw));
       call = harness.parse(payload.get(), Hooks.digest(raw), event);
     } catch (HttpError e) {
@@ -127,6 +131,14 @@ final class HookEndpoint {
             },
             "proctor.hook");
     answer(x, harness, Optional.of(tool.event()), answer);
+  }
+
+  private static Optional<JsonNode> sniff(byte[] raw) {
+    try {
+      return Optional.of(JsonInput.parse(raw));
+    } catch (BadInputException e) {
+      return Optional.empty();
+    }
   }
 
   private AgentKey authenticate(Exchange x) throws HttpError {
