@@ -26,8 +26,18 @@ public final class ConfigException extends Exception {
   private final transient List<Problem> problems;
 
   public ConfigException(List<Problem> problems) {
-    super(summary(problems));
-    this.problems = List.copyOf(problems);
+    this(sorted(problems), true);
+  }
+
+  private ConfigException(List<Problem> sorted, boolean unused) {
+    super(summary(sorted));
+    this.problems = sorted;
+  }
+
+  private static List<Problem> sorted(List<Problem> problems) {
+    return problems.stream()
+        .sorted(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+        .toList();
   }
 
   /** Every problem found, in file order. */

@@ -343,7 +343,11 @@ public final class ConfigLoader {
     try {
       return read.apply(s.getValue());
     } catch (IllegalArgumentException e) {
-      problem(node.getStartMark(), key, e.getMessage() + " (was '" + s.getValue() + "')");
+      String m = e.getMessage();
+      problem(
+          node.getStartMark(),
+          key,
+          m.contains("'" + s.getValue() + "'") ? m : m + " (was '" + s.getValue() + "')");
       return null;
     }
   }

@@ -490,7 +490,10 @@ public final class ProctorServer implements AutoCloseable {
 
   /** Stops accepting, finishes requests in flight, then closes Proctor (last checkpoint). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (stopping) {
+      return;
+    }
     stopping = true;
     try {
       feed.close();
