@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Jetty's start-up chatter is not news; warnings and errors still go to standard error.
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    }
     PrintStream out = System.out;
     PrintStream err = System.err;
     ServerConfig cfg;

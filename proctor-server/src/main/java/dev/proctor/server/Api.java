@@ -201,7 +201,8 @@ final class Api {
     String rest = p.get("rest");
     String name = rest.isEmpty() ? "index.html" : rest;
     if (!name.matches("[a-z0-9-]+\\.(html|css|js|svg)")) {
-      throw new IOException("not found");
+      x.error(404, "not-found", "no console file " + ProctorServer.printable(name));
+      return;
     }
     byte[] bytes;
     try {

@@ -450,6 +450,10 @@ public final class ProctorServer implements AutoCloseable {
     }
     try {
       T t = f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      if (t instanceof ObjectNode o && o.has("decision")) {
+        span.setAttribute("proctor.decision", o.get("decision").asText());
+        span.setAttribute("proctor.receipts", o.path("receipts").size());
+      }
       span.end();
       return t;
     } catch (TimeoutException e) {
@@ -471,7 +475,6 @@ public final class ProctorServer implements AutoCloseable {
   /** Notes a mediation: metrics, readiness (a decision the log could not take makes it unready). */
   void observe(Mediation m, long startNanos) {
     metrics.decided(m, System.nanoTime() - startNanos);
-    Span.current().setAttribute("proctor.decision", m.decision().kind().wireName());
     lastRecordFailed = !m.durable();
   }
 
