@@ -2,9 +2,7 @@ package dev.proctor.cli;
 
 import dev.proctor.server.Identities;
 import dev.proctor.store.AgentKey;
-import dev.proctor.store.jdbc.SqliteIdentityStore;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,10 +30,6 @@ final class AgentsCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  static Identities open(DataDirOption data) {
-    return new Identities(SqliteIdentityStore.open(data.resolve().identity()), Clock.systemUTC());
   }
 
   /** {@code agents add NAME}. */
@@ -72,25 +66,22 @@ final class AgentsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Identities ids = open(data);
-      try {
-        Identities.NewKey k =
-            ids.addAgent(name, groups, Optional.ofNullable(owner), Optional.ofNullable(tenant));
-        out.println(k.secret());
-        out.flush();
-        err.println(
-            "proctor: created the API key "
-                + k.key().keyId()
-                + " for agent '"
-                + name
-                + "'; it is shown only now. Give it to the agent as PROCTOR_API_KEY.");
-        return 0;
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        err.println("proctor: " + e.getMessage());
-        return 1;
-      } finally {
-        ids.store().close();
-      }
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            Identities.NewKey k =
+                ids.addAgent(name, groups, Optional.ofNullable(owner), Optional.ofNullable(tenant));
+            out.println(k.secret());
+            out.flush();
+            err.println(
+                "proctor: created the API key "
+                    + k.key().keyId()
+                    + " for agent '"
+                    + name
+                    + "'; it is shown only now. Give it to the agent as PROCTOR_API_KEY.");
+            return 0;
+          });
     }
   }
 
@@ -106,26 +97,26 @@ final class AgentsCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Identities ids = open(data);
-      try {
-        out.printf(
-            "%-24s %-16s %-24s %-12s %-10s %s%n",
-            "NAME", "KEY ID", "GROUPS", "OWNER", "TENANT", "STATUS");
-        for (AgentKey k : ids.agents()) {
-          out.printf(
-              "%-24s %-16s %-24s %-12s %-10s %s%n",
-              k.name(),
-              k.keyId(),
-              k.groups().isEmpty() ? "-" : String.join(",", k.groups()),
-              k.owner().orElse("-"),
-              k.tenant().orElse("-"),
-              k.revoked().map(t -> "revoked " + t).orElse("active since " + k.created()));
-        }
-        out.flush();
-        return 0;
-      } finally {
-        ids.store().close();
-      }
+      return IdentityAccess.with(
+          data,
+          spec.commandLine().getErr(),
+          ids -> {
+            out.printf(
+                "%-24s %-16s %-24s %-12s %-10s %s%n",
+                "NAME", "KEY ID", "GROUPS", "OWNER", "TENANT", "STATUS");
+            for (AgentKey k : ids.agents()) {
+              out.printf(
+                  "%-24s %-16s %-24s %-12s %-10s %s%n",
+                  k.name(),
+                  k.keyId(),
+                  k.groups().isEmpty() ? "-" : String.join(",", k.groups()),
+                  k.owner().orElse("-"),
+                  k.tenant().orElse("-"),
+                  k.revoked().map(t -> "revoked " + t).orElse("active since " + k.created()));
+            }
+            out.flush();
+            return 0;
+          });
     }
   }
 
@@ -146,18 +137,18 @@ final class AgentsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Identities ids = open(data);
-      try {
-        int n = ids.revokeAgent(name);
-        if (n == 0) {
-          spec.commandLine().getErr().println("proctor: agent '" + name + "' has no active key");
-          return 1;
-        }
-        spec.commandLine().getErr().println("proctor: revoked the key of agent '" + name + "'");
-        return 0;
-      } finally {
-        ids.store().close();
-      }
+      PrintWriter err = spec.commandLine().getErr();
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            if (ids.revokeAgent(name) == 0) {
+              err.println("proctor: agent '" + name + "' has no active key");
+              return 1;
+            }
+            err.println("proctor: revoked the key of agent '" + name + "'");
+            return 0;
+          });
     }
   }
 }

@@ -1,21 +1,17 @@
 package dev.proctor.cli;
 
-import dev.proctor.server.Identities;
 import dev.proctor.server.Role;
 import dev.proctor.store.UserAccount;
-import dev.proctor.store.jdbc.SqliteIdentityStore;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,10 +44,6 @@ final class UsersCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  static Identities open(DataDirOption data) {
-    return new Identities(SqliteIdentityStore.open(data.resolve().identity()), Clock.systemUTC());
   }
 
   /** Reads a new password: twice from the terminal, or one line from standard input. */
@@ -107,17 +99,14 @@ final class UsersCommand implements Runnable {
         }
         parsed.add(role.get());
       }
-      Identities ids = open(data);
-      try {
-        ids.addUser(name, parsed, readPassword(err));
-        err.println("proctor: created user '" + name + "'");
-        return 0;
-      } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-        err.println("proctor: " + e.getMessage());
-        return 1;
-      } finally {
-        ids.store().close();
-      }
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            ids.addUser(name, parsed, readPassword(err));
+            err.println("proctor: created user '" + name + "'");
+            return 0;
+          });
     }
   }
 
@@ -130,19 +119,19 @@ final class UsersCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Identities ids = open(data);
-      try {
-        out.printf("%-24s %-44s %s%n", "NAME", "ROLES", "STATUS");
-        for (UserAccount u : ids.users()) {
-          out.printf(
-              "%-24s %-44s %s%n",
-              u.name(), String.join(",", u.roles()), u.disabled() ? "disabled" : "active");
-        }
-        out.flush();
-        return 0;
-      } finally {
-        ids.store().close();
-      }
+      return IdentityAccess.with(
+          data,
+          spec.commandLine().getErr(),
+          ids -> {
+            out.printf("%-24s %-44s %s%n", "NAME", "ROLES", "STATUS");
+            for (UserAccount u : ids.users()) {
+              out.printf(
+                  "%-24s %-44s %s%n",
+                  u.name(), String.join(",", u.roles()), u.disabled() ? "disabled" : "active");
+            }
+            out.flush();
+            return 0;
+          });
     }
   }
 
@@ -160,17 +149,15 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Identities ids = open(data);
-      try {
-        ids.disable(name);
-        spec.commandLine().getErr().println("proctor: disabled user '" + name + "'");
-        return 0;
-      } catch (NoSuchElementException e) {
-        spec.commandLine().getErr().println("proctor: " + e.getMessage());
-        return 1;
-      } finally {
-        ids.store().close();
-      }
+      PrintWriter err = spec.commandLine().getErr();
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            ids.disable(name);
+            err.println("proctor: disabled user '" + name + "'");
+            return 0;
+          });
     }
   }
 
@@ -189,17 +176,14 @@ final class UsersCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      Identities ids = open(data);
-      try {
-        ids.setPassword(name, readPassword(err));
-        err.println("proctor: set the password of '" + name + "'; its sessions have ended");
-        return 0;
-      } catch (IOException | IllegalArgumentException | NoSuchElementException e) {
-        err.println("proctor: " + e.getMessage());
-        return 1;
-      } finally {
-        ids.store().close();
-      }
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            ids.setPassword(name, readPassword(err));
+            err.println("proctor: set the password of '" + name + "'; its sessions have ended");
+            return 0;
+          });
     }
   }
 }

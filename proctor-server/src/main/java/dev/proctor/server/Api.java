@@ -365,16 +365,7 @@ final class Api {
     }
     Map<String, String> context = new HashMap<>(call.context());
     context.put(Hooks.PAYLOAD_DIGEST, digest);
-    ToolCall withDigest =
-        new ToolCall(
-            call.principal(),
-            call.surface(),
-            call.tool(),
-            call.operation(),
-            call.arguments(),
-            call.declaredClass(),
-            call.labels(),
-            context);
+    ToolCall withDigest = call.withContext(context);
     return Principals.bindRequest(withDigest, agent.key());
   }
 

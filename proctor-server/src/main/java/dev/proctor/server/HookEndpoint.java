@@ -157,15 +157,7 @@ final class HookEndpoint {
     }
     Map<String, String> ctx = new java.util.HashMap<>(call.context());
     ctx.put("home", home.get());
-    return new dev.proctor.action.ToolCall(
-        call.principal(),
-        call.surface(),
-        call.tool(),
-        call.operation(),
-        call.arguments(),
-        call.declaredClass(),
-        call.labels(),
-        ctx);
+    return call.withContext(ctx);
   }
 
   private void block(Exchange x, Harness harness, Optional<HookEvent> event, String reason) {

@@ -38,7 +38,7 @@ final class Principals {
     if (p.session().isPresent() && p.session().get().length() > 256) {
       throw new HttpError(400, "bad-request", "/principal/session: longer than 256 characters");
     }
-    return with(call, bound(key, sub, p.session()));
+    return call.withPrincipal(bound(key, sub, p.session()));
   }
 
   /**
@@ -51,7 +51,7 @@ final class Principals {
             .agent()
             .filter(a -> a.startsWith(call.surface() + "/"))
             .map(a -> a.substring(call.surface().length() + 1));
-    return with(call, bound(key, sub, call.principal().session()));
+    return call.withPrincipal(bound(key, sub, call.principal().session()));
   }
 
   private static Principal bound(AgentKey key, Optional<String> sub, Optional<String> session) {
@@ -63,18 +63,6 @@ final class Principals {
         key.tenant(),
         sub.isPresent() ? List.of(key.name()) : List.of(),
         key.groups());
-  }
-
-  private static ToolCall with(ToolCall call, Principal p) {
-    return new ToolCall(
-        p,
-        call.surface(),
-        call.tool(),
-        call.operation(),
-        call.arguments(),
-        call.declaredClass(),
-        call.labels(),
-        call.context());
   }
 
   private static void same(String field, Optional<String> claimed, Optional<String> bound)

@@ -68,104 +68,101 @@ public record ServerConfig(
 
   /** The same configuration listening elsewhere ({@code --listen}). */
   public ServerConfig withListen(Listen other) {
-    return new ServerConfig(
-        other,
-        tls,
-        dataDir,
-        policyDir,
-        taxonomy,
-        watchPolicy,
-        witnesses,
-        limits,
-        decisions,
-        sessions,
-        allowedHosts,
-        allowedOrigins);
+    return toBuilder().listen(other).build();
   }
 
   /** The same configuration with another data directory ({@code --data-dir}). */
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(
-        listen,
-        tls,
-        Optional.of(dir),
-        policyDir,
-        taxonomy,
-        watchPolicy,
-        witnesses,
-        limits,
-        decisions,
-        sessions,
-        allowedHosts,
-        allowedOrigins);
+    return toBuilder().dataDir(dir).build();
   }
 
-  /** The same configuration with another policy directory and taxonomy file. */
+  /** The same configuration with a policy directory and taxonomy file, where given. */
   public ServerConfig withPolicy(Optional<Path> dir, Optional<Path> taxonomyFile) {
-    return new ServerConfig(
-        listen,
-        tls,
-        dataDir,
-        dir.or(() -> policyDir),
-        taxonomyFile.or(() -> taxonomy),
-        watchPolicy,
-        witnesses,
-        limits,
-        decisions,
-        sessions,
-        allowedHosts,
-        allowedOrigins);
+    Builder b = toBuilder();
+    dir.ifPresent(b::policyDir);
+    taxonomyFile.ifPresent(b::taxonomy);
+    return b.build();
   }
 
   /** The same configuration with other limits. */
   public ServerConfig withLimits(Limits other) {
-    return new ServerConfig(
-        listen,
-        tls,
-        dataDir,
-        policyDir,
-        taxonomy,
-        watchPolicy,
-        witnesses,
-        other,
-        decisions,
-        sessions,
-        allowedHosts,
-        allowedOrigins);
-  }
-
-  /** The same configuration with other session rules. */
-  public ServerConfig withSessions(Sessions other) {
-    return new ServerConfig(
-        listen,
-        tls,
-        dataDir,
-        policyDir,
-        taxonomy,
-        watchPolicy,
-        witnesses,
-        limits,
-        decisions,
-        other,
-        allowedHosts,
-        allowedOrigins);
+    return toBuilder().limits(other).build();
   }
 
   /** The same configuration with other decision deadlines. */
   public ServerConfig withDecisions(Decisions other) {
-    return new ServerConfig(
-        listen,
-        tls,
-        dataDir,
-        policyDir,
-        taxonomy,
-        watchPolicy,
-        witnesses,
-        limits,
-        other,
-        sessions,
-        allowedHosts,
-        allowedOrigins);
+    return toBuilder().decisions(other).build();
+  }
+
+  private Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A copy of a configuration with some components replaced. */
+  private static final class Builder {
+    private Listen listen;
+    private Optional<Path> dataDir;
+    private Optional<Path> policyDir;
+    private Optional<Path> taxonomy;
+    private Limits limits;
+    private Decisions decisions;
+    private final ServerConfig from;
+
+    Builder(ServerConfig from) {
+      this.from = from;
+      this.listen = from.listen;
+      this.dataDir = from.dataDir;
+      this.policyDir = from.policyDir;
+      this.taxonomy = from.taxonomy;
+      this.limits = from.limits;
+      this.decisions = from.decisions;
+    }
+
+    Builder listen(Listen l) {
+      listen = l;
+      return this;
+    }
+
+    Builder dataDir(Path p) {
+      dataDir = Optional.of(p);
+      return this;
+    }
+
+    Builder policyDir(Path p) {
+      policyDir = Optional.of(p);
+      return this;
+    }
+
+    Builder taxonomy(Path p) {
+      taxonomy = Optional.of(p);
+      return this;
+    }
+
+    Builder limits(Limits l) {
+      limits = l;
+      return this;
+    }
+
+    Builder decisions(Decisions d) {
+      decisions = d;
+      return this;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          listen,
+          from.tls,
+          dataDir,
+          policyDir,
+          taxonomy,
+          from.watchPolicy,
+          from.witnesses,
+          limits,
+          decisions,
+          from.sessions,
+          from.allowedHosts,
+          from.allowedOrigins);
+    }
   }
 
   /** Where to listen: a host (an address or a name) and a port; port 0 picks a free one. */

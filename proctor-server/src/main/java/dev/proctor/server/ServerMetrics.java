@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -75,15 +76,30 @@ final class ServerMetrics {
     witnessedSize.accumulateAndGet(size, Math::max);
   }
 
+  private record DecisionKey(String effect, String actionClass, String surface, boolean durable) {}
+
+  /** Counters by tags, looked up once: the registry's own look-up builds an id per call. */
+  private final ConcurrentHashMap<DecisionKey, Counter> decisions = new ConcurrentHashMap<>();
+
   void decided(Mediation m, long nanos) {
     decisionLatency.record(nanos, TimeUnit.NANOSECONDS);
-    Counter.builder("proctor.decisions")
-        .description("Decisions by effect, action class and surface")
-        .tag("effect", m.decision().kind().wireName())
-        .tag("class", m.request().actionClass())
-        .tag("surface", m.request().surface())
-        .tag("recorded", String.valueOf(m.durable()))
-        .register(registry)
+    DecisionKey key =
+        new DecisionKey(
+            m.decision().kind().wireName(),
+            m.request().actionClass(),
+            m.request().surface(),
+            m.durable());
+    decisions
+        .computeIfAbsent(
+            key,
+            k ->
+                Counter.builder("proctor.decisions")
+                    .description("Decisions by effect, action class and surface")
+                    .tag("effect", k.effect())
+                    .tag("class", k.actionClass())
+                    .tag("surface", k.surface())
+                    .tag("recorded", String.valueOf(k.durable()))
+                    .register(registry))
         .increment();
   }
 
