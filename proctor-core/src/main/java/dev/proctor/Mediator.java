@@ -258,6 +258,37 @@ public final class Mediator {
   }
 
   /**
+   * Records a call Proctor does not decide — an agent-harness event it does not know, answered with
+   * no decision so that the harness carries on — as an action of class {@value #OBSERVED_CLASS}
+   * allowed by no rule, so that the log shows what the harness sent. The policy is not asked.
+   * Returns once the receipts are durable; when they cannot be written the answer is still no
+   * decision (there is nothing to deny), and {@code receipts} is empty.
+   */
+  public Mediation observe(ToolCall call, String why) {
+    requireNonNull(call, "call is null");
+    requireNonNull(why, "why is null");
+    Policy current = policy.get();
+    ActionRequest request = requests.build(call, Classification.of(OBSERVED_CLASS));
+    Decision decision = new Decision.Allow(Decision.Basis.of(why, current.ref()));
+    try {
+      return new Mediation(
+          request,
+          decision,
+          log.recordAll(
+              List.of(
+                  LifecycleEvent.requested(request, decision),
+                  LifecycleEvent.decided(request, decision)),
+              deadline));
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("observed event {} not recorded: {}", call.tool(), e.getMessage());
+      return new Mediation(request, decision, List.of());
+    }
+  }
+
+  /** The class of what {@link #observe} records. */
+  public static final String OBSERVED_CLASS = "harness.event";
+
+  /**
    * What would be decided for a call, recorded nowhere: for dry runs, explanations and benchmarks.
    * Never enforce it — only what {@code mediate} returns is on record.
    */

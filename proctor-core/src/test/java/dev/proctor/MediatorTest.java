@@ -75,6 +75,11 @@ class MediatorTest {
   }
 
   private Proctor proctor(FaultyLogStore store) throws Exception {
+    // Generous: on a loaded machine the writer thread may not run for a while.
+    return proctor(store, Duration.ofSeconds(30));
+  }
+
+  private Proctor proctor(FaultyLogStore store, Duration deadline) throws Exception {
     Path policy = dir.resolve("policy");
     Files.createDirectories(policy);
     Files.writeString(policy.resolve("policy.yaml"), POLICY);
@@ -83,7 +88,7 @@ class MediatorTest {
             .policyDirectory(policy)
             .logStore(store)
             .signer(AuditFixtures.signer())
-            .decisionDeadline(Duration.ofMillis(300))
+            .decisionDeadline(deadline)
             .build();
     open.add(p);
     return p;
@@ -165,7 +170,7 @@ class MediatorTest {
   @Test
   void mediate_logLockedPastTheDeadline_deniesAndLeavesNothingBehind() throws Exception {
     FaultyLogStore store = new FaultyLogStore();
-    Proctor proctor = proctor(store);
+    Proctor proctor = proctor(store, Duration.ofMillis(300));
     store.locked = new CountDownLatch(1);
 
     long start = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.proctor.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.proctor.Proctor;
+import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.classify.Taxonomy;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** What the benchmarks share: the built-in taxonomy, the real classifier and Claude Code calls. */
 final class BenchFixtures {
@@ -41,9 +43,14 @@ final class BenchFixtures {
     return Proctor.builder().protect(Path.of("/home/dev/.proctor")).inMemoryLog().build();
   }
 
+  /** Classification and request building as the hook does them. */
+  static Function<ToolCall, ActionRequest> pipeline() throws PolicyException, TaxonomyException {
+    return SHARED.get().policyLoader().pipeline();
+  }
+
   /** A policy loader whose examples run through the hook's classifier. */
   static PolicyLoader loader() throws PolicyException, TaxonomyException {
-    return new PolicyLoader(catalog(), SHARED.get().policyLoader().pipeline());
+    return new PolicyLoader(catalog(), pipeline());
   }
 
   private static final Lazy SHARED = new Lazy();

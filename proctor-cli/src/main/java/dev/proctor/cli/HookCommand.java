@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,17 +112,22 @@ final class HookCommand implements Callable<Integer> {
   private int decide(
       Harness harness, HookCall call, Deadline deadline, PrintStream out, PrintStream err)
       throws Exception {
-    if (call instanceof HookCall.OtherEvent other) {
-      return answer(deadline, HookMediation.notDecided(harness, other), out, err);
-    }
     try (Proctor proctor = Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), err)) {
+      HookAnswer answer = HookMediation.handle(harness, call, proctor.mediator());
+      if (call instanceof HookCall.OtherEvent other) {
+        err.println(
+            "proctor: "
+                + harness.name()
+                + " event '"
+                + other.eventName()
+                + "' is not one Proctor decides; answered with no decision and recorded (payload"
+                + " sha256:"
+                + other.payloadDigest()
+                + ")");
+      }
       // Answered before the log closes: closing signs a checkpoint and may wait for the store.
-      return answer(
-          deadline,
-          HookMediation.answer(
-              harness, (HookCall.ToolEvent) call, proctor.mediator(), UnaryOperator.identity()),
-          out,
-          err);
+      deadline.answer(answer.exitCode(), () -> print(answer, out, err));
+      return answer.exitCode();
     }
   }
 

@@ -57,4 +57,23 @@ class HookOutcomeTest {
         .doesNotContain("\"event\":\"denied\"")
         .doesNotContain("everything is denied now");
   }
+
+  @Test
+  void unknownEvent_isAnsweredWithNoDecisionAndRecordedWithoutItsPayload(@TempDir Path home) {
+    String payload =
+        "{\"session_id\":\"s1\",\"cwd\":\"/work/p\",\"hook_event_name\":\"PreModelSwitch\","
+            + "\"prompt\":\"my token is hunter2\",\"new_member\":{\"x\":1}}";
+
+    CliRun run = CliRun.run(payload, "hook", "claude-code", "--data-dir", home.toString());
+    CliRun export = CliRun.run("", "audit", "export", "--data-dir", home.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("PreModelSwitch").contains("recorded");
+    assertThat(export.out())
+        .contains("\"class\":\"harness.event\"")
+        .contains("\"tool\":\"PreModelSwitch\"")
+        .contains("\"payloadDigest\":\"")
+        .doesNotContain("hunter2");
+  }
 }

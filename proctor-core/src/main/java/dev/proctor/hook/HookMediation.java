@@ -3,63 +3,62 @@ package dev.proctor.hook;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.proctor.Mediation;
 import dev.proctor.Mediator;
 import dev.proctor.Report;
 import dev.proctor.action.CanonicalJson;
+import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.Outcome;
 import dev.proctor.lifecycle.IllegalTransitionException;
 import dev.proctor.lifecycle.LifecycleState;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * One hook call through the front door, the same for every surface that takes hooks (the {@code
- * proctor hook} command, the server's hook endpoints): a pre-tool or permission event is mediated
- * and answered in the harness's shape; a post-tool event records how the call ended under the
- * decision on record; an event Proctor does not decide on is answered with nothing.
+ * What every hook surface — the command hook, the server's hook endpoints — does with a parsed
+ * harness call, through the {@link Mediator}: a pre-tool or permission event is decided and
+ * recorded; a post-tool event records how the call ended under the decision already on record,
+ * without classifying or deciding it again; an event Proctor does not decide is recorded as
+ * observed and answered with no decision. The answer is in the harness's own shape.
  */
 public final class HookMediation {
 
   private HookMediation() {}
 
   /**
-   * The answer to an event Proctor does not decide on (a lifecycle event, or one added in a newer
-   * release): no decision, so the harness carries on; the line for standard error names the event
-   * and the payload's digest for the operator.
+   * Handles one harness call as the harness describes it (the command hook); throws only what the
+   * log throws when an outcome cannot be recorded.
    */
-  public static HookAnswer notDecided(Harness harness, HookCall.OtherEvent other) {
-    return HookAnswer.nothing()
-        .withStderr(
-            "proctor: "
-                + harness.name()
-                + " event '"
-                + other.eventName()
-                + "' is not one Proctor decides; answered with no decision (payload sha256:"
-                + other.payloadDigest()
-                + ")");
+  public static HookAnswer handle(Harness harness, HookCall call, Mediator mediator)
+      throws LogUnavailableException {
+    return handle(harness, call, mediator, UnaryOperator.identity());
   }
 
   /**
-   * Mediates a hook's tool event and returns the harness's answer. {@code principal} turns the call
-   * the harness described into the one to decide: the identity an authenticated key binds, say (the
-   * command hook passes the call as it is).
-   *
-   * @throws LogUnavailableException when an outcome cannot be recorded
+   * Handles one harness call, first turning the call the harness describes into the one to decide
+   * with {@code bind}: the identity an authenticated API key stands for (the server's hook
+   * endpoints). Throws only what the log throws when an outcome cannot be recorded.
    */
-  public static HookAnswer answer(
-      Harness harness,
-      HookCall.ToolEvent tool,
-      Mediator mediator,
-      UnaryOperator<ToolCall> principal)
+  public static HookAnswer handle(
+      Harness harness, HookCall call, Mediator mediator, UnaryOperator<ToolCall> bind)
       throws LogUnavailableException {
     requireNonNull(harness, "harness is null");
+    requireNonNull(call, "call is null");
     requireNonNull(mediator, "mediator is null");
-    requireNonNull(principal, "principal is null");
-    ToolCall bound = principal.apply(tool.call());
+    requireNonNull(bind, "bind is null");
+    if (call instanceof HookCall.OtherEvent other) {
+      observe(harness, other, mediator, bind);
+      return HookAnswer.nothing();
+    }
+    HookCall.ToolEvent tool = (HookCall.ToolEvent) call;
+    ToolCall bound = bind.apply(tool.call());
     if (tool.event() == HookEvent.POST_TOOL_USE) {
       return outcome(harness, tool, bound, mediator);
     }
@@ -72,9 +71,40 @@ public final class HookMediation {
   }
 
   /**
+   * An event Proctor does not decide (a lifecycle event, or one added in a newer release): the
+   * harness carries on, and the log shows its name and the payload's digest — not the payload,
+   * which may hold a prompt.
+   */
+  private static void observe(
+      Harness harness, HookCall.OtherEvent other, Mediator mediator, UnaryOperator<ToolCall> bind) {
+    ToolCall call =
+        new ToolCall(
+            new Principal(
+                Optional.empty(),
+                Optional.of(harness.name()),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of()),
+            harness.name(),
+            other.eventName(),
+            "",
+            JsonNodeFactory.instance.objectNode().put("event", other.eventName()),
+            Optional.empty(),
+            Set.of(),
+            Map.of("payload_digest", other.payloadDigest()));
+    mediator.observe(
+        bind.apply(call),
+        harness.name()
+            + " event '"
+            + other.eventName()
+            + "' is not one Proctor decides: answered with no decision");
+  }
+
+  /**
    * A post-tool event: the call ran. Records how it ended under the decision the pre-tool event put
-   * on record, without classifying or deciding it again; a call Proctor never saw is decided now
-   * and recorded; one that ran against a deny is reported and not recorded as executed.
+   * on record; a call Proctor never saw is decided now and recorded; one that ran against a deny is
+   * reported and not recorded as executed.
    */
   private static HookAnswer outcome(
       Harness harness, HookCall.ToolEvent tool, ToolCall call, Mediator mediator)
@@ -130,13 +160,13 @@ public final class HookMediation {
    * than the ones the pre-tool event decided is not recorded as the outcome of that decision.
    * Harnesses without tool-use ids (Copilot, Gemini) get a new action per event.
    */
-  private static Optional<String> actionId(HookCall.ToolEvent tool, ToolCall call) {
+  static Optional<String> actionId(HookCall.ToolEvent tool, ToolCall call) {
     return tool.toolUseId()
         .map(
             id ->
                 call.surface()
                     + "/"
-                    + call.principal().session().orElse(tool.sessionId())
+                    + tool.sessionId()
                     + "/"
                     + id
                     + "/"

@@ -1,10 +1,14 @@
 package dev.proctor.policy;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The typed helpers policies call from CEL, so that nobody writes a regular expression for a path
@@ -217,6 +221,37 @@ final class CelFunctions {
       return name.equals(pattern);
     }
     return glob(name, pattern.replace("*", "**"));
+  }
+
+  /** At most this many distinct patterns are kept compiled (literals of loaded policies first). */
+  private static final int MAX_PATTERNS = 4096;
+
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+  /**
+   * CEL's {@code matches}: RE2 syntax, true when the pattern matches anywhere in the string (CEL's
+   * current semantics). The pattern is compiled once: regex literals when the policy loads ({@link
+   * #pattern}), other patterns on first use.
+   */
+  static boolean matches(String s, String regex) {
+    return pattern(regex).matcher(s).find();
+  }
+
+  /** The compiled RE2 pattern; an {@link IllegalArgumentException} when it is not valid. */
+  static Pattern pattern(String regex) {
+    Pattern p = PATTERNS.get(regex);
+    if (p == null) {
+      try {
+        p = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(
+            "invalid regular expression '" + regex + "': " + e.getDescription(), e);
+      }
+      if (PATTERNS.size() < MAX_PATTERNS) {
+        PATTERNS.putIfAbsent(regex, p);
+      }
+    }
+    return p;
   }
 
   private static String stripDot(String s) {

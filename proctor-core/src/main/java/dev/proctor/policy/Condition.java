@@ -20,6 +20,50 @@ record Condition(CelRuntime.Program program, Guard guard, Optional<Direct> direc
     requireNonNull(direct, "direct is null");
   }
 
+  /** Whether a fast path may answer instead of the CEL program. */
+  boolean hasFastPath() {
+    return guard != Guard.ALWAYS || direct.isPresent();
+  }
+
+  /**
+   * Where the fast paths and CEL disagree on a request, what each says; empty when they agree (an
+   * error on both sides counts as agreement, whatever the messages). Run on every {@code expect:}
+   * example when a policy loads and on every test case: the fast paths must never change an answer.
+   */
+  Optional<String> disagreement(RequestView view) {
+    if (!guard.mayHold(view)) {
+      Object cel = outcome(() -> program.eval(view));
+      return Boolean.FALSE.equals(cel)
+          ? Optional.empty()
+          : Optional.of("the guard says false, CEL says " + cel);
+    }
+    if (direct.isEmpty()) {
+      return Optional.empty();
+    }
+    Object fast = direct.get().eval(view);
+    if (!(fast instanceof Boolean)) {
+      return Optional.empty(); // CEL answers
+    }
+    Object cel = outcome(() -> program.eval(view));
+    return fast.equals(cel)
+        ? Optional.empty()
+        : Optional.of("the direct evaluator says " + fast + ", CEL says " + cel);
+  }
+
+  /** An evaluation that may fail. */
+  interface Eval {
+    Object run() throws CelEvaluationException;
+  }
+
+  /** The value, or {@code "error (<message>)"} when the evaluation failed. */
+  static Object outcome(Eval e) {
+    try {
+      return e.run();
+    } catch (CelEvaluationException | RuntimeException x) {
+      return "error (" + x.getMessage() + ")";
+    }
+  }
+
   /** The condition's value on a request: a Boolean, or another value the caller rejects. */
   Object eval(RequestView view) throws CelEvaluationException {
     if (!guard.mayHold(view)) {
@@ -27,7 +71,7 @@ record Condition(CelRuntime.Program program, Guard guard, Optional<Direct> direc
     }
     if (direct.isPresent()) {
       Object r = direct.get().eval(view);
-      if (r != Direct.ERROR) {
+      if (r instanceof Boolean) {
         return r;
       }
     }

@@ -9,6 +9,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,9 @@ final class Direct {
   /** The result of a condition that failed to evaluate. */
   static final Object ERROR = new Object();
 
+  /** The result of a condition this evaluator leaves to CEL (see {@link Fallback}). */
+  static final Object UNDECIDED = new Object();
+
   private final Node root;
   private final int slots;
 
@@ -50,10 +54,32 @@ final class Direct {
     this.slots = slots;
   }
 
-  /** Evaluates: {@link Boolean#TRUE}, {@link Boolean#FALSE} or {@link #ERROR}. */
+  /**
+   * Evaluates: {@link Boolean#TRUE}, {@link Boolean#FALSE}, {@link #ERROR} or {@link #UNDECIDED};
+   * on the last two the caller runs CEL.
+   */
   Object eval(RequestView view) {
-    Object r = root.eval(view, slots == 0 ? NO_LOCALS : new Object[slots]);
+    Object r;
+    try {
+      r = root.eval(view, slots == 0 ? NO_LOCALS : new Object[slots]);
+    } catch (Fallback f) {
+      return UNDECIDED;
+    }
     return r instanceof Boolean ? r : ERROR;
+  }
+
+  /**
+   * Thrown where a {@code dyn} value has a runtime type this evaluator does not decide (a double
+   * compared with an int, two lists compared): the whole condition goes to CEL. Unlike {@link
+   * #ERROR} it is never absorbed by {@code ||} or {@code &&}, because CEL might not fail there.
+   */
+  private static final class Fallback extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Fallback INSTANCE = new Fallback();
+
+    private Fallback() {
+      super("not decided here", null, false, false);
+    }
   }
 
   private static final Object[] NO_LOCALS = new Object[0];
@@ -83,10 +109,13 @@ final class Direct {
       return ast.getType(e.id()).orElse(SimpleType.DYN);
     }
 
-    /** Only concrete types: string, int, bool, and lists and maps of them. */
+    /**
+     * The static types covered: string, int, bool, {@code dyn} (JSON arguments, whose runtime type
+     * is checked where it matters), and lists and string- or dyn-keyed maps of them.
+     */
     private static boolean concrete(CelType t) {
       CelKind k = t.kind();
-      if (k == CelKind.STRING || k == CelKind.INT || k == CelKind.BOOL) {
+      if (k == CelKind.STRING || k == CelKind.INT || k == CelKind.BOOL || k == CelKind.DYN) {
         return true;
       }
       if (k == CelKind.LIST || k == CelKind.MAP) {
@@ -95,7 +124,8 @@ final class Direct {
             return false;
           }
         }
-        return k == CelKind.LIST || t.parameters().get(0).kind() == CelKind.STRING;
+        CelKind key = k == CelKind.MAP ? t.parameters().get(0).kind() : CelKind.STRING;
+        return key == CelKind.STRING || key == CelKind.DYN;
       }
       return false;
     }
@@ -138,18 +168,20 @@ final class Direct {
           return (view, locals) -> locals[slot];
         }
       }
-      if (name.equals("arguments") || !PolicyCel.VARIABLES.containsKey(name)) {
+      int slot = RequestView.slot(name);
+      if (slot < 0) {
         return null;
       }
       return (view, locals) -> {
-        Optional<Object> v = view.find(name);
+        Optional<Object> v = view.find(slot, name);
         return v.isPresent() ? v.get() : ERROR;
       };
     }
 
     private Node select(CelExpr e) {
       CelExpr.CelSelect s = e.select();
-      if (s.testOnly() || type(s.operand()).kind() != CelKind.MAP) {
+      CelKind kind = type(s.operand()).kind();
+      if (kind != CelKind.MAP && kind != CelKind.DYN) {
         return null;
       }
       Node operand = plan(s.operand());
@@ -157,6 +189,13 @@ final class Direct {
         return null;
       }
       String field = s.field();
+      if (s.testOnly()) {
+        // has(m.f): a key test on a map; anything else fails in CEL too.
+        return (view, locals) -> {
+          Object m = operand.eval(view, locals);
+          return m instanceof Map<?, ?> map ? (Object) map.containsKey(field) : ERROR;
+        };
+      }
       return (view, locals) -> {
         Object m = operand.eval(view, locals);
         if (!(m instanceof Map<?, ?> map)) {
@@ -205,7 +244,7 @@ final class Direct {
 
     private Node call(CelExpr e) {
       Optional<CelReference> ref = ast.getReference(e.id());
-      if (ref.isEmpty() || ref.get().overloadIds().size() != 1) {
+      if (ref.isEmpty() || ref.get().overloadIds().isEmpty()) {
         return null;
       }
       CelExpr.CelCall c = e.call();
@@ -218,6 +257,9 @@ final class Direct {
         if (a[i] == null) {
           return null;
         }
+      }
+      if (ref.get().overloadIds().size() > 1) {
+        return dynamic(c.function(), a);
       }
       String overload = ref.get().overloadIds().get(0);
       switch (overload) {
@@ -234,14 +276,20 @@ final class Direct {
         case "equals":
         case "not_equals":
           {
-            if (a.length != 2
-                || !scalar(type(argExprs.get(0)))
-                || !type(argExprs.get(0)).equals(type(argExprs.get(1)))) {
+            if (a.length != 2) {
               return null;
             }
             boolean eq = overload.equals("equals");
-            return strict(a, v -> Objects.equals(v[0], v[1]) == eq);
+            if (scalar(type(argExprs.get(0)))
+                && type(argExprs.get(0)).equals(type(argExprs.get(1)))) {
+              return strict(a, v -> Objects.equals(v[0], v[1]) == eq);
+            }
+            return strict(a, v -> dynEquals(v[0], v[1]) == eq);
           }
+        case "add_int64":
+          return strict(a, v -> Math.addExact((Long) v[0], (Long) v[1]));
+        case "subtract_int64":
+          return strict(a, v -> Math.subtractExact((Long) v[0], (Long) v[1]));
         case "less_int64":
           return strict(a, v -> (Long) v[0] < (Long) v[1]);
         case "less_equals_int64":
@@ -252,10 +300,14 @@ final class Direct {
           return strict(a, v -> (Long) v[0] >= (Long) v[1]);
         case "in_list":
           if (type(argExprs.get(0)).kind() != CelKind.STRING) {
-            return null;
+            return strict(a, v -> in(v[0], v[1]));
           }
+          // A string equals only strings, in CEL as in Java.
           return strict(a, v -> ((List<?>) v[1]).contains(v[0]));
         case "in_map":
+          if (type(argExprs.get(0)).kind() != CelKind.STRING) {
+            return strict(a, v -> in(v[0], v[1]));
+          }
           return strict(a, v -> ((Map<?, ?>) v[1]).containsKey(v[0]));
         case "size_list":
         case "list_size":
@@ -271,29 +323,15 @@ final class Direct {
           return strict(a, v -> ((String) v[0]).endsWith((String) v[1]));
         case "contains_string":
           return strict(a, v -> ((String) v[0]).contains((String) v[1]));
-        case "inside_string_string":
-        case "string_inside_string":
-          return strict(a, v -> CelFunctions.inside((String) v[0], (String) v[1]));
-        case "glob_string_string":
-          return strict(a, v -> CelFunctions.glob((String) v[0], (String) v[1]));
-        case "glob_string_list":
-          return strict(a, v -> CelFunctions.globAny((String) v[0], (List<?>) v[1]));
-        case "domain_matches_string_string":
-          return strict(a, v -> CelFunctions.domainMatches((String) v[0], (String) v[1]));
-        case "domain_matches_string_list":
-          return strict(a, v -> CelFunctions.domainMatchesAny((String) v[0], (List<?>) v[1]));
-        case "url_host_string":
-          return strict(a, v -> CelFunctions.urlHost((String) v[0]));
-        case "email_domain_string":
-          return strict(a, v -> CelFunctions.emailDomain((String) v[0]));
         default:
-          return null;
+          return Helpers.overload(overload).map(h -> strict(a, h.impl()::apply)).orElse(null);
       }
     }
 
     private Node comprehension(CelExpr e) {
       CelExpr.CelComprehension c = e.comprehension();
-      if (!c.iterVar2().isEmpty() || type(c.iterRange()).kind() != CelKind.LIST) {
+      CelKind rangeKind = type(c.iterRange()).kind();
+      if (!c.iterVar2().isEmpty() || (rangeKind != CelKind.LIST && rangeKind != CelKind.DYN)) {
         return null;
       }
       Node range = plan(c.iterRange());
@@ -315,7 +353,10 @@ final class Direct {
       }
       return (view, locals) -> {
         Object items = range.eval(view, locals);
-        if (!(items instanceof List<?> list)) {
+        if (items instanceof Map<?, ?> map) {
+          items = map.keySet();
+        }
+        if (!(items instanceof Collection<?> list)) {
           return ERROR;
         }
         locals[accu] = init.eval(view, locals);
@@ -336,6 +377,69 @@ final class Direct {
         return result.eval(view, locals);
       };
     }
+  }
+
+  /**
+   * A call CEL resolves at run time (an operand is {@code dyn}): decided here only for runtime
+   * types whose CEL semantics are plain Java ones, else {@link Fallback}.
+   */
+  private static Node dynamic(String function, Node[] a) {
+    return switch (function) {
+      case "_==_" -> a.length == 2 ? strict(a, v -> dynEquals(v[0], v[1])) : null;
+      case "_!=_" -> a.length == 2 ? strict(a, v -> !dynEquals(v[0], v[1])) : null;
+      case "_<_" -> a.length == 2 ? strict(a, v -> compare(v[0], v[1]) < 0) : null;
+      case "_<=_" -> a.length == 2 ? strict(a, v -> compare(v[0], v[1]) <= 0) : null;
+      case "_>_" -> a.length == 2 ? strict(a, v -> compare(v[0], v[1]) > 0) : null;
+      case "_>=_" -> a.length == 2 ? strict(a, v -> compare(v[0], v[1]) >= 0) : null;
+      case "@in" -> a.length == 2 ? strict(a, v -> in(v[0], v[1])) : null;
+      case "size" -> a.length == 1 ? strict(a, v -> size(v[0])) : null;
+      default -> null;
+    };
+  }
+
+  /** CEL equality where it is Java's: two strings, two ints or two bools. */
+  private static boolean dynEquals(Object x, Object y) {
+    if (x.getClass() == y.getClass()
+        && (x instanceof String || x instanceof Long || x instanceof Boolean)) {
+      return x.equals(y);
+    }
+    throw Fallback.INSTANCE;
+  }
+
+  /** CEL ordering of two ints; other pairs (doubles, strings, mixed numbers) go to CEL. */
+  private static int compare(Object x, Object y) {
+    if (x instanceof Long l && y instanceof Long r) {
+      return Long.compare(l, r);
+    }
+    throw Fallback.INSTANCE;
+  }
+
+  /** {@code in} for a string, int or bool in a list of values of its own class, or a map key. */
+  private static boolean in(Object value, Object container) {
+    if (container instanceof Map<?, ?> map && value instanceof String) {
+      return map.containsKey(value);
+    }
+    if (container instanceof List<?> list
+        && (value instanceof String || value instanceof Long || value instanceof Boolean)) {
+      for (Object item : list) {
+        if (item.getClass() != value.getClass()) {
+          throw Fallback.INSTANCE;
+        }
+      }
+      return list.contains(value);
+    }
+    throw Fallback.INSTANCE;
+  }
+
+  /** {@code size} of a list or map; strings (code points) and bytes go to CEL. */
+  private static long size(Object v) {
+    if (v instanceof List<?> list) {
+      return list.size();
+    }
+    if (v instanceof Map<?, ?> map) {
+      return map.size();
+    }
+    throw Fallback.INSTANCE;
   }
 
   /** A constant, kept apart so that constant list literals are built once. */
@@ -362,7 +466,7 @@ final class Direct {
       }
       try {
         return fn.apply(v);
-      } catch (IllegalArgumentException | ClassCastException e) {
+      } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
         return ERROR;
       }
     };

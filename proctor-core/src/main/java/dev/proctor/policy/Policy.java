@@ -49,7 +49,7 @@ public final class Policy {
   private final List<CompiledRule> compiled;
   private final Map<String, Effect> defaults;
   private final Allowlists allowlists;
-  private final Map<String, List<String>> allowlistView;
+  private final RuntimeValues.MapValue allowlistView;
   private final List<PolicyTestCase> examples;
   private final ClassCatalog catalog;
   private final RuleIndex index;
@@ -74,11 +74,12 @@ public final class Policy {
     this.defaults = Map.copyOf(defaults);
     this.allowlists = requireNonNull(allowlists, "allowlists is null");
     this.allowlistView =
-        Map.of(
-            "domains", allowlists.domains(),
-            "tools", allowlists.tools(),
-            "mcp_servers", allowlists.mcpServers(),
-            "recipients", allowlists.recipients());
+        RuntimeValues.map(
+            Map.of(
+                "domains", allowlists.domains(),
+                "tools", allowlists.tools(),
+                "mcp_servers", allowlists.mcpServers(),
+                "recipients", allowlists.recipients()));
     this.examples = List.copyOf(examples);
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.index = new RuleIndex(this.compiled);
@@ -174,6 +175,24 @@ public final class Policy {
       matchedIds.add(m.rule.rule().id());
     }
     return new Evaluation(decision, candidates.size(), matchedIds, shadow);
+  }
+
+  /**
+   * Every rule whose fast path ({@link Guard}, {@link Direct}) disagrees with its CEL program on
+   * this request, each as "rule ID: what each says". Every rule with a fast path is checked, not
+   * only the request's candidates.
+   */
+  List<String> fastPathDisagreements(ActionRequest request) {
+    RequestView view = new RequestView(request, allowlistView);
+    List<String> out = new ArrayList<>(0);
+    for (CompiledRule r : compiled) {
+      if (r.condition() != null && r.condition().hasFastPath()) {
+        r.condition()
+            .disagreement(view)
+            .ifPresent(d -> out.add("rule " + r.rule().id() + ": " + d));
+      }
+    }
+    return out;
   }
 
   /** A rule that matched, with the effect it stands for (deny when its condition failed). */

@@ -1,11 +1,12 @@
 package dev.proctor.policy;
 
 import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelIssue;
-import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
@@ -14,13 +15,14 @@ import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one CEL environment every policy condition is compiled in: the declared request variables and
@@ -35,6 +37,16 @@ final class PolicyCel {
 
   /** Every variable a condition may read, with its type; documented in docs/policy-language.md. */
   static final Map<String, CelType> VARIABLES = variables();
+
+  /**
+   * Which fast paths conditions get: {@code -Dproctor.policy.fastPaths=guard,direct} (the default),
+   * {@code guard}, {@code direct} or {@code none}, to measure what each earns.
+   */
+  private static final String FAST_PATHS =
+      System.getProperty("proctor.policy.fastPaths", "guard,direct");
+
+  private static final boolean GUARD = FAST_PATHS.contains("guard");
+  private static final boolean DIRECT = FAST_PATHS.contains("direct");
 
   private static final CelCompiler COMPILER = compiler();
   private static final CelRuntime RUNTIME = runtime();
@@ -71,65 +83,75 @@ final class PolicyCel {
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(BOOL);
     VARIABLES.forEach(b::addVar);
-    b.addFunctionDeclarations(
-        CelFunctionDecl.newFunctionDeclaration(
-            "inside",
-            CelOverloadDecl.newGlobalOverload("inside_string_string", BOOL, STRING, STRING),
-            CelOverloadDecl.newMemberOverload("string_inside_string", BOOL, STRING, STRING)),
-        CelFunctionDecl.newFunctionDeclaration(
-            "url_host", CelOverloadDecl.newGlobalOverload("url_host_string", STRING, STRING)),
-        CelFunctionDecl.newFunctionDeclaration(
-            "email_domain",
-            CelOverloadDecl.newGlobalOverload("email_domain_string", STRING, STRING)),
-        CelFunctionDecl.newFunctionDeclaration(
-            "domain_matches",
-            CelOverloadDecl.newGlobalOverload("domain_matches_string_string", BOOL, STRING, STRING),
-            CelOverloadDecl.newGlobalOverload("domain_matches_string_list", BOOL, STRING, STRINGS)),
-        CelFunctionDecl.newFunctionDeclaration(
-            "glob",
-            CelOverloadDecl.newGlobalOverload("glob_string_string", BOOL, STRING, STRING),
-            CelOverloadDecl.newGlobalOverload("glob_string_list", BOOL, STRING, STRINGS)));
+    b.addFunctionDeclarations(Helpers.declarations());
     return b.build();
   }
 
   private static CelRuntime runtime() {
     return CelRuntimeFactory.plannerRuntimeBuilder()
-        .addFunctionBindings(
-            CelFunctionBinding.from(
-                "inside_string_string", String.class, String.class, CelFunctions::inside),
-            CelFunctionBinding.from(
-                "string_inside_string", String.class, String.class, CelFunctions::inside),
-            CelFunctionBinding.from(
-                "url_host_string", String.class, s -> call(() -> CelFunctions.urlHost(s))),
-            CelFunctionBinding.from(
-                "email_domain_string", String.class, s -> call(() -> CelFunctions.emailDomain(s))),
-            CelFunctionBinding.from(
-                "domain_matches_string_string",
-                String.class,
-                String.class,
-                CelFunctions::domainMatches),
-            CelFunctionBinding.from(
-                "domain_matches_string_list",
-                String.class,
-                List.class,
-                CelFunctions::domainMatchesAny),
-            CelFunctionBinding.from(
-                "glob_string_string", String.class, String.class, CelFunctions::glob),
-            CelFunctionBinding.from(
-                "glob_string_list", String.class, List.class, CelFunctions::globAny))
+        .setStandardFunctions(
+            CelStandardFunctions.newBuilder()
+                .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES)
+                .build())
+        .addFunctionBindings(Helpers.bindings())
         .build();
   }
 
-  private interface Call {
-    Object run();
+  /**
+   * Compiles every regex literal given to {@code matches} (which keeps it for evaluation); an
+   * invalid one is an issue at the literal's position.
+   */
+  private static void checkRegexLiterals(CelAbstractSyntaxTree ast, CelExpr e, List<Issue> out) {
+    for (CelExpr child : children(e)) {
+      checkRegexLiterals(ast, child, out);
+    }
+    if (e.getKind() != CelExpr.ExprKind.Kind.CALL || !e.call().function().equals("matches")) {
+      return;
+    }
+    List<CelExpr> args = e.call().args();
+    CelExpr regex = args.get(args.size() - 1);
+    if (regex.getKind() != CelExpr.ExprKind.Kind.CONSTANT
+        || regex.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+      return;
+    }
+    try {
+      CelFunctions.pattern(regex.constant().stringValue());
+    } catch (IllegalArgumentException x) {
+      Integer offset = ast.getSource().getPositionsMap().get(regex.id());
+      CelSourceLocation at =
+          offset == null ? null : ast.getSource().getOffsetLocation(offset).orElse(null);
+      out.add(
+          new Issue(
+              at == null ? 1 : at.getLine(), at == null ? 0 : at.getColumn(), x.getMessage()));
+    }
   }
 
-  private static Object call(Call c) throws CelEvaluationException {
-    try {
-      return c.run();
-    } catch (IllegalArgumentException e) {
-      throw new CelEvaluationException(e.getMessage(), e);
+  private static List<CelExpr> children(CelExpr e) {
+    List<CelExpr> out = new ArrayList<>();
+    switch (e.getKind()) {
+      case CALL -> {
+        e.call().target().ifPresent(out::add);
+        out.addAll(e.call().args());
+      }
+      case SELECT -> out.add(e.select().operand());
+      case LIST -> out.addAll(e.list().elements());
+      case MAP ->
+          e.map()
+              .entries()
+              .forEach(
+                  x -> {
+                    out.add(x.key());
+                    out.add(x.value());
+                  });
+      case STRUCT -> e.struct().entries().forEach(x -> out.add(x.value()));
+      case COMPREHENSION -> {
+        CelExpr.CelComprehension c = e.comprehension();
+        out.addAll(
+            List.of(c.iterRange(), c.accuInit(), c.loopCondition(), c.loopStep(), c.result()));
+      }
+      default -> {}
     }
+    return out;
   }
 
   /**
@@ -157,8 +179,16 @@ final class PolicyCel {
     }
     try {
       CelAbstractSyntaxTree ast = result.getAst();
+      List<Issue> regexIssues = new ArrayList<>();
+      checkRegexLiterals(ast, ast.getExpr(), regexIssues);
+      if (!regexIssues.isEmpty()) {
+        return new Compiled(null, regexIssues);
+      }
       return new Compiled(
-          new Condition(RUNTIME.createProgram(ast), Guard.of(ast.getExpr()), Direct.of(ast)),
+          new Condition(
+              RUNTIME.createProgram(ast),
+              GUARD ? Guard.of(ast.getExpr()) : Guard.ALWAYS,
+              DIRECT ? Direct.of(ast) : Optional.empty()),
           List.of());
     } catch (CelValidationException | CelEvaluationException e) {
       return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));

@@ -58,7 +58,7 @@ public final class PolicyTestRunner {
     Duration time = Duration.ofNanos(System.nanoTime() - start);
     exercised.addAll(e.matchedRules());
     e.shadowHits().forEach(h -> exercised.add(h.ruleId()));
-    return result(suite, c, e.decision(), time);
+    return result(suite, c, e.decision(), time, disagreements(policy, pipeline, c));
   }
 
   /** Checks one case, outside any suite (used for inline examples at load). */
@@ -66,11 +66,31 @@ public final class PolicyTestRunner {
       Policy policy, Function<ToolCall, ActionRequest> pipeline, PolicyTestCase c) {
     long start = System.nanoTime();
     Evaluation e = PolicyLoader.evaluate(policy, pipeline, c.request());
-    return result(INLINE_SUITE, c, e.decision(), Duration.ofNanos(System.nanoTime() - start));
+    return result(
+        INLINE_SUITE,
+        c,
+        e.decision(),
+        Duration.ofNanos(System.nanoTime() - start),
+        disagreements(policy, pipeline, c));
+  }
+
+  /**
+   * Where a rule's fast path and its CEL program disagree on the case's request (the classifier's
+   * own failures are the decision's business, not this check's).
+   */
+  private static List<String> disagreements(
+      Policy policy, Function<ToolCall, ActionRequest> pipeline, PolicyTestCase c) {
+    ActionRequest request;
+    try {
+      request = pipeline.apply(c.request());
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    return policy.fastPathDisagreements(request);
   }
 
   private static PolicyTestResult result(
-      String suite, PolicyTestCase c, Decision d, Duration time) {
+      String suite, PolicyTestCase c, Decision d, Duration time, List<String> disagreements) {
     Optional<String> failure = Optional.empty();
     boolean effectOk = d.effect() == c.expectedEffect();
     boolean ruleOk = c.expectedRule().map(d.ruleIds()::contains).orElse(true);
@@ -85,6 +105,13 @@ public final class PolicyTestRunner {
                   + (d.ruleIds().isEmpty() ? " (no rule)" : " by " + String.join(", ", d.ruleIds()))
                   + ": "
                   + d.reason());
+    }
+    if (!disagreements.isEmpty()) {
+      failure =
+          Optional.of(
+              failure.map(f -> f + "; ").orElse("")
+                  + "a fast path disagrees with CEL: "
+                  + String.join("; ", disagreements));
     }
     return new PolicyTestResult(suite, c, d.effect(), d.ruleIds(), d.reason(), failure, time);
   }

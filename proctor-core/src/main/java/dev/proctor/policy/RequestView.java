@@ -1,12 +1,9 @@
 package dev.proctor.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelVariableResolver;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Target;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,26 +13,59 @@ import java.util.Set;
 /**
  * The CEL variables of one request, computed lazily: a condition that reads only {@code class}
  * never pays for converting the arguments. One view serves every rule evaluated for the request,
- * and caches what it computed. A declared variable the request lacks ({@code cwd} without a working
+ * and caches what it computed, converted once into values CEL reads without converting them again
+ * ({@link RuntimeValues}). A declared variable the request lacks ({@code cwd} without a working
  * directory) resolves to nothing, which CEL reports as an error: the rule fails closed.
  */
 final class RequestView implements CelVariableResolver {
 
   private final ActionRequest request;
-  private final Map<String, List<String>> allowlist;
-  private final Map<String, Optional<Object>> cache = new java.util.HashMap<>(8);
+  private final RuntimeValues.MapValue allowlist;
 
-  RequestView(ActionRequest request, Map<String, List<String>> allowlist) {
+  /** Computed variables by {@link #slot} (null: not yet computed). */
+  private final Optional<?>[] cache = new Optional<?>[SLOTS.size()];
+
+  /** Each declared variable's position in {@link #cache}. */
+  private static final Map<String, Integer> SLOTS = slots();
+
+  private static Map<String, Integer> slots() {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    for (String name : PolicyCel.VARIABLES.keySet()) {
+      out.put(name, out.size());
+    }
+    return Map.copyOf(out);
+  }
+
+  /** The slot of a declared variable, or -1. */
+  static int slot(String name) {
+    Integer s = SLOTS.get(name);
+    return s == null ? -1 : s;
+  }
+
+  /** The view of a request under a policy's allowlists (converted once, by the policy). */
+  RequestView(ActionRequest request, RuntimeValues.MapValue allowlist) {
     this.request = request;
     this.allowlist = allowlist;
   }
 
+  /** The view of a request under allowlists given as plain lists. */
+  RequestView(ActionRequest request, Map<String, List<String>> allowlist) {
+    this(request, RuntimeValues.map(allowlist));
+  }
+
   @Override
   public Optional<Object> find(String name) {
-    Optional<Object> v = cache.get(name);
+    Integer s = SLOTS.get(name);
+    return s == null ? Optional.empty() : find(s, name);
+  }
+
+  /** The variable in this slot (named {@code name}), computed on first use. */
+  @SuppressWarnings("unchecked") // every slot holds an Optional<Object>
+  Optional<Object> find(int slot, String name) {
+    Optional<Object> v = (Optional<Object>) cache[slot];
     if (v == null) {
       v = compute(name);
-      cache.put(name, v);
+      cache[slot] = v;
     }
     return v;
   }
@@ -76,18 +106,20 @@ final class RequestView implements CelVariableResolver {
       case "surface" -> Optional.of(request.surface());
       case "class" -> Optional.of(request.actionClass());
       case "classes" ->
-          Optional.of(List.copyOf(new java.util.TreeSet<>(request.classification().classes())));
-      case "arguments" -> Optional.of(toCel(request.arguments()));
+          Optional.of(
+              RuntimeValues.list(new java.util.TreeSet<>(request.classification().classes())));
+      case "arguments" -> Optional.of(RuntimeValues.of(request.arguments()));
       case "targets" -> Optional.of(targets());
       case "paths" -> Optional.of(targetValues(Target.Kind.PATH));
       case "urls" -> Optional.of(targetValues(Target.Kind.URL));
       case "domains" -> Optional.of(domains());
       case "branches" -> Optional.of(targetValues(Target.Kind.BRANCH));
       case "labels" -> Optional.of(labels());
-      case "tags" -> Optional.of(List.copyOf(request.classification().tags()));
-      case "principal" -> Optional.of(principal());
-      case "delegation_chain" -> Optional.of(request.principal().delegationChain());
-      case "context" -> Optional.of(request.context());
+      case "tags" -> Optional.of(RuntimeValues.list(request.classification().tags()));
+      case "principal" -> Optional.of(RuntimeValues.strings(principal()));
+      case "delegation_chain" ->
+          Optional.of(RuntimeValues.list(request.principal().delegationChain()));
+      case "context" -> Optional.of(RuntimeValues.strings(request.context()));
       case "cwd" -> Optional.ofNullable(request.context().get("cwd"));
       case "home" -> Optional.ofNullable(request.context().get("home"));
       case "allowlist" -> Optional.of(allowlist);
@@ -95,25 +127,25 @@ final class RequestView implements CelVariableResolver {
     };
   }
 
-  private List<Map<String, String>> targets() {
+  private RuntimeValues.ListValue targets() {
     List<Map<String, String>> out = new ArrayList<>();
     for (Target t : request.classification().targets()) {
       out.add(Map.of("kind", t.kind().wireName(), "value", t.value()));
     }
-    return out;
+    return RuntimeValues.list(out);
   }
 
-  private List<String> targetValues(Target.Kind kind) {
+  private RuntimeValues.ListValue targetValues(Target.Kind kind) {
     List<String> out = new ArrayList<>();
     for (Target t : request.classification().targets()) {
       if (t.kind() == kind) {
         out.add(t.value());
       }
     }
-    return out;
+    return RuntimeValues.list(out);
   }
 
-  private List<String> domains() {
+  private RuntimeValues.ListValue domains() {
     Set<String> out = new LinkedHashSet<>();
     for (Target t : request.classification().targets()) {
       if (t.kind() == Target.Kind.DOMAIN) {
@@ -127,57 +159,22 @@ final class RequestView implements CelVariableResolver {
         }
       }
     }
-    return List.copyOf(out);
+    return RuntimeValues.list(out);
   }
 
-  private List<String> labels() {
+  private RuntimeValues.ListValue labels() {
     Set<String> out = new java.util.TreeSet<>(request.labels());
     out.addAll(request.classification().labels());
-    return List.copyOf(out);
+    return RuntimeValues.list(out);
   }
 
   private Map<String, String> principal() {
-    Map<String, String> p = new LinkedHashMap<>();
+    Map<String, String> p = new java.util.HashMap<>(8);
     request.principal().human().ifPresent(v -> p.put("human", v));
     request.principal().agent().ifPresent(v -> p.put("agent", v));
     request.principal().service().ifPresent(v -> p.put("service", v));
     request.principal().session().ifPresent(v -> p.put("session", v));
     request.principal().tenant().ifPresent(v -> p.put("tenant", v));
     return p;
-  }
-
-  /** JSON as CEL values: maps, lists, strings, int64 or double, bool, null. */
-  static Object toCel(JsonNode node) {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-          m.put(e.getKey(), toCel(e.getValue()));
-        }
-        return m;
-      }
-      case ARRAY -> {
-        List<Object> l = new ArrayList<>(node.size());
-        for (JsonNode item : node) {
-          l.add(toCel(item));
-        }
-        return l;
-      }
-      case STRING -> {
-        return node.textValue();
-      }
-      case NUMBER -> {
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-          return node.longValue();
-        }
-        return node.doubleValue();
-      }
-      case BOOLEAN -> {
-        return node.booleanValue();
-      }
-      default -> {
-        return NullValue.NULL_VALUE;
-      }
-    }
   }
 }

@@ -3,7 +3,14 @@ package dev.proctor.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -148,5 +155,36 @@ class CelFunctionsTest {
         .isTrue();
     assertThat(CelFunctions.globAny("/x/.env", List.of("**/*.pem", "**/.env"))).isTrue();
     assertThat(CelFunctions.globAny("/x/a.txt", List.of("**/*.pem", "**/.env"))).isFalse();
+  }
+
+  @Test
+  void matches_sameAsCelStandardFunction() throws Exception {
+    CelCompiler compiler =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .addVar("s", SimpleType.STRING)
+            .addVar("re", SimpleType.STRING)
+            .build();
+    CelRuntime.Program standard =
+        CelRuntimeFactory.plannerRuntimeBuilder()
+            .build()
+            .createProgram(compiler.compile("s.matches(re)").getAst());
+    List<String> strings = List.of("", "abc", "ABC", "a.b", "/work/.env", "x\ny", "日本");
+    List<String> patterns =
+        List.of("", "b", "^b", "^a", "c$", "^abc$", "[.]env", "(?i)abc", "a.b", "^.*$", "本$");
+    for (String str : strings) {
+      for (String re : patterns) {
+        assertThat(CelFunctions.matches(str, re))
+            .as("%s matches %s", str, re)
+            .isEqualTo(standard.eval(Map.of("s", str, "re", re)));
+      }
+    }
+  }
+
+  @Test
+  void pattern_validOnce_compiledOnce() {
+    assertThat(CelFunctions.pattern("^x[0-9]+$")).isSameAs(CelFunctions.pattern("^x[0-9]+$"));
+    assertThatThrownBy(() -> CelFunctions.pattern("a("))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid regular expression 'a(': ");
   }
 }

@@ -97,11 +97,8 @@ final class HookEndpoint {
       block(x, harness, harness.eventOf(payload, event), "proctor: bad input at " + e.getMessage());
       return;
     }
-    if (call instanceof HookCall.OtherEvent other) {
-      answer(x, harness, Optional.empty(), HookMediation.notDecided(harness, other));
-      return;
-    }
-    HookCall.ToolEvent tool = (HookCall.ToolEvent) call;
+    Optional<HookEvent> kind =
+        call instanceof HookCall.ToolEvent te ? Optional.of(te.event()) : Optional.empty();
     Optional<String> home =
         x.header(HOME_HEADER).filter(h -> h.startsWith("/") && h.length() < 4096);
     Duration left = config.decisions().hookDeadline().minusNanos(System.nanoTime() - start);
@@ -109,28 +106,27 @@ final class HookEndpoint {
         server.decide(
             () -> {
               try {
-                return HookMediation.answer(
+                return HookMediation.handle(
                     harness,
-                    tool,
+                    call,
                     services.proctor().mediator(),
                     c -> withHome(Principals.bindHook(c, key), home));
               } catch (Exception e) {
                 return harness.cannotDecide(
-                    Optional.of(tool.event()),
-                    "proctor: cannot decide, failing closed: " + Exchange.describe(e));
+                    kind, "proctor: cannot decide, failing closed: " + Exchange.describe(e));
               }
             },
             left,
             () -> {
               metrics.hookDeadlineMissed();
               return harness.cannotDecide(
-                  Optional.of(tool.event()),
+                  kind,
                   "proctor: no decision within the hook deadline of "
                       + config.decisions().hookDeadline().toMillis()
                       + " ms; failing closed");
             },
             "proctor.hook");
-    answer(x, harness, Optional.of(tool.event()), answer);
+    answer(x, harness, kind, answer);
   }
 
   private static Optional<JsonNode> sniff(byte[] raw) {
