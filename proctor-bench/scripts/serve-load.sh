@@ -46,18 +46,32 @@ echo "resident memory idle: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$PID/st
 
 load() { "$JAVA" -Xmx256m -cp "$BENCH" dev.proctor.bench.LoadClient --key "$KEY" "$@"; }
 cpu() { awk -v t="$TICKS" '{print ($14 + $15) / t}' /proc/$PID/stat; }
+# CPU of the JIT compiler threads alone: on 2 cores it keeps compiling for minutes.
+jit() {
+  for f in /proc/$PID/task/*/stat; do cat "$f" 2>/dev/null; echo; done \
+    | awk -v t="$TICKS" '/\((C1|C2) CompilerThre\)/ {sub(/^.*\) /, ""); s += $12 + $13} END {print s / t}'
+}
+WARMUP=${WARMUP_SECONDS:-60}
+echo "== warm-up: ${WARMUP} s of decisions and hooks at ${RATE}/s"
+load --url "$URL/v1/decide" --body "$DATA/decide.json" --rate "$RATE" --seconds "$WARMUP" --warmup-seconds 0 --connections 8 >/dev/null
+load --url "$URL/v1/hooks/claude-code" --body "$DATA/hook.json" --rate 500 --seconds 10 --warmup-seconds 0 --connections 2 >/dev/null
 
-echo "== decide at ${RATE}/s for ${SECS} s (after a 10 s warm-up), 8 connections"
-load --url "$URL/v1/decide" --body "$DATA/decide.json" --rate "$RATE" --seconds "$SECS" --connections 8 --expect allow
+echo "== decide at ${RATE}/s for ${SECS} s, 8 connections"
+c0=$(cpu); j0=$(jit)
+line=$(load --url "$URL/v1/decide" --body "$DATA/decide.json" --rate "$RATE" --seconds "$SECS" --warmup-seconds 0 --connections 8 --expect allow)
+c1=$(cpu); j1=$(jit)
+echo "$line"
+n=$(echo "$line" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
+awk -v n="$n" -v a="$c0" -v b="$c1" -v ja="$j0" -v jb="$j1" 'BEGIN {printf "at this rate: server CPU %.1f s (JIT compiler %.1f s) for %d decisions = %.0f decisions per server CPU-second (%.0f without the JIT)\n", b - a, jb - ja, n, n / (b - a), n / (b - a - (jb - ja))}'
 
 echo "== decide, maximum throughput, $CONNS connections, ${MAX_SECS} s"
-c0=$(cpu)
+c0=$(cpu); j0=$(jit)
 line=$(load --url "$URL/v1/decide" --body "$DATA/decide.json" --rate 0 --seconds "$MAX_SECS" --warmup-seconds 0 --connections "$CONNS" --expect allow)
-c1=$(cpu)
+c1=$(cpu); j1=$(jit)
 echo "$line"
 rss_load=$(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$PID/status)
 n=$(echo "$line" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
-awk -v n="$n" -v a="$c0" -v b="$c1" 'BEGIN {printf "server CPU %.1f s for %d decisions = %.0f decisions per server CPU-second\n", b - a, n, n / (b - a)}'
+awk -v n="$n" -v a="$c0" -v b="$c1" -v ja="$j0" -v jb="$j1" 'BEGIN {printf "server CPU %.1f s (JIT compiler %.1f s) for %d decisions = %.0f decisions per server CPU-second (%.0f without the JIT)\n", b - a, jb - ja, n, n / (b - a), n / (b - a - (jb - ja))}'
 echo "resident memory under load: $rss_load"
 
 echo "== Claude Code hook round trip (PreToolUse allow), 100/s, 1 connection, ${SECS} s"

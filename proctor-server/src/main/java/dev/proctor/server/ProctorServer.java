@@ -531,4 +531,8 @@ public final class ProctorServer implements AutoCloseable {
   ServerConfig config() {
     return config;
   }
+
+  Tracer tracer() {
+    return tracer;
+  }
 }

@@ -115,11 +115,17 @@ final class ServerMetrics {
         .increment();
   }
 
+  private final ConcurrentHashMap<Integer, Counter> responses = new ConcurrentHashMap<>();
+
   void answered(int status) {
-    Counter.builder("proctor.http.responses")
-        .description("HTTP answers by status")
-        .tag("status", String.valueOf(status))
-        .register(registry)
+    responses
+        .computeIfAbsent(
+            status,
+            s ->
+                Counter.builder("proctor.http.responses")
+                    .description("HTTP answers by status")
+                    .tag("status", String.valueOf(s))
+                    .register(registry))
         .increment();
   }
 
