@@ -21,15 +21,15 @@ import org.HdrHistogram.Histogram;
  * An HTTP load generator for {@code proctor serve}, run as its own process: keep-alive HTTP/1.1
  * connections, each on its own thread, POSTing one body to one path.
  *
- * <p>With {@code --rate R} it is open-loop: request k is due at {@code start + k/R}, and its latency
- * is counted from when it was due, not from when it was sent, so a server that falls behind shows
- * its queueing (no coordinated omission). With {@code --rate 0} it is closed-loop: every connection
- * sends as fast as answers come back, which finds the maximum sustained throughput.
+ * <p>With {@code --rate R} it is open-loop: request k is due at {@code start + k/R}, and its
+ * latency is counted from when it was due, not from when it was sent, so a server that falls behind
+ * shows its queueing (no coordinated omission). With {@code --rate 0} it is closed-loop: every
+ * connection sends as fast as answers come back, which finds the maximum sustained throughput.
  *
  * <p>Usage: {@code java -cp proctor-bench/target/benchmarks.jar dev.proctor.bench.LoadClient --url
- * http://127.0.0.1:8765/v1/decide --key KEY --body FILE [--rate 2000] [--seconds 30]
- * [--connections 8] [--warmup-seconds 10] [--expect allow]}. Prints one line: rate achieved,
- * p50/p90/p99/p99.9/max in microseconds, errors.
+ * http://127.0.0.1:8765/v1/decide --key KEY --body FILE [--rate 2000] [--seconds 30] [--connections
+ * 8] [--warmup-seconds 10] [--expect allow]}. Prints one line: rate achieved, p50/p90/p99/p99.9/max
+ * in microseconds, errors.
  */
 public final class LoadClient {
 
@@ -60,7 +60,8 @@ public final class LoadClient {
       }
     }
     if (url == null || key == null || body == null) {
-      System.err.println("usage: LoadClient --url URL --key KEY --body FILE [--rate R] [--seconds S]");
+      System.err.println(
+          "usage: LoadClient --url URL --key KEY --body FILE [--rate R] [--seconds S]");
       System.exit(2);
     }
     URI uri = URI.create(url);
@@ -118,8 +119,7 @@ public final class LoadClient {
                   OutputStream out = s.getOutputStream();
                   InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
                   while (true) {
-                    long due =
-                        rate > 0 ? start + (long) (k * (1e9 / rate)) : System.nanoTime();
+                    long due = rate > 0 ? start + (long) (k * (1e9 / rate)) : System.nanoTime();
                     if (due >= end) {
                       break;
                     }
