@@ -103,17 +103,11 @@ final class Api {
     r.add(route("GET", "/v1/auth/session", List.of(), false, this::session));
     r.add(route("POST", "/v1/decide", List.of(Role.Permission.DECIDE), true, this::decide));
     r.add(route("POST", "/v1/decide/batch", List.of(Role.Permission.DECIDE), true, this::batch));
-    r.add(
-        route(
-            "POST",
-            "/v1/actions/{id}/report",
-            List.of(Role.Permission.DECIDE),
-            true,
-            this::report));
+    r.add(route("POST", "/v1/actions/**", List.of(Role.Permission.DECIDE), true, this::report));
     r.add(
         route(
             "GET",
-            "/v1/actions/{id}",
+            "/v1/actions/**",
             List.of(Role.Permission.DECIDE, Role.Permission.READ_ACTIONS),
             false,
             this::action));
@@ -377,7 +371,13 @@ final class Api {
 
   private void report(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
     Caller.Agent agent = agent(c);
-    String id = p.get("id");
+    // Action ids may hold slashes (a hook's: surface/session/tool-use id/digest): the id is the
+    // rest of the path, before /report.
+    String rest = p.get("rest");
+    if (!rest.endsWith("/report") || rest.length() == "/report".length()) {
+      throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
+    }
+    String id = rest.substring(0, rest.length() - "/report".length());
     JsonNode body = parse(x.body());
     Set<String> allowed = Set.of("state", "outputHash", "exitStatus", "detail");
     body.fieldNames()
@@ -451,7 +451,10 @@ final class Api {
   }
 
   private void action(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
-    String id = p.get("id");
+    String id = p.get("rest");
+    if (id.isEmpty()) {
+      throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
+    }
     List<StoredEntry> entries = proctor.log().store().entriesOf(id, 1000);
     if (entries.isEmpty()) {
       throw new HttpError(404, "not-found", "no action " + ProctorServer.printable(id));

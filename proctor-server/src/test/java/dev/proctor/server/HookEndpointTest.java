@@ -66,8 +66,11 @@ class HookEndpointTest {
     Http.Answer a = t.http.post("/v1/hooks/claude-code").bearer(t.key).json(post).send();
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.body()).isEmpty();
-    assertThat(store.inner.lastEntry(firstActionIdEndingWith("/p1/")).orElseThrow().state())
-        .isEqualTo("succeeded");
+    String id = firstActionIdEndingWith("/p1/");
+    assertThat(store.inner.lastEntry(id).orElseThrow().state()).isEqualTo("succeeded");
+    JsonNode life = t.http.get("/v1/actions/" + id).bearer(t.key).send().json();
+    assertThat(life.get("state").asText()).isEqualTo("succeeded");
+    assertThat(t.http.get("/v1/actions/" + id).bearer(t.otherKey).send().status()).isEqualTo(403);
   }
 
   private static String firstActionIdEndingWith(String part) {
