@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -252,18 +251,18 @@ public final class Proctor implements AutoCloseable {
 
     private Proctor assemble() throws TaxonomyException, PolicyException {
       Taxonomy tax = taxonomy.isPresent() ? taxonomy.get() : loadTaxonomy();
-      List<String> protect = new ArrayList<>();
-      protectedPaths.forEach(p -> protect.add(p.toString()));
-      policyDirectory.ifPresent(p -> protect.add(absolute(p)));
-      taxonomyFile.ifPresent(p -> protect.add(absolute(p)));
+      Set<String> protect = new LinkedHashSet<>();
+      protectedPaths.forEach(p -> protect.addAll(spellings(p)));
+      policyDirectory.ifPresent(p -> protect.addAll(spellings(p)));
+      taxonomyFile.ifPresent(p -> protect.addAll(spellings(p)));
       // Harness hooks name their tools their own way: each is classified as the tool it is.
       RequestBuilder requests =
           new RequestBuilder(
               new HarnessToolClassifier(
-                  new ToolClassifier(tax, protect), tax, HarnessTools.builtIn()),
+                  new ToolClassifier(tax, List.copyOf(protect)), tax, HarnessTools.builtIn()),
               clock);
       Function<ToolCall, ActionRequest> pipeline = requests;
-      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax.classes()), pipeline);
+      PolicyLoader loader = new PolicyLoader(ClassCatalog.of(tax), pipeline);
       Policy policy =
           policyDirectory.isPresent()
               ? loader.load(policyDirectory.get())
@@ -276,8 +275,20 @@ public final class Proctor implements AutoCloseable {
       return taxonomyFile.isPresent() ? Taxonomy.load(taxonomyFile.get()) : Taxonomy.builtIn();
     }
 
-    private static String absolute(Path p) {
-      return p.toAbsolutePath().normalize().toString();
+    /**
+     * A protected path as given and, when it exists, as it really is: a policy directory reached
+     * through a symbolic link is protected under both names.
+     */
+    private static List<String> spellings(Path p) {
+      Path absolute = p.toAbsolutePath().normalize();
+      try {
+        Path real = absolute.toRealPath();
+        return real.equals(absolute)
+            ? List.of(absolute.toString())
+            : List.of(absolute.toString(), real.toString());
+      } catch (IOException e) {
+        return List.of(absolute.toString());
+      }
     }
   }
 }

@@ -394,6 +394,23 @@ class MediatorTest {
   }
 
   @Test
+  void build_policyDirectoryThroughASymbolicLink_protectsItUnderBothNames() throws Exception {
+    Path real = dir.resolve("real-policy");
+    Files.createDirectories(real);
+    Files.writeString(real.resolve("policy.yaml"), POLICY);
+    Path link = Files.createSymbolicLink(dir.resolve("policy-link"), real);
+    Proctor p = Proctor.builder().policyDirectory(link).inMemoryLog().build();
+    open.add(p);
+
+    for (Path file : List.of(real.resolve("policy.yaml"), link.resolve("policy.yaml"))) {
+      Mediation m = p.mediator().preview(call("Write", "file_path", file.toString()));
+      assertThat(m.request().classification().tags())
+          .as(file.toString())
+          .contains("proctor-config");
+    }
+  }
+
+  @Test
   void build_withoutALogStore_isRefused() {
     assertThatThrownBy(() -> Proctor.builder().build())
         .isInstanceOf(IllegalStateException.class)

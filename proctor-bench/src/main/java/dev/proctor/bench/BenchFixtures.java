@@ -27,7 +27,7 @@ final class BenchFixtures {
 
   /** The class catalog of the built-in taxonomy. */
   static ClassCatalog catalog() {
-    return ClassCatalog.of(TAXONOMY.classes());
+    return ClassCatalog.of(TAXONOMY);
   }
 
   /** The classifier as {@code proctor hook claude-code} wires it, with Proctor's data directory. */

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code proctor witness}: run a checkpoint witness, and push the log's checkpoints to one. */
@@ -41,7 +43,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       WitnessCommand.Init.class,
       WitnessCommand.Serve.class,
-      WitnessCommand.Push.class
+      WitnessCommand.Push.class,
+      WitnessCommand.Enrol.class
     })
 public final class WitnessCommand implements Runnable {
 
@@ -165,6 +168,45 @@ public final class WitnessCommand implements Runnable {
         server.close();
       }
       return 0;
+    }
+  }
+
+  /** {@code proctor witness enrol LOG_ID}: lets the witness accept a recreated log. */
+  @Command(
+      name = "enrol",
+      description =
+          "Enrol a new log id on this witness: its first checkpoint is co-signed although its key"
+              + " signs another log the witness holds (a log recreated on purpose; without"
+              + " enrolment the witness refuses it as new_log, since a wiped history looks the"
+              + " same). Takes effect at once, also for a running witness.",
+      mixinStandardHelpOptions = true)
+  static final class Enrol implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        paramLabel = "LOG_ID",
+        description = "The new log's id (the refusal names it; proctor audit verify prints it).")
+    String logId;
+
+    @Override
+    public Integer call() {
+      WitnessDirectory dir = new WitnessDirectory(data.resolve().witness());
+      try {
+        Path file = Witness.enrol(dir, logId, Instant.now());
+        spec.commandLine()
+            .getOut()
+            .println(
+                "enrolled log "
+                    + logId
+                    + " in "
+                    + file
+                    + ": the witness will co-sign its first checkpoint");
+        return 0;
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("cannot enrol: " + e.getMessage());
+        return 2;
+      }
     }
   }
 

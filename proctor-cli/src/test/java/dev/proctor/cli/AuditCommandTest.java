@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.AuditFixtures;
+import dev.proctor.audit.Checkpoint;
+import dev.proctor.audit.LogOptions;
 import dev.proctor.audit.Receipt;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.jdbc.SqliteActionLog;
+import dev.proctor.store.jdbc.SqliteLogStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,5 +170,65 @@ class AuditCommandTest {
           .isEqualTo(1);
       assertThat(out.toString()).contains("belongs to log");
     }
+  }
+
+  @Test
+  void verify_exportWithoutCheckpoints_failsWithAKey_unlessMoreUnsignedAreAllowed()
+      throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(10);
+    Path export = tmp.resolve("log.jsonl");
+    assertThat(run("audit", "export", "--data-dir", data.toString(), "-o", export.toString()))
+        .isZero();
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(export)) {
+      if (!line.contains("proctor.checkpoint/1")) {
+        lines.add(line);
+      }
+    }
+    Path stripped = Files.write(tmp.resolve("stripped.jsonl"), lines);
+    String pub = new DataDirectory(data).publicKeys().toString();
+
+    assertThat(run("audit", "verify", stripped.toString(), "--key", pub)).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN")
+        .contains("receipt 0 (line 2)")
+        .contains("no signed checkpoint covers any of the 40 receipts")
+        .contains("--max-unsigned");
+
+    assertThat(run("audit", "verify", stripped.toString(), "--key", pub, "--max-unsigned", "40"))
+        .as(out.toString())
+        .isZero();
+    assertThat(out.toString()).contains("warning: no signed checkpoint covers any receipt");
+    assertThat(run("audit", "verify", stripped.toString(), "--key", pub, "--max-unsigned", "-1"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void verify_logLeftUnsignedByItsWriter_failsUntilAuditCheckpointSignsIt() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    DataDirectory dir = new DataDirectory(data);
+    // A writer that stopped before signing (as a crashed one does) leaves chained receipts only.
+    try (ActionLog log =
+        ActionLog.open(
+            SqliteLogStore.open(dir.database()),
+            Optional.empty(),
+            Optional.empty(),
+            Clock.systemUTC(),
+            LogOptions.DEFAULT)) {
+      for (int i = 0; i < 10; i++) {
+        log.recordAll(AuditFixtures.allowedAndSucceeded("unsigned-" + i));
+      }
+    }
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("proctor audit checkpoint");
+
+    assertThat(run("audit", "checkpoint", "--data-dir", data.toString()))
+        .as(out.toString())
+        .isZero();
+    assertThat(Checkpoint.fromJson(out.toString().trim()).size()).isEqualTo(40);
+
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("INTACT: 40 receipts");
   }
 }

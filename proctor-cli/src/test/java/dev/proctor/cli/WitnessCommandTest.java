@@ -201,4 +201,18 @@ class WitnessCommandTest {
     assertThat(r.code()).as(r.output()).isEqualTo(2);
     assertThat(r.output()).contains("cannot reach the witness");
   }
+
+  @Test
+  void enrol_writesTheEnrolmentTheWitnessReads_andRefusesABadLogId() throws Exception {
+    Path w = tmp.resolve("w");
+    Run ok = run("witness", "enrol", "--data-dir", w.toString(), "8d2c6e1a-log");
+    assertThat(ok.code()).as(ok.output()).isZero();
+    assertThat(ok.output()).contains("enrolled log 8d2c6e1a-log");
+    Path file = w.resolve("witness/enrolled/8d2c6e1a-log.json");
+    assertThat(Files.readString(file)).contains("\"logId\":\"8d2c6e1a-log\"");
+
+    Run bad = run("witness", "enrol", "--data-dir", w.toString(), "../escape");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.output()).contains("a log id is");
+  }
 }

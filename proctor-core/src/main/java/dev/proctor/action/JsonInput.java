@@ -22,6 +22,11 @@ import java.nio.charset.StandardCharsets;
  * #MAX_DEPTH} deep, no duplicate member names (two parsers reading one payload differently is how
  * policy gets bypassed), no trailing content. Every refusal is a {@link BadInputException} that
  * names where.
+ *
+ * <p>Why raw control bytes are refused before anything else: JSON allows none but tab, carriage
+ * return and newline outside escapes, and Jackson guesses UTF-16 or UTF-32 from the zero bytes of
+ * input without a byte order mark — so {@code {"tool": ...}} in UTF-16 would otherwise be read as
+ * JSON that no other reader of the same bytes (a log, a UTF-8 tool) sees the same way.
  */
 public final class JsonInput {
 
@@ -63,7 +68,7 @@ public final class JsonInput {
       throw new BadInputException(
           "payload", "larger than the limit of " + MAX_BYTES + " bytes (1 MiB)");
     }
-    checkUtf8(bytes);
+    checkText(bytes);
     if (isBlank(bytes)) {
       throw new BadInputException("payload", "empty input, expected a JSON object");
     }
@@ -76,6 +81,30 @@ public final class JsonInput {
       throw new BadInputException(where, "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new BadInputException("payload", "unreadable JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses bytes that are not UTF-8 text JSON may consist of: raw control bytes other than tab,
+   * carriage return and newline (which is also what UTF-16 and UTF-32 look like), and malformed
+   * UTF-8; the {@link BadInputException} names the byte offset.
+   */
+  public static void checkText(byte[] bytes) {
+    checkControlBytes(bytes);
+    checkUtf8(bytes);
+  }
+
+  private static void checkControlBytes(byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i] & 0xff;
+      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+        throw new BadInputException(
+            "byte " + i,
+            String.format(
+                "control byte 0x%02x is not allowed (input must be UTF-8 JSON; UTF-16 and UTF-32"
+                    + " are refused)",
+                b));
+      }
     }
   }
 

@@ -3,7 +3,9 @@ package dev.proctor.audit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -42,11 +45,31 @@ public final class KeyFiles {
     return HexFormat.of().formatHex(Merkle.sha256().digest(key.getEncoded()));
   }
 
-  /** Creates a new key pair: the private key at {@code privateKeyFile}, the public one in a dir. */
+  /**
+   * Creates a new key pair: the private key at {@code privateKeyFile}, the public one in a dir.
+   * Throws {@link FileAlreadyExistsException} when a private key exists — also when another process
+   * created one at the same moment: of several creators exactly one wins, and no key is replaced.
+   */
   public static String create(Path privateKeyFile, Path publicKeyDir) throws IOException {
-    if (Files.exists(privateKeyFile)) {
-      throw new FileAlreadyExistsException(
-          privateKeyFile.toString(), null, "a signing key exists already; use rotate");
+    return createIfAbsent(privateKeyFile, publicKeyDir)
+        .orElseThrow(
+            () ->
+                new FileAlreadyExistsException(
+                    privateKeyFile.toString(), null, "a signing key exists already; use rotate"));
+  }
+
+  /**
+   * Creates a new key pair unless a private key exists, and returns its id, or empty when a key
+   * exists (perhaps created by another process at the same moment, which is then the key to use).
+   *
+   * <p>Why a private temporary file and a hard link: the key must appear whole and at most once.
+   * Each creator writes its own temporary file (mode 0600) and links it into place; {@code link(2)}
+   * fails when the name exists, so one creator wins and the others remove what they wrote.
+   */
+  public static Optional<String> createIfAbsent(Path privateKeyFile, Path publicKeyDir)
+      throws IOException {
+    if (Files.exists(privateKeyFile, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
     }
     KeyPair pair;
     try {
@@ -54,22 +77,43 @@ public final class KeyFiles {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no Ed25519", e);
     }
-    Files.createDirectories(publicKeyDir);
-    String id = keyId(pair.getPublic());
-    writePublic(publicKeyDir.resolve(id + ".pem"), pair.getPublic());
     Path parent = privateKeyFile.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = parent.resolve(privateKeyFile.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(
-        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    // The private key file carries the public key too: the JDK cannot derive it from PKCS#8 v1.
-    Files.writeString(
-        tmp,
-        pem(PRIVATE, pair.getPrivate().getEncoded()) + pem(PUBLIC, pair.getPublic().getEncoded()),
-        StandardOpenOption.TRUNCATE_EXISTING);
-    Files.move(tmp, privateKeyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return id;
+    Path tmp =
+        Files.createTempFile(
+            parent,
+            privateKeyFile.getFileName() + ".",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      // The private key file carries the public key too: the JDK cannot derive it from PKCS#8 v1.
+      Files.writeString(
+          tmp,
+          pem(PRIVATE, pair.getPrivate().getEncoded()) + pem(PUBLIC, pair.getPublic().getEncoded()),
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.SYNC);
+      // The public key goes first: a checkpoint signed with the key must always be verifiable.
+      String id = keyId(pair.getPublic());
+      Path publicFile = publicKeyDir.resolve(id + ".pem");
+      writePublic(publicFile, pair.getPublic());
+      try {
+        try {
+          Files.createLink(privateKeyFile, tmp);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+          if (e instanceof FileAlreadyExistsException exists) {
+            throw exists;
+          }
+          // No hard links here: a plain move, which refuses an existing target too, not atomically.
+          Files.move(tmp, privateKeyFile);
+        }
+      } catch (FileAlreadyExistsException e) {
+        Files.deleteIfExists(publicFile);
+        return Optional.empty();
+      }
+      return Optional.of(id);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /**

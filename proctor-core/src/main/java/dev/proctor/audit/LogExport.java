@@ -21,7 +21,9 @@ import java.util.TreeMap;
 /**
  * Writes the log out: as JSON Lines for verification and archiving (an {@code proctor.export/1}
  * header, then each receipt's canonical JSON exactly as stored, each checkpoint and co-signature
- * right after the last receipt it covers), or as OCSF JSON Lines (API Activity events) for SIEMs.
+ * right after the last receipt it covers, and — when the export ends between two checkpoints — a
+ * {@code proctor.covered-by/1} line: the next checkpoint with the consistency proof from the
+ * export's end to it), or as OCSF JSON Lines (API Activity events) for SIEMs.
  */
 public final class LogExport {
 
@@ -48,8 +50,10 @@ public final class LogExport {
         .forEach(h -> frontier.add(HexFormat.of().formatHex(h)));
     line(out, CanonicalJson.write(header));
     Map<Long, List<String>> after = new TreeMap<>();
+    boolean signedAtEnd = false;
     for (StoredCheckpoint c : store.checkpoints(start, end)) {
       after.computeIfAbsent(c.size(), k -> new ArrayList<>()).add(c.json());
+      signedAtEnd |= c.size() == end;
     }
     for (StoredCosignature c : store.cosignatures(start, end)) {
       after.computeIfAbsent(c.size(), k -> new ArrayList<>()).add(c.json());
@@ -72,7 +76,40 @@ public final class LogExport {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+    if (end > start && !signedAtEnd) {
+      coveredBy(store, end, out);
+    }
     return count[0];
+  }
+
+  /**
+   * Writes the first checkpoint beyond {@code end} with the consistency proof from {@code end} to
+   * it, if the log has one, so that the export's last receipts are covered by a signature too.
+   */
+  private static void coveredBy(LogReader store, long end, OutputStream out) throws IOException {
+    long size = store.size();
+    StoredCheckpoint next = null;
+    // Look in growing windows: a long log has many checkpoints beyond an old export's end.
+    for (long window = 1024; next == null && end < size; window *= 2) {
+      long to = end + window > size || end + window < 0 ? size : end + window;
+      List<StoredCheckpoint> found = store.checkpoints(end + 1, to);
+      if (!found.isEmpty()) {
+        next = found.get(0);
+      } else if (to == size) {
+        break;
+      }
+    }
+    if (next == null) {
+      return;
+    }
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("schema", LogVerifier.COVERED_BY_SCHEMA);
+    o.put("size", end);
+    o.set("checkpoint", Json.MAPPER.readTree(next.json()));
+    var proof = o.putArray("proof");
+    Merkle.consistencyProof(store::node, end, next.size())
+        .forEach(h -> proof.add(HexFormat.of().formatHex(h)));
+    line(out, CanonicalJson.write(o));
   }
 
   private static void writeAfter(Map<Long, List<String>> after, long size, OutputStream out)

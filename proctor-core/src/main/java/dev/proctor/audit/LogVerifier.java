@@ -36,6 +36,16 @@ import java.util.concurrent.Future;
  * matches too; a trusted checkpoint is matched the same way, and a log that ends before a
  * checkpoint's size is truncated.
  *
+ * <p>Why receipts no checkpoint covers fail beyond a short tail: a hash chain alone proves nothing
+ * to someone who can rewrite the file — whoever drops the checkpoints (or the last ones) can
+ * rewrite the receipts after them and re-chain them. Only a signature vouches for a receipt, so at
+ * most {@link #DEFAULT_MAX_UNSIGNED} receipts after the last checkpoint (those a log still being
+ * written has not signed yet) may be unsigned unless the caller allows more, and a log none of
+ * whose receipts a checkpoint covers fails however short it is — the log signs a checkpoint in the
+ * transaction of its first receipts. A log that was closed signs a final checkpoint, and an export
+ * that ends between two checkpoints carries the next one with a consistency proof ({@value
+ * #COVERED_BY_SCHEMA}), so neither has an unsigned tail.
+ *
  * <p>How it names the first bad entry: when receipt k's {@code prev} does not match, either receipt
  * k-1 changed (its hash moved) or receipt k's own {@code prev} changed. The next receipt tells
  * which — if its {@code prev} still matches receipt k, receipt k-1 is the one that changed. At the
@@ -47,11 +57,27 @@ public final class LogVerifier {
   /** The schema id of an export's first line. */
   public static final String EXPORT_SCHEMA = "proctor.export/1";
 
+  /**
+   * The schema id of an export's last line when the export ends before a checkpoint: a later signed
+   * checkpoint and the RFC 9162 consistency proof that the receipts so far are its prefix.
+   */
+  public static final String COVERED_BY_SCHEMA = "proctor.covered-by/1";
+
+  /**
+   * How many receipts at the end may lack a signed checkpoint by default: a log closed cleanly has
+   * none, and a log being written has the few its writers have not signed yet (a {@code proctor
+   * hook} process writes at most three receipts before its closing checkpoint).
+   */
+  public static final long DEFAULT_MAX_UNSIGNED = 16;
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private final KeyRing keys;
   private final KeyRing witnessKeys;
   private final List<Checkpoint> trusted;
+  private final long maxUnsigned;
+  // Whether the caller stated maxUnsigned: only then may no checkpoint at all cover the receipts.
+  private final boolean uncheckpointedAllowed;
 
   /** A verifier trusting the given keys (log and witness keys) and checkpoints. */
   public LogVerifier(KeyRing keys, List<Checkpoint> trusted) {
@@ -63,9 +89,33 @@ public final class LogVerifier {
    * so that a witness key can never pass for a log key.
    */
   public LogVerifier(KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted) {
+    this(logKeys, witnessKeys, trusted, DEFAULT_MAX_UNSIGNED, false);
+  }
+
+  private LogVerifier(
+      KeyRing logKeys,
+      KeyRing witnessKeys,
+      List<Checkpoint> trusted,
+      long maxUnsigned,
+      boolean uncheckpointedAllowed) {
     this.keys = requireNonNull(logKeys, "logKeys is null");
     this.witnessKeys = requireNonNull(witnessKeys, "witnessKeys is null");
     this.trusted = List.copyOf(requireNonNull(trusted, "trusted is null"));
+    if (maxUnsigned < 0) {
+      throw new IllegalArgumentException("maxUnsigned must not be negative, was " + maxUnsigned);
+    }
+    this.maxUnsigned = maxUnsigned;
+    this.uncheckpointedAllowed = uncheckpointedAllowed;
+  }
+
+  /**
+   * This verifier, accepting up to {@code maxUnsigned} receipts at the end that no signed
+   * checkpoint covers (more fail), also when no checkpoint covers any receipt; use a large number
+   * only for a log whose writer crashed and that nobody has opened since, knowing that those
+   * receipts could have been rewritten.
+   */
+  public LogVerifier withMaxUnsigned(long maxUnsigned) {
+    return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned, true);
   }
 
   /**
@@ -131,6 +181,11 @@ public final class LogVerifier {
     private final List<String> warnings = new ArrayList<>();
     private final TreeMap<Long, List<Expectation>> expected = new TreeMap<>();
     private long lastCheckpointSize = -1;
+    // Where the receipts start (an export may start later) and the line of the first receipt no
+    // signed checkpoint has covered yet.
+    private long start;
+    private long firstUnsignedLine;
+    private boolean checkedToTheEnd;
     // A prev mismatch waiting for the next receipt to tell which receipt changed.
     private long suspectSeq = -1;
     private long suspectLine;
@@ -149,6 +204,7 @@ public final class LogVerifier {
           checkSignature(c, 0, "trusted checkpoint");
           logId(c.logId(), 0);
           expect(c.size(), new Expectation(c.root(), 0, "trusted checkpoint of size " + c.size()));
+          lastCheckpointSize = Math.max(lastCheckpointSize, c.size());
         }
         byte[] first = lines.next();
         if (first != null && isProof(first)) {
@@ -160,11 +216,13 @@ public final class LogVerifier {
         }
         pipeline(first, lines);
         end();
+        checkedToTheEnd = true;
+        unsigned();
       } catch (Found f) {
         problem = Optional.of(f.problem);
       }
       if (problem.isEmpty()) {
-        long uncovered = frontier.size() - Math.max(0, lastCheckpointSize);
+        long uncovered = uncovered();
         if (lastCheckpointSize < 0 && frontier.size() > 0) {
           warnings.add("no signed checkpoint covers any receipt");
         } else if (uncovered > 0) {
@@ -180,10 +238,54 @@ public final class LogVerifier {
           frontier.size(),
           checkpoints,
           cosignatures,
+          checkedToTheEnd ? uncovered() : 0,
           Optional.ofNullable(logId),
           HexFormat.of().formatHex(frontier.root()),
           warnings,
           problem);
+    }
+
+    /** The receipts at the end that no signed checkpoint covers. */
+    private long uncovered() {
+      return Math.max(0, frontier.size() - Math.max(start, lastCheckpointSize));
+    }
+
+    private void unsigned() throws Found {
+      long n = uncovered();
+      boolean none = lastCheckpointSize < 0 && n > 0;
+      if (n <= maxUnsigned && (!none || uncheckpointedAllowed)) {
+        return;
+      }
+      long from = frontier.size() - n;
+      if (none && n <= maxUnsigned) {
+        throw new Found(
+            from,
+            firstUnsignedLine,
+            "no signed checkpoint covers any of the "
+                + n
+                + " receipts: a log with a signing key signs a checkpoint with its first receipts,"
+                + " so its checkpoints were removed (and the receipts perhaps rewritten) or it was"
+                + " written without a key; accepting unsigned receipts must be asked for");
+      }
+      String what =
+          lastCheckpointSize < 0
+              ? "no signed checkpoint covers any of the " + n + " receipts"
+              : "the "
+                  + n
+                  + " receipts from "
+                  + from
+                  + " on are not covered by a signed checkpoint (the last covers "
+                  + lastCheckpointSize
+                  + ")";
+      throw new Found(
+          from,
+          firstUnsignedLine,
+          what
+              + "; at most "
+              + maxUnsigned
+              + " may be: checkpoints were removed and receipts perhaps rewritten, or the log's"
+              + " last writer stopped before signing them (a log closed cleanly signs a final"
+              + " checkpoint; opening the log again signs them)");
     }
 
     /**
@@ -243,6 +345,7 @@ public final class LogVerifier {
         case ReceiptFormat.SCHEMA -> receipt(line, h, p.leaf());
         case Checkpoint.SCHEMA -> checkpoint(line);
         case Cosignature.SCHEMA -> cosignature(line);
+        case COVERED_BY_SCHEMA -> coveredBy(line);
         case EXPORT_SCHEMA -> header(line);
         default -> throw bad("unknown line schema " + h.schema);
       }
@@ -283,6 +386,9 @@ public final class LogVerifier {
         suspectHash = hash;
         suspectPrev = h.prev;
         suspectPrevExpected = prev;
+      }
+      if (h.seq == Math.max(start, lastCheckpointSize)) {
+        firstUnsignedLine = lineNo;
       }
       frontier.append(leaf, (level, index, node) -> {});
       prev = hash;
@@ -385,6 +491,63 @@ public final class LogVerifier {
       }
     }
 
+    /**
+     * A later checkpoint with the consistency proof that the receipts so far are its prefix: it
+     * covers them as if it were a checkpoint of their size.
+     */
+    private void coveredBy(byte[] line) throws Found {
+      JsonNode n;
+      Checkpoint c;
+      long size;
+      List<byte[]> proof = new ArrayList<>();
+      try {
+        n = Json.MAPPER.readTree(line);
+        c = Checkpoint.fromJson(n.get("checkpoint"));
+        JsonNode s = n.get("size");
+        if (s == null || !s.canConvertToLong()) {
+          throw new IllegalArgumentException("/size must be a whole number");
+        }
+        size = s.asLong();
+        for (JsonNode h : n.path("proof")) {
+          proof.add(HexFormat.of().parseHex(h.asText()));
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new Found(-1, lineNo, "bad covering checkpoint: " + firstLine(e.getMessage()));
+      }
+      checkSignature(c, lineNo, "covering checkpoint");
+      logId(c.logId(), lineNo);
+      if (size != frontier.size()) {
+        throw new Found(
+            -1,
+            lineNo,
+            "a covering checkpoint for "
+                + size
+                + " receipts follows receipt "
+                + (frontier.size() - 1)
+                + ": it must follow the last receipt");
+      }
+      if (suspectSeq >= 0) {
+        return; // The chain is broken just before: end() names the receipt.
+      }
+      try {
+        Merkle.verifyConsistency(size, c.size(), proof, frontier.root(), c.rootBytes());
+      } catch (ProofException e) {
+        throw new Found(
+            frontier.size() - 1,
+            lineNo,
+            "the receipts up to here do not extend to the checkpoint of size "
+                + c.size()
+                + " (root "
+                + c.root()
+                + "): "
+                + e.getMessage()
+                + "; changed, or a forked history");
+      }
+      checkpoints++;
+      signedRoots.put(c.size(), c.root());
+      lastCheckpointSize = Math.max(lastCheckpointSize, size);
+    }
+
     private void header(byte[] line) throws Found {
       if (lineNo != 1) {
         throw new Found(-1, lineNo, "an export header may only be the first line");
@@ -400,6 +563,7 @@ public final class LogVerifier {
         frontier = new Frontier(from, hashes);
         prev = n.path("prev").asText();
         nextSeq = from;
+        start = Math.max(0, from);
       } catch (IOException | RuntimeException e) {
         throw new Found(-1, lineNo, "bad export header: " + firstLine(e.getMessage()));
       }
@@ -518,6 +682,7 @@ public final class LogVerifier {
           problem.isEmpty() ? 1 : 0,
           checkpoints,
           0,
+          0,
           Optional.ofNullable(logId),
           root,
           warnings,
@@ -558,6 +723,7 @@ public final class LogVerifier {
     return new VerificationReport(
         0,
         problem.isEmpty() ? 2 : 0,
+        0,
         0,
         Optional.ofNullable(logId),
         root,

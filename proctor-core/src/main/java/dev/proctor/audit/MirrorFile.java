@@ -14,7 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The independent copy of the log: every receipt and checkpoint appended as one JSON line to a file
@@ -25,18 +31,32 @@ import java.util.List;
  * commits, so a crash in between, or another process appending to the same store, leaves it behind.
  * Each append therefore takes the file lock, reads where the file ends (cutting off a torn last
  * line), and copies whatever the store holds beyond that before the new lines.
+ *
+ * <p>Why it reads the checkpoint lines at its end: several processes share one data directory, and
+ * a checkpoint a process signed when closing may reach the file by another process's catch-up
+ * before its own follower writes it, or not at all before another process's receipts follow. So an
+ * append at the file's end first writes the store's checkpoints of that size the file lacks, and
+ * never writes a checkpoint line the file already ends with: each line is written once, in order.
+ * Processes lock the file; instances in one JVM (which cannot hold two locks on one file) also
+ * share a lock per path.
  */
 public final class MirrorFile implements AutoCloseable {
 
+  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
   private final Path path;
   private final FileChannel channel;
+  private final ReentrantLock jvmLock;
   private long knownLength = -1;
   private long covered;
-  private long lastCheckpointLine = -1;
+  // The checkpoint lines after the file's last receipt (all of size covered).
+  private final Set<String> tail = new HashSet<>();
 
   private MirrorFile(Path path, FileChannel channel) {
     this.path = path;
     this.channel = channel;
+    this.jvmLock =
+        JVM_LOCKS.computeIfAbsent(path.toAbsolutePath().normalize(), k -> new ReentrantLock());
   }
 
   /** Opens (creating if needed) the mirror file at a path. */
@@ -54,42 +74,77 @@ public final class MirrorFile implements AutoCloseable {
     return path;
   }
 
-  /**
-   * Appends the lines of a committed batch whose first receipt has sequence {@code first}, after
-   * copying from {@code store} anything the mirror is missing, and forces them to disk.
-   */
-  synchronized void append(
-      long first, long end, List<String> lines, boolean endsWithCheckpoint, LogReader store)
-      throws IOException {
-    FileLock lock = channel.lock();
+  @FunctionalInterface
+  private interface Locked {
+    void run() throws IOException;
+  }
+
+  /** Runs work holding this JVM's lock for the path and the file lock, with the end re-read. */
+  private void locked(Locked work) throws IOException {
+    jvmLock.lock();
     try {
-      refresh();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 512);
-      if (covered == first) {
-        for (String line : lines) {
-          out.write(line.getBytes(StandardCharsets.UTF_8));
-          out.write('\n');
-        }
-        write(out.toByteArray());
-        covered = end;
-        lastCheckpointLine = endsWithCheckpoint ? end : -1;
-      } else if (covered < end) {
-        catchUp(store, out);
+      FileLock lock = channel.lock();
+      try {
+        refresh();
+        work.run();
+      } finally {
+        lock.release();
       }
     } finally {
-      lock.release();
+      jvmLock.unlock();
+    }
+  }
+
+  /**
+   * Appends the lines of committed batches for receipts {@code [first, end)} (a checkpoint-only
+   * batch has {@code first == end}), after copying from {@code store} anything the mirror is
+   * missing, and forces them to disk. Checkpoints of these sizes that other processes signed are
+   * written in their place; a checkpoint line the file holds already is not written again.
+   */
+  void append(long first, long end, List<String> lines, LogReader store) throws IOException {
+    locked(
+        () -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 512);
+          if (covered == first) {
+            Map<Long, List<String>> others = new TreeMap<>();
+            for (StoredCheckpoint c : store.checkpoints(first, end)) {
+              others.computeIfAbsent(c.size(), k -> new ArrayList<>()).add(c.json());
+            }
+            long seq = first;
+            for (String line : lines) {
+              if (line.contains(RECEIPT_MARK)) {
+                checkpoints(others.remove(seq), out);
+                tail.clear();
+                line(out, line);
+                seq++;
+              } else if (tail.add(line)) {
+                line(out, line);
+              }
+            }
+            checkpoints(others.remove(seq), out);
+            write(out.toByteArray());
+            covered = seq;
+          } else if (covered < end) {
+            catchUp(store, out);
+          }
+        });
+  }
+
+  private static final String RECEIPT_MARK = "\"schema\":\"" + ReceiptFormat.SCHEMA + "\"";
+
+  private void checkpoints(List<String> jsons, ByteArrayOutputStream out) {
+    if (jsons != null) {
+      for (String json : jsons) {
+        if (tail.add(json)) {
+          line(out, json);
+        }
+      }
     }
   }
 
   /** Copies everything the store holds beyond the mirror's end; used on open and after a lag. */
-  synchronized void catchUp(LogReader store) throws IOException {
-    FileLock lock = channel.lock();
-    try {
-      refresh();
-      catchUp(store, new ByteArrayOutputStream());
-    } finally {
-      lock.release();
-    }
+  void catchUp(LogReader store) throws IOException {
+    locked(() -> catchUp(store, new ByteArrayOutputStream()));
   }
 
   private void catchUp(LogReader store, ByteArrayOutputStream out) throws IOException {
@@ -103,29 +158,26 @@ public final class MirrorFile implements AutoCloseable {
               + size
               + ": not the same log");
     }
-    List<StoredCheckpoint> checkpoints = new ArrayList<>(store.checkpoints(covered, size));
-    if (lastCheckpointLine == covered) {
-      checkpoints.removeIf(c -> c.size() == covered);
-    }
+    List<StoredCheckpoint> checkpoints = store.checkpoints(covered, size);
     int[] next = {0};
     while (next[0] < checkpoints.size() && checkpoints.get(next[0]).size() <= covered) {
-      line(out, checkpoints.get(next[0]++).json());
+      checkpoints(List.of(checkpoints.get(next[0]++).json()), out);
     }
     store.scan(
         covered,
         size,
         (StoredEntry e) -> {
+          tail.clear();
           line(out, e.json());
           while (next[0] < checkpoints.size()
               && checkpoints.get(next[0]).size() == e.sequence() + 1) {
-            line(out, checkpoints.get(next[0]++).json());
+            checkpoints(List.of(checkpoints.get(next[0]++).json()), out);
           }
         });
     if (out.size() > 0) {
       write(out.toByteArray());
     }
     covered = size;
-    lastCheckpointLine = -1;
   }
 
   private static void line(ByteArrayOutputStream out, String json) {
@@ -134,6 +186,9 @@ public final class MirrorFile implements AutoCloseable {
   }
 
   private void write(byte[] bytes) throws IOException {
+    if (bytes.length == 0) {
+      return;
+    }
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     long pos = channel.size();
     while (buf.hasRemaining()) {
@@ -143,7 +198,10 @@ public final class MirrorFile implements AutoCloseable {
     knownLength = channel.size();
   }
 
-  /** Re-reads the end of the file when someone else changed it; cuts a torn last line. */
+  /**
+   * Re-reads the end of the file when someone else changed it: cuts a torn last line, then reads
+   * back over the checkpoint lines to the last receipt.
+   */
   private void refresh() throws IOException {
     long len = channel.size();
     if (len == knownLength) {
@@ -156,22 +214,34 @@ public final class MirrorFile implements AutoCloseable {
     }
     knownLength = end + 1;
     covered = 0;
-    lastCheckpointLine = -1;
-    if (end < 0) {
-      return;
-    }
-    long start = lastNewline(end) + 1;
-    ByteBuffer buf = ByteBuffer.allocate((int) (end - start));
-    channel.read(buf, start);
-    JsonNode last = Json.MAPPER.readTree(buf.array());
-    String schema = last.path("schema").asText();
-    if (schema.equals(ReceiptFormat.SCHEMA)) {
-      covered = last.path("seq").asLong() + 1;
-    } else if (schema.equals(Checkpoint.SCHEMA)) {
-      covered = last.path("size").asLong();
-      lastCheckpointLine = covered;
-    } else {
-      throw new IOException(path + " ends with a line that is neither receipt nor checkpoint");
+    tail.clear();
+    boolean last = true;
+    while (end >= 0) {
+      long start = lastNewline(end) + 1;
+      ByteBuffer buf = ByteBuffer.allocate((int) (end - start));
+      channel.read(buf, start);
+      String text = new String(buf.array(), StandardCharsets.UTF_8);
+      JsonNode line = Json.MAPPER.readTree(buf.array());
+      String schema = line.path("schema").asText();
+      if (schema.equals(ReceiptFormat.SCHEMA)) {
+        if (last) {
+          covered = line.path("seq").asLong() + 1;
+        }
+        return;
+      } else if (schema.equals(Checkpoint.SCHEMA)) {
+        long size = line.path("size").asLong();
+        if (last) {
+          covered = size;
+        }
+        if (size != covered) {
+          return;
+        }
+        tail.add(text);
+      } else {
+        throw new IOException(path + " holds a line that is neither receipt nor checkpoint");
+      }
+      last = false;
+      end = start - 1;
     }
   }
 
@@ -194,7 +264,12 @@ public final class MirrorFile implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    channel.close();
+  public void close() throws IOException {
+    jvmLock.lock();
+    try {
+      channel.close();
+    } finally {
+      jvmLock.unlock();
+    }
   }
 }

@@ -37,10 +37,10 @@ final class MirrorFollower {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorFollower.class);
 
   /** A committed batch: lines for receipts {@code [first, end)} and maybe a checkpoint. */
-  private record Batch(long first, long end, List<String> lines, boolean endsWithCheckpoint) {}
+  private record Batch(long first, long end, List<String> lines) {}
 
-  private static final Batch CATCH_UP = new Batch(-1, -1, List.of(), false);
-  private static final Batch STOP = new Batch(-2, -2, List.of(), false);
+  private static final Batch CATCH_UP = new Batch(-1, -1, List.of());
+  private static final Batch STOP = new Batch(-2, -2, List.of());
 
   private final MirrorFile mirror;
   private final LogReader store;
@@ -78,11 +78,17 @@ final class MirrorFollower {
 
   /** Hands over the lines of a batch the store has committed. */
   void follow(long first, long end, List<String> lines, boolean endsWithCheckpoint) {
+    // The mirror tells checkpoint lines from receipts itself; the flag is not needed any more.
+    follow(first, end, lines);
+  }
+
+  /** Hands over the lines of a batch the store has committed: receipts, then checkpoints. */
+  void follow(long first, long end, List<String> lines) {
     if (pendingLines.addAndGet(lines.size()) > maxPendingLines) {
       pendingLines.addAndGet(-lines.size());
       queue.add(CATCH_UP);
     } else {
-      queue.add(new Batch(first, end, lines, endsWithCheckpoint));
+      queue.add(new Batch(first, end, lines));
     }
   }
 
@@ -133,18 +139,15 @@ final class MirrorFollower {
       }
       List<String> lines = new ArrayList<>(head.lines());
       long end = head.end();
-      boolean checkpoint = head.endsWithCheckpoint();
       int j = i + 1;
       while (j < jobs.size() && jobs.get(j) != CATCH_UP && jobs.get(j).first() == end) {
         lines.addAll(jobs.get(j).lines());
         end = jobs.get(j).end();
-        checkpoint = jobs.get(j).endsWithCheckpoint();
         j++;
       }
       long from = head.first();
       long to = end;
-      boolean endsWithCheckpoint = checkpoint;
-      attempt(() -> mirror.append(from, to, lines, endsWithCheckpoint, store));
+      attempt(() -> mirror.append(from, to, lines, store));
       pendingLines.addAndGet(-lines.size());
       i = j;
     }

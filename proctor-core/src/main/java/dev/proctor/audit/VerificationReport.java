@@ -7,13 +7,16 @@ import java.util.Optional;
 
 /**
  * What {@code audit verify} found: how many receipts, checkpoints and co-signatures were checked,
- * the log id and root, warnings that do not break integrity, and the first problem if any — naming
- * the receipt's sequence number (or -1 when the problem is not one receipt's) and the line.
+ * how many receipts at the end no signed checkpoint covers ({@code unsigned}; 0 when verification
+ * stopped at an earlier problem), the log id and root, warnings that do not break integrity, and
+ * the first problem if any — naming the receipt's sequence number (or -1 when the problem is not
+ * one receipt's) and the line.
  */
 public record VerificationReport(
     long receipts,
     long checkpoints,
     long cosignatures,
+    long unsigned,
     Optional<String> logId,
     String root,
     List<String> warnings,

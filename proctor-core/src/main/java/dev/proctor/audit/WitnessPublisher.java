@@ -183,6 +183,7 @@ public final class WitnessPublisher implements AutoCloseable {
     if (s instanceof CheckpointSink.Refused no) {
       String seen =
           no.witnessed()
+              .filter(w -> w.logId().equals(c.logId()))
               .map(w -> " (the witness holds size " + w.size() + ", root " + w.root() + ")")
               .orElse("");
       return new Result(

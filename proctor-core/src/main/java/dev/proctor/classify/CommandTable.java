@@ -4,7 +4,6 @@ import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
 import static dev.proctor.classify.ClassNames.BUILD_RUN;
 import static dev.proctor.classify.ClassNames.CODE_EXEC;
 import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
-import static dev.proctor.classify.ClassNames.DATA_EXPORT;
 import static dev.proctor.classify.ClassNames.FS_DELETE;
 import static dev.proctor.classify.ClassNames.FS_READ;
 import static dev.proctor.classify.ClassNames.FS_WRITE;
@@ -31,660 +30,52 @@ final class CommandTable {
 
   private CommandTable() {}
 
-  /** How a simple command is classified. */
-  enum Kind {
-    /** fs.read; operands are paths. */
-    READ_PATHS,
-    /** fs.read; no path operands. */
-    READ,
-    /** fs.read; the first operand is a pattern or program unless given by -e / -f. */
-    READ_PATTERN,
-    /** fs.write; operands are written paths. */
-    WRITE_PATHS,
-    /** build.run. */
-    BUILD,
-    /** system.modify. */
-    SYSTEM,
-    /** system.destructive: disk and partition tools. */
-    DISK,
-    /** access.change. */
-    ACCESS,
-    /** net.fetch; the last operand is a host. */
-    NET_HOST,
-    /** data.export; the first operand is a host. */
-    EXPORT_HOST,
-    /** shell.exec: known, but runs arbitrary things. */
-    EXEC
-  }
+  /** The command table, read on first use. */
+  private static final class Known {
+    static final CommandTableFile.Table TABLE = load();
 
-  private static final Map<String, Kind> KINDS = new HashMap<>(512);
-
-  private static void put(Kind kind, String... names) {
-    for (String n : names) {
-      KINDS.put(n, kind);
+    private static CommandTableFile.Table load() {
+      String name = "commands.txt";
+      try (java.io.InputStream in = CommandTable.class.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + name);
+        }
+        return CommandTableFile.parse(
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), name);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read " + name, e);
+      }
     }
   }
 
-  static {
-    put(
-        Kind.READ_PATHS,
-        "ls",
-        "ll",
-        "la",
-        "dir",
-        "vdir",
-        "cat",
-        "tac",
-        "head",
-        "tail",
-        "less",
-        "more",
-        "most",
-        "bat",
-        "batcat",
-        "wc",
-        "file",
-        "stat",
-        "du",
-        "df",
-        "tree",
-        "diff",
-        "cmp",
-        "comm",
-        "uniq",
-        "cut",
-        "paste",
-        "join",
-        "nl",
-        "fold",
-        "fmt",
-        "column",
-        "expand",
-        "unexpand",
-        "rev",
-        "strings",
-        "xxd",
-        "hexdump",
-        "od",
-        "md5sum",
-        "sha1sum",
-        "sha224sum",
-        "sha256sum",
-        "sha384sum",
-        "sha512sum",
-        "shasum",
-        "b2sum",
-        "cksum",
-        "sum",
-        "base64",
-        "base32",
-        "readlink",
-        "realpath",
-        "zcat",
-        "bzcat",
-        "xzcat",
-        "zless",
-        "lsattr",
-        "getfacl",
-        "namei",
-        "pr",
-        "tsort",
-        "iconv",
-        "fd",
-        "fdfind",
-        "exa",
-        "eza",
-        "lsd",
-        "ldd",
-        "nm",
-        "objdump",
-        "readelf",
-        "pdftotext",
-        "identify",
-        "exiftool",
-        "dos2unix-check",
-        "source-highlight",
-        "tokei",
-        "cloc",
-        "scc",
-        "du-dust",
-        "dust",
-        "ncdu",
-        "shellcheck",
-        "yamllint",
-        "jsonlint",
-        "xmllint",
-        "hadolint",
-        "actionlint",
-        "markdownlint",
-        "codespell",
-        "wc-l");
-    put(
-        Kind.READ,
-        "true",
-        "false",
-        "test",
-        "[",
-        "[[",
-        ":",
-        "pwd",
-        "sleep",
-        "wait",
-        "seq",
-        "yes",
-        "expr",
-        "bc",
-        "dc",
-        "factor",
-        "jobs",
-        "history",
-        "set",
-        "unset",
-        "export",
-        "readonly",
-        "declare",
-        "typeset",
-        "local",
-        "shift",
-        "return",
-        "exit",
-        "read",
-        "mapfile",
-        "readarray",
-        "getopts",
-        "hash",
-        "ulimit",
-        "umask",
-        "tput",
-        "clear",
-        "reset",
-        "stty",
-        "tty",
-        "locale",
-        "man",
-        "info",
-        "help",
-        "apropos",
-        "whatis",
-        "nproc",
-        "lscpu",
-        "arch",
-        "uname",
-        "sw_vers",
-        "whoami",
-        "id",
-        "groups",
-        "who",
-        "w",
-        "last",
-        "date",
-        "cal",
-        "uptime",
-        "free",
-        "vmstat",
-        "iostat",
-        "ps",
-        "pgrep",
-        "pstree",
-        "top",
-        "htop",
-        "btop",
-        "which",
-        "whereis",
-        "type",
-        "basename",
-        "dirname",
-        "lsblk",
-        "blkid",
-        "findmnt",
-        "lsmod",
-        "lsusb",
-        "lspci",
-        "ss",
-        "netstat",
-        "getconf",
-        "tldr",
-        "cowsay",
-        "alias",
-        "unalias",
-        "dirs",
-        "shopt",
-        "true;",
-        "logname",
-        "hostid",
-        "numfmt",
-        "printenv-safe",
-        "mktemp",
-        "tr",
-        "sort",
-        "jq",
-        "gojq",
-        "jless",
-        "fx",
-        "gron",
-        "dasel",
-        "tee-null",
-        "journalctl",
-        "dmesg",
-        "ip-show",
-        "ifconfig-show",
-        "bg",
-        "fg",
-        "disown",
-        "let",
-        "sha",
-        "uuidgen",
-        "openssl-rand",
-        "nvidia-smi",
-        "sysctl-read",
-        "system_profiler",
-        "diskutil-list",
-        "launchctl-list",
-        "defaults-read",
-        "emulate",
-        "setopt",
-        "unsetopt",
-        "compgen",
-        "complete",
-        "caller",
-        "trap-list",
-        "times",
-        "enable",
-        "pushd-dummy",
-        "wslpath");
-    put(
-        Kind.READ_PATTERN,
-        "grep",
-        "egrep",
-        "fgrep",
-        "rg",
-        "ag",
-        "ack",
-        "zgrep",
-        "pcregrep",
-        "git-grep",
-        "look",
-        "sift",
-        "ugrep");
-    put(
-        Kind.WRITE_PATHS,
-        "touch",
-        "mkdir",
-        "truncate",
-        "mkfifo",
-        "ed",
-        "ex",
-        "vi",
-        "vim",
-        "nvim",
-        "nano",
-        "emacs",
-        "pico",
-        "micro",
-        "helix",
-        "hx",
-        "kak",
-        "subl",
-        "gzip",
-        "gunzip",
-        "bzip2",
-        "bunzip2",
-        "xz",
-        "unxz",
-        "zstd",
-        "unzstd",
-        "lz4",
-        "7z",
-        "7za",
-        "rar",
-        "unrar",
-        "dos2unix",
-        "unix2dos",
-        "setfattr",
-        "split",
-        "csplit",
-        "uncompress",
-        "compress",
-        "pandoc",
-        "convert",
-        "magick",
-        "ffmpeg",
-        "sponge");
-    put(
-        Kind.BUILD,
-        "make",
-        "gmake",
-        "cmake",
-        "ctest",
-        "cpack",
-        "ninja",
-        "meson",
-        "bazel",
-        "bazelisk",
-        "buck",
-        "buck2",
-        "pants",
-        "mvn",
-        "mvnw",
-        "gradle",
-        "gradlew",
-        "ant",
-        "sbt",
-        "lein",
-        "tsc",
-        "eslint",
-        "prettier",
-        "black",
-        "ruff",
-        "flake8",
-        "mypy",
-        "pyright",
-        "pylint",
-        "isort",
-        "pytest",
-        "py.test",
-        "jest",
-        "vitest",
-        "mocha",
-        "ava",
-        "tap",
-        "tox",
-        "nox",
-        "rspec",
-        "rake",
-        "rubocop",
-        "javac",
-        "kotlinc",
-        "scalac",
-        "gcc",
-        "g++",
-        "cc",
-        "c++",
-        "clang",
-        "clang++",
-        "clang-format",
-        "clang-tidy",
-        "rustc",
-        "rustfmt",
-        "gofmt",
-        "goimports",
-        "golangci-lint",
-        "staticcheck",
-        "swiftc",
-        "swiftlint",
-        "swiftformat",
-        "xcodebuild",
-        "msbuild",
-        "shfmt",
-        "tflint",
-        "biome",
-        "stylelint",
-        "turbo",
-        "nx",
-        "lerna",
-        "vite",
-        "webpack",
-        "rollup",
-        "esbuild",
-        "next",
-        "nuxt",
-        "ng",
-        "phpunit",
-        "phpstan",
-        "psalm",
-        "mix",
-        "rebar3",
-        "stack",
-        "cabal",
-        "ghc",
-        "dune",
-        "coverage",
-        "nyc",
-        "c8",
-        "cypress",
-        "storybook",
-        "sphinx-build",
-        "hugo",
-        "jekyll",
-        "protoc",
-        "buf",
-        "sqlc",
-        "ktlint",
-        "detekt",
-        "checkstyle",
-        "pmd",
-        "spotbugs",
-        "bandit",
-        "safety",
-        "pip-audit",
-        "semgrep",
-        "trivy",
-        "gitleaks",
-        "trufflehog",
-        "ruff-format",
-        "autopep8",
-        "yapf",
-        "pydocstyle",
-        "cspell",
-        "knip",
-        "depcheck",
-        "tsup",
-        "tsx-check",
-        "vue-tsc",
-        "svelte-check",
-        "astro",
-        "remix",
-        "gatsby",
-        "parcel",
-        "snowpack",
-        "grunt",
-        "gulp",
-        "bower-check",
-        "jshint",
-        "standard",
-        "xo",
-        "dprint",
-        "taplo",
-        "cargo-clippy",
-        "elm",
-        "zig",
-        "nim",
-        "crystal",
-        "dart",
-        "flutter",
-        "tectonic",
-        "pdflatex",
-        "latexmk",
-        "xelatex",
-        "lualatex",
-        "asciidoctor",
-        "mkdocs",
-        "doxygen",
-        "javadoc",
-        "godoc",
-        "air",
-        "nodemon",
-        "entr",
-        "bats",
-        "shunit2",
-        "behave",
-        "cucumber",
-        "robot",
-        "locust",
-        "k6",
-        "hyperfine",
-        "pre-commit",
-        "lefthook",
-        "husky",
-        "commitlint",
-        "changeset",
-        "semantic-release-dry");
-    put(
-        Kind.SYSTEM,
-        "systemctl-change",
-        "service",
-        "reboot",
-        "shutdown",
-        "halt",
-        "poweroff",
-        "init",
-        "telinit",
-        "mount",
-        "umount",
-        "swapon",
-        "swapoff",
-        "losetup",
-        "modprobe",
-        "insmod",
-        "rmmod",
-        "sysctl",
-        "useradd",
-        "userdel",
-        "usermod",
-        "groupadd",
-        "groupdel",
-        "groupmod",
-        "adduser",
-        "deluser",
-        "addgroup",
-        "delgroup",
-        "chattr",
-        "setcap",
-        "capsh",
-        "mknod",
-        "update-alternatives",
-        "update-grub",
-        "grub-install",
-        "efibootmgr",
-        "at",
-        "batch",
-        "launchctl",
-        "defaults",
-        "scutil",
-        "networksetup",
-        "pfctl",
-        "iptables",
-        "ip6tables",
-        "nft",
-        "ufw",
-        "firewall-cmd",
-        "hostnamectl",
-        "timedatectl",
-        "localectl",
-        "ldconfig",
-        "sysrq",
-        "csrutil",
-        "spctl",
-        "kextload",
-        "diskutil",
-        "nvram",
-        "pmset",
-        "tmutil",
-        "ifup",
-        "ifdown",
-        "nmcli",
-        "route",
-        "ip",
-        "ifconfig",
-        "hostname",
-        "crontab",
-        "systemd-run",
-        "machinectl",
-        "sysupgrade");
-    put(
-        Kind.DISK,
-        "mkswap",
-        "wipefs",
-        "fdisk",
-        "sfdisk",
-        "cfdisk",
-        "parted",
-        "gdisk",
-        "sgdisk",
-        "blkdiscard",
-        "hdparm",
-        "badblocks",
-        "cryptsetup",
-        "zpool",
-        "mdadm",
-        "lvremove",
-        "vgremove",
-        "pvremove",
-        "killall5");
-    put(
-        Kind.ACCESS,
-        "passwd",
-        "chpasswd",
-        "chage",
-        "gpasswd",
-        "visudo",
-        "setfacl",
-        "ssh-add",
-        "ssh-copy-id",
-        "newgrp",
-        "pwck",
-        "vipw",
-        "vigr",
-        "pam-auth-update",
-        "certutil",
-        "update-ca-certificates",
-        "update-ca-trust",
-        "keytool");
-    put(
-        Kind.NET_HOST,
-        "ping",
-        "ping6",
-        "dig",
-        "nslookup",
-        "host",
-        "traceroute",
-        "tracepath",
-        "mtr",
-        "whois",
-        "drill",
-        "nmap-ping");
-    put(
-        Kind.EXPORT_HOST,
-        "nc",
-        "ncat",
-        "netcat",
-        "socat",
-        "telnet",
-        "ftp",
-        "lftp",
-        "sftp",
-        "tftp",
-        "nmap",
-        "masscan",
-        "mail",
-        "mailx",
-        "sendmail",
-        "mutt",
-        "swaks");
-    put(
-        Kind.EXEC,
-        "open",
-        "xdg-open",
-        "start",
-        "tmux",
-        "screen",
-        "script",
-        "expect",
-        "parallel",
-        "make-exec",
-        "node-gyp",
-        "java",
-        "jshell",
-        "dotnet-run",
-        "gdb",
-        "lldb",
-        "valgrind",
-        "perf",
-        "trap-exec");
+  /** The built-in command table. */
+  static CommandTableFile.Table table() {
+    return Known.TABLE;
+  }
+
+  /** The table's entry for a command name, also under its name without a version suffix. */
+  static CommandSpec spec(String name) {
+    Map<String, CommandSpec> commands = Known.TABLE.commands();
+    CommandSpec s = commands.get(name);
+    return s != null ? s : commands.get(stripVersion(name));
   }
 
   static void classify(Invocation in) {
     String n = in.name;
+    TaxonomyLoader.UserCommand user = in.walk.userCommands.get(n);
+    if (user != null) {
+      if (spec(n) == null) {
+        TableCommands.classifyUser(in, user); // the user's own CLI
+        return;
+      }
+      // A built-in command the user declares: its class is added, so it can only raise.
+      user.spec().actionClass().ifPresent(in::cls);
+      user.tags().forEach(in::tag);
+    }
+    if (isVersionOrHelpQuery(in)) {
+      in.cls(FS_READ);
+      return;
+    }
     switch (n) {
       case "cd", "pushd" -> cd(in);
       case "popd" -> {
@@ -695,23 +86,6 @@ final class CommandTable {
       case "shred", "wipe" -> shred(in);
       case "find" -> find(in);
       case "cp", "mv", "ln", "install", "rename", "mmv" -> copy(in);
-      case "tee" -> {
-        Args a = in.parse("", Set.of());
-        in.writePaths(a.operands);
-      }
-      case "sort" -> {
-        Args a =
-            in.parse(
-                "koStT", Set.of("--output", "--key", "--field-separator", "--compress-program"));
-        in.reads(a.operands);
-        if (a.has("--compress-program")) {
-          execOption(in);
-        }
-        for (Word o : a.values("-o", "--output")) {
-          in.cls(FS_WRITE);
-          in.writePath(o);
-        }
-      }
       case "sed" -> sed(in);
       case "uniq" -> {
         Args a = in.parse("fsw", Set.of("--skip-fields", "--skip-chars", "--check-chars"));
@@ -723,13 +97,6 @@ final class CommandTable {
       }
       case "less", "more", "most", "zless" -> pager(in);
       case "vi", "vim", "nvim", "view", "gvim", "vimdiff", "ex", "ed" -> editor(in);
-      case "man" -> {
-        Args a = in.parse("PHMSCLmEprRT", Set.of("--pager", "--html", "--config-file"));
-        in.cls(FS_READ);
-        if (a.has("-P", "--pager", "-H", "--html", "-C", "--config-file", "-p")) {
-          execOption(in);
-        }
-      }
       case "awk", "gawk", "mawk", "nawk" -> awk(in);
       case "yq" -> {
         Args a = in.parse("e", Set.of("--expression"));
@@ -798,7 +165,10 @@ final class CommandTable {
       }
       case "printenv" -> {
         in.cls(FS_READ);
-        in.label("secret");
+        List<Word> names = Args.parse(in.args).operands;
+        if (names.isEmpty() || names.stream().anyMatch(w -> isSecretVariable(w.text()))) {
+          in.label("secret"); // every variable, or a credential by name
+        }
       }
       case "ssh-keygen" -> {
         Args a = in.parse("fbtCNeEmnOPrsSwIZaz", Set.of());
@@ -808,6 +178,24 @@ final class CommandTable {
         in.cls(a.has("-l", "-F", "-y", "-B", "-L", "-Q") ? FS_READ : ACCESS_CHANGE);
       }
       case "eval" -> eval(in);
+      case "history" -> {
+        in.cls(FS_READ);
+        for (Word w : in.args) {
+          if (ShellWalk.isFlagCluster(w.text(), "cdwranps")) {
+            in.cls(SHELL_EXEC); // clearing or rewriting the history hides what was run
+            in.tag("history-tamper");
+          }
+        }
+      }
+      case "unset" -> {
+        in.cls(FS_READ);
+        for (Word w : in.args) {
+          if (w.text().startsWith("HIST")) {
+            in.cls(SHELL_EXEC);
+            in.tag("history-tamper");
+          }
+        }
+      }
       case "source", "." -> source(in);
       case "trap" -> trap(in);
       case "alias" -> alias(in);
@@ -867,23 +255,65 @@ final class CommandTable {
           in.readPaths(Args.parse(in.args).operands);
           return;
         }
-        Kind k = KINDS.get(n);
-        if (k == null) {
-          k = KINDS.get(stripVersion(n));
-        }
-        if (k == null) {
+        CommandSpec spec = spec(n);
+        if (spec == null || spec.handler().isPresent()) {
           in.cls(SHELL_EXEC);
           in.tag("unknown-command");
           return;
         }
-        simple(in, k);
+        TableCommands.classify(in, spec);
       }
     }
   }
 
+  /** Arguments that only ask a program for its version or usage. */
+  private static final Set<String> QUERY_FLAGS =
+      Set.of("--version", "-version", "-V", "--help", "-help", "-h", "-?", "version", "help");
+
+  /**
+   * True for {@code node --version}, {@code go version}, {@code cargo help build}, {@code kubectl
+   * version --client}: a known program asked only for its version or help, with nothing on stdin.
+   * {@code -v} counts except for shells and Python, where it means verbose.
+   */
+  private static boolean isVersionOrHelpQuery(Invocation in) {
+    List<Word> args = in.args;
+    if (args.isEmpty() || args.size() > 3 || in.stdinPiped || stdinRedirected(in)) {
+      return false;
+    }
+    String first = args.get(0).text();
+    boolean runsFiles = SHELLS.contains(in.name) || CODE_FLAGS.containsKey(stripVersion(in.name));
+    boolean verbose = first.equals("-v") && (SHELLS.contains(in.name) || in.name.startsWith("py"));
+    if (!QUERY_FLAGS.contains(first) && !(first.equals("-v") && !verbose)
+        || runsFiles && !first.startsWith("-")) {
+      return false; // python version runs the file ./version
+    }
+    CommandSpec spec = spec(in.name);
+    if (spec == null && !CODE_FLAGS.containsKey(stripVersion(in.name))
+        || spec != null
+            && (spec.operands() == CommandSpec.Role.SYSTEM
+                || spec.operands() == CommandSpec.Role.DISK
+                || spec.actionClass().orElse("").startsWith("system.")
+                || spec.actionClass().orElse("").equals(ClassNames.ACCESS_CHANGE))) {
+      return false; // shutdown -h halts: system tools' flags are not queries
+    }
+    boolean help = first.contains("help");
+    for (Word w : args.subList(1, args.size())) {
+      String t = w.text();
+      if (!w.isLiteral() || t.equals("-w") || t.equals("--web") || !help && !t.startsWith("-")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean stdinRedirected(Invocation in) {
+    return in.stdinIsFile() || in.stdinIsHeredoc();
+  }
+
   /** True for a build, test, lint or format tool of the table ({@code build.run}). */
   static boolean isBuildTool(String n) {
-    return KINDS.get(n) == Kind.BUILD;
+    CommandSpec s = Known.TABLE.commands().get(n);
+    return s != null && s.operands() == CommandSpec.Role.BUILD;
   }
 
   static String stripVersion(String n) {
@@ -897,213 +327,6 @@ final class CommandTable {
       }
     }
     return end == n.length() || end == 0 ? n : n.substring(0, end);
-  }
-
-  private static final Set<String> READ_LONG_WITH_VALUE =
-      Set.of(
-          "--lines",
-          "--bytes",
-          "--max-count",
-          "--regexp",
-          "--file",
-          "--context",
-          "--after-context",
-          "--before-context",
-          "--include",
-          "--exclude",
-          "--exclude-dir",
-          "--type",
-          "--glob",
-          "--format",
-          "--time-style",
-          "--color",
-          "--sort",
-          "--ignore",
-          "--max-depth",
-          "--level",
-          "--width",
-          "--delimiter",
-          "--fields",
-          "--characters");
-
-  /**
-   * The short options that take a value, per read command. A letter missing here makes its value an
-   * operand, a path target of its own (harmless); a letter wrongly listed would hide a file.
-   */
-  private static final Map<String, String> READ_SHORT_WITH_VALUE =
-      Map.ofEntries(
-          Map.entry("head", "nc"),
-          Map.entry("tail", "ncs"),
-          Map.entry("ls", "IwT"),
-          Map.entry("dir", "IwT"),
-          Map.entry("vdir", "IwT"),
-          Map.entry("tac", "s"),
-          Map.entry("less", "bhjkopPtTxyz"),
-          Map.entry("bat", "lrHm"),
-          Map.entry("batcat", "lrHm"),
-          Map.entry("file", "mfFeP"),
-          Map.entry("stat", "c"),
-          Map.entry("du", "dBtX"),
-          Map.entry("df", "BtxF"),
-          Map.entry("tree", "LIPoH"),
-          Map.entry("diff", "CUxXLIFSDW"),
-          Map.entry("cmp", "in"),
-          Map.entry("uniq", "fsw"),
-          Map.entry("cut", "dfcb"),
-          Map.entry("paste", "d"),
-          Map.entry("join", "12jteoav"),
-          Map.entry("nl", "bdfhilnpsvw"),
-          Map.entry("fold", "w"),
-          Map.entry("fmt", "wpg"),
-          Map.entry("column", "scoNWRHlrt"),
-          Map.entry("expand", "t"),
-          Map.entry("unexpand", "t"),
-          Map.entry("strings", "nteTo"),
-          Map.entry("xxd", "cglnosC"),
-          Map.entry("hexdump", "efns"),
-          Map.entry("od", "AjNStw"),
-          Map.entry("base64", "w"),
-          Map.entry("base32", "w"),
-          Map.entry("pr", "hNlowWsSeinD"),
-          Map.entry("iconv", "ft"),
-          Map.entry("fd", "edtEcjSo"),
-          Map.entry("fdfind", "edtEcjSo"),
-          Map.entry("exa", "LIs"),
-          Map.entry("eza", "LIs"),
-          Map.entry("lsd", "I"),
-          Map.entry("dust", "dnX"),
-          Map.entry("du-dust", "dnX"),
-          Map.entry("ncdu", "oefX"),
-          Map.entry("shellcheck", "eisSfoPWC"),
-          Map.entry("yamllint", "cdf"),
-          Map.entry("codespell", "ILSxuwr"),
-          Map.entry("cksum", "al"),
-          Map.entry("b2sum", "l"),
-          Map.entry("shasum", "a"));
-
-  private static void simple(Invocation in, Kind k) {
-    switch (k) {
-      case READ_PATHS -> {
-        Args a = in.parse(READ_SHORT_WITH_VALUE.getOrDefault(in.name, ""), READ_LONG_WITH_VALUE);
-        in.reads(a.operands);
-        for (Word w : a.values("-f", "--file")) {
-          in.path(w);
-        }
-      }
-      case READ -> in.cls(FS_READ);
-      case READ_PATTERN -> {
-        Args a = in.parse("efmABCgtTdDM", READ_LONG_WITH_VALUE);
-        List<Word> ops = a.operands;
-        boolean patternGiven = a.has("-e", "--regexp", "-f", "--file");
-        in.reads(patternGiven || ops.isEmpty() ? ops : ops.subList(1, ops.size()));
-        for (Word w : a.values("-f", "--file")) {
-          in.path(w);
-        }
-      }
-      case WRITE_PATHS -> {
-        Args a = in.parse("mMdrtoSs", Set.of("--mode", "--reference", "--size", "--date"));
-        in.writePaths(a.operands);
-      }
-      case BUILD -> {
-        if (BuildCommands.replacesBuild(in)) {
-          return;
-        }
-        in.cls(BUILD_RUN);
-        BuildCommands.handle(in);
-        if (COMPILERS.contains(in.name)) {
-          for (Word out : Args.parse(in.args, "oIDLlxUu", Set.of(), false).values("-o")) {
-            in.cls(FS_WRITE);
-            in.writePath(out);
-          }
-        }
-        if ((in.name.equals("make") || in.name.equals("gmake"))
-            && Args.parse(in.args, "CfIjloW", Set.of(), false).operands.stream()
-                .anyMatch(w -> w.text().equals("install") || w.text().equals("uninstall"))) {
-          in.cls(PACKAGE_INSTALL);
-        }
-        if (in.name.equals("pre-commit") || in.name.equals("husky") || in.name.equals("lefthook")) {
-          Args a = Args.parse(in.args);
-          if (a.operandText(0).equals("install") || a.operandText(0).equals("init")) {
-            in.cls(FS_WRITE);
-            in.tag("agent-config");
-          }
-        }
-      }
-      case SYSTEM -> {
-        Args a = Args.parse(in.args);
-        if ((in.name.equals("mount")
-                || in.name.equals("ip")
-                || in.name.equals("ifconfig")
-                || in.name.equals("hostname")
-                || in.name.equals("launchctl")
-                || in.name.equals("sysctl")
-                || in.name.equals("route")
-                || in.name.equals("diskutil")
-                || in.name.equals("defaults"))
-            && isInspection(in.name, a)) {
-          in.cls(FS_READ);
-          return;
-        }
-        in.cls(SYSTEM_MODIFY);
-      }
-      case DISK -> {
-        in.cls(SYSTEM_DESTRUCTIVE);
-        in.tag("disk");
-        in.readPaths(Args.parse(in.args).operands);
-      }
-      case ACCESS -> in.cls(ACCESS_CHANGE);
-      case NET_HOST -> {
-        in.cls(NET_FETCH);
-        in.fetched();
-        Args a = in.parse("cistwWTqpIQf", Set.of());
-        if (!a.operands.isEmpty()) {
-          Word h = a.operands.get(a.operands.size() - 1);
-          if (h.isLiteral()) {
-            in.host(PathFacts.host(h.text().startsWith("@") ? h.text().substring(1) : h.text()));
-          } else {
-            in.tag("dynamic");
-          }
-        }
-      }
-      case EXPORT_HOST -> {
-        in.cls(DATA_EXPORT);
-        Args a = in.parse("pswiqcexXPTuoO", Set.of());
-        if (a.has("-l") || a.has("--listen")) {
-          in.tag("listen");
-        }
-        for (Word w : a.operands) {
-          if (w.isLiteral() && !ShellWalk.isDigits(w.text())) {
-            String h = w.text();
-            int at = h.indexOf('@');
-            in.host(PathFacts.host(at >= 0 ? h.substring(at + 1) : h));
-            break;
-          }
-        }
-      }
-      case EXEC -> in.cls(SHELL_EXEC);
-    }
-  }
-
-  /** C-family compilers whose {@code -o FILE} names the file they write. */
-  private static final Set<String> COMPILERS =
-      Set.of("gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "swiftc", "ghc", "zig");
-
-  private static boolean isInspection(String name, Args a) {
-    String first = a.operandText(0);
-    return switch (name) {
-      case "mount", "hostname", "ifconfig" ->
-          a.operands.isEmpty() || name.equals("ifconfig") && a.operands.size() == 1;
-      case "ip" ->
-          a.operands.size() <= 2
-              || a.operandText(1).equals("show")
-              || a.operandText(1).equals("list");
-      case "launchctl" -> first.equals("list") || first.equals("print");
-      case "sysctl" -> !a.has("-w") && a.operands.stream().noneMatch(w -> w.text().contains("="));
-      case "route" -> first.isEmpty() || first.equals("-n") || first.equals("get");
-      case "diskutil" -> first.equals("list") || first.equals("info");
-      case "defaults" -> first.equals("read") || first.equals("domains");
-      default -> false;
-    };
   }
 
   // ------------------------------------------------------------------ files
@@ -1147,6 +370,15 @@ final class CommandTable {
       } else {
         in.writeFacts(p);
       }
+      gitHistory(in, p);
+    }
+  }
+
+  /** Deleting or moving away a repository's {@code .git} discards its history. */
+  static void gitHistory(Invocation in, String p) {
+    if (PathFacts.isGitHistory(p)) {
+      in.cls(ClassNames.VCS_HISTORY_REWRITE);
+      in.tag("git-history");
     }
   }
 
@@ -1160,6 +392,7 @@ final class CommandTable {
         in.tag("raw-device");
       } else if (p != null) {
         in.writeFacts(p);
+        gitHistory(in, p);
       }
     }
   }
@@ -1252,6 +485,10 @@ final class CommandTable {
     List<Word> dest = a.values("-t", "--target-directory");
     String home = in.walk.ctx.home().orElse(null);
     int last = dest.isEmpty() ? ops.size() - 1 : ops.size();
+    if (in.name.equals("ln") && a.has("-s", "--symbolic") && last > 0) {
+      symlinks(in, ops, dest, last);
+      return;
+    }
     for (int i = 0; i < ops.size(); i++) {
       Word w = ops.get(i);
       if (i == last) {
@@ -1267,11 +504,35 @@ final class CommandTable {
           } else {
             in.writeFacts(p);
           }
+          gitHistory(in, p);
         }
       }
     }
     for (Word d : dest) {
       in.writePath(d);
+    }
+  }
+
+  /**
+   * {@code ln -s TARGET... LINK}: the link is written; a relative target is resolved from the
+   * link's directory, not the working directory ({@code ln -s ../README.md docs/README.md} points
+   * at the project's README).
+   */
+  private static void symlinks(Invocation in, List<Word> ops, List<Word> dest, int last) {
+    Word linkWord = dest.isEmpty() ? ops.get(last) : dest.get(0);
+    String link = in.writePath(linkWord);
+    for (Word d : dest.isEmpty() ? List.<Word>of() : dest.subList(1, dest.size())) {
+      in.writePath(d);
+    }
+    boolean intoDirectory =
+        !dest.isEmpty() || last > 1 || linkWord.text().endsWith("/") || link == null;
+    String base =
+        link == null
+            ? null
+            : intoDirectory ? link : link.substring(0, Math.max(1, link.lastIndexOf('/')));
+    ShellWalk.State from = new ShellWalk.State(base);
+    for (Word target : ops.subList(0, last)) {
+      in.walk.path(target, target.text().startsWith("/") ? in.state : from);
     }
   }
 
@@ -1568,11 +829,7 @@ final class CommandTable {
     for (Word w : a.values("-i", "--include")) {
       inPlace |= w.text().equals("inplace");
     }
-    if (!progFiles.isEmpty()
-        || program.contains("system")
-        || program.contains("|")
-        || program.contains(">")
-        || program.contains("getline")) {
+    if (!progFiles.isEmpty() || AwkProgram.runsOrWrites(program)) {
       in.cls(CODE_EXEC);
     }
     in.readPaths(progFiles);
@@ -1697,7 +954,7 @@ final class CommandTable {
     }
   }
 
-  private static boolean isSecretVariable(String name) {
+  static boolean isSecretVariable(String name) {
     String n = name.toUpperCase(java.util.Locale.ROOT);
     if (n.isEmpty()) {
       return false;
@@ -2142,6 +1399,10 @@ final class CommandTable {
         module.contains(".") && !module.equals("json.tool")
             ? module.substring(0, module.indexOf('.'))
             : module;
+    if (module.equals("json.tool")) {
+      in.reads(Args.parse(rest).operands); // python -m json.tool FILE prints FILE
+      return;
+    }
     if (PYTHON_BUILD_MODULES.contains(module) || PYTHON_BUILD_MODULES.contains(top)) {
       in.cls(BUILD_RUN);
       BuildCommands.tool(in, top, rest);

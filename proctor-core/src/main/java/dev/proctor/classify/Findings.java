@@ -48,12 +48,19 @@ final class Findings {
     }
   }
 
-  Classification toClassification(Taxonomy taxonomy) {
+  /**
+   * {@code wget -O x.sh URL && bash x.sh}: the same as {@code curl URL | sh}, spread over two
+   * commands; records {@code code.exec} and {@code fetch-exec} when a downloaded file is run.
+   */
+  void downloadsRun() {
     if (!downloaded.isEmpty() && downloaded.stream().anyMatch(executed::contains)) {
-      // wget -O x.sh URL && bash x.sh: the same as curl URL | sh, spread over two commands.
       classes.add(ClassNames.CODE_EXEC);
       tags.add("fetch-exec");
     }
+  }
+
+  Classification toClassification(Taxonomy taxonomy) {
+    downloadsRun();
     if (classes.isEmpty()) {
       classes.add(ClassNames.SHELL_EXEC);
     }

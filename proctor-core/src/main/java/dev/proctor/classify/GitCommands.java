@@ -140,25 +140,6 @@ final class GitCommands {
           "stage",
           "column");
 
-  private static final Set<String> DANGEROUS_CONFIG_PREFIXES =
-      Set.of(
-          "core.sshcommand",
-          "core.hookspath",
-          "core.fsmonitor",
-          "core.pager",
-          "core.editor",
-          "core.askpass",
-          "core.gitproxy",
-          "diff.external",
-          "sequence.editor",
-          "credential.helper",
-          "gpg.program",
-          "uploadpack.packobjectshook",
-          "protocol.ext.allow",
-          "include.path",
-          "includeif",
-          "init.templatedir");
-
   /** Read subcommands whose operands may name files: pathspecs, {@code rev:path}. */
   private static final Set<String> PATH_READS =
       Set.of(
@@ -708,12 +689,12 @@ final class GitCommands {
     int eq = keyValue.indexOf('=');
     String key = (eq < 0 ? keyValue : keyValue.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
     String value = eq < 0 ? "" : keyValue.substring(eq + 1);
-    for (String p : DANGEROUS_CONFIG_PREFIXES) {
-      if (key.startsWith(p)) {
-        in.cls(CODE_EXEC);
-        in.tag("git-config-exec");
-        return;
-      }
+    if (CommandTable.table().gitConfigRunsProgram(key)) {
+      // The value is a command git runs later (commands.txt lists the keys: pagers, drivers,
+      // filters, textconv, credential helpers, ssh commands, editors, browsers ...).
+      in.cls(CODE_EXEC);
+      in.tag("git-config-exec");
+      return;
     }
     if (key.startsWith("remote.") && (key.endsWith(".url") || key.endsWith(".pushurl"))
         || key.startsWith("url.")) {
@@ -733,12 +714,6 @@ final class GitCommands {
       }
     }
     if (key.startsWith("alias.") && value.startsWith("!")) {
-      in.cls(CODE_EXEC);
-      in.tag("git-config-exec");
-    }
-    if (key.startsWith("filter.")
-        || key.endsWith(".textconv")
-        || key.startsWith("diff.") && key.endsWith(".command")) {
       in.cls(CODE_EXEC);
       in.tag("git-config-exec");
     }
@@ -793,8 +768,15 @@ final class GitCommands {
     int keyIndex = ops.size() >= 3 && ops.get(0).text().equals("set") ? 1 : 0;
     String value = keyIndex + 1 < ops.size() ? ops.get(keyIndex + 1).text() : "";
     configKey(in, ops.get(keyIndex).text() + "=" + value);
-    if (a.has("--global")) {
-      in.tag("outside-project");
+    if (a.has("--global") && files.isEmpty()) {
+      // ~/.gitconfig applies to every repository of the user: a write outside the project.
+      in.cls(FS_WRITE);
+      String home = in.walk.ctx.home().orElse(null);
+      if (home != null) {
+        in.writePath(new Word(home + "/.gitconfig", 0, List.of()));
+      } else {
+        in.tag("outside-project");
+      }
     }
     if (a.has("--system")) {
       in.cls(SYSTEM_MODIFY);

@@ -395,7 +395,11 @@ final class NetworkCommands {
       urlIndex = 1;
     }
     if (urlIndex < ops.size()) {
-      in.url(ops.get(urlIndex));
+      Word u = ops.get(urlIndex);
+      if (u.isLiteral() && u.text().startsWith(":")) {
+        u = new Word("http://localhost" + u.text(), u.flags(), List.of()); // http :8000/items
+      }
+      in.url(u);
     }
     for (int i = urlIndex + 1; i < ops.size(); i++) {
       String t = ops.get(i).text();

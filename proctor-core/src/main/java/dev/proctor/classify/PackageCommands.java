@@ -437,14 +437,39 @@ final class PackageCommands {
       runner(in, Args.parse(rest, "pc", Set.of("--package", "--call"), true), 0);
       return;
     }
+    if (in.name.equals("yarn") && verb.equals("npm") && !rest.isEmpty()) {
+      verb = rest.get(0).text(); // yarn npm publish, yarn npm login
+      rest = rest.subList(1, rest.size());
+    }
     if (JS_BUILD.contains(verb)) {
       in.cls(BUILD_RUN);
+      String script =
+          verb.equals("run")
+                  || verb.equals("run-script")
+                  || verb.equals("rum")
+                  || verb.equals("urn")
+              ? rest.isEmpty() ? "" : rest.get(0).text()
+              : verb;
+      publishingScript(in, script);
       return;
     }
     if (verb.equals("publish")) {
       in.cls(DATA_EXPORT);
       in.tag("publish");
       return;
+    }
+    if (verb.equals("pkg") && !rest.isEmpty() && rest.get(0).text().equals("set")) {
+      // npm pkg set scripts.prepare="curl … | sh": the value runs at the next install or test.
+      List<String> scripts = new java.util.ArrayList<>();
+      for (Word w : rest.subList(1, rest.size())) {
+        String t = w.text();
+        if (t.startsWith("scripts.") && t.indexOf('=') > 0) {
+          scripts.add(t.substring(t.indexOf('=') + 1));
+        }
+      }
+      if (in.state.cwd != null) {
+        PlantedCode.analyzeCommands(in.f, in.walk.ctx, in.walk.userCommands, in.state.cwd, scripts);
+      }
     }
     if (verb.equals("pack")
         || verb.equals("init")
@@ -485,11 +510,23 @@ final class PackageCommands {
       return;
     }
     if (in.name.equals("yarn") || in.name.equals("pnpm") || in.name.equals("bun")) {
-      in.cls(BUILD_RUN);
+      in.cls(BUILD_RUN); // yarn NAME runs the package script NAME
+      publishingScript(in, verb);
       return;
     }
     in.cls(SHELL_EXEC);
     in.tag("unknown-command");
+  }
+
+  /**
+   * A package script named like a release step ({@code deploy}, {@code release:prod}, {@code
+   * publish:npm}) ships the project: {@code data.export} with the tag {@code publish}.
+   */
+  private static void publishingScript(Invocation in, String script) {
+    if (TableCommands.publishes(script)) {
+      in.cls(DATA_EXPORT);
+      in.tag("publish");
+    }
   }
 
   /** npx-style runners: the first operand (or --package) is fetched and run. */
@@ -509,7 +546,7 @@ final class PackageCommands {
     String name = cmd.text();
     int at = name.lastIndexOf('@');
     String bare = at > 0 ? name.substring(0, at) : name;
-    if (pkgs.isEmpty() && RUNNER_BUILD_TOOLS.contains(bare)) {
+    if (pkgs.isEmpty() && at <= 0 && RUNNER_BUILD_TOOLS.contains(bare)) {
       in.cls(BUILD_RUN);
       int pos = in.args.indexOf(cmd);
       if (pos >= 0) {
@@ -824,8 +861,8 @@ final class PackageCommands {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
       }
-      case "publish" -> {
-        in.cls(DATA_EXPORT);
+      case "publish", "release" -> {
+        in.cls(DATA_EXPORT); // cargo release runs cargo publish
         in.tag("publish");
       }
       case "login", "logout", "owner", "yank" -> in.cls(ACCESS_CHANGE);
@@ -897,7 +934,6 @@ final class PackageCommands {
           "test",
           "vet",
           "fmt",
-          "run",
           "generate",
           "list",
           "doc",
@@ -913,6 +949,16 @@ final class PackageCommands {
       case "install", "get" -> {
         in.cls(PACKAGE_INSTALL);
         packageTargets(in, rest);
+      }
+      case "run" -> {
+        in.cls(BUILD_RUN);
+        Word pkg = rest.isEmpty() ? null : rest.get(0);
+        if (pkg != null && pkg.text().indexOf('@') > 0 && !pkg.text().startsWith(".")) {
+          // go run module@version fetches that module and runs it, in one step.
+          in.cls(CODE_EXEC);
+          in.tag("remote-package");
+          in.target(Target.Kind.PACKAGE, pkg.text());
+        }
       }
       case "mod", "work" -> {
         String sub = rest.isEmpty() ? "" : rest.get(0).text();

@@ -125,6 +125,19 @@ final class PathFacts {
     ".ppk"
   };
 
+  /** Browser and keychain stores of cookies, saved passwords and keys. */
+  private static final Set<String> BROWSER_STORES =
+      Set.of(
+          "cookies",
+          "cookies.sqlite",
+          "login data",
+          "login data for account",
+          "logins.json",
+          "key3.db",
+          "key4.db",
+          "web data",
+          "login.keychain-db");
+
   private static final String[] ENV_SAFE_SUFFIXES = {
     ".example", ".sample", ".template", ".dist", ".defaults", ".schema"
   };
@@ -196,10 +209,19 @@ final class PathFacts {
     }
     if (base.equals(".env") || base.startsWith(".env.")) {
       for (String safe : ENV_SAFE_SUFFIXES) {
-        if (base.endsWith(safe)) {
-          return false;
+        if (base.endsWith(safe) || base.contains(safe + ".")) {
+          return false; // .env.example, .env.example.bak
         }
       }
+      return true;
+    }
+    if (BROWSER_STORES.contains(base)
+        || base.endsWith(".binarycookies")
+        || base.startsWith(".vault-token")
+        || base.equals("access_tokens.db")
+        || base.equals("oauth_creds.json")
+        || base.equals("auth.json")
+            && (hasSegment(lower, ".codex") || hasSegment(lower, ".docker"))) {
       return true;
     }
     if (SECRET_NAMES.contains(base)) {
@@ -239,6 +261,23 @@ final class PathFacts {
         || lower.endsWith(".config/git/credentials")
         || (hasSegment(lower, ".cargo") && base.startsWith("credentials"))
         || (lower.startsWith("/proc/") && base.equals("environ"));
+  }
+
+  /**
+   * True if a path is a repository's own history: a {@code .git} directory or anything in it
+   * (objects, refs, the index); deleting it loses every commit not pushed.
+   */
+  static boolean isGitHistory(String path) {
+    return hasSegment(path, ".git") && !path.contains("/.git/hooks");
+  }
+
+  /** True for a host name or address of this machine's loopback interface. */
+  static boolean isLoopback(String host) {
+    return host.equals("localhost")
+        || host.endsWith(".localhost")
+        || host.startsWith("127.")
+        || host.equals("[::1]")
+        || host.equals("::1");
   }
 
   /** True if a path is configuration an agent harness reads: hooks, settings, MCP servers. */

@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code $CMD args}), is {@code shell.unparseable}. Never throws for any input string; thread-safe,
  * allocation-light and free of I/O.
  */
-public final class ShellClassifier {
+final class ShellClassifier {
 
   private final Taxonomy taxonomy;
   private final Classification unparseable;
@@ -39,7 +39,8 @@ public final class ShellClassifier {
     }
     Findings f = new Findings();
     try {
-      new ShellWalk(f, ctx).script(script, new ShellWalk.State(ctx.cwd().orElse(null)), 0);
+      new ShellWalk(f, ctx, taxonomy.commands())
+          .script(script, new ShellWalk.State(ctx.cwd().orElse(null)), 0);
       return f.toClassification(taxonomy);
     } catch (RuntimeException | StackOverflowError e) {
       return new Classification(

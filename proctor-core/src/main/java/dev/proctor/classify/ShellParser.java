@@ -17,9 +17,10 @@ import java.util.List;
  *
  * <p>Why hand-written: classification runs on every agent command inside a latency budget of a few
  * microseconds, and a wrong parse is a security bug. The parser therefore understands exactly the
- * constructs it supports and rejects everything else ({@code case}, {@code select}, arithmetic
- * commands, array assignments, expansions with nested substitutions, input beyond {@link
- * #MAX_LENGTH} characters or nesting beyond {@link #MAX_DEPTH}, NUL bytes) with a {@link
+ * constructs it supports ({@code case}, arrays, arithmetic commands and {@code for ((;;))},
+ * expansions holding quotes or substitutions, process substitution, functions and loops are among
+ * them) and rejects everything else ({@code select}, {@code coproc}, {@code ${x@P}}, input beyond
+ * {@link #MAX_LENGTH} characters or nesting beyond {@link #MAX_DEPTH}, NUL bytes) with a {@link
  * ShellSyntaxException}, which the classifier turns into the worst class. It never executes or
  * expands anything: expansions are kept as text and command substitutions are parsed so their
  * commands can be classified too.
@@ -39,8 +40,9 @@ final class ShellParser {
   private static final String[] STOP_FI = {"fi"};
   private static final String[] STOP_DO = {"do"};
   private static final String[] STOP_DONE = {"done"};
+  private static final String[] STOP_ESAC = {"esac"};
   private static final String[] UNEXPECTED = {"then", "elif", "else", "fi", "do", "done", "esac"};
-  private static final String[] UNSUPPORTED = {"case", "select", "coproc", "esac"};
+  private static final String[] UNSUPPORTED = {"select", "coproc"};
 
   private final String s;
   private final int end;
@@ -86,6 +88,12 @@ final class ShellParser {
   // ---------------------------------------------------------------- lists and pipelines
 
   private Script parseScript(String[] stops, boolean stopParen) throws ShellSyntaxException {
+    return parseScript(stops, stopParen, false);
+  }
+
+  /** With {@code inCase}, a {@code ;;}, {@code ;&} or {@code ;;&} ends the list (a case arm). */
+  private Script parseScript(String[] stops, boolean stopParen, boolean inCase)
+      throws ShellSyntaxException {
     List<Pipeline> out = new ArrayList<>(4);
     while (true) {
       skipBlanks();
@@ -104,7 +112,7 @@ final class ShellParser {
         }
         throw error("unexpected ')'");
       }
-      if (atAnyWord(stops)) {
+      if (atAnyWord(stops) || inCase && atCaseTerminator()) {
         break;
       }
       if (c == ';' || c == '&' || c == '|') {
@@ -117,7 +125,10 @@ final class ShellParser {
       }
       c = s.charAt(pos);
       if (c == ';') {
-        if (pos + 1 < end && s.charAt(pos + 1) == ';') {
+        if (atCaseTerminator()) {
+          if (inCase) {
+            break;
+          }
           throw error("unexpected ';;'");
         }
         pos++;
@@ -184,7 +195,8 @@ final class ShellParser {
     char c = s.charAt(pos);
     if (c == '(') {
       if (pos + 1 < end && s.charAt(pos + 1) == '(') {
-        throw error("arithmetic command (( )) is not supported");
+        Word expr = arithmeticBody();
+        return new Group(false, List.of(), List.of(expr), trailingRedirects());
       }
       pos++;
       enter();
@@ -216,6 +228,9 @@ final class ShellParser {
     }
     if (atWord("for")) {
       return parseFor();
+    }
+    if (atWord("case")) {
+      return parseCase();
     }
     if (atWord("function")) {
       pos += 8;
@@ -285,8 +300,14 @@ final class ShellParser {
   private Command parseFor() throws ShellSyntaxException {
     pos += 3;
     skipBlanks();
-    if (pos < end && s.charAt(pos) == '(') {
-      throw error("arithmetic for loop is not supported");
+    if (pos + 1 < end && s.charAt(pos) == '(' && s.charAt(pos + 1) == '(') {
+      Word header = arithmeticBody();
+      enter();
+      skipBlanks();
+      if (pos < end && s.charAt(pos) == ';') {
+        pos++;
+      }
+      return new Group(false, List.of(loopBody()), List.of(header), trailingRedirects());
     }
     Word var = readWord();
     if (!var.isLiteral() || var.text().isEmpty()) {
@@ -318,12 +339,160 @@ final class ShellParser {
     } else if (pos < end && (s.charAt(pos) == ';')) {
       pos++;
     }
+    return new Group(false, List.of(loopBody()), words, trailingRedirects(), var.text());
+  }
+
+  /** {@code do LIST done} of a {@code for} loop, which was entered: leaves it. */
+  private Script loopBody() throws ShellSyntaxException {
     skipBlanksAndNewlines();
     expectWord("do");
     Script body = parseScript(STOP_DONE, false);
     expectWord("done");
     leave();
-    return new Group(false, List.of(body), words, trailingRedirects());
+    return body;
+  }
+
+  /**
+   * {@code case WORD in PATTERN|PATTERN) LIST ;; ... esac}: the subject and the patterns become the
+   * group's words (their substitutions are classified), every arm's list a body.
+   */
+  private Command parseCase() throws ShellSyntaxException {
+    pos += 4;
+    skipBlanks();
+    List<Word> words = new ArrayList<>();
+    words.add(readWord());
+    skipBlanksAndNewlines();
+    if (!atWord("in")) {
+      throw error("expected 'in'");
+    }
+    pos += 2;
+    enter();
+    List<Script> bodies = new ArrayList<>();
+    while (true) {
+      skipBlanksAndNewlines();
+      if (pos >= end) {
+        throw error("unterminated case");
+      }
+      if (atWord("esac")) {
+        pos += 4;
+        break;
+      }
+      if (s.charAt(pos) == '(') {
+        pos++;
+      }
+      while (true) {
+        skipBlanks();
+        if (pos >= end) {
+          throw error("unterminated case pattern");
+        }
+        char c = s.charAt(pos);
+        if (c == ')') {
+          pos++;
+          break;
+        }
+        if (c == '|') {
+          pos++;
+          continue;
+        }
+        if (isOperatorStart(c) || c == '\n') {
+          throw error("unexpected '" + c + "' in a case pattern");
+        }
+        words.add(readWord());
+      }
+      bodies.add(parseScript(STOP_ESAC, false, true));
+      skipBlanks();
+      if (atCaseTerminator()) {
+        pos += s.startsWith(";;&", pos) ? 3 : 2;
+      } else if (!atWord("esac")) {
+        skipBlanksAndNewlines();
+        if (!atWord("esac")) {
+          throw error("expected ';;' or 'esac'");
+        }
+      }
+    }
+    leave();
+    return new Group(false, bodies, words, trailingRedirects());
+  }
+
+  private boolean atCaseTerminator() {
+    return pos + 1 < end
+        && s.charAt(pos) == ';'
+        && (s.charAt(pos + 1) == ';' || s.charAt(pos + 1) == '&');
+  }
+
+  /**
+   * The text of {@code (( ... ))} as one word, starting at the first parenthesis; substitutions
+   * inside are parsed.
+   */
+  private Word arithmeticBody() throws ShellSyntaxException {
+    WordBuilder w = new WordBuilder();
+    int start = pos;
+    pos += 2;
+    arithmeticUntilClose(w, 2);
+    w.text.append(s, start, pos);
+    w.flags |= ShellSyntax.DYNAMIC;
+    return w.build();
+  }
+
+  /** Scans arithmetic text until {@code level} parentheses are closed. */
+  private void arithmeticUntilClose(WordBuilder w, int level) throws ShellSyntaxException {
+    scanNested(w, '(', ')', level, "unterminated arithmetic expression");
+  }
+
+  /**
+   * Scans text nested in brackets ({@code $(( … ))}, {@code ${ … }}) until {@code level} of them
+   * are closed, skipping escapes and single quotes and parsing double quotes, expansions, command
+   * substitutions and backticks on the way, whose commands go into {@code w}.
+   */
+  private void scanNested(WordBuilder w, char open, char close, int level, String unterminated)
+      throws ShellSyntaxException {
+    enter();
+    while (pos < end) {
+      char c = s.charAt(pos);
+      if (c == close || c == open) {
+        pos++;
+        level += c == open ? 1 : -1;
+        if (level == 0) {
+          leave();
+          return;
+        }
+        continue;
+      }
+      if (c == '\\') {
+        pos += 2;
+        continue;
+      }
+      if (c == '\'') {
+        int q = s.indexOf('\'', pos + 1);
+        if (q < 0 || q >= end) {
+          throw error("unterminated single quote");
+        }
+        pos = q + 1;
+        continue;
+      }
+      WordBuilder inner = new WordBuilder();
+      if (c == '"') {
+        doubleQuoted(inner);
+      } else if (c == '$') {
+        dollar(inner, true);
+      } else if (c == '`') {
+        backtick(inner, true);
+      } else {
+        pos++;
+        continue;
+      }
+      merge(w, inner);
+    }
+    throw error(unterminated);
+  }
+
+  private static void merge(WordBuilder into, WordBuilder from) {
+    if (from.subs != null) {
+      for (Script sc : from.subs) {
+        into.sub(sc);
+      }
+    }
+    into.flags |= from.flags & ShellSyntax.DYNAMIC;
   }
 
   private Command parseDoubleBracket() throws ShellSyntaxException {
@@ -396,7 +565,11 @@ final class ShellParser {
         continue;
       }
       if (words.isEmpty() && isAssignmentStart()) {
-        assignments = add(assignments, readWord());
+        assignments = add(assignments, isArrayAssignment() ? readArrayAssignment() : readWord());
+        continue;
+      }
+      if (!words.isEmpty() && isDeclaration(words.get(0)) && isArrayAssignment()) {
+        words.add(readArrayAssignment());
         continue;
       }
       words.add(readWord());
@@ -436,15 +609,80 @@ final class ShellParser {
       k++;
     }
     if (k < end && s.charAt(k) == '[') {
-      throw error("array element assignment is not supported");
+      // name[subscript]=value: the word reader keeps the subscript (and parses its $(...)).
+      while (k < end && s.charAt(k) != ']' && !isDelimiter(s.charAt(k))) {
+        k++;
+      }
+      if (k >= end || s.charAt(k) != ']') {
+        return false;
+      }
+      k++;
+      if (k < end && s.charAt(k) == '+') {
+        k++;
+      }
     }
-    if (k >= end || s.charAt(k) != '=') {
+    return k < end && s.charAt(k) == '=';
+  }
+
+  /** True at {@code name=(} or {@code name+=(}: an array literal. */
+  private boolean isArrayAssignment() {
+    int k = pos;
+    if (k >= end || !(Character.isLetter(s.charAt(k)) && s.charAt(k) < 128 || s.charAt(k) == '_')) {
       return false;
     }
-    if (k + 1 < end && s.charAt(k + 1) == '(') {
-      throw error("array assignment is not supported");
+    while (k < end && isNameChar(s.charAt(k))) {
+      k++;
     }
-    return true;
+    if (k < end && s.charAt(k) == '+') {
+      k++;
+    }
+    return k + 1 < end && s.charAt(k) == '=' && s.charAt(k + 1) == '(';
+  }
+
+  private static boolean isDeclaration(Word w) {
+    return switch (w.text()) {
+      case "declare", "local", "typeset", "readonly", "export" -> w.isLiteral();
+      default -> false;
+    };
+  }
+
+  /**
+   * {@code name=(a b c)}: one word {@code name=(a b c)} with the elements' text joined by spaces,
+   * their flags and substitutions.
+   */
+  private Word readArrayAssignment() throws ShellSyntaxException {
+    WordBuilder w = new WordBuilder();
+    int eq = s.indexOf('=', pos);
+    w.text.append(s, pos, eq + 2);
+    pos = eq + 2;
+    enter();
+    boolean first = true;
+    while (true) {
+      skipBlanksAndNewlines();
+      if (pos >= end) {
+        throw error("unterminated array");
+      }
+      if (s.charAt(pos) == ')') {
+        pos++;
+        break;
+      }
+      if (isOperatorStart(s.charAt(pos))) {
+        throw error("unexpected '" + s.charAt(pos) + "' in an array");
+      }
+      Word e = readWord();
+      if (!first) {
+        w.text.append(' ');
+      }
+      first = false;
+      w.text.append(e.text());
+      w.flags |= e.flags();
+      for (Script sc : e.substitutions()) {
+        w.sub(sc);
+      }
+    }
+    leave();
+    w.text.append(')');
+    return w.build();
   }
 
   private List<Redirect> trailingRedirects() throws ShellSyntaxException {
@@ -475,8 +713,16 @@ final class ShellParser {
     }
     String op = readRedirectOperator();
     skipBlanks();
-    if (pos >= end || isOperatorStart(s.charAt(pos)) || s.charAt(pos) == '\n') {
+    boolean process =
+        pos + 1 < end && (s.charAt(pos) == '<' || s.charAt(pos) == '>') && s.charAt(pos + 1) == '(';
+    if (pos >= end || !process && isOperatorStart(s.charAt(pos)) || s.charAt(pos) == '\n') {
       throw error("redirection '" + op + "' has no target");
+    }
+    if (!op.startsWith("<<")
+        && pos + 1 < end
+        && (s.charAt(pos) == '<' || s.charAt(pos) == '>')
+        && s.charAt(pos + 1) == '(') {
+      return new Redirect(op, processSubstitution(), false, false); // done < <(git ls-files)
     }
     if (op.equals("<<") || op.equals("<<-")) {
       Word delim = readWord();
@@ -777,27 +1023,12 @@ final class ShellParser {
       return;
     }
     if (n == '{') {
-      int k = pos + 2;
-      int level = 1;
-      while (k < end && level > 0) {
-        char c = s.charAt(k);
-        if (c == '$' && k + 1 < end && (s.charAt(k + 1) == '(' || s.charAt(k + 1) == '{')) {
-          throw error("nested expansion inside ${...} is not supported");
-        }
-        if (c == '`' || c == '\'' || c == '"' || c == '\\') {
-          throw error("quoting or substitution inside ${...} is not supported");
-        }
-        if (c == '{') {
-          level++;
-        } else if (c == '}') {
-          level--;
-        }
-        k++;
+      pos += 2;
+      braceExpansionBody(w);
+      if (s.startsWith("@P}", pos - 3)) {
+        // ${x@P} expands the value as a prompt, which runs the value's $(...) at run time.
+        throw error("${...@P} is not supported");
       }
-      if (level > 0) {
-        throw error("unterminated ${");
-      }
-      pos = k;
       w.flags |= ShellSyntax.DYNAMIC;
       w.text.append(s, start, pos);
       return;
@@ -821,26 +1052,19 @@ final class ShellParser {
 
   private void arithmetic(WordBuilder w) throws ShellSyntaxException {
     int start = pos;
-    int k = pos + 3;
-    int level = 2;
-    while (k < end && level > 0) {
-      char c = s.charAt(k);
-      if (c == '`' || (c == '$' && k + 1 < end && s.charAt(k + 1) == '(')) {
-        throw error("command substitution inside $(( )) is not supported");
-      }
-      if (c == '(') {
-        level++;
-      } else if (c == ')') {
-        level--;
-      }
-      k++;
-    }
-    if (level > 0) {
-      throw error("unterminated $((");
-    }
-    pos = k;
+    pos += 3;
+    arithmeticUntilClose(w, 2);
     w.flags |= ShellSyntax.DYNAMIC;
     w.text.append(s, start, pos);
+  }
+
+  /**
+   * Scans the inside of {@code ${...}} after the brace up to its closing brace: quotes, escapes,
+   * and nested expansions and substitutions ({@code ${x:-$(pwd)}}, {@code ${x//"a"/b}}), whose
+   * commands are parsed into the word's substitutions.
+   */
+  private void braceExpansionBody(WordBuilder w) throws ShellSyntaxException {
+    scanNested(w, '{', '}', 1, "unterminated ${");
   }
 
   private void ansiC(WordBuilder w) throws ShellSyntaxException {

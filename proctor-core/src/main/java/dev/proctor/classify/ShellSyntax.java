@@ -55,10 +55,21 @@ final class ShellSyntax {
 
   /**
    * A compound command: {@code ( )} (subshell), {@code { }}, {@code if}, {@code while}, {@code
-   * until}, {@code for}; {@code words} are the words a {@code for} loop iterates over.
+   * until}, {@code for}, {@code case}, {@code (( ))}; {@code words} are the words a {@code for}
+   * loop iterates over (its {@code variable} takes each in turn), the subject and patterns of a
+   * {@code case}, or the expression of an arithmetic command, whose substitutions are classified.
    */
-  record Group(boolean subshell, List<Script> bodies, List<Word> words, List<Redirect> redirects)
-      implements Command {}
+  record Group(
+      boolean subshell,
+      List<Script> bodies,
+      List<Word> words,
+      List<Redirect> redirects,
+      String variable)
+      implements Command {
+    Group(boolean subshell, List<Script> bodies, List<Word> words, List<Redirect> redirects) {
+      this(subshell, bodies, words, redirects, "");
+    }
+  }
 
   /** {@code name() body} or {@code function name body}. */
   record FunctionDef(String name, Command body) implements Command {}

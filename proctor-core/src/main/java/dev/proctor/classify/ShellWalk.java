@@ -33,6 +33,13 @@ final class ShellWalk {
   static final class State {
     String cwd;
 
+    /**
+     * What the previous stage of the pipeline feeds this one: {@link #LISTED} when it lists project
+     * files ({@code find . -name '*.go'}, {@code git ls-files}, {@code rg -l}), {@link
+     * #LISTED_SECRETS} when its pattern can match secret names ({@code find . -name '.env*'}).
+     */
+    int input;
+
     State(String cwd) {
       this.cwd = cwd;
     }
@@ -42,60 +49,8 @@ final class ShellWalk {
     }
   }
 
-  private static final Set<String> DANGEROUS_ENV =
-      Set.of(
-          "LD_PRELOAD",
-          "MAKEFLAGS",
-          "MFLAGS",
-          "GNUMAKEFLAGS",
-          "LD_LIBRARY_PATH",
-          "LD_AUDIT",
-          "DYLD_INSERT_LIBRARIES",
-          "DYLD_LIBRARY_PATH",
-          "BASH_ENV",
-          "ENV",
-          "PROMPT_COMMAND",
-          "PYTHONPATH",
-          "PYTHONSTARTUP",
-          "PYTHONHOME",
-          "NODE_OPTIONS",
-          "NODE_PATH",
-          "PERL5OPT",
-          "PERL5LIB",
-          "RUBYOPT",
-          "RUBYLIB",
-          "GIT_SSH",
-          "GIT_SSH_COMMAND",
-          "GIT_EXEC_PATH",
-          "GIT_CONFIG_GLOBAL",
-          "GIT_DIR",
-          "JAVA_TOOL_OPTIONS",
-          "_JAVA_OPTIONS",
-          "SHELLOPTS",
-          "IFS",
-          "PS4",
-          "EDITOR",
-          "VISUAL",
-          "PAGER",
-          "GIT_PAGER",
-          "GIT_EDITOR",
-          "LESSOPEN",
-          "LESSCLOSE",
-          "MANPAGER",
-          "MANOPT",
-          "BROWSER",
-          "SYSTEMD_PAGER",
-          "GIT_EXTERNAL_DIFF",
-          "GIT_SEQUENCE_EDITOR",
-          "GIT_ASKPASS",
-          "SSH_ASKPASS",
-          "SUDO_ASKPASS",
-          "GIT_PROXY_COMMAND",
-          "GIT_CONFIG",
-          "GIT_CONFIG_SYSTEM",
-          "GIT_CONFIG_PARAMETERS",
-          "GIT_CONFIG_COUNT",
-          "GIT_TEMPLATE_DIR");
+  static final int LISTED = 1;
+  static final int LISTED_SECRETS = 2;
 
   private static final Set<String> EXPORTING =
       Set.of("export", "declare", "typeset", "readonly", "local");
@@ -104,10 +59,34 @@ final class ShellWalk {
   final ClassifyContext ctx;
   private final String home;
 
+  /**
+   * What the command line assigned to its variables so far, in text order: every literal value a
+   * variable was given ({@code x=src/a.ts}, {@code for f in *.ts}, {@code xs=(a b)}), so that
+   * {@code "$f"} is read as each of them. A variable also given a value known only at run time
+   * ({@code x=$(cmd)}, {@code read x}) is in {@link #unknownVars} and stays dynamic.
+   */
+  private final java.util.Map<String, List<Word>> vars = new java.util.HashMap<>(4);
+
+  private final Set<String> unknownVars = new java.util.HashSet<>(2);
+
+  /** Functions the command line defined, and whether their bodies fetch from the network. */
+  private final java.util.Map<String, Boolean> functions = new java.util.HashMap<>(2);
+
+  /** Commands the user's taxonomy declares. */
+  final java.util.Map<String, TaxonomyLoader.UserCommand> userCommands;
+
   ShellWalk(Findings findings, ClassifyContext ctx) {
+    this(findings, ctx, java.util.Map.of());
+  }
+
+  ShellWalk(
+      Findings findings,
+      ClassifyContext ctx,
+      java.util.Map<String, TaxonomyLoader.UserCommand> userCommands) {
     this.findings = findings;
     this.ctx = ctx;
     this.home = ctx.home().orElse(null);
+    this.userCommands = userCommands;
   }
 
   // ------------------------------------------------------------------ structure
@@ -127,7 +106,11 @@ final class ShellWalk {
     int start = findings.fetches;
     for (int i = 0; i < cmds.size(); i++) {
       boolean prior = findings.fetches > start;
-      command(cmds.get(i), st.copy(), depth, i > 0, prior);
+      State stage = st.copy();
+      if (i > 0 && cmds.get(i - 1) instanceof Simple lister) {
+        stage.input = listing(lister.words());
+      }
+      command(cmds.get(i), stage, depth, i > 0, prior);
     }
   }
 
@@ -139,8 +122,29 @@ final class ShellWalk {
       for (Word w : g.words()) {
         substitutions(w, st, depth);
       }
+      if (g.bodies().isEmpty()) {
+        findings.cls(FS_READ); // (( arithmetic )): only its substitutions can do anything
+      }
+      if (!g.variable().isEmpty()) {
+        for (Word w : g.words()) {
+          List<Word> values = variableValues(w);
+          if (values == null) {
+            assign(g.variable(), w, false);
+          } else {
+            values.forEach(v -> assign(g.variable(), v, false)); // for f in "${files[@]}"
+          }
+        }
+      }
+      int before = vars.size() + unknownVars.size() + assignedWords;
       for (Script body : g.bodies()) {
         script(body, inner, depth + 1);
+      }
+      boolean loop = !g.variable().isEmpty() || g.bodies().size() == 2 && g.words().isEmpty();
+      if (loop && vars.size() + unknownVars.size() + assignedWords != before) {
+        // A later iteration sees what an earlier one assigned: walk the body again.
+        for (Script body : g.bodies()) {
+          script(body, inner, depth + 1);
+        }
       }
       redirects(g.redirects(), st, depth);
     } else if (c instanceof FunctionDef fd) {
@@ -150,8 +154,74 @@ final class ShellWalk {
         findings.cls(SYSTEM_DESTRUCTIVE);
         findings.tag("fork-bomb");
       }
+      int fetchStart = findings.fetches;
       command(fd.body(), st.copy(), depth + 1, false, false);
+      functions.merge(fd.name(), findings.fetches > fetchStart, Boolean::logicalOr);
     }
+  }
+
+  /** Whether a command prints names of project files, and whether its pattern may match secrets. */
+  private static int listing(List<Word> words) {
+    if (words.isEmpty() || !words.get(0).isLiteral()) {
+      return 0;
+    }
+    String name = words.get(0).text();
+    boolean lists =
+        switch (name) {
+          case "find" -> !has(words, "-exec*", "-ok*", "-delete", "-fprint*", "-fls");
+          case "fd", "fdfind" -> !has(words, "-x*", "-X*", "--exec*");
+          case "git" ->
+              words.size() > 1 && words.get(1).text().equals("ls-files")
+                  || has(words, "--name-only", "--name-status");
+          case "rg", "grep", "ag", "ugrep", "egrep" ->
+              has(words, "-l", "-L", "--files", "--files-with*")
+                  || words.stream().anyMatch(w -> isFlagCluster(w.text(), "l"));
+          case "ls" -> true;
+          default -> false;
+        };
+    if (!lists) {
+      return 0;
+    }
+    for (Word w : words.subList(1, words.size())) {
+      if (!w.text().startsWith("-") && PathFacts.isSecretPattern(w.text())) {
+        return LISTED_SECRETS;
+      }
+    }
+    return LISTED;
+  }
+
+  /**
+   * True for a cluster of short options ({@code -rnl}) whose letters are all in {@code allowed} or,
+   * when {@code allowed} is one letter, that contains it.
+   */
+  static boolean isFlagCluster(String t, String allowed) {
+    if (t.length() < 2 || t.charAt(0) != '-' || t.charAt(1) == '-') {
+      return false;
+    }
+    boolean one = allowed.length() == 1;
+    boolean found = false;
+    for (int i = 1; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (!Character.isLetter(c) || !one && allowed.indexOf(c) < 0) {
+        return false;
+      }
+      found |= allowed.indexOf(c) >= 0;
+    }
+    return found;
+  }
+
+  /** True if a word is one of the texts; a text ending in {@code *} is a prefix. */
+  private static boolean has(List<Word> words, String... texts) {
+    for (Word w : words) {
+      for (String t : texts) {
+        boolean prefix = t.endsWith("*");
+        String x = prefix ? t.substring(0, t.length() - 1) : t;
+        if (prefix ? w.text().startsWith(x) : w.text().equals(x)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static int countCalls(Command c, String name, int depth) {
@@ -189,49 +259,267 @@ final class ShellWalk {
     boolean subFetched = findings.fetches > fetchStart;
     for (Word a : s.assignments()) {
       assignment(a);
+      if (s.words().isEmpty()) {
+        findings.cls(FS_READ);
+        assignVariable(a); // a standalone assignment lasts for the later commands
+      }
     }
     if (!s.words().isEmpty() && EXPORTING.contains(s.words().get(0).text())) {
       // export PAGER=x; man ls: the variable reaches every later command of the session.
       for (Word w : s.words().subList(1, s.words().size())) {
         if (isAssignmentWord(w)) {
           assignment(w);
+          assignVariable(w);
+        }
+      }
+    }
+    if (!s.words().isEmpty() && READERS.contains(s.words().get(0).text())) {
+      for (Word w : s.words().subList(1, s.words().size())) {
+        if (!w.text().startsWith("-")) {
+          unknownVars.add(w.text()); // read x: the value comes from input
         }
       }
     }
     if (!s.words().isEmpty()) {
+      plantedByShell(s, st);
       commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
     }
   }
 
-  private void assignment(Word a) {
-    String t = a.text();
-    int eq = t.indexOf('=');
-    if (eq <= 0) {
+  /** Builtins that read input into the variables they name. */
+  private static final Set<String> READERS = Set.of("read", "mapfile", "readarray");
+
+  /** How many values were assigned: a loop whose body assigned more is walked again. */
+  private int assignedWords;
+
+  /** Records {@code name=value} (or {@code name=(a b)}) for later expansions of the variable. */
+  private void assignVariable(Word a) {
+    String[] nv = nameAndValue(a);
+    if (nv == null) {
       return;
     }
-    String name = t.charAt(eq - 1) == '+' ? t.substring(0, eq - 1) : t.substring(0, eq);
-    String value = t.substring(eq + 1);
-    if (DANGEROUS_ENV.contains(name)
-        || name.startsWith("GIT_CONFIG_KEY_")
-        || name.startsWith("GIT_CONFIG_VALUE_")) {
+    String name = nv[0];
+    String value = nv[1];
+    if (!a.isLiteral()) {
+      unknownVars.add(name);
+      return;
+    }
+    if (value.startsWith("(") && value.endsWith(")")) {
+      for (String e : value.substring(1, value.length() - 1).split(" ")) {
+        if (!e.isEmpty()) {
+          assign(name, new Word(e, e.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
+        }
+      }
+      return;
+    }
+    assign(name, new Word(value, value.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
+  }
+
+  private void assign(String name, Word value, boolean literalOnly) {
+    if (value.has(ShellSyntax.DYNAMIC) || value.has(ShellSyntax.PROCESS)) {
+      unknownVars.add(name);
+      return;
+    }
+    vars.computeIfAbsent(name, k -> new java.util.ArrayList<>(2)).add(value);
+    assignedWords++;
+  }
+
+  /** {@code x}, {@code x+}, {@code x[3]} are all the variable {@code x}. */
+  private static String variableName(String lhs) {
+    String n = lhs.endsWith("+") ? lhs.substring(0, lhs.length() - 1) : lhs;
+    int bracket = n.indexOf('[');
+    return bracket > 0 ? n.substring(0, bracket) : n;
+  }
+
+  /**
+   * The values a word stands for when it is {@code $x}, {@code ${x}}, {@code ${x[@]}} or one of
+   * them followed by literal text ({@code "$dir/a.txt"}), for a variable with only literal values;
+   * null otherwise.
+   */
+  private List<Word> variableValues(Word w) {
+    if (vars.isEmpty() || !w.has(ShellSyntax.DYNAMIC) || !w.substitutions().isEmpty()) {
+      return null;
+    }
+    String t = w.text();
+    if (t.length() < 2 || t.charAt(0) != '$') {
+      return null;
+    }
+    int end;
+    String name;
+    if (t.charAt(1) == '{') {
+      int close = t.indexOf('}');
+      if (close < 0) {
+        return null;
+      }
+      String inner = t.substring(2, close);
+      if (inner.endsWith("[@]") || inner.endsWith("[*]")) {
+        inner = inner.substring(0, inner.length() - 3);
+      }
+      name = inner;
+      end = close + 1;
+    } else {
+      end = 1;
+      while (end < t.length()
+          && (Character.isLetterOrDigit(t.charAt(end)) || t.charAt(end) == '_')) {
+        end++;
+      }
+      name = t.substring(1, end);
+    }
+    String rest = t.substring(end);
+    if (name.isEmpty() || unknownVars.contains(name) || rest.indexOf('$') >= 0) {
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_')) {
+        return null;
+      }
+    }
+    List<Word> values = vars.get(name);
+    if (values == null) {
+      return null;
+    }
+    List<Word> out = new java.util.ArrayList<>(values.size());
+    boolean split = !w.has(ShellSyntax.QUOTED); // $x unquoted is split into words, "$x" is not
+    for (Word v : values) {
+      String text = v.text() + rest;
+      for (String part : split ? text.split("[ \t\n]+") : new String[] {text}) {
+        if (!part.isEmpty()) {
+          int flags = v.flags() | (w.flags() & ShellSyntax.GLOB);
+          out.add(
+              new Word(part, part.startsWith("~") ? flags | ShellSyntax.TILDE : flags, List.of()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * True if a word is a variable whose every value is known and is not an option ({@code "$f"} in
+   * {@code for f in src/*.go}): it stands for operands, not for any option.
+   */
+  boolean expandsToOperands(Word w) {
+    List<Word> values = variableValues(w);
+    return values != null && values.stream().noneMatch(v -> v.text().startsWith("-"));
+  }
+
+  /** Commands whose output a redirection can put into a file: their text is the content. */
+  private static final Set<String> CONTENT_WRITERS = Set.of("cat", "echo", "printf", "tee");
+
+  /**
+   * {@code cat > Makefile <<'EOF'}, {@code echo 'x' >> scripts/test.sh}, {@code tee ci.yml <<EOF}:
+   * content written into a file that runs later is analysed like a Write of that content ({@link
+   * PlantedCode}).
+   */
+  private void plantedByShell(Simple s, State st) {
+    List<Word> words = s.words();
+    String name = words.get(0).text();
+    if (!CONTENT_WRITERS.contains(name)) {
+      return;
+    }
+    StringBuilder content = new StringBuilder();
+    if (name.equals("echo") || name.equals("printf")) {
+      for (Word w : words.subList(1, words.size())) {
+        if (name.equals("echo") && content.length() == 0 && isFlagCluster(w.text(), "neE")) {
+          continue;
+        }
+        content.append(content.length() == 0 ? "" : " ").append(w.text());
+      }
+      if (name.equals("printf")) {
+        String t = content.toString().replace("\\n", "\n").replace("\\t", "\t");
+        content = new StringBuilder(t);
+      }
+    } else {
+      for (Redirect r : s.redirects()) {
+        if (r.isHeredoc()) {
+          content.append(r.body);
+        } else if (r.op.equals("<<<")) {
+          content.append(r.target.text());
+        }
+      }
+    }
+    if (content.length() == 0) {
+      return;
+    }
+    for (Redirect r : s.redirects()) {
+      if (r.op.equals(">") || r.op.equals(">>") || r.op.equals(">|") || r.op.equals("&>")) {
+        String p = resolve(r.target, st);
+        if (p != null) {
+          PlantedCode.analyze(
+              findings, ctx, userCommands, p, content.toString(), r.op.equals(">>"));
+        }
+      }
+    }
+    if (name.equals("tee")) {
+      for (Word w : words.subList(1, words.size())) {
+        String p = w.text().startsWith("-") ? null : resolve(w, st);
+        if (p != null) {
+          PlantedCode.analyze(findings, ctx, userCommands, p, content.toString(), true);
+        }
+      }
+    }
+  }
+
+  /** The variable ({@code x} of {@code x+=}, {@code x[3]=}) and value of an assignment word. */
+  private static String[] nameAndValue(Word a) {
+    String t = a.text();
+    int eq = t.indexOf('=');
+    return eq <= 0 ? null : new String[] {variableName(t.substring(0, eq)), t.substring(eq + 1)};
+  }
+
+  private void assignment(Word a) {
+    String[] nv = nameAndValue(a);
+    if (nv == null) {
+      return;
+    }
+    String name = nv[0];
+    String value = nv[1];
+    java.util.Optional<CommandTableFile.Risk> risk = CommandTable.table().variable(name);
+    if (risk.isPresent() && risk.get() == CommandTableFile.Risk.EXEC
+        || TOOL_VARIABLES.contains(name) && namesProgram(value)) {
+      // commands.txt lists them: LD_PRELOAD, NODE_OPTIONS, GIT_SSH_COMMAND, RUSTC_WRAPPER ...
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
-    } else if (PROXY_ENV.contains(name.toLowerCase(java.util.Locale.ROOT)) && !value.isEmpty()) {
+    } else if (risk.isPresent() && risk.get() == CommandTableFile.Risk.INDEX) {
+      findings.tag("custom-index");
+      if (value.indexOf("://") > 0) {
+        url(new Word(value, a.flags(), List.of()));
+      }
+    } else if (risk.isPresent() && risk.get() == CommandTableFile.Risk.PROXY && !value.isEmpty()) {
       // https_proxy=evil.example curl https://allowed.example goes through evil.example.
       if (value.indexOf('$') >= 0 || value.indexOf('`') >= 0) {
         findings.tag("dynamic");
       } else {
         host(PathFacts.host(value));
       }
+    } else if (name.equals("HISTFILE") || name.equals("HISTSIZE") || name.equals("HISTFILESIZE")) {
+      findings.cls(ClassNames.SHELL_EXEC);
+      findings.tag("history-tamper");
     }
   }
 
-  /** Environment variables (compared in lower case) that send network clients through a proxy. */
-  private static final Set<String> PROXY_ENV =
-      Set.of("http_proxy", "https_proxy", "all_proxy", "ftp_proxy");
+  /** Variables naming a compiler or tool that builds run: a path or a command line is a program. */
+  private static final Set<String> TOOL_VARIABLES =
+      Set.of("CC", "CXX", "CPP", "LD", "AR", "AS", "NM", "FC", "STRIP", "OBJCOPY", "RANLIB");
+
+  /**
+   * True for a value whose program is a path outside the system's program directories, or is
+   * computed at run time ({@code CC=/tmp/cc}, {@code CC="$X gcc"}); {@code CC=clang} and {@code
+   * CC="ccache gcc"} name installed tools.
+   */
+  private static boolean namesProgram(String value) {
+    String v = value.strip();
+    if (v.indexOf('$') >= 0 || v.indexOf('`') >= 0) {
+      return true;
+    }
+    int space = v.indexOf(' ');
+    String program = space < 0 ? v : v.substring(0, space);
+    int slash = program.lastIndexOf('/');
+    return slash >= 0 && !SYSTEM_BIN_DIRS.contains(slash == 0 ? "/" : program.substring(0, slash));
+  }
 
   private void substitutions(Word w, State st, int depth) {
     for (Script sc : w.substitutions()) {
@@ -265,6 +553,9 @@ final class ShellWalk {
   }
 
   private void writeRedirect(Word target, State st) {
+    if (target.has(ShellSyntax.PROCESS)) {
+      return;
+    }
     String p = path(target, st);
     if (p != null && PathFacts.isHarmlessDevice(p)) {
       return;
@@ -334,6 +625,16 @@ final class ShellWalk {
       }
       String name = commandName(nameWord.text());
       List<Word> rest = cur.subList(1, cur.size());
+      Boolean fetches = cur == words ? functions.get(nameWord.text()) : null;
+      if (fetches != null) {
+        // Only the first word calls a function: command, env, exec, xargs … run the program.
+        // A function this line defined: its body was classified where it was defined.
+        findings.cls(FS_READ);
+        if (fetches) {
+          findings.fetches++;
+        }
+        return;
+      }
       if (nameWord.text().indexOf('/') >= 0 && !systemProgram(nameWord, st)) {
         localProgram(nameWord, name, rest, st, depth, piped, prior, subFetched, redirects);
         return;
@@ -472,6 +773,9 @@ final class ShellWalk {
           for (Word file : a.values("-a", "--arg-file")) {
             path(file, st);
           }
+          if (st.input != 0 && !a.operands.isEmpty() && readsListedFiles(a.operands, st, depth)) {
+            return;
+          }
           findings.tag("dynamic");
           // The arguments come from stdin or -a FILE: the command's real targets are unknown.
           findings.tag("input-operands");
@@ -525,6 +829,31 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /**
+   * {@code find . -name '*.go' | xargs grep TODO}: a read-only command over files a lister printed
+   * reads project files, like {@code grep -r}; it is classified without {@code dynamic} and {@code
+   * input-operands} and targets the working directory. Returns false (nothing recorded) when the
+   * command does more than read.
+   */
+  private boolean readsListedFiles(List<Word> cmd, State st, int depth) {
+    Findings sub = new Findings();
+    State inner = st.copy();
+    new ShellWalk(sub, ctx, userCommands)
+        .commandWords(cmd, inner, depth + 1, true, false, false, List.of());
+    if (!Set.of(FS_READ).containsAll(sub.classes) || sub.classes.isEmpty()) {
+      return false;
+    }
+    findings.classes.addAll(sub.classes);
+    findings.tags.addAll(sub.tags);
+    findings.labels.addAll(sub.labels);
+    sub.targets.forEach(findings::target);
+    workingDirectory(st);
+    if (st.input == LISTED_SECRETS) {
+      findings.label("secret"); // find . -name '.env*' | xargs cat
+    }
+    return true;
   }
 
   /** Directories whose programs are the system's own, classified by their name. */
@@ -708,6 +1037,12 @@ final class ShellWalk {
         rest = t.substring(5);
       } else if (t.startsWith("${HOME}")) {
         rest = t.substring(7);
+      } else if ((t.startsWith("$PWD") && (t.length() == 4 || t.charAt(4) == '/')
+              || t.startsWith("${PWD}"))
+          && st.cwd != null
+          && t.indexOf('$', 1) < 0
+          && t.indexOf('`') < 0) {
+        return PathFacts.normalize(st.cwd + "/" + t.substring(t.charAt(1) == '{' ? 6 : 4));
       } else {
         return null;
       }
@@ -734,8 +1069,17 @@ final class ShellWalk {
   /** Records a path target with its facts; returns the resolved path or null. */
   String path(Word w, State st) {
     String t = w.text();
-    if (t.isEmpty()) {
-      return null;
+    if (t.isEmpty() || w.has(ShellSyntax.PROCESS)) {
+      return null; // <(cmd) is a pipe; cmd was classified as a command of its own
+    }
+    List<Word> values = variableValues(w);
+    if (values != null) {
+      String first = null;
+      for (Word v : values) {
+        String r = path(v, st);
+        first = first == null ? r : first;
+      }
+      return first;
     }
     if (w.has(ShellSyntax.BRACE)) {
       List<String> words = BraceExpansion.expand(t);
@@ -819,8 +1163,17 @@ final class ShellWalk {
       return;
     }
     findings.target(Target.url(t));
-    host(PathFacts.host(t));
+    String h = PathFacts.host(t);
+    host(h);
+    if (PathFacts.isLoopback(h) && DOCKER_API.matcher(t).find()) {
+      // The Docker daemon's API on the loopback interface controls the host.
+      findings.cls(CONTAINER_ESCAPE);
+      findings.tag("docker-socket");
+    }
   }
+
+  private static final java.util.regex.Pattern DOCKER_API =
+      java.util.regex.Pattern.compile("^(?:[a-z+]+://)?[^/]*:(?:2375|2376)(?:/|$)");
 
   void host(String host) {
     if (!host.isEmpty()) {

@@ -2,10 +2,10 @@ package dev.proctor.classify;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.proctor.yaml.YamlFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,10 +32,20 @@ public final class Taxonomy {
 
   private final Map<String, ActionClass> classes;
   private final List<MappingLayer> layers;
+  private final Map<String, TaxonomyLoader.UserCommand> commands;
 
-  private Taxonomy(Map<String, ActionClass> classes, List<MappingLayer> layers) {
+  private Taxonomy(
+      Map<String, ActionClass> classes,
+      List<MappingLayer> layers,
+      Map<String, TaxonomyLoader.UserCommand> commands) {
     this.classes = Collections.unmodifiableMap(new LinkedHashMap<>(classes));
     this.layers = List.copyOf(layers);
+    this.commands = Map.copyOf(commands);
+  }
+
+  /** The commands the user's file declares ({@code commands:}), by name. */
+  Map<String, TaxonomyLoader.UserCommand> commands() {
+    return commands;
   }
 
   /** The taxonomy that ships with Proctor. */
@@ -54,12 +64,9 @@ public final class Taxonomy {
     String name = userFile.toString();
     byte[] bytes;
     try {
-      if (Files.size(userFile) > MAX_FILE_BYTES) {
-        throw new TaxonomyException(name, 1, 1, "file is larger than " + MAX_FILE_BYTES + " bytes");
-      }
-      bytes = Files.readAllBytes(userFile);
+      bytes = YamlFile.read(userFile, MAX_FILE_BYTES);
     } catch (IOException e) {
-      throw new TaxonomyException(name, 1, 1, "cannot read file: " + e.getMessage());
+      throw new TaxonomyException(name, 1, 1, e.getMessage());
     }
     return parse(new String(bytes, StandardCharsets.UTF_8), name);
   }
@@ -76,33 +83,60 @@ public final class Taxonomy {
       throw new TaxonomyException(source, 1, 1, "text is longer than " + MAX_FILE_BYTES);
     }
     TaxonomyLoader.Result r =
-        TaxonomyLoader.load(YamlTree.parse(yaml, source), source, BUILT_IN.classes, false);
+        TaxonomyLoader.read(yaml, source, MAX_FILE_BYTES, BUILT_IN.classes, false);
     Map<String, ActionClass> all = new LinkedHashMap<>(BUILT_IN.classes);
     all.putAll(r.classes());
     List<MappingLayer> layers = new ArrayList<>();
     layers.add(r.mappings());
     layers.addAll(BUILT_IN.layers);
-    return new Taxonomy(all, layers);
+    Taxonomy t = new Taxonomy(all, layers, r.commands());
+    t.checkCommandExamples(source);
+    return t;
+  }
+
+  /** Each example of a {@code commands:} entry must classify as it says, like a test. */
+  private void checkCommandExamples(String source) throws TaxonomyException {
+    if (commands.isEmpty()) {
+      return;
+    }
+    ShellClassifier shell = new ShellClassifier(this);
+    ClassifyContext ctx = ClassifyContext.of("/project", "/home/user");
+    for (TaxonomyLoader.UserCommand uc : commands.values()) {
+      List<CommandSpec.Example> examples = uc.spec().examples();
+      for (int i = 0; i < examples.size(); i++) {
+        CommandSpec.Example e = examples.get(i);
+        dev.proctor.action.Classification c = shell.classify(e.command(), ctx);
+        String wrong = null;
+        if (!c.actionClass().equals(e.actionClass())) {
+          wrong = "is " + c.actionClass() + ", not " + e.actionClass();
+        } else if (!c.tags().containsAll(e.tags())) {
+          wrong = "has tags " + new java.util.TreeSet<>(c.tags()) + ", not all of " + e.tags();
+        }
+        if (wrong != null) {
+          int[] at = uc.examplePositions().get(i);
+          throw new TaxonomyException(
+              source, at[0], at[1], "example '" + e.command() + "' " + wrong);
+        }
+      }
+    }
   }
 
   private static Taxonomy loadBuiltIn() {
     try {
       TaxonomyLoader.Result classes =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(CLASSES_RESOURCE), CLASSES_RESOURCE),
-              CLASSES_RESOURCE,
-              Map.of(),
-              true);
+          TaxonomyLoader.read(
+              resource(CLASSES_RESOURCE), CLASSES_RESOURCE, MAX_FILE_BYTES, Map.of(), true);
       TaxonomyLoader.Result mappings =
-          TaxonomyLoader.load(
-              YamlTree.parse(resource(MAPPINGS_RESOURCE), MAPPINGS_RESOURCE),
+          TaxonomyLoader.read(
+              resource(MAPPINGS_RESOURCE),
               MAPPINGS_RESOURCE,
+              MAX_FILE_BYTES,
               classes.classes(),
               true);
       if (!mappings.classes().isEmpty()) {
         throw new IllegalStateException(MAPPINGS_RESOURCE + " must not define classes");
       }
-      return new Taxonomy(classes.classes(), List.of(mappings.mappings()));
+      return new Taxonomy(classes.classes(), List.of(mappings.mappings()), Map.of());
     } catch (TaxonomyException e) {
       throw new IllegalStateException("the built-in taxonomy is invalid: " + e.getMessage(), e);
     }
@@ -161,13 +195,39 @@ public final class Taxonomy {
     return best;
   }
 
+  /**
+   * Every tag a classification under this taxonomy can carry: the classifiers' own (see {@code
+   * tags.txt}) and those the taxonomy's mappings declare.
+   */
+  public java.util.Set<String> tags() {
+    java.util.Set<String> out = new java.util.TreeSet<>(TagCatalog.builtIn().keySet());
+    for (MappingLayer layer : layers) {
+      layer.exactTools().values().forEach(m -> out.addAll(m.tags()));
+      layer.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      for (MappingLayer.Server s : layer.servers().values()) {
+        s.exactTools().values().forEach(m -> out.addAll(m.tags()));
+        s.globTools().forEach(e -> out.addAll(e.getValue().tags()));
+      }
+    }
+    for (TaxonomyLoader.UserCommand uc : commands.values()) {
+      out.addAll(uc.tags());
+      uc.spec().verbs().values().forEach(v -> out.addAll(v.tags()));
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /** The known tag closest to an unknown one, to suggest in an error. */
+  public static Optional<String> nearestTag(String unknown, Collection<String> known) {
+    return TagCatalog.nearest(unknown, known);
+  }
+
   /** Every class, built-in ones first, in file order. */
   public Collection<ActionClass> classes() {
     return classes.values();
   }
 
   /** The mapping of a tool (not an MCP tool) by its exact name or the first matching glob. */
-  public Optional<ToolMapping> toolMapping(String tool) {
+  Optional<ToolMapping> toolMapping(String tool) {
     requireNonNull(tool, "tool is null");
     for (MappingLayer layer : layers) {
       Optional<ToolMapping> m = layer.tool(tool);
@@ -182,7 +242,7 @@ public final class Taxonomy {
    * The mapping of an MCP server's tool: the tool's own entry, else the server's default class,
    * user files first; empty when no file knows the server or the tool.
    */
-  public Optional<ToolMapping> mcpMapping(String server, String tool) {
+  Optional<ToolMapping> mcpMapping(String server, String tool) {
     requireNonNull(server, "server is null");
     requireNonNull(tool, "tool is null");
     for (MappingLayer layer : layers) {

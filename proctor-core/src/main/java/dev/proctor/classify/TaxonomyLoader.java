@@ -1,12 +1,9 @@
 package dev.proctor.classify;
 
 import dev.proctor.action.Target;
-import dev.proctor.classify.YamlTree.Entry;
-import dev.proctor.classify.YamlTree.Mapping;
-import dev.proctor.classify.YamlTree.Node;
-import dev.proctor.classify.YamlTree.Scalar;
-import dev.proctor.classify.YamlTree.Sequence;
 import dev.proctor.decision.Effect;
+import dev.proctor.yaml.YamlFile;
+import dev.proctor.yaml.YamlProblem;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,149 +13,324 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Reads a taxonomy document strictly: unknown keys, unknown classes, wrong types and bad JSON
- * pointers are errors with the position of the offending node.
+ * Reads a taxonomy document strictly, with the one YAML reader every user file goes through ({@link
+ * YamlFile}: no anchors or aliases, no duplicate keys, bounded size and depth): unknown keys,
+ * unknown classes, wrong types and bad JSON pointers are errors with the position of the offending
+ * node. The first problem stops the load.
  */
 final class TaxonomyLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp");
+  private static final Set<String> TOP_KEYS = Set.of("classes", "tools", "mcp", "commands");
+  private static final Set<String> COMMAND_KEYS =
+      Set.of(
+          "class",
+          "operands",
+          "values",
+          "reads",
+          "writes",
+          "exec",
+          "environment",
+          "subcommands",
+          "tags",
+          "examples");
+  private static final Set<String> SUBCOMMAND_KEYS = Set.of("class", "tags");
+  private static final Set<String> EXAMPLE_KEYS = Set.of("command", "class", "tags");
   private static final Set<String> CLASS_KEYS =
       Set.of("impact", "reversibility", "default", "description");
   private static final Set<String> MAPPING_KEYS = Set.of("class", "targets", "labels", "tags");
   private static final Set<String> SERVER_KEYS = Set.of("default", "tools");
   private static final Set<String> TARGET_KEYS = Set.of("kind", "pointer", "form");
 
-  private final String source;
+  private final YamlFile yaml;
+  private final List<YamlProblem> problems;
   private final Map<String, ActionClass> known;
 
-  private TaxonomyLoader(String source, Map<String, ActionClass> known) {
-    this.source = source;
+  private TaxonomyLoader(
+      YamlFile yaml, List<YamlProblem> problems, Map<String, ActionClass> known) {
+    this.yaml = yaml;
+    this.problems = problems;
     this.known = known;
   }
 
   /** The classes a document defines and its mappings. */
-  record Result(Map<String, ActionClass> classes, MappingLayer mappings) {}
+  record Result(
+      Map<String, ActionClass> classes, MappingLayer mappings, Map<String, UserCommand> commands) {}
 
-  static Result load(Node root, String source, Map<String, ActionClass> builtIn, boolean trusted)
+  /** A command the user's file declares, with where its examples are (to report a failing one). */
+  record UserCommand(
+      CommandSpec spec,
+      Set<String> tags,
+      Set<String> environmentOptions,
+      List<int[]> examplePositions) {}
+
+  /**
+   * Reads taxonomy text named {@code source} against the classes known already; {@code trusted}
+   * (the built-in files) may map Proctor's own tool names. A document with nothing in it defines
+   * nothing.
+   */
+  static Result read(
+      String text, String source, int sizeLimit, Map<String, ActionClass> builtIn, boolean trusted)
       throws TaxonomyException {
-    Map<String, ActionClass> known = new LinkedHashMap<>(builtIn);
-    TaxonomyLoader l = new TaxonomyLoader(source, known);
-    Mapping top = l.mapping(root, "the document");
-    l.checkKeys(top, TOP_KEYS);
+    List<YamlProblem> problems = new ArrayList<>();
+    YamlFile yaml = new YamlFile(source, text, problems::add);
+    TaxonomyLoader l = new TaxonomyLoader(yaml, problems, new LinkedHashMap<>(builtIn));
+    Optional<Node> root = yaml.parseOrNothing(sizeLimit);
+    l.check();
+    if (root.isEmpty()) {
+      return new Result(Map.of(), new MappingLayer(Map.of(), List.of(), Map.of()), Map.of());
+    }
+    return l.load(root.get(), trusted);
+  }
+
+  private Result load(Node root, boolean trusted) throws TaxonomyException {
+    YamlFile.Obj top = mapping(root, "the document", TOP_KEYS);
     Map<String, ActionClass> defined = new LinkedHashMap<>();
-    Node classes = value(top, "classes");
-    if (classes != null) {
-      for (Entry e : l.mapping(classes, "'classes'").entries()) {
-        if (!isName(e.key())) {
-          throw l.error(e, "class name '" + e.key() + "' must be lower-case words joined by '.'");
+    Optional<Node> classes = top.get("classes");
+    if (classes.isPresent()) {
+      for (NodeTuple e : mapping(classes.get(), "'classes'", null).entries().values()) {
+        String name = key(e);
+        if (!isName(name)) {
+          throw error(
+              e.getKeyNode(), "class name '" + name + "' must be lower-case words joined by '.'");
         }
-        if (known.containsKey(e.key())) {
-          throw l.error(e, "class '" + e.key() + "' is built in and cannot be redefined");
+        if (known.containsKey(name)) {
+          throw error(e.getKeyNode(), "class '" + name + "' is built in and cannot be redefined");
         }
-        ActionClass c = l.actionClass(e);
+        ActionClass c = actionClass(name, e.getValueNode());
         known.put(c.name(), c);
         defined.put(c.name(), c);
       }
     }
     Map<String, ToolMapping> exact = new LinkedHashMap<>();
     List<Map.Entry<String, ToolMapping>> globs = new ArrayList<>();
-    Node tools = value(top, "tools");
-    if (tools != null) {
-      for (Entry e : l.mapping(tools, "'tools'").entries()) {
-        String name = e.key();
+    Optional<Node> tools = top.get("tools");
+    if (tools.isPresent()) {
+      for (NodeTuple e : mapping(tools.get(), "'tools'", null).entries().values()) {
+        String name = key(e);
         if (name.isEmpty()) {
-          throw l.error(e, "a tool name must not be empty");
+          throw error(e.getKeyNode(), "a tool name must not be empty");
         }
         if (name.startsWith("mcp__")) {
-          throw l.error(e, "map MCP tools under 'mcp: {<server>: ...}', not as '" + name + "'");
+          throw error(
+              e.getKeyNode(), "map MCP tools under 'mcp: {<server>: ...}', not as '" + name + "'");
         }
         if (!trusted && ClaudeCodeTools.isBuiltIn(name)) {
-          throw l.error(e, "tool '" + name + "' is classified by Proctor itself");
+          throw error(e.getKeyNode(), "tool '" + name + "' is classified by Proctor itself");
         }
-        ToolMapping m = l.toolMapping(e.value(), "tool '" + name + "'");
-        if (Glob.isGlob(name)) {
-          globs.add(new AbstractMap.SimpleImmutableEntry<>(name, m));
-        } else {
-          exact.put(name, m);
-        }
+        add(name, toolMapping(e.getValueNode(), "tool '" + name + "'"), exact, globs);
       }
     }
     Map<String, MappingLayer.Server> servers = new LinkedHashMap<>();
-    Node mcp = value(top, "mcp");
-    if (mcp != null) {
-      for (Entry e : l.mapping(mcp, "'mcp'").entries()) {
-        servers.put(e.key(), l.server(e));
+    Optional<Node> mcp = top.get("mcp");
+    if (mcp.isPresent()) {
+      for (NodeTuple e : mapping(mcp.get(), "'mcp'", null).entries().values()) {
+        servers.put(key(e), server(e));
       }
     }
-    return new Result(defined, new MappingLayer(exact, globs, servers));
+    Map<String, UserCommand> commands = new LinkedHashMap<>();
+    Optional<Node> cmds = top.get("commands");
+    if (cmds.isPresent()) {
+      for (NodeTuple e : mapping(cmds.get(), "'commands'", null).entries().values()) {
+        commands.put(key(e), command(e));
+      }
+    }
+    return new Result(defined, new MappingLayer(exact, globs, servers), commands);
   }
 
-  private MappingLayer.Server server(Entry e) throws TaxonomyException {
-    if (e.key().isEmpty() || e.key().contains("__")) {
-      throw error(e, "MCP server name '" + e.key() + "' must be non-empty and contain no '__'");
+  /**
+   * One entry of {@code commands:}: a command line tool's class, operand role, options and
+   * subcommands, in the command table's terms (docs/taxonomy.md, "User commands").
+   */
+  private UserCommand command(NodeTuple e) throws TaxonomyException {
+    String name = key(e);
+    if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(' ') >= 0) {
+      throw error(
+          e.getKeyNode(),
+          "command name '" + name + "' must be a program name without '/' or spaces");
     }
-    Mapping m = mapping(e.value(), "MCP server '" + e.key() + "'");
-    checkKeys(m, SERVER_KEYS);
+    YamlFile.Obj m = mapping(e.getValueNode(), "command '" + name + "'", COMMAND_KEYS);
+    Optional<Node> c = m.get("class");
+    Optional<Node> subs = m.get("subcommands");
+    if (c.isEmpty() && subs.isEmpty()) {
+      throw error(m.node(), "command '" + name + "' needs a 'class' or 'subcommands'");
+    }
+    Optional<String> cls = c.isEmpty() ? Optional.empty() : Optional.of(className(c.get()));
+    CommandSpec.Role role = CommandSpec.Role.NONE;
+    Optional<Node> ops = m.get("operands");
+    if (ops.isPresent()) {
+      String r = string(ops.get(), "'operands'");
+      Optional<CommandSpec.Role> found = CommandSpec.Role.of(r);
+      if (found.isEmpty() || found.get().ordinal() > CommandSpec.Role.HOST_FIRST.ordinal()) {
+        throw error(
+            ops.get(),
+            "unknown operands '"
+                + r
+                + "'; expected one of [read, write, none, pattern-read, filter-read, host-last,"
+                + " host-first]");
+      }
+      role = found.get();
+    }
+    Set<String> values = options(m.get("values"), "values");
+    Set<String> reads = options(m.get("reads"), "reads");
+    Set<String> writes = options(m.get("writes"), "writes");
+    Set<String> execs = options(m.get("exec"), "exec");
+    Set<String> environment = options(m.get("environment"), "environment");
+    StringBuilder letters = new StringBuilder();
+    Set<String> longs = new LinkedHashSet<>();
+    for (Set<String> opts : List.of(values, reads, writes, execs, environment)) {
+      for (String o : opts) {
+        if (o.length() == 2) {
+          letters.append(o.charAt(1));
+        } else {
+          longs.add(o);
+        }
+      }
+    }
+    Map<String, CommandSpec.Verb> verbs = new LinkedHashMap<>();
+    if (subs.isPresent()) {
+      for (NodeTuple v :
+          mapping(subs.get(), "'subcommands' of '" + name + "'", null).entries().values()) {
+        String verb = key(v);
+        if (v.getValueNode() instanceof ScalarNode) {
+          verbs.put(verb, new CommandSpec.Verb(className(v.getValueNode()), Set.of()));
+        } else {
+          YamlFile.Obj vm = mapping(v.getValueNode(), "subcommand '" + verb + "'", SUBCOMMAND_KEYS);
+          Node vc =
+              vm.get("class")
+                  .orElseThrow(() -> error(vm.node(), "subcommand '" + verb + "' needs a 'class'"));
+          verbs.put(verb, new CommandSpec.Verb(className(vc), words(vm.get("tags"), "tag")));
+        }
+      }
+    }
+    List<CommandSpec.Example> examples = new ArrayList<>();
+    List<int[]> positions = new ArrayList<>();
+    Optional<Node> ex = m.get("examples");
+    if (ex.isPresent()) {
+      for (Node item : list(ex.get(), "'examples'")) {
+        YamlFile.Obj em = mapping(item, "an example", EXAMPLE_KEYS);
+        Optional<Node> command = em.get("command");
+        Optional<Node> ec = em.get("class");
+        if (command.isEmpty() || ec.isEmpty()) {
+          throw error(em.node(), "an example needs 'command' and 'class'");
+        }
+        examples.add(
+            new CommandSpec.Example(
+                string(command.get(), "'command'"),
+                className(ec.get()),
+                List.copyOf(words(em.get("tags"), "tag")),
+                List.of()));
+        positions.add(new int[] {YamlFile.line(item), YamlFile.column(item)});
+      }
+    }
+    CommandSpec spec =
+        new CommandSpec(
+            name,
+            cls,
+            role,
+            letters.toString(),
+            longs,
+            false,
+            reads,
+            writes,
+            execs,
+            verbs,
+            Optional.empty(),
+            Set.of(),
+            false,
+            examples,
+            yaml.name() + ":" + YamlFile.line(e.getKeyNode()));
+    return new UserCommand(spec, words(m.get("tags"), "tag"), environment, positions);
+  }
+
+  private Set<String> options(Optional<Node> node, String what) throws TaxonomyException {
+    if (node.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Node item : list(node.get(), "'" + what + "'")) {
+      String o = string(item, "an option");
+      if (!o.matches("-[A-Za-z0-9?]|--?[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw error(item, "option '" + o + "' must look like -x or --name");
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  private static void add(
+      String name,
+      ToolMapping m,
+      Map<String, ToolMapping> exact,
+      List<Map.Entry<String, ToolMapping>> globs) {
+    if (Glob.isGlob(name)) {
+      globs.add(new AbstractMap.SimpleImmutableEntry<>(name, m));
+    } else {
+      exact.put(name, m);
+    }
+  }
+
+  private MappingLayer.Server server(NodeTuple e) throws TaxonomyException {
+    String name = key(e);
+    if (name.isEmpty() || name.contains("__")) {
+      throw error(
+          e.getKeyNode(), "MCP server name '" + name + "' must be non-empty and contain no '__'");
+    }
+    YamlFile.Obj m = mapping(e.getValueNode(), "MCP server '" + name + "'", SERVER_KEYS);
     if (m.entries().isEmpty()) {
-      throw error(m, "MCP server '" + e.key() + "' needs 'default' or 'tools'");
+      throw error(m.node(), "MCP server '" + name + "' needs 'default' or 'tools'");
     }
     Optional<String> def = Optional.empty();
-    Node d = value(m, "default");
-    if (d != null) {
-      def = Optional.of(className(d));
+    Optional<Node> d = m.get("default");
+    if (d.isPresent()) {
+      def = Optional.of(className(d.get()));
     }
     Map<String, ToolMapping> exact = new LinkedHashMap<>();
     List<Map.Entry<String, ToolMapping>> globs = new ArrayList<>();
-    Node tools = value(m, "tools");
-    if (tools != null) {
-      for (Entry t : mapping(tools, "'tools' of MCP server '" + e.key() + "'").entries()) {
-        if (t.key().isEmpty()) {
-          throw error(t, "a tool name must not be empty");
+    Optional<Node> tools = m.get("tools");
+    if (tools.isPresent()) {
+      String what = "'tools' of MCP server '" + name + "'";
+      for (NodeTuple t : mapping(tools.get(), what, null).entries().values()) {
+        String tool = key(t);
+        if (tool.isEmpty()) {
+          throw error(t.getKeyNode(), "a tool name must not be empty");
         }
-        ToolMapping tm = toolMapping(t.value(), "tool '" + t.key() + "'");
-        if (Glob.isGlob(t.key())) {
-          globs.add(new AbstractMap.SimpleImmutableEntry<>(t.key(), tm));
-        } else {
-          exact.put(t.key(), tm);
-        }
+        add(tool, toolMapping(t.getValueNode(), "tool '" + tool + "'"), exact, globs);
       }
     }
     return new MappingLayer.Server(def, exact, globs);
   }
 
   private ToolMapping toolMapping(Node node, String what) throws TaxonomyException {
-    if (node instanceof Scalar) {
+    if (node instanceof ScalarNode) {
       return ToolMapping.of(className(node));
     }
-    Mapping m = mapping(node, what);
-    checkKeys(m, MAPPING_KEYS);
-    Node c = value(m, "class");
-    if (c == null) {
-      throw error(m, what + " needs a 'class'");
-    }
+    YamlFile.Obj m = mapping(node, what, MAPPING_KEYS);
+    Node c = m.get("class").orElseThrow(() -> error(node, what + " needs a 'class'"));
     String cls = className(c);
     List<TargetPointer> targets = new ArrayList<>();
-    Node t = value(m, "targets");
-    if (t != null) {
-      for (Node item : sequence(t, "'targets'").items()) {
+    Optional<Node> t = m.get("targets");
+    if (t.isPresent()) {
+      for (Node item : list(t.get(), "'targets'")) {
         targets.add(target(item));
       }
     }
     return new ToolMapping(
-        cls, targets, words(value(m, "labels"), "label"), words(value(m, "tags"), "tag"));
+        cls, targets, words(m.get("labels"), "label"), words(m.get("tags"), "tag"));
   }
 
   private TargetPointer target(Node node) throws TaxonomyException {
-    Mapping m = mapping(node, "a target");
-    checkKeys(m, TARGET_KEYS);
-    Node k = value(m, "kind");
-    Node p = value(m, "pointer");
-    if (k == null || p == null) {
-      throw error(m, "a target needs 'kind' and 'pointer'");
+    YamlFile.Obj m = mapping(node, "a target", TARGET_KEYS);
+    Optional<Node> k = m.get("kind");
+    Optional<Node> p = m.get("pointer");
+    if (k.isEmpty() || p.isEmpty()) {
+      throw error(node, "a target needs 'kind' and 'pointer'");
     }
-    String kind = string(k, "'kind'");
+    String kind = string(k.get(), "'kind'");
     Target.Kind found = null;
     for (Target.Kind candidate : Target.Kind.values()) {
       if (candidate.wireName().equals(kind)) {
@@ -166,13 +338,13 @@ final class TaxonomyLoader {
       }
     }
     if (found == null) {
-      throw error(k, "unknown target kind '" + kind + "'; expected one of " + kindNames());
+      throw error(k.get(), "unknown target kind '" + kind + "'; expected one of " + kindNames());
     }
-    String pointer = string(p, "'pointer'");
+    String pointer = string(p.get(), "'pointer'");
     TargetPointer.Form form = TargetPointer.Form.VALUE;
-    Node fm = value(m, "form");
-    if (fm != null) {
-      String name = string(fm, "'form'");
+    Optional<Node> fm = m.get("form");
+    if (fm.isPresent()) {
+      String name = string(fm.get(), "'form'");
       form = null;
       for (TargetPointer.Form candidate : TargetPointer.Form.values()) {
         if (candidate.wireName().equals(name)) {
@@ -180,13 +352,13 @@ final class TaxonomyLoader {
         }
       }
       if (form == null) {
-        throw error(fm, "unknown target form '" + name + "'; expected value or git-revision");
+        throw error(fm.get(), "unknown target form '" + name + "'; expected value or git-revision");
       }
     }
     try {
       return new TargetPointer(found, pointer, form);
     } catch (IllegalArgumentException e) {
-      throw error(p, "bad JSON pointer '" + pointer + "': " + e.getMessage());
+      throw error(p.get(), "bad JSON pointer '" + pointer + "': " + e.getMessage());
     }
   }
 
@@ -198,12 +370,12 @@ final class TaxonomyLoader {
     return names;
   }
 
-  private Set<String> words(Node node, String what) throws TaxonomyException {
-    if (node == null) {
+  private Set<String> words(Optional<Node> node, String what) throws TaxonomyException {
+    if (node.isEmpty()) {
       return Set.of();
     }
     Set<String> out = new LinkedHashSet<>();
-    for (Node item : sequence(node, "'" + what + "s'").items()) {
+    for (Node item : list(node.get(), "'" + what + "s'")) {
       String w = string(item, "a " + what);
       if (!isWord(w)) {
         throw error(
@@ -214,19 +386,18 @@ final class TaxonomyLoader {
     return out;
   }
 
-  private ActionClass actionClass(Entry e) throws TaxonomyException {
-    Mapping m = mapping(e.value(), "class '" + e.key() + "'");
-    checkKeys(m, CLASS_KEYS);
-    Node impact = required(m, "impact", e.key());
-    Node rev = required(m, "reversibility", e.key());
-    Node def = required(m, "default", e.key());
-    Node desc = value(m, "description");
+  private ActionClass actionClass(String name, Node node) throws TaxonomyException {
+    YamlFile.Obj m = mapping(node, "class '" + name + "'", CLASS_KEYS);
+    Node impact = required(m, "impact", name);
+    Node rev = required(m, "reversibility", name);
+    Node def = required(m, "default", name);
+    Optional<Node> desc = m.get("description");
     return new ActionClass(
-        e.key(),
+        name,
         enumValue(impact, Impact.class),
         enumValue(rev, Reversibility.class),
         effect(def),
-        desc == null ? e.key() : string(desc, "'description'"));
+        desc.isEmpty() ? name : string(desc.get(), "'description'"));
   }
 
   private Effect effect(Node node) throws TaxonomyException {
@@ -256,12 +427,8 @@ final class TaxonomyLoader {
     throw error(node, "unknown value '" + s + "'; expected one of " + names);
   }
 
-  private Node required(Mapping m, String key, String cls) throws TaxonomyException {
-    Node n = value(m, key);
-    if (n == null) {
-      throw error(m, "class '" + cls + "' needs '" + key + "'");
-    }
-    return n;
+  private Node required(YamlFile.Obj m, String key, String cls) throws TaxonomyException {
+    return m.get(key).orElseThrow(() -> error(m.node(), "class '" + cls + "' needs '" + key + "'"));
   }
 
   private String className(Node node) throws TaxonomyException {
@@ -272,56 +439,41 @@ final class TaxonomyLoader {
     return s;
   }
 
+  // The reader's accessors record a problem and return empty; here the first problem stops the
+  // load, so each one is checked at once.
+
+  private String key(NodeTuple e) {
+    return ((ScalarNode) e.getKeyNode()).getValue();
+  }
+
   private String string(Node node, String what) throws TaxonomyException {
-    if (node instanceof Scalar s && s.isString()) {
-      return s.text();
-    }
-    throw error(node, what + " must be a string, not " + node.kind());
+    Optional<String> s = yaml.string(node, what);
+    check();
+    return s.orElseThrow();
   }
 
-  private Mapping mapping(Node node, String what) throws TaxonomyException {
-    if (node instanceof Mapping m) {
-      return m;
-    }
-    throw error(node, what + " must be a mapping, not " + node.kind());
+  private YamlFile.Obj mapping(Node node, String what, Set<String> allowed)
+      throws TaxonomyException {
+    Optional<YamlFile.Obj> m = yaml.object(node, what, allowed);
+    check();
+    return m.orElseThrow();
   }
 
-  private Sequence sequence(Node node, String what) throws TaxonomyException {
-    if (node instanceof Sequence s) {
-      return s;
-    }
-    throw error(node, what + " must be a list, not " + node.kind());
+  private List<Node> list(Node node, String what) throws TaxonomyException {
+    Optional<List<Node>> l = yaml.list(node, what);
+    check();
+    return l.orElseThrow();
   }
 
-  private void checkKeys(Mapping m, Set<String> allowed) throws TaxonomyException {
-    for (Entry e : m.entries()) {
-      if (!allowed.contains(e.key())) {
-        throw error(e, "unknown key '" + e.key() + "'; expected one of " + sorted(allowed));
-      }
+  private void check() throws TaxonomyException {
+    if (!problems.isEmpty()) {
+      YamlProblem p = problems.get(0);
+      throw new TaxonomyException(p.file(), p.line(), p.column(), p.message());
     }
-  }
-
-  private static List<String> sorted(Set<String> s) {
-    List<String> l = new ArrayList<>(s);
-    l.sort(null);
-    return l;
-  }
-
-  private static Node value(Mapping m, String key) {
-    for (Entry e : m.entries()) {
-      if (e.key().equals(key)) {
-        return e.value();
-      }
-    }
-    return null;
   }
 
   private TaxonomyException error(Node n, String message) {
-    return new TaxonomyException(source, n.line(), n.column(), message);
-  }
-
-  private TaxonomyException error(Entry e, String message) {
-    return new TaxonomyException(source, e.line(), e.column(), message);
+    return new TaxonomyException(yaml.name(), YamlFile.line(n), YamlFile.column(n), message);
   }
 
   static boolean isName(String s) {

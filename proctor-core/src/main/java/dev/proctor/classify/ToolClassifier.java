@@ -157,6 +157,8 @@ public final class ToolClassifier implements Classifier {
         String resolved = walk.path(word(p), st);
         if (resolved != null) {
           writeFacts(resolved, ctx, f);
+          PlantedCode.analyze(
+              f, ctx, taxonomy.commands(), resolved, newContent(tool, args), !tool.equals("Write"));
         }
         return true;
       }
@@ -224,9 +226,7 @@ public final class ToolClassifier implements Classifier {
       m = taxonomy.toolMapping(tool);
     }
     if (m.isEmpty()) {
-      f.cls(ClassNames.TOOL_CALL);
-      f.tag("unmapped");
-      return true;
+      return shellLike(tool, args, walk, st, f);
     }
     ToolMapping mapping = m.get();
     f.cls(mapping.actionClass());
@@ -248,6 +248,95 @@ public final class ToolClassifier implements Classifier {
       }
     }
     return true;
+  }
+
+  /** Shell tools of other harnesses whose command is POSIX shell: Gemini CLI, Codex, Cursor … */
+  private static final Set<String> POSIX_SHELL_TOOLS =
+      Set.of(
+          "shell",
+          "local_shell",
+          "container.exec",
+          "exec_command",
+          "execute_command",
+          "run_shell_command",
+          "run_terminal_cmd",
+          "run_command",
+          "run_in_terminal",
+          "bash",
+          "terminal");
+
+  /** Tool names that say the tool runs commands or code. */
+  private static final java.util.regex.Pattern SHELL_LIKE_NAME =
+      java.util.regex.Pattern.compile(
+          "(?i).*(shell|bash|zsh|terminal|powershell|pwsh|cmd|command|exec|console|repl|script"
+              + "|python|node|eval|run_code|interpreter).*");
+
+  /**
+   * A tool without a mapping. A harness's POSIX shell tool is classified by the shell classifier
+   * (its {@code command}, {@code cmd} or argv); a tool that runs commands or code in a language
+   * Proctor does not parse (PowerShell, a REPL, an MCP server's shell) is code execution of the
+   * worst class, never a plain {@code tool.call}; anything else is {@code tool.call}.
+   */
+  private boolean shellLike(
+      String tool, JsonNode args, ShellWalk walk, ShellWalk.State st, Findings f) {
+    String name = tool.startsWith(MCP_PREFIX) ? tool.substring(tool.lastIndexOf("__") + 2) : tool;
+    JsonNode cmd = args.isObject() ? firstPresent(args, "command", "cmd", "script", "code") : null;
+    if (!tool.startsWith(MCP_PREFIX) && POSIX_SHELL_TOOLS.contains(name) && cmd != null) {
+      String text = commandText(cmd);
+      if (text == null) {
+        return false;
+      }
+      ClassifyContext ctx = walk.ctx;
+      JsonNode dir = firstPresent(args, "workdir", "cwd", "directory");
+      if (dir != null && dir.isTextual() && dir.textValue().startsWith("/")) {
+        text = "cd " + PlantedCode.shellQuote(dir.textValue()) + " && " + text;
+      }
+      Classification sc = shell.classify(text, ctx);
+      f.classes.addAll(sc.classes());
+      f.tags.addAll(sc.tags());
+      f.labels.addAll(sc.labels());
+      sc.targets().forEach(f::target);
+      f.tag("shell-tool");
+      return true;
+    }
+    if (SHELL_LIKE_NAME.matcher(name).matches() || cmd != null && cmd.isTextual()) {
+      f.cls(ClassNames.CODE_EXEC);
+      f.cls(ClassNames.SHELL_UNPARSEABLE);
+      f.tag("shell-tool");
+      f.tag("unparsed-shell");
+      return true;
+    }
+    f.cls(ClassNames.TOOL_CALL);
+    f.tag("unmapped");
+    return true;
+  }
+
+  private static JsonNode firstPresent(JsonNode args, String... names) {
+    for (String n : names) {
+      JsonNode v = args.get(n);
+      if (v != null && !v.isNull()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** A command string, or an argv ({@code ["bash", "-lc", "…"]}) as a command line. */
+  private static String commandText(JsonNode cmd) {
+    if (cmd.isTextual()) {
+      return cmd.textValue();
+    }
+    if (!cmd.isArray() || cmd.isEmpty()) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode a : cmd) {
+      if (!a.isTextual()) {
+        return null;
+      }
+      sb.append(sb.length() == 0 ? "" : " ").append(PlantedCode.shellQuote(a.textValue()));
+    }
+    return sb.toString();
   }
 
   private static boolean target(
@@ -308,6 +397,22 @@ public final class ToolClassifier implements Classifier {
     } else if (PathFacts.isAuthorizedKeys(p)) {
       f.cls(ClassNames.ACCESS_CHANGE);
     }
+  }
+
+  /** The text a write puts into the file: the whole content, or the new parts of an edit. */
+  private static String newContent(String tool, JsonNode args) {
+    StringBuilder sb = new StringBuilder();
+    switch (tool) {
+      case "Write" -> sb.append(args.path("content").asText(""));
+      case "Edit" -> sb.append(args.path("new_string").asText(""));
+      case "NotebookEdit" -> sb.append(args.path("new_source").asText(""));
+      default -> {
+        for (JsonNode e : args.path("edits")) {
+          sb.append(e.path("new_string").asText("")).append('\n');
+        }
+      }
+    }
+    return sb.toString();
   }
 
   private static Word word(String text) {

@@ -3,14 +3,15 @@ package dev.proctor.hook;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.proctor.action.ToolCall;
+import dev.proctor.yaml.YamlFile;
+import dev.proctor.yaml.YamlProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,16 +43,24 @@ public final class HarnessTools {
     this.claudeNames = List.copyOf(names);
   }
 
-  /** The built-in tables. */
+  /** The built-in tables, read by the one YAML reader Proctor has ({@link YamlFile}). */
   public static HarnessTools builtIn() {
+    String text;
     try (InputStream in = HarnessTools.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the jar");
       }
-      return new HarnessTools(new ObjectMapper(new YAMLFactory()).readTree(in));
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<YamlProblem> problems = new ArrayList<>();
+    YamlFile yaml = new YamlFile(RESOURCE, text, problems::add);
+    Optional<JsonNode> tables = yaml.parse(1 << 20).flatMap(root -> yaml.json(root, RESOURCE));
+    if (tables.isEmpty() || !problems.isEmpty()) {
+      throw new IllegalStateException(RESOURCE + " is invalid: " + problems);
+    }
+    return new HarnessTools(tables.get());
   }
 
   /** The tables as read, with their examples (for tests and docs). */

@@ -21,6 +21,36 @@ public interface ClassCatalog {
   /** Every class name, sorted. */
   Set<String> names();
 
+  /**
+   * Every tag a request can carry, when known: a condition testing another tag ({@code "x" in
+   * tags}) is an error. Empty: tags are not checked.
+   */
+  default Optional<Set<String>> tags() {
+    return Optional.empty();
+  }
+
+  /** The taxonomy's classes and tags. */
+  static ClassCatalog of(dev.proctor.classify.Taxonomy taxonomy) {
+    ClassCatalog classes = of(taxonomy.classes());
+    Optional<Set<String>> tags = Optional.of(taxonomy.tags());
+    return new ClassCatalog() {
+      @Override
+      public Optional<ActionClass> find(String name) {
+        return classes.find(name);
+      }
+
+      @Override
+      public Set<String> names() {
+        return classes.names();
+      }
+
+      @Override
+      public Optional<Set<String>> tags() {
+        return tags;
+      }
+    };
+  }
+
   /** A catalog over a fixed collection of classes. */
   static ClassCatalog of(Collection<ActionClass> classes) {
     Map<String, ActionClass> byName = new TreeMap<>();

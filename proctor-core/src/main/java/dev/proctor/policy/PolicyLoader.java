@@ -9,6 +9,7 @@ import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.ToolCall;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Effect;
+import dev.proctor.yaml.YamlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class PolicyLoader {
     List<YamlFile> files = new ArrayList<>();
     List<Node> roots = new ArrayList<>();
     for (PolicySource s : sorted) {
-      YamlFile file = new YamlFile(s, problems);
+      YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
       if (root.isPresent()) {
         files.add(file);
@@ -238,13 +239,22 @@ public final class PolicyLoader {
   public static List<PolicySource> readTestFiles(Path directory) throws PolicyException {
     List<PolicySource> out = new ArrayList<>(readYaml(directory, directory, true));
     Path tests = directory.resolve("tests");
+    try {
+      YamlFile.refuseLink(tests);
+    } catch (IOException e) {
+      throw new PolicyException(List.of(new PolicyProblem("tests", 0, 0, e.getMessage())));
+    }
     if (Files.isDirectory(tests)) {
       out.addAll(readYaml(directory, tests, null));
     }
     return out;
   }
 
-  /** Reads YAML files of {@code dir}; {@code tests}: only test files, only policy files, or all. */
+  /**
+   * Reads YAML files of {@code dir}; {@code tests}: only test files, only policy files, or all. A
+   * YAML-named entry that is not a regular file — a symbolic link above all — is a problem, never
+   * skipped.
+   */
   private static List<PolicySource> readYaml(Path base, Path dir, Boolean tests)
       throws PolicyException {
     if (!Files.isDirectory(dir)) {
@@ -253,31 +263,28 @@ public final class PolicyLoader {
     }
     List<PolicySource> out = new ArrayList<>();
     List<PolicyProblem> problems = new ArrayList<>();
+    List<Path> entries;
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        String name = f.getFileName().toString();
-        if (!(name.endsWith(".yaml") || name.endsWith(".yml")) || !Files.isRegularFile(f)) {
-          continue;
-        }
-        boolean isTest = name.endsWith(".test.yaml") || name.endsWith(".test.yml");
-        if (tests != null && isTest != tests) {
-          continue;
-        }
-        String rel = base.relativize(f).toString().replace('\\', '/');
-        if (Files.size(f) > PolicySource.MAX_BYTES) {
-          problems.add(
-              new PolicyProblem(
-                  rel,
-                  0,
-                  0,
-                  "file is larger than the limit of " + PolicySource.MAX_BYTES + " bytes"));
-          continue;
-        }
-        out.add(new PolicySource(rel, Files.readAllBytes(f)));
-      }
+      entries = files.sorted().toList();
     } catch (IOException e) {
       throw new PolicyException(
           List.of(new PolicyProblem(dir.toString(), 0, 0, "cannot read: " + e.getMessage())));
+    }
+    for (Path f : entries) {
+      String name = f.getFileName().toString();
+      if (!(name.endsWith(".yaml") || name.endsWith(".yml"))) {
+        continue;
+      }
+      boolean isTest = name.endsWith(".test.yaml") || name.endsWith(".test.yml");
+      if (tests != null && isTest != tests) {
+        continue;
+      }
+      String rel = base.relativize(f).toString().replace('\\', '/');
+      try {
+        out.add(new PolicySource(rel, YamlFile.read(f, PolicySource.MAX_BYTES)));
+      } catch (IOException e) {
+        problems.add(new PolicyProblem(rel, 0, 0, e.getMessage()));
+      }
     }
     if (!problems.isEmpty()) {
       throw new PolicyException(problems);

@@ -7,6 +7,7 @@ import dev.proctor.action.ToolCallJson;
 import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Effect;
 import dev.proctor.decision.Obligation;
+import dev.proctor.yaml.YamlFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,6 +107,33 @@ final class PolicyParser {
     this.conditions = conditions;
   }
 
+  /**
+   * A positive duration such as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}.
+   */
+  private Optional<Duration> duration(Node node, String what) {
+    Optional<String> s = yaml.string(node, what);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Duration> parsed = Durations.parse(s.get());
+    if (parsed.isEmpty()) {
+      yaml.error(
+          node,
+          what + " must be a duration such as " + Durations.EXAMPLES + ", was '" + s.get() + "'");
+      return Optional.empty();
+    }
+    if (parsed.get().isZero()) {
+      yaml.error(node, what + " must be positive, was '" + s.get() + "'");
+      return Optional.empty();
+    }
+    return parsed;
+  }
+
+  /** Where a node starts in this file. */
+  private SourcePosition position(Node node) {
+    return new SourcePosition(yaml.name(), YamlFile.line(node), YamlFile.column(node));
+  }
+
   Parsed parse(Node root) {
     Parsed out = new Parsed();
     Optional<YamlFile.Obj> top = yaml.object(root, "a policy file", TOP_KEYS);
@@ -140,7 +168,7 @@ final class PolicyParser {
     yaml.object(n, "policy", HEADER_KEYS)
         .ifPresent(
             h -> {
-              out.headerPosition = yaml.position(n);
+              out.headerPosition = position(n);
               h.required("id")
                   .flatMap(v -> yaml.nonEmptyString(v, "policy id"))
                   .ifPresent(v -> out.id = v);
@@ -157,7 +185,7 @@ final class PolicyParser {
     yaml.object(n, "defaults", null)
         .ifPresent(
             d -> {
-              for (String key : d.entries.keySet()) {
+              for (String key : d.entries().keySet()) {
                 Node keyNode = d.keyNode(key);
                 if (resolveClasses(key, keyNode).isEmpty()) {
                   continue;
@@ -173,7 +201,7 @@ final class PolicyParser {
                   continue;
                 }
                 out.defaults.put(key, e.get());
-                out.defaultPositions.put(key, yaml.position(keyNode));
+                out.defaultPositions.put(key, position(keyNode));
               }
             });
   }
@@ -219,7 +247,7 @@ final class PolicyParser {
       return Optional.empty();
     }
     YamlFile.Obj r = o.get();
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     String id = r.required("id").flatMap(v -> yaml.nonEmptyString(v, "rule id")).orElse(null);
     if (id != null && !RULE_ID.matcher(id).matches()) {
       yaml.error(
@@ -266,7 +294,7 @@ final class PolicyParser {
                   .flatMap(p -> yaml.object(p, "match.principal", PRINCIPAL_KEYS))
                   .ifPresent(
                       p -> {
-                        for (String key : p.entries.keySet()) {
+                        for (String key : p.entries().keySet()) {
                           List<String> values =
                               yaml.stringList(p.get(key).orElseThrow(), "match.principal." + key);
                           if (!values.isEmpty()) {
@@ -291,6 +319,7 @@ final class PolicyParser {
           }
         } else {
           condition = c.condition();
+          unknownTags((ScalarNode) whenNode.get(), text.get(), what);
         }
       }
     }
@@ -333,7 +362,7 @@ final class PolicyParser {
         r.get("defer")
             .flatMap(v -> yaml.object(v, what + " defer", DEFER_KEYS))
             .flatMap(d -> d.required("timeout"))
-            .flatMap(v -> yaml.duration(v, what + " defer timeout"));
+            .flatMap(v -> duration(v, what + " defer timeout"));
     if (r.get("defer").isPresent() && effect != null && effect != Effect.DEFER) {
       yaml.error(r.keyNode("defer"), what + ": a defer block needs effect defer");
     }
@@ -343,7 +372,7 @@ final class PolicyParser {
     List<Obligation> obligations =
         r.get("obligations").map(v -> obligations(v, what)).orElse(List.of());
 
-    if (id == null || effect == null || yaml.problems.size() > before) {
+    if (id == null || effect == null || yaml.problemCount() > before) {
       return Optional.empty();
     }
     List<String> exactTools = new ArrayList<>();
@@ -355,7 +384,7 @@ final class PolicyParser {
         new Rule(
             id,
             description,
-            yaml.position(n),
+            position(n),
             new Rule.Match(classPatterns, tools, principal),
             when,
             effect,
@@ -376,7 +405,7 @@ final class PolicyParser {
     int line0 = node.getStartMark().getLine();
     int col0 = node.getStartMark().getColumn();
     DumperOptions.ScalarStyle style = node.getScalarStyle();
-    String[] lines = yaml.text.split("\n", -1);
+    String[] lines = yaml.text().split("\n", -1);
     if (style == DumperOptions.ScalarStyle.LITERAL || style == DumperOptions.ScalarStyle.FOLDED) {
       // Block content starts on the line after the indicator; CEL columns count from the block's
       // indentation, which is that of its first non-blank line.
@@ -408,6 +437,31 @@ final class PolicyParser {
       }
     }
     return new int[] {fileLine + 1, indent + celColumn + 1};
+  }
+
+  private static final Pattern TAG_TEST =
+      Pattern.compile("[\"']([^\"'\\\\]*)[\"']\\s+in\\s+tags\\b");
+
+  /** A condition testing a tag no classifier emits never holds: an error, with a suggestion. */
+  private void unknownTags(ScalarNode when, String text, String what) {
+    Optional<Set<String>> known = catalog.tags();
+    if (known.isEmpty()) {
+      return;
+    }
+    java.util.regex.Matcher m = TAG_TEST.matcher(text);
+    while (m.find()) {
+      String tag = m.group(1);
+      if (!known.get().contains(tag)) {
+        String near =
+            dev.proctor.classify.Taxonomy.nearestTag(tag, known.get())
+                .map(t -> " (did you mean '" + t + "'?)")
+                .orElse(" (the tags are listed in docs/taxonomy.md)");
+        int line = 1 + (int) text.substring(0, m.start()).chars().filter(ch -> ch == '\n').count();
+        int column = m.start() - text.lastIndexOf('\n', m.start() - 1);
+        int[] at = celPosition(when, line, column);
+        yaml.error(at[0], at[1], what + ": unknown tag '" + tag + "'" + near);
+      }
+    }
   }
 
   private Set<String> resolveClasses(String pattern, Node at) {
@@ -470,14 +524,14 @@ final class PolicyParser {
       return Optional.empty();
     }
     YamlFile.Obj a = o.get();
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     List<String> groups =
         a.required("groups").map(v -> yaml.stringList(v, "approval groups")).orElse(List.of());
     long quorum =
         a.get("quorum").flatMap(v -> yaml.integer(v, "approval quorum", 1, 100)).orElse(1L);
     Duration expiry =
         a.get("expiry")
-            .flatMap(v -> yaml.duration(v, "approval expiry"))
+            .flatMap(v -> duration(v, "approval expiry"))
             .orElse(ApprovalRequirement.DEFAULT.expiry());
     a.get("separation_of_duties")
         .flatMap(v -> yaml.bool(v, "approval separation_of_duties").map(b -> Map.entry(v, b)))
@@ -496,14 +550,14 @@ final class PolicyParser {
             .flatMap(
                 e -> {
                   Optional<Duration> after =
-                      e.required("after").flatMap(v -> yaml.duration(v, "escalation after"));
+                      e.required("after").flatMap(v -> duration(v, "escalation after"));
                   List<String> g =
                       e.required("groups")
                           .map(v -> yaml.stringList(v, "escalation groups"))
                           .orElse(List.of());
                   return after.map(d -> new Rule.Escalation(d, g));
                 });
-    if (yaml.problems.size() > before || groups.isEmpty()) {
+    if (yaml.problemCount() > before || groups.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -515,14 +569,14 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     Map<String, JsonNode> set = new LinkedHashMap<>();
     o.get()
         .get("set")
         .flatMap(v -> yaml.object(v, "modify set", null))
         .ifPresent(
             s -> {
-              for (String pointer : s.entries.keySet()) {
+              for (String pointer : s.entries().keySet()) {
                 if (pointer(pointer, s.keyNode(pointer))) {
                   yaml.json(s.get(pointer).orElseThrow(), "modify set " + pointer)
                       .ifPresent(j -> set.put(pointer, j));
@@ -541,10 +595,10 @@ final class PolicyParser {
                     .ifPresent(remove::add);
               }
             });
-    if (set.isEmpty() && remove.isEmpty() && yaml.problems.size() == before) {
+    if (set.isEmpty() && remove.isEmpty() && yaml.problemCount() == before) {
       yaml.error(n, what + ": modify must set or remove something");
     }
-    return yaml.problems.size() > before
+    return yaml.problemCount() > before
         ? Optional.empty()
         : Optional.of(new Rule.Modify(set, remove));
   }
@@ -585,7 +639,7 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     String metric =
         b.required("metric").flatMap(v -> oneOf(v, "budget metric", METRICS)).orElse(null);
@@ -594,9 +648,8 @@ final class PolicyParser {
             .flatMap(v -> yaml.integer(v, "budget limit", 1, Long.MAX_VALUE))
             .orElse(null);
     List<String> per = b.required("per").map(v -> scopes(v, "budget per")).orElse(List.of());
-    Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "budget window")).orElse(null);
-    if (yaml.problems.size() > before) {
+    Duration window = b.required("window").flatMap(v -> duration(v, "budget window")).orElse(null);
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.Budget(metric, limit, per, window));
@@ -607,7 +660,7 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     Long limit =
         b.required("limit")
@@ -615,8 +668,8 @@ final class PolicyParser {
             .orElse(null);
     List<String> per = b.required("per").map(v -> scopes(v, "rate_limit per")).orElse(List.of());
     Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "rate_limit window")).orElse(null);
-    if (yaml.problems.size() > before) {
+        b.required("window").flatMap(v -> duration(v, "rate_limit window")).orElse(null);
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.RateLimit(limit, per, window));
@@ -627,23 +680,22 @@ final class PolicyParser {
     if (o.isEmpty()) {
       return Optional.empty();
     }
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     YamlFile.Obj b = o.get();
     String trip = b.required("trip").flatMap(v -> oneOf(v, "breaker trip", TRIPS)).orElse(null);
     Long threshold =
         b.required("threshold")
             .flatMap(v -> yaml.integer(v, "breaker threshold", 1, 1_000_000))
             .orElse(null);
-    Duration window =
-        b.required("window").flatMap(v -> yaml.duration(v, "breaker window")).orElse(null);
+    Duration window = b.required("window").flatMap(v -> duration(v, "breaker window")).orElse(null);
     Effect whenOpen =
         b.get("when_open")
             .flatMap(v -> oneOf(v, "breaker when_open", Set.of("deny", "ask")))
             .flatMap(Effect::fromWireName)
             .orElse(Effect.DENY);
     Duration coolDown =
-        b.required("cool_down").flatMap(v -> yaml.duration(v, "breaker cool_down")).orElse(null);
-    if (yaml.problems.size() > before) {
+        b.required("cool_down").flatMap(v -> duration(v, "breaker cool_down")).orElse(null);
+    if (yaml.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new Rule.Breaker(trip, threshold, window, whenOpen, coolDown));
@@ -693,7 +745,7 @@ final class PolicyParser {
         .ifPresent(b -> out.add(new Obligation.Snapshot()));
     o.get()
         .get("time_limit")
-        .flatMap(v -> yaml.duration(v, "obligations time_limit"))
+        .flatMap(v -> duration(v, "obligations time_limit"))
         .ifPresent(d -> out.add(new Obligation.TimeLimit(d)));
     return out;
   }
@@ -706,7 +758,7 @@ final class PolicyParser {
   /** Reads a case shared by expect entries and test suites. */
   Optional<PolicyTestCase> testCase(
       YamlFile.Obj e, Node at, Optional<Node> effectNode, Optional<Node> ruleNode, String what) {
-    int before = yaml.problems.size();
+    int before = yaml.problemCount();
     String name =
         e.required("name").flatMap(v -> yaml.nonEmptyString(v, what + " name")).orElse(null);
     Optional<ToolCall> call = e.required("request").flatMap(v -> request(v, what));
@@ -718,10 +770,10 @@ final class PolicyParser {
       effect = null;
     }
     Optional<String> rule = ruleNode.flatMap(v -> yaml.nonEmptyString(v, what + " rule"));
-    if (yaml.problems.size() > before || name == null || call.isEmpty() || effect == null) {
+    if (yaml.problemCount() > before || name == null || call.isEmpty() || effect == null) {
       return Optional.empty();
     }
-    return Optional.of(new PolicyTestCase(name, yaml.position(at), call.get(), effect, rule));
+    return Optional.of(new PolicyTestCase(name, position(at), call.get(), effect, rule));
   }
 
   private Optional<ToolCall> request(Node n, String what) {

@@ -2,6 +2,7 @@ package dev.proctor.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.proctor.yaml.YamlFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public record PolicyTestSuite(String name, String file, List<PolicyTestCase> cas
     List<PolicyProblem> problems = new ArrayList<>();
     List<PolicyTestSuite> out = new ArrayList<>();
     for (PolicySource s : sources) {
-      YamlFile file = new YamlFile(s, problems);
+      YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
       if (root.isEmpty()) {
         continue;

@@ -73,4 +73,42 @@ class JsonInputTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("empty input");
   }
+
+  @Test
+  void parse_utf16WithoutBom_isRefusedNamingTheByte() {
+    byte[] utf16 = "{\"tool\": \"Bash\"}".getBytes(StandardCharsets.UTF_16BE);
+
+    assertThatThrownBy(() -> JsonInput.parse(utf16))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("byte 0: control byte 0x00")
+        .hasMessageContaining("UTF-8");
+  }
+
+  @Test
+  void parse_utf16LittleEndianAndUtf32_areRefused() {
+    for (String charset : new String[] {"UTF-16LE", "UTF-32BE", "UTF-32LE"}) {
+      byte[] bytes = "{\"a\": 1}".getBytes(java.nio.charset.Charset.forName(charset));
+
+      assertThatThrownBy(() -> JsonInput.parse(bytes))
+          .as(charset)
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("control byte 0x00");
+    }
+  }
+
+  @Test
+  void parse_rawControlByte_isRefusedWithItsOffset() {
+    byte[] bytes = "{\"a\": \"x\u0001y\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> JsonInput.parse(bytes))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("byte 8: control byte 0x01");
+  }
+
+  @Test
+  void parse_tabCarriageReturnAndNewline_areAccepted() {
+    assertThat(
+            JsonInput.parse("{\t\"a\":\r\n 1}".getBytes(StandardCharsets.UTF_8)).get("a").asInt())
+        .isEqualTo(1);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.proctor.audit;
 
+import dev.proctor.store.LogReader;
 import dev.proctor.store.LogStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,6 +64,38 @@ public final class LogTesting {
         (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
         keys,
         trusted);
+  }
+
+  /**
+   * Exports a whole store and verifies it allowing no unsigned receipt: what a log that was closed
+   * must pass.
+   */
+  public static VerificationReport verifyClosed(LogReader store, KeyRing keys) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      LogExport.jsonLines(store, 0, Long.MAX_VALUE, out);
+      return new LogVerifier(keys, List.of())
+          .withMaxUnsigned(0)
+          .verify(new ByteArrayInputStream(out.toByteArray()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The command that starts a JVM running {@code main} on this test's class path. */
+  public static List<String> javaCommand(Class<?> main, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-Xshare:auto",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** Verifies export bytes. */

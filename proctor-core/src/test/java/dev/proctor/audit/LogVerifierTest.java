@@ -229,4 +229,144 @@ class LogVerifierTest {
       assertThat(LogTesting.verify(List.of(tampered), KEYS, List.of()).intact()).isFalse();
     }
   }
+
+  private static List<String> withoutCheckpointsAbove(long size) {
+    List<String> l = new ArrayList<>();
+    for (String line : lines) {
+      if (!line.contains(Checkpoint.SCHEMA) || Checkpoint.fromJson(line).size() <= size) {
+        l.add(line);
+      }
+    }
+    return l;
+  }
+
+  private static List<Long> checkpointSizes() {
+    return lines.stream()
+        .filter(line -> line.contains(Checkpoint.SCHEMA))
+        .map(line -> Checkpoint.fromJson(line).size())
+        .distinct()
+        .toList();
+  }
+
+  @Test
+  void verify_everyCheckpointDropped_failsNamingTheFirstUnsignedReceipt() throws Exception {
+    List<String> l = withoutCheckpointsAbove(-1);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.sequence()).isZero();
+              assertThat(p.line()).isEqualTo(2);
+              assertThat(p.message())
+                  .contains("no signed checkpoint covers any of the 60 receipts")
+                  .contains("at most " + LogVerifier.DEFAULT_MAX_UNSIGNED);
+            });
+    assertThat(r.unsigned()).isEqualTo(60);
+    VerificationReport lenient =
+        new LogVerifier(KEYS, List.of())
+            .withMaxUnsigned(60)
+            .verify(new java.io.ByteArrayInputStream(bytes(l)));
+    assertThat(lenient.intact()).as(lenient.summary()).isTrue();
+    assertThat(lenient.warnings()).contains("no signed checkpoint covers any receipt");
+  }
+
+  @Test
+  void verify_lastCheckpointsDropped_tailBeyondTheAllowanceFails() {
+    List<Long> sizes = checkpointSizes();
+    long kept = sizes.get(sizes.size() - 3);
+    assertThat(60 - kept).isGreaterThan(LogVerifier.DEFAULT_MAX_UNSIGNED);
+
+    VerificationReport r = verify(withoutCheckpointsAbove(kept));
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.sequence()).isEqualTo(kept);
+              assertThat(p.line()).isEqualTo(lineOf(kept) + 1);
+              assertThat(p.message())
+                  .contains((60 - kept) + " receipts from " + kept + " on")
+                  .contains("not covered by a signed checkpoint");
+            });
+  }
+
+  @Test
+  void verify_shortUnsignedTail_passesWithAWarning() {
+    List<Long> sizes = checkpointSizes();
+    long kept = sizes.get(sizes.size() - 2);
+    assertThat(60 - kept).isBetween(1L, LogVerifier.DEFAULT_MAX_UNSIGNED);
+
+    VerificationReport r = verify(withoutCheckpointsAbove(kept));
+
+    assertThat(r.intact()).as(r.summary()).isTrue();
+    assertThat(r.unsigned()).isEqualTo(60 - kept);
+    assertThat(r.warnings())
+        .contains((60 - kept) + " receipts after the last checkpoint are chained but not signed");
+  }
+
+  @Test
+  void verify_partialExport_isCoveredByTheNextCheckpointWithAConsistencyProof() throws Exception {
+    long to = checkpointSizes().get(2) + 2;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    LogExport.jsonLines(store, 5, to, out);
+    List<String> l = List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    assertThat(l.get(l.size() - 1)).contains(LogVerifier.COVERED_BY_SCHEMA);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.intact()).as(r.summary()).isTrue();
+    assertThat(r.receipts()).isEqualTo(to);
+    assertThat(r.unsigned()).isZero();
+
+    // A proof that does not lead from these receipts to the later checkpoint is refused.
+    List<String> bad = new ArrayList<>(l);
+    String last = bad.get(bad.size() - 1);
+    String firstHash = AuditFixtures.json(last).get("proof").get(0).asText();
+    String other =
+        firstHash.startsWith("0") ? "1" + firstHash.substring(1) : "0" + firstHash.substring(1);
+    bad.set(bad.size() - 1, last.replace(firstHash, other));
+    assertThat(verify(bad).problem())
+        .hasValueSatisfying(
+            p -> assertThat(p.message()).contains("do not extend to the checkpoint of size"));
+    // Dropping the line leaves the tail unsigned again (here within the allowance).
+    VerificationReport dropped = verify(l.subList(0, l.size() - 1));
+    assertThat(dropped.unsigned()).isEqualTo(2);
+  }
+
+  private static byte[] bytes(List<String> l) {
+    return (String.join("\n", l) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void verify_smallLogWithEveryCheckpointDropped_failsThoughShorterThanTheTail() throws Exception {
+    InMemoryLogStore small = new InMemoryLogStore("small");
+    try (ActionLog log = LogTesting.open(small, SIGNER)) {
+      log.recordAll(AuditFixtures.allowedAndSucceeded("only"));
+    }
+    List<String> l = new ArrayList<>();
+    for (String line : LogTesting.export(small)) {
+      if (!line.contains(Checkpoint.SCHEMA)) {
+        l.add(line);
+      }
+    }
+    assertThat(l).hasSize(5);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.sequence()).isZero();
+              assertThat(p.message())
+                  .contains("no signed checkpoint covers any of the 4 receipts")
+                  .contains("signs a checkpoint with its first receipts");
+            });
+    // Accepting unsigned receipts is a decision the caller states.
+    VerificationReport allowed =
+        new LogVerifier(KEYS, List.of())
+            .withMaxUnsigned(LogVerifier.DEFAULT_MAX_UNSIGNED)
+            .verify(new java.io.ByteArrayInputStream(bytes(l)));
+    assertThat(allowed.intact()).as(allowed.summary()).isTrue();
+  }
 }

@@ -41,7 +41,11 @@ class ShellClassifierTest {
         }
         out.add(
             Arguments.of(
-                lineNo, cols[0].replace("<NL>", "\n"), cols[1], words(cols[2]), words(cols[3])));
+                lineNo,
+                cols[0].replace("<NL>", "\n").replace("<TAB>", "\t"),
+                cols[1],
+                words(cols[2]),
+                words(cols[3])));
       }
     }
     return out.stream();

@@ -152,6 +152,34 @@ class ShellParserTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "case \"$(uname -s)\" in\n  Linux) echo l ;;\n  Darwin|FreeBSD) echo b ;&\n  *) ;;\nesac",
+        "case $1 in (-h|--help) echo usage;; esac",
+        "(( count++ )) && echo $count",
+        "for ((i=0; i<3; i++)); do echo $i; done",
+        "for (( ; ; )) do break; done",
+        "files=(a.txt \"b c.txt\" $(ls))",
+        "declare -a xs=(1 2 3); local ys+=(4)",
+        "sizes[src]=$(du -s src); echo ${sizes[src]} ${#sizes[@]}",
+        "echo ${x:-$(pwd)} ${y//\"a\"/b} ${z:-'q'}",
+        "echo $(( $(wc -l < a) + 1 ))",
+        "while read -r l; do echo $l; done < <(git ls-files)",
+        "diff <(sort a) <(sort b) > >(tee log)"
+      })
+  void parse_bashThatAgentsWrite_parses(String text) throws Exception {
+    assertThat(ShellParser.parse(text).pipelines()).isNotEmpty();
+  }
+
+  @Test
+  void parse_substitutionsInsideExpansionsAndArithmetic_areParsed() throws Exception {
+    Script s = ShellParser.parse("echo ${x:-$(rm a)} $(( $(rm b) ))");
+    Simple c = (Simple) s.pipelines().get(0).commands().get(0);
+    assertThat(c.words().get(1).substitutions()).hasSize(1);
+    assertThat(c.words().get(2).substitutions()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "echo 'open",
         "echo \"open",
         "echo $(ls",
@@ -166,13 +194,16 @@ class ShellParserTest {
         "{ ls; ",
         "if true; then ls",
         "for x in a; do ls",
-        "case a in a) ;; esac",
+        "case a in a) ls",
+        "case a in a) ls;; ",
+        "case a b in a) ;; esac",
         "select x in a; do ls; done",
-        "(( 1 + 2 ))",
-        "a=(1 2)",
-        "a[1]=x",
-        "echo ${x:-$(ls)}",
-        "echo $(( $(ls) ))",
+        "(( 1 + 2 )",
+        "a=(1 2",
+        "echo ${x@P}",
+        "echo ${x:-$(ls}",
+        "echo $(( $(ls) )",
+        "for ((i=0; i<3; i++)) do ls",
         "cat <<EOF",
         "cat <<EOF\nbody",
         "ls >",

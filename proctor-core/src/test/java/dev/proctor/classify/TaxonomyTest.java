@@ -3,6 +3,7 @@ package dev.proctor.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.proctor.action.Classification;
 import dev.proctor.action.Target;
 import dev.proctor.decision.Effect;
 import java.io.IOException;
@@ -116,6 +117,40 @@ class TaxonomyTest {
   }
 
   @Test
+  void load_exampleFile_declaresCommands() throws Exception {
+    Taxonomy t = Taxonomy.load(Path.of("../examples/taxonomy.yaml"));
+    ShellClassifier shell = new ShellClassifier(t);
+    ClassifyContext ctx = ClassifyContext.of("/p", "/home/u");
+    Classification deploy = shell.classify("deployctl deploy -e staging", ctx);
+    assertThat(deploy.actionClass()).isEqualTo("workflow.invoke");
+    assertThat(deploy.targets()).contains(new Target(Target.Kind.ENVIRONMENT, "staging"));
+    assertThat(deploy.tags()).contains("deploy");
+    assertThat(shell.classify("deployctl frobnicate", ctx).actionClass()).isEqualTo("infra.change");
+    assertThat(shell.classify("dbq ~/.aws/credentials", ctx).labels()).contains("secret");
+    // A built-in command can be raised, never lowered: terraform destroy stays infra.change.
+    assertThat(shell.classify("terraform fmt", ctx).classes()).contains("infra.change");
+    assertThat(t.tags()).contains("deploy");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "commands: {x: {operands: read}}|1|15|command 'x' needs a 'class' or 'subcommands'",
+        "commands: {x: {class: nope}}|1|23|unknown class 'nope'",
+        "commands: {x: {class: fs.read, operands: system}}|1|42|unknown operands 'system'",
+        "commands: {x: {class: fs.read, values: [bad]}}|1|41|option 'bad' must look like",
+        "commands: {x: {class: fs.read, colour: red}}|1|32|unknown key 'colour'",
+        "commands: {x: {class: fs.read, examples: [{command: x, class: fs.write}]}}|1|43|example"
+            + " 'x' is fs.read, not fs.write"
+      })
+  void parse_badCommandEntry_reportsPosition(String yaml, int line, int column, String message) {
+    assertThatThrownBy(() -> Taxonomy.parse(yaml, "t.yaml"))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageContaining("t.yaml:" + line + ":" + column + ": " + message);
+  }
+
+  @Test
   void parse_userMcpEntry_winsOverBuiltIn() throws Exception {
     Taxonomy t = Taxonomy.parse("mcp:\n  github:\n    tools:\n      get_me: tool.call\n", "u.yaml");
     assertThat(t.mcpMapping("github", "get_me").orElseThrow().actionClass()).isEqualTo("tool.call");
@@ -136,7 +171,7 @@ class TaxonomyTest {
           classes:\\n  x.y: {impact: low, reversibility: read_only}  | 2 | 8 | needs 'default'
           classes:\\n  x.y: {impact: low, reversibility: read_only, default: maybe} | 2 | 57 | unknown default control
           classes:\\n  X-Y: {impact: low, reversibility: read_only, default: allow} | 2 | 3 | lower-case
-          classes:\\n  x.y: {impact: 3, reversibility: read_only, default: allow} | 2 | 17 | must be a string, not a number
+          classes:\\n  x.y: {impact: 3, reversibility: read_only, default: allow} | 2 | 17 | must be a string, found a number
           tools:\\n  t: {class: nope}                                 | 2 | 14 | unknown class 'nope'
           tools:\\n  t: {class: fs.read, extra: 1}                    | 2 | 23 | unknown key 'extra'
           tools:\\n  t: {class: fs.read, targets: [{kind: path, pointer: file}]} | 2 | 55 | bad JSON pointer
@@ -150,6 +185,11 @@ class TaxonomyTest {
           mcp:\\n  srv: {tools: {a: {class: fs.read, targets: x}}}     | 2 | 46 | must be a list
           tools:\\n  a: fs.read\\n  a: fs.write                         | 3 | 3 | duplicate key 'a'
           tools: {a: [unclosed                                         | 1 | 21 | invalid YAML
+          tools:\\n  t: *payment                                       | 2 | 6 | anchors and aliases are not allowed (alias *payment)
+          tools:\\n  a: &x fs.read\\n  b: *x                            | 2 | 6 | anchors and aliases are not allowed
+          classes:\\n  x.y: &c {impact: low, reversibility: read_only, default: allow}\\n  x.z: *c | 2 | 8 | anchors and aliases are not allowed
+          tools:\\n  t: !!binary Zm9v                                  | 2 | 6 | must be a string
+          --- {}\\n--- {}                                              | 2 | 1 | single document
           """)
   void parse_invalidFile_reportsPosition(String yaml, int line, int column, String message) {
     String text = yaml.replace("\\n", "\n");
@@ -175,5 +215,20 @@ class TaxonomyTest {
   void load_emptyFile_isBuiltIn(@TempDir Path dir) throws IOException, TaxonomyException {
     Path f = Files.writeString(dir.resolve("t.yaml"), "# nothing\n");
     assertThat(Taxonomy.load(f).classes()).hasSameSizeAs(Taxonomy.builtIn().classes());
+  }
+
+  @Test
+  void load_symbolicLink_isRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+    Path real = Files.writeString(dir.resolve("real.yaml"), "tools:\n  t: fs.read\n");
+    Path link = Files.createSymbolicLink(dir.resolve("taxonomy.yaml"), real);
+    Path dangling = Files.createSymbolicLink(dir.resolve("gone.yaml"), dir.resolve("none.yaml"));
+
+    assertThatThrownBy(() -> Taxonomy.load(link))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(link + ":1:1: is a symbolic link to " + real.toRealPath());
+    assertThatThrownBy(() -> Taxonomy.load(dangling))
+        .isInstanceOf(TaxonomyException.class)
+        .hasMessageStartingWith(dangling + ":1:1: is a symbolic link to '")
+        .hasMessageContaining("which does not exist");
   }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of bad policy input is refused with a problem at an exact file:line:column. The corpus
@@ -111,5 +112,63 @@ class PolicyLoaderErrorsTest {
             PolicySource.of("b.yaml", "policy: {id: u, version: 1}\n"));
     assertThatThrownBy(() -> Fixtures.loader().load(sources))
         .hasMessageContaining("b.yaml:1:9: a second policy: header");
+  }
+
+  @Test
+  void readPolicyFiles_symbolicLinks_areErrorsNamingEach(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("policy"));
+    Files.writeString(dir.resolve("policy.yaml"), "policy: {id: t, version: 1}\n");
+    Path outside = Files.writeString(tmp.resolve("elsewhere.yaml"), "rules: []\n");
+    Files.createSymbolicLink(dir.resolve("outside.yaml"), outside);
+    Files.createSymbolicLink(dir.resolve("dangling.yaml"), dir.resolve("missing.yaml"));
+    Files.createSymbolicLink(dir.resolve("loop.yml"), dir.resolve("loop.yml"));
+    Files.createSymbolicLink(dir.resolve("inside.yaml"), dir.resolve("policy.yaml"));
+    Files.createSymbolicLink(dir.resolve("notes.txt"), dir.resolve("missing.txt"));
+
+    PolicyException e =
+        catchThrowableOfType(PolicyException.class, () -> PolicyLoader.readPolicyFiles(dir));
+
+    assertThat(e).as("symbolic links must be refused").isNotNull();
+    assertThat(e.problems())
+        .extracting(PolicyProblem::toString)
+        .containsExactlyInAnyOrder(
+            "dangling.yaml:0:0: is a symbolic link to '"
+                + dir.resolve("missing.yaml")
+                + "', which does not exist; policy and taxonomy files must be regular files"
+                + " (symbolic links are not followed)",
+            "inside.yaml:0:0: is a symbolic link to "
+                + dir.toRealPath().resolve("policy.yaml")
+                + "; policy and taxonomy files must be regular files (symbolic links are not"
+                + " followed)",
+            "loop.yml:0:0: is a symbolic link that loops; policy and taxonomy files must be"
+                + " regular files (symbolic links are not followed)",
+            "outside.yaml:0:0: is a symbolic link to "
+                + outside.toRealPath()
+                + ", outside "
+                + dir.toRealPath()
+                + "; policy and taxonomy files must be regular files (symbolic links are not"
+                + " followed)");
+  }
+
+  @Test
+  void readTestFiles_symbolicLinkedTestsDirectory_isAnError(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("policy"));
+    Files.writeString(dir.resolve("policy.yaml"), "policy: {id: t, version: 1}\n");
+    Files.createSymbolicLink(dir.resolve("tests"), tmp.resolve("gone"));
+
+    assertThatThrownBy(() -> PolicyLoader.readTestFiles(dir))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("tests:0:0: is a symbolic link to '" + tmp.resolve("gone"));
+  }
+
+  @Test
+  void readPolicyFiles_directoryNamedLikeAFile_isAnError(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("policy"));
+    Files.writeString(dir.resolve("policy.yaml"), "policy: {id: t, version: 1}\n");
+    Files.createDirectories(dir.resolve("more.yaml"));
+
+    assertThatThrownBy(() -> PolicyLoader.readPolicyFiles(dir))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("more.yaml:0:0: is a directory, not a file");
   }
 }

@@ -103,7 +103,11 @@ public final class ConfigLoader {
   private ServerConfig read(String text) {
     ServerConfig d = ServerConfig.defaults();
     Optional<Node> root =
-        ConfigYaml.parse(text, (mark, message) -> problem(mark, "(file)", message));
+        ConfigYaml.parse(
+            file,
+            text,
+            (line, column, message) ->
+                problems.add(new ConfigException.Problem(file, line, column, "(file)", message)));
     if (root.isEmpty()) {
       return d;
     }

@@ -93,10 +93,10 @@ class ConfigLoaderTest {
   void yaml_aliasesAndMalformedText_areRefused() {
     assertThatThrownBy(() -> parse("a: &x 1\nlisten: *x\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("aliases and anchors are not allowed");
+        .hasMessageContaining("anchors and aliases are not allowed");
     assertThatThrownBy(() -> parse("listen: [\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("malformed YAML");
+        .hasMessageContaining("invalid YAML");
     assertThatThrownBy(() -> parse("threads: 1\nthreads: 2\n")).isInstanceOf(ConfigException.class);
   }
 }

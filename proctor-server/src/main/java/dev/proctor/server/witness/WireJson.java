@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.action.JsonInput;
 import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.Cosignature;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class WireJson {
 
   /** Parses JSON bytes; the message says where parsing stopped. */
   static JsonNode parse(byte[] body) {
+    JsonInput.checkText(body);
     try {
       JsonNode n = MAPPER.readTree(body);
       if (n == null || n.isMissingNode()) {

@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * lets it forget what it vouched for. The first checkpoint of a log it has never seen is accepted
  * as is (trust on first use): start a witness before the log has anything to hide.
  *
+ * <p>Why a new log id from a key it knows is refused: a log's id is fixed when its database is
+ * created, so wiping the database and starting again — a history rewritten from nothing — shows up
+ * as a new log signed by the same key. Trust on first use would co-sign it. So once a key signs one
+ * log the witness holds, a checkpoint of another log id signed by that key is refused ({@code
+ * new_log}, with evidence) until an operator enrols the new id ({@link #enrol}), vouching out of
+ * band that the log was recreated on purpose.
+ *
  * <p>How the size rules read: a larger size needs a consistency proof from the witnessed size; the
  * same size must have the same root; a smaller size is refused — as a {@code rollback}, with
  * evidence, when it is signed later than the witnessed one (the log claims to have shrunk), else as
@@ -71,7 +78,9 @@ public final class Witness {
     /** Not consistent with what the witness holds: a forked history. */
     FORK("fork"),
     /** The log claims, later, a smaller size than the witness holds. */
-    ROLLBACK("rollback");
+    ROLLBACK("rollback"),
+    /** A log id the witness has not seen, signed by a key that signs a log it holds. */
+    NEW_LOG("new_log");
 
     private final String code;
 
@@ -218,6 +227,27 @@ public final class Witness {
             "this witness has seen nothing of log " + c.logId() + "; send fromSize 0",
             Optional.empty());
       }
+      Optional<Checkpoint> sibling = sameKey(c);
+      if (sibling.isPresent() && !Files.exists(enrolment(dir, c.logId()))) {
+        Checkpoint other = sibling.get();
+        return fork(
+            Reason.NEW_LOG,
+            "key "
+                + c.keyId()
+                + " signs log "
+                + other.logId()
+                + " (witnessed at size "
+                + other.size()
+                + ", "
+                + other.time()
+                + "); a new log id from the same key may be a wiped and rewritten history. If the"
+                + " log was recreated on purpose, enrol it on the witness: proctor witness enrol "
+                + c.logId(),
+            other,
+            c,
+            fromSize,
+            proof);
+      }
       return cosign(c);
     }
     if (c.size() == w.size()) {
@@ -269,6 +299,46 @@ public final class Witness {
           proof);
     }
     return cosign(c);
+  }
+
+  /** The latest checkpoint the witness holds of another log signed by the same key. */
+  private Optional<Checkpoint> sameKey(Checkpoint c) {
+    Checkpoint found = null;
+    for (Checkpoint held : seen.values()) {
+      if (held.keyId().equals(c.keyId())
+          && !held.logId().equals(c.logId())
+          && (found == null || held.time().isAfter(found.time()))) {
+        found = held;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /**
+   * Enrols a log id: the witness will accept its first checkpoint although its key signs another
+   * log the witness holds (a log recreated on purpose). Works while the witness runs; returns the
+   * enrolment file.
+   */
+  public static Path enrol(WitnessDirectory dir, String logId, Instant now) throws IOException {
+    requireNonNull(dir, "dir is null");
+    requireNonNull(logId, "logId is null");
+    requireNonNull(now, "now is null");
+    if (!LOG_ID.matcher(logId).matches()) {
+      throw new IllegalArgumentException(
+          "a log id is 1 to 128 letters, digits, '.', '_' or '-', not '" + logId + "'");
+    }
+    ObjectNode e = WireJson.MAPPER.createObjectNode();
+    e.put("schema", "proctor.enrolment/1");
+    e.put("logId", logId);
+    e.put("enrolledAt", now.toString());
+    Path file = enrolment(dir, logId);
+    writeAtomically(file, CanonicalJson.write(e) + "\n");
+    LOG.info("enrolled log {} in {}", logId, file);
+    return file;
+  }
+
+  private static Path enrolment(WitnessDirectory dir, String logId) {
+    return dir.enrolled().resolve(logId + ".json");
   }
 
   private Verdict cosign(Checkpoint c) throws IOException {

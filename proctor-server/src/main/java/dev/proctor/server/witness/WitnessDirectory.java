@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * Where a witness keeps its state, normally {@code <data dir>/witness}: {@code keys/witness.key}
  * (its private key, mode 0600), {@code keys/public/<key id>.pem} (its public key, to hand to log
  * operators), {@code trusted/} (public keys of the logs it witnesses), {@code logs/<log id>.json}
- * (the latest checkpoint it co-signed per log) and {@code forks/} (evidence of refused forks).
+ * (the latest checkpoint it co-signed per log), {@code forks/} (evidence of refused forks) and
+ * {@code enrolled/<log id>.json} (log ids an operator enrolled although their key signs another
+ * log).
  */
 public record WitnessDirectory(Path root) {
 
@@ -39,5 +41,10 @@ public record WitnessDirectory(Path root) {
   /** The directory of fork evidence files. */
   public Path forks() {
     return root.resolve("forks");
+  }
+
+  /** The directory of enrolled log ids. */
+  public Path enrolled() {
+    return root.resolve("enrolled");
   }
 }

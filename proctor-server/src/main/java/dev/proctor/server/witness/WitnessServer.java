@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/logs/{logId}} — {@code {"checkpoint"}}: the latest checkpoint it co-signed
  *       for a log, or 404;
  *   <li>{@code POST /v1/checkpoints} with {@code {"checkpoint", "fromSize", "proof"}} — 200 {@code
- *       {"cosignature"}}; 409 {@code stale}, {@code fork} or {@code rollback} with the {@code
- *       witnessed} and {@code submitted} checkpoints; 403 for an untrusted key or bad signature;
- *       400 for malformed JSON, unknown fields or bad values (the message names the JSON pointer);
- *       413 for a body over {@value #MAX_BODY} bytes.
+ *       {"cosignature"}}; 409 {@code stale}, {@code fork}, {@code rollback} or {@code new_log} with
+ *       the {@code witnessed} and {@code submitted} checkpoints; 403 for an untrusted key or bad
+ *       signature; 400 for malformed JSON, unknown fields or bad values (the message names the JSON
+ *       pointer); 413 for a body over {@value #MAX_BODY} bytes.
  * </ul>
  *
  * Every error body is {@code {"error": code, "message": text}} plus the fields above.

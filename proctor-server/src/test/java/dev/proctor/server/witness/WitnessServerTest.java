@@ -333,6 +333,19 @@ class WitnessServerTest {
     HttpResponse<String> array = post("[]");
     assertThat(array.statusCode()).isEqualTo(400);
     assertThat(json(array).path("message").asText()).contains("must be an object");
+
+    HttpResponse<String> utf16 =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("v1/checkpoints"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            "{\"checkpoint\":{}}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(utf16.statusCode()).isEqualTo(400);
+    assertThat(json(utf16).path("message").asText()).startsWith("byte 1: control byte 0x00");
   }
 
   @Test
@@ -414,5 +427,50 @@ class WitnessServerTest {
       p.close();
     }
     startWitness();
+  }
+
+  @Test
+  void newLogId_fromAKeyTheWitnessKnows_isRefusedWith409AndEvidenceUntilEnrolled()
+      throws Exception {
+    Checkpoint honest;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 3);
+      honest = log.checkpoint();
+      assertThat(only(publisher(log).push(honest)).status()).isEqualTo(Status.COSIGNED);
+    }
+    // The operator wipes the history: a new database (a new log id), the same signing key.
+    for (String name : new String[] {"proctor.db", "proctor.db-wal", "proctor.db-shm"}) {
+      Files.deleteIfExists(logDir.root().resolve(name));
+    }
+    Files.deleteIfExists(logDir.mirror());
+    clock.advance(Duration.ofMinutes(1));
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      Checkpoint empty = wiped.checkpoint();
+      assertThat(empty.logId()).isNotEqualTo(honest.logId());
+      assertThat(empty.size()).isZero();
+
+      Result r = only(publisher(wiped).push(empty));
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("new_log:").contains(honest.logId());
+
+      HttpResponse<String> raw = post("{\"checkpoint\":" + empty.toJson() + "}");
+      assertThat(raw.statusCode()).isEqualTo(409);
+      JsonNode n = json(raw);
+      assertThat(n.path("error").asText()).isEqualTo("new_log");
+      assertThat(n.path("witnessed").path("logId").asText()).isEqualTo(honest.logId());
+      assertThat(n.path("submitted").path("logId").asText()).isEqualTo(empty.logId());
+      assertThat(n.path("evidence").asText()).contains("-new_log");
+      assertThat(client.witnessed(empty.logId())).isEmpty();
+      JsonNode e = WireJson.parse(Files.readString(forkEvidence().get(0)));
+      assertThat(e.path("kind").asText()).isEqualTo("new_log");
+      assertThat(Checkpoint.fromJson(e.get("witnessed"))).isEqualTo(honest);
+
+      // The operator vouches for the new log out of band: enrolled, it is witnessed from now on.
+      Witness.enrol(witnessDir, empty.logId(), clock.instant());
+      TestLogs.fill(wiped, "b-", 1);
+      Result enrolled = only(publisher(wiped).push(wiped.checkpoint()));
+      assertThat(enrolled.status()).as(enrolled.message()).isEqualTo(Status.COSIGNED);
+      assertThat(client.witnessed(honest.logId())).contains(honest);
+    }
   }
 }

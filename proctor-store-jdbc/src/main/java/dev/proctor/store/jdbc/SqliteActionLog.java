@@ -29,15 +29,18 @@ public final class SqliteActionLog {
   public static Proctor.Builder into(
       Proctor.Builder builder, DataDirectory dir, Consumer<String> notices) throws IOException {
     if (!Files.exists(dir.database()) && !Files.exists(dir.signingKey())) {
-      String keyId = KeyFiles.create(dir.signingKey(), dir.publicKeys());
-      notices.accept(
-          "created the log signing key "
-              + keyId
-              + " in "
-              + dir.keys()
-              + " (back up "
-              + dir.publicKeys()
-              + " to verify the log elsewhere)");
+      // Processes starting at once on a new directory: one creates the key, the others use it.
+      KeyFiles.createIfAbsent(dir.signingKey(), dir.publicKeys())
+          .ifPresent(
+              keyId ->
+                  notices.accept(
+                      "created the log signing key "
+                          + keyId
+                          + " in "
+                          + dir.keys()
+                          + " (back up "
+                          + dir.publicKeys()
+                          + " to verify the log elsewhere)"));
     }
     CheckpointSigner signer = signer(dir);
     SqliteLogStore store = SqliteLogStore.open(dir.database());

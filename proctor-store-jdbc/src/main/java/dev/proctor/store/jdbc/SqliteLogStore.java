@@ -37,6 +37,32 @@ public final class SqliteLogStore implements LogStore {
 
   private static final int SCHEMA_VERSION = SqliteSchema.LOG_VERSION;
 
+  static {
+    privateNativeLibraryDirectory();
+  }
+
+  /**
+   * Gives this process its own directory for SQLite's native library, unless {@code
+   * org.sqlite.tmpdir} is set already. Why: sqlite-jdbc extracts the library into the temporary
+   * directory and, the first time each process loads it, deletes the copies there that it takes for
+   * stale — racing every other process that starts or exits at the same moment (eight hook calls at
+   * once), and printing a stack trace on standard error when it loses. A directory of its own
+   * leaves it nobody to race. The directory is registered for deletion before the library's files
+   * are, so it is removed after them when the process exits.
+   */
+  private static void privateNativeLibraryDirectory() {
+    if (System.getProperty("org.sqlite.tmpdir") != null) {
+      return;
+    }
+    try {
+      Path dir = Files.createTempDirectory("proctor-sqlite-");
+      dir.toFile().deleteOnExit();
+      System.setProperty("org.sqlite.tmpdir", dir.toString());
+    } catch (java.io.IOException | SecurityException e) {
+      // The library is extracted to the default directory then; only the race above remains.
+    }
+  }
+
   private final Path file;
   private final Connection writer;
   private final Connection reader;

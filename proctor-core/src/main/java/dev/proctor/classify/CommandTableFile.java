@@ -1,0 +1,348 @@
+package dev.proctor.classify;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the command table, a line-oriented text format (see the head of {@code commands.txt} and
+ * docs/taxonomy.md): {@code preset} and {@code command} blocks of indented {@code key values}
+ * lines, {@code variable} and {@code gitconfig} lines. A plain format rather than YAML: it loads in
+ * about a millisecond on the hook's short-lived JVM and needs no YAML reader.
+ */
+final class CommandTableFile {
+
+  private CommandTableFile() {}
+
+  /** How dangerous an environment variable is when a command line sets it. */
+  enum Risk {
+    /** Names a program or injects code into what runs. */
+    EXEC,
+    /** Points a package manager at another index or registry. */
+    INDEX,
+    /** Sends network clients through another host. */
+    PROXY
+  }
+
+  /**
+   * A rule for environment variable names: exact, {@code PREFIX*}, {@code *SUFFIX}, {@code A*B}.
+   */
+  record Variable(String pattern, Risk risk) {
+    boolean matches(String name) {
+      int star = pattern.indexOf('*');
+      if (star < 0) {
+        return pattern.equals(name);
+      }
+      String head = pattern.substring(0, star);
+      String tail = pattern.substring(star + 1);
+      if (tail.indexOf('*') >= 0) {
+        int second = tail.indexOf('*');
+        String mid = tail.substring(0, second);
+        String end = tail.substring(second + 1);
+        return name.startsWith(head)
+            && name.endsWith(end)
+            && name.length() > head.length() + end.length() + mid.length()
+            && name.substring(head.length(), name.length() - end.length()).contains(mid);
+      }
+      return name.length() > head.length() + tail.length()
+          && name.startsWith(head)
+          && name.endsWith(tail);
+    }
+  }
+
+  /** The parsed table. */
+  record Table(
+      Map<String, CommandSpec> commands, List<Variable> variables, List<String> gitConfigExec) {
+
+    /** The risk of setting a variable, if the table lists it. */
+    Optional<Risk> variable(String name) {
+      for (Variable v : variables) {
+        if (v.matches(name)) {
+          return Optional.of(v.risk());
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** True if a git configuration key (any case) holds a command git runs. */
+    boolean gitConfigRunsProgram(String key) {
+      String k = key.toLowerCase(Locale.ROOT);
+      for (String p : gitConfigExec) {
+        if (keyMatches(p, k)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** {@code a.*.b}: {@code *} stands for one or more dotted parts of the key. */
+    static boolean keyMatches(String pattern, String key) {
+      return parts(pattern.split("\\."), 0, key.split("\\."), 0);
+    }
+
+    private static boolean parts(String[] p, int i, String[] k, int j) {
+      if (i == p.length) {
+        return j == k.length;
+      }
+      if (p[i].equals("*")) {
+        for (int n = j + 1; n <= k.length; n++) {
+          if (parts(p, i + 1, k, n)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (j == k.length) {
+        return false;
+      }
+      boolean same =
+          p[i].endsWith("*")
+              ? k[j].startsWith(p[i].substring(0, p[i].length() - 1))
+              : p[i].equals(k[j]);
+      return same && parts(p, i + 1, k, j + 1);
+    }
+  }
+
+  /** A block being read: a preset or a command. */
+  private static final class Block {
+    final List<String> names;
+    final int line;
+    String cls;
+    CommandSpec.Role role;
+    final Set<String> values = new LinkedHashSet<>();
+    boolean tasks;
+    final Set<String> reads = new LinkedHashSet<>();
+    final Set<String> writes = new LinkedHashSet<>();
+    final Set<String> execs = new LinkedHashSet<>();
+    final Map<String, CommandSpec.Verb> verbs = new LinkedHashMap<>();
+    String handler;
+    final Set<String> gtfobins = new LinkedHashSet<>();
+    boolean terminal;
+    final List<CommandSpec.Example> examples = new ArrayList<>();
+
+    Block(List<String> names, int line) {
+      this.names = names;
+      this.line = line;
+    }
+  }
+
+  static final Set<String> GTFOBINS_FUNCTIONS =
+      Set.of(
+          "shell",
+          "command",
+          "reverse-shell",
+          "bind-shell",
+          "file-read",
+          "file-write",
+          "upload",
+          "download",
+          "library-load");
+
+  /** Parses the table; a fault names the line ({@code source:line: what}). */
+  static Table parse(String text, String source) {
+    Map<String, Block> presets = new HashMap<>();
+    Map<String, CommandSpec> commands = new HashMap<>(1024);
+    List<Variable> variables = new ArrayList<>();
+    List<String> gitConfig = new ArrayList<>();
+    Block cur = null;
+    boolean curIsPreset = false;
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i <= lines.length; i++) {
+      String raw = i < lines.length ? lines[i] : "";
+      int lineNo = i + 1;
+      String line = raw.strip();
+      boolean indented = !raw.isEmpty() && (raw.charAt(0) == ' ' || raw.charAt(0) == '\t');
+      if (i == lines.length || !indented && !line.isEmpty() && !line.startsWith("#")) {
+        if (cur != null && !curIsPreset) {
+          addCommand(cur, commands, source);
+        }
+        cur = null;
+        if (i == lines.length) {
+          break;
+        }
+      }
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      List<String> w = tokens(line);
+      String key = w.get(0);
+      List<String> rest = w.subList(1, w.size());
+      if (!indented) {
+        switch (key) {
+          case "preset" -> {
+            need(rest.size() == 1, source, lineNo, "preset takes one name");
+            cur = new Block(List.copyOf(rest), lineNo);
+            curIsPreset = true;
+            presets.put(rest.get(0), cur);
+          }
+          case "command" -> {
+            need(!rest.isEmpty(), source, lineNo, "command needs a name");
+            cur = new Block(List.copyOf(rest), lineNo);
+            curIsPreset = false;
+          }
+          case "variable" -> {
+            need(rest.size() >= 2, source, lineNo, "variable needs names and a risk");
+            Risk risk = risk(rest.get(rest.size() - 1), source, lineNo);
+            for (String n : rest.subList(0, rest.size() - 1)) {
+              variables.add(new Variable(n, risk));
+            }
+          }
+          case "gitconfig" -> gitConfig.addAll(rest);
+          default -> throw fault(source, lineNo, "unknown entry '" + key + "'");
+        }
+        continue;
+      }
+      need(cur != null, source, lineNo, "an indented line outside a block");
+      switch (key) {
+        case "kind" -> {
+          need(rest.size() == 1 && presets.containsKey(rest.get(0)), source, lineNo, "bad kind");
+          Block p = presets.get(rest.get(0));
+          cur.cls = p.cls;
+          cur.role = p.role;
+          cur.values.addAll(p.values);
+          cur.reads.addAll(p.reads);
+          cur.writes.addAll(p.writes);
+          cur.execs.addAll(p.execs);
+        }
+        case "class" -> {
+          need(rest.size() == 1, source, lineNo, "class takes one name");
+          cur.cls = rest.get(0);
+        }
+        case "operands" -> {
+          need(rest.size() == 1, source, lineNo, "operands takes one role");
+          cur.role =
+              CommandSpec.Role.of(rest.get(0))
+                  .orElseThrow(() -> fault(source, lineNo, "unknown role " + rest.get(0)));
+        }
+        case "values" -> cur.values.addAll(rest);
+        case "tasks" -> cur.tasks = true;
+        case "read" -> cur.reads.addAll(rest);
+        case "write" -> cur.writes.addAll(rest);
+        case "exec" -> cur.execs.addAll(rest);
+        case "verb" -> {
+          need(rest.size() >= 2, source, lineNo, "verb needs a word and a class");
+          cur.verbs.put(
+              rest.get(0),
+              new CommandSpec.Verb(rest.get(1), Set.copyOf(rest.subList(2, rest.size()))));
+        }
+        case "handler" -> {
+          need(rest.size() == 1, source, lineNo, "handler takes one name");
+          cur.handler = rest.get(0);
+        }
+        case "gtfobins" -> {
+          for (String fn : rest) {
+            if (!GTFOBINS_FUNCTIONS.contains(fn)) {
+              throw fault(source, lineNo, "unknown function " + fn);
+            }
+          }
+          cur.gtfobins.addAll(rest);
+        }
+        case "terminal" -> cur.terminal = true;
+        case "example" -> cur.examples.add(example(line, source, lineNo));
+        default -> throw fault(source, lineNo, "unknown key '" + key + "'");
+      }
+    }
+    return new Table(Map.copyOf(commands), List.copyOf(variables), List.copyOf(gitConfig));
+  }
+
+  private static void addCommand(Block b, Map<String, CommandSpec> commands, String source) {
+    if (b.handler == null && (b.cls == null || b.role == null)) {
+      throw fault(source, b.line, "command needs a kind, a class and operands, or a handler");
+    }
+    StringBuilder letters = new StringBuilder();
+    Set<String> longs = new LinkedHashSet<>();
+    for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs)) {
+      for (String o : opts) {
+        if (o.length() == 2 && o.charAt(0) == '-') {
+          letters.append(o.charAt(1));
+        } else {
+          longs.add(o);
+        }
+      }
+    }
+    // One entry shared by the command's names (its aliases).
+    CommandSpec spec =
+        new CommandSpec(
+            b.names.get(0),
+            Optional.ofNullable(b.cls),
+            b.role == null ? CommandSpec.Role.NONE : b.role,
+            letters.toString(),
+            longs,
+            b.tasks,
+            b.reads,
+            b.writes,
+            b.execs,
+            b.verbs,
+            Optional.ofNullable(b.handler),
+            b.gtfobins,
+            b.terminal,
+            b.examples,
+            source + ":" + b.line);
+    for (String n : b.names) {
+      if (commands.put(n, spec) != null) {
+        throw fault(source, b.line, "command '" + n + "' listed twice");
+      }
+    }
+  }
+
+  private static CommandSpec.Example example(String line, String source, int lineNo) {
+    int sep = line.indexOf(" :: ");
+    need(sep > 0, source, lineNo, "example needs ' :: COMMAND'");
+    String[] head = tokens(line.substring("example".length(), sep)).toArray(new String[0]);
+    need(head.length >= 1 && head.length <= 3, source, lineNo, "example CLASS [TAGS [LABELS]]");
+    return new CommandSpec.Example(
+        line.substring(sep + 4),
+        head[0],
+        head.length > 1 ? words(head[1]) : List.of(),
+        head.length > 2 ? words(head[2]) : List.of());
+  }
+
+  private static List<String> words(String col) {
+    return col.equals("-") ? List.of() : Arrays.asList(col.split(","));
+  }
+
+  /** The words of a line, split at spaces and tabs (no regular expression: this runs cold). */
+  private static List<String> tokens(String line) {
+    List<String> out = new ArrayList<>(8);
+    int n = line.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+        i++;
+      }
+      int start = i;
+      while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+        i++;
+      }
+      if (i > start) {
+        out.add(line.substring(start, i));
+      }
+    }
+    return out;
+  }
+
+  private static Risk risk(String word, String source, int line) {
+    try {
+      return Risk.valueOf(word.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw fault(source, line, "unknown risk " + word);
+    }
+  }
+
+  private static void need(boolean ok, String source, int line, String what) {
+    if (!ok) {
+      throw fault(source, line, what);
+    }
+  }
+
+  private static IllegalStateException fault(String source, int line, String what) {
+    return new IllegalStateException(source + ":" + line + ": " + what);
+  }
+}

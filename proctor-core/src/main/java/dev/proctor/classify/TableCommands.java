@@ -1,0 +1,260 @@
+package dev.proctor.classify;
+
+import static dev.proctor.classify.ClassNames.CODE_EXEC;
+import static dev.proctor.classify.ClassNames.DATA_EXPORT;
+import static dev.proctor.classify.ClassNames.FS_READ;
+import static dev.proctor.classify.ClassNames.FS_WRITE;
+import static dev.proctor.classify.ClassNames.PACKAGE_INSTALL;
+
+import dev.proctor.classify.ShellSyntax.Word;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Classifies a command by its table entry ({@link CommandSpec}): the options that name programs,
+ * read or written files, the subcommand, and the operands by their role. Commands that need a
+ * grammar have handlers of their own; this is everything else.
+ */
+final class TableCommands {
+
+  private TableCommands() {}
+
+  static void classify(Invocation in, CommandSpec spec) {
+    Args a = in.parse(spec.valueLetters(), spec.longValues());
+    for (Args.Opt o : a.options) {
+      String n = o.name();
+      if (spec.execs().contains(n)) {
+        in.cls(CODE_EXEC);
+        in.tag("exec-option");
+      } else if (o.value() != null && spec.writes().contains(n)) {
+        in.cls(FS_WRITE);
+        in.writePath(o.value());
+      } else if (o.value() != null && spec.reads().contains(n)) {
+        in.path(o.value());
+      }
+    }
+    List<Word> ops = a.operands;
+    String cls = spec.actionClass().orElse(ClassNames.SHELL_EXEC);
+    if (!spec.verbs().isEmpty() && !ops.isEmpty()) {
+      CommandSpec.Verb v = spec.verbs().get(ops.get(0).text());
+      if (v != null) {
+        cls = v.actionClass();
+        v.tags().forEach(in::tag);
+        ops = ops.subList(1, ops.size());
+      }
+    }
+    if (spec.tasks()) {
+      for (Word w : ops) {
+        if (w.isLiteral() && w.text().indexOf('=') < 0 && publishes(w.text())) {
+          in.cls(DATA_EXPORT);
+          in.tag("publish");
+        }
+      }
+    }
+    switch (spec.operands()) {
+      case READ -> {
+        in.cls(cls);
+        in.reads(ops);
+      }
+      case WRITE -> {
+        in.cls(cls);
+        in.writePaths(ops);
+      }
+      case NONE -> in.cls(cls);
+      case PATTERN_READ -> {
+        in.cls(cls);
+        boolean given = a.has("-e", "--regexp", "-f", "--file");
+        in.reads(given || ops.isEmpty() ? ops : ops.subList(1, ops.size()));
+      }
+      case FILTER_READ -> filterRead(in, cls, a, ops);
+      case HOST_LAST -> {
+        in.cls(cls);
+        in.fetched();
+        if (!ops.isEmpty()) {
+          Word h = ops.get(ops.size() - 1);
+          if (h.isLiteral()) {
+            in.host(PathFacts.host(h.text().startsWith("@") ? h.text().substring(1) : h.text()));
+          } else {
+            in.tag("dynamic");
+          }
+        }
+      }
+      case HOST_FIRST -> {
+        in.cls(cls);
+        if (a.has("-l", "--listen")) {
+          in.tag("listen");
+        }
+        for (Word w : ops) {
+          if (w.isLiteral() && !ShellWalk.isDigits(w.text())) {
+            String h = w.text();
+            int at = h.indexOf('@');
+            in.host(PathFacts.host(at >= 0 ? h.substring(at + 1) : h));
+            break;
+          }
+        }
+      }
+      case BUILD -> build(in, cls);
+      case SYSTEM -> in.cls(isInspection(in.name, Args.parse(in.args)) ? FS_READ : cls);
+      case DISK -> {
+        in.cls(cls);
+        in.tag("disk");
+        in.readPaths(Args.parse(in.args).operands);
+      }
+    }
+  }
+
+  /**
+   * A command the user's taxonomy declares: classified by its entry like a table command, with the
+   * entry's tags and the values of its {@code environment} options as environment targets.
+   */
+  static void classifyUser(Invocation in, TaxonomyLoader.UserCommand user) {
+    classify(in, user.spec());
+    user.tags().forEach(in::tag);
+    if (!user.environmentOptions().isEmpty()) {
+      CommandSpec s = user.spec();
+      for (Word env :
+          in.parse(s.valueLetters(), s.longValues())
+              .values(user.environmentOptions().toArray(new String[0]))) {
+        if (env.isLiteral()) {
+          in.target(dev.proctor.action.Target.Kind.ENVIRONMENT, env.text());
+        } else {
+          in.tag("dynamic");
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code jq FILTER FILE...}: the filter is the first operand unless {@code -f} gave it; {@code
+   * --arg NAME VALUE} and {@code --argjson} take two values, {@code --slurpfile}/{@code --rawfile
+   * NAME FILE} read FILE; after {@code --args}/{@code --jsonargs} operands are values, not files.
+   */
+  private static void filterRead(Invocation in, String cls, Args a, List<Word> ops) {
+    in.cls(cls);
+    List<Word> args = in.args;
+    List<Word> files = new java.util.ArrayList<>(ops.size());
+    boolean filterGiven = a.has("-f", "--from-file");
+    boolean filterSeen = filterGiven;
+    boolean valuesOnly = false;
+    for (int i = 0; i < args.size(); i++) {
+      Word w = args.get(i);
+      String t = w.text();
+      if (t.equals("--arg") || t.equals("--argjson")) {
+        i += 2;
+      } else if (t.equals("--slurpfile") || t.equals("--rawfile")) {
+        if (i + 2 < args.size()) {
+          in.path(args.get(i + 2));
+        }
+        i += 2;
+      } else if (t.equals("--args") || t.equals("--jsonargs")) {
+        valuesOnly = true;
+      } else if (t.equals("-f")
+          || t.equals("--from-file")
+          || t.equals("-L")
+          || t.equals("--indent")) {
+        i++;
+      } else if (t.startsWith("-") && t.length() > 1 && !w.has(ShellSyntax.DYNAMIC)) {
+        continue;
+      } else if (!filterSeen) {
+        filterSeen = true;
+      } else if (!valuesOnly) {
+        files.add(w);
+      }
+    }
+    if (!files.isEmpty() || !in.stdinPiped && !in.stdinIsFile() && !in.stdinIsHeredoc()) {
+      in.readPaths(files);
+    }
+  }
+
+  private static void build(Invocation in, String cls) {
+    if (BuildCommands.replacesBuild(in)) {
+      return;
+    }
+    in.cls(cls);
+    BuildCommands.handle(in);
+    if (COMPILERS.contains(in.name)) {
+      for (Word out : Args.parse(in.args, "oIDLlxUu", Set.of(), false).values("-o")) {
+        in.cls(FS_WRITE);
+        in.writePath(out);
+      }
+    }
+    if ((in.name.equals("make") || in.name.equals("gmake"))
+        && Args.parse(in.args, "CfIjloW", Set.of(), false).operands.stream()
+            .anyMatch(w -> w.text().equals("install") || w.text().equals("uninstall"))) {
+      in.cls(PACKAGE_INSTALL);
+    }
+    if (in.name.equals("pre-commit") || in.name.equals("husky") || in.name.equals("lefthook")) {
+      Args a = Args.parse(in.args);
+      if (a.operandText(0).equals("install") || a.operandText(0).equals("init")) {
+        in.cls(FS_WRITE);
+        in.tag("agent-config");
+      }
+    }
+  }
+
+  /** Words of a task name that mean it sends the project somewhere. */
+  private static final Set<String> PUBLISH_WORDS =
+      Set.of("deploy", "publish", "upload", "push", "ship", "promote", "distribute");
+
+  /** Build verbs before {@code release} that mean a local build ({@code assembleRelease}). */
+  private static final Set<String> BUILD_WORDS =
+      Set.of("assemble", "bundle", "build", "compile", "test", "lint", "check", "package", "run");
+
+  /** Tasks that push an image or artifact although no word says so. */
+  private static final Set<String> PUBLISH_TASKS = Set.of("jib:build", "nexus-staging:close");
+
+  /**
+   * True if a build task, goal or script name publishes, deploys or releases: one of its words
+   * (split at {@code : - _ . /} and camel case) is {@code deploy}, {@code publish}, {@code upload},
+   * {@code push}, {@code ship}, {@code promote}, {@code distribute}, or {@code release} not after a
+   * build verb ({@code make release}, {@code release:perform}, but not {@code assembleRelease}).
+   */
+  static boolean publishes(String task) {
+    if (PUBLISH_TASKS.contains(task)) {
+      return true;
+    }
+    String prev = "";
+    int start = 0;
+    int n = task.length();
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? task.charAt(i) : ':';
+      boolean sep = c == ':' || c == '-' || c == '_' || c == '.' || c == '/';
+      boolean camel = i > start && i < n && Character.isUpperCase(c);
+      if (sep || camel) {
+        if (i > start) {
+          String word = task.substring(start, i).toLowerCase(Locale.ROOT);
+          if (PUBLISH_WORDS.contains(word)
+              || word.equals("release") && !BUILD_WORDS.contains(prev)) {
+            return true;
+          }
+          prev = word;
+        }
+        start = sep ? i + 1 : i;
+      }
+    }
+    return false;
+  }
+
+  /** C-family compilers whose {@code -o FILE} names the file they write. */
+  private static final Set<String> COMPILERS =
+      Set.of("gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "swiftc", "ghc", "zig");
+
+  private static boolean isInspection(String name, Args a) {
+    String first = a.operandText(0);
+    return switch (name) {
+      case "mount", "hostname", "ifconfig" ->
+          a.operands.isEmpty() || name.equals("ifconfig") && a.operands.size() == 1;
+      case "ip" ->
+          a.operands.size() <= 2
+              || a.operandText(1).equals("show")
+              || a.operandText(1).equals("list");
+      case "launchctl" -> first.equals("list") || first.equals("print");
+      case "sysctl" -> !a.has("-w") && a.operands.stream().noneMatch(w -> w.text().contains("="));
+      case "route" -> first.isEmpty() || first.equals("-n") || first.equals("get");
+      case "diskutil" -> first.equals("list") || first.equals("info");
+      case "defaults" -> first.equals("read") || first.equals("domains");
+      default -> false;
+    };
+  }
+}
