@@ -59,6 +59,9 @@ public final class Mediator {
   /** The class a call is gated at when its classifier failed: the worst case. */
   static final String UNCLASSIFIABLE = "shell.unparseable";
 
+  /** The class a surface's refusal is recorded under when the call declares none. */
+  static final String REFUSED = "proctor.refused";
+
   /** The longest action id a surface may give; longer ones are refused. */
   static final int MAX_ACTION_ID = 512;
 
@@ -106,6 +109,47 @@ public final class Mediator {
   public Mediation mediate(ToolCall call, String actionId) {
     return record(
         decide(call, Optional.of(requireNonNull(actionId, "actionId is null"))), List.of());
+  }
+
+  /**
+   * Mediates several calls at once (a harness's tool batch, an API batch): each is classified and
+   * decided on its own under a new random id, and all are recorded together so that they share
+   * group commits. Returns the mediations in the order given once their receipts are durable; each
+   * fails closed on its own, as {@link #mediate(ToolCall)} does.
+   */
+  public List<Mediation> mediateAll(List<ToolCall> calls) {
+    List<Mediation> decided = new ArrayList<>(calls.size());
+    List<List<LifecycleEvent>> units = new ArrayList<>(calls.size());
+    for (ToolCall call : calls) {
+      Mediation m = decide(call, Optional.empty());
+      decided.add(m);
+      units.add(events(m, List.of()));
+    }
+    List<ActionLog.Recorded> recorded = log.recordEach(units, deadline);
+    List<Mediation> out = new ArrayList<>(calls.size());
+    for (int i = 0; i < decided.size(); i++) {
+      out.add(settle(decided.get(i), recorded.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * Records a refusal a surface made before any policy was asked — an unauthenticated or
+   * unauthorised request — as an action of the call's declared class (such as {@code
+   * proctor.auth}): {@code requested} then {@code denied} with the reason, under the policy in
+   * force. Returns the deny, with no receipts when the log cannot record it. The call must not
+   * carry the secret that was presented.
+   */
+  public Mediation refuse(ToolCall call, String reason) {
+    requireNonNull(call, "call is null");
+    requireNonNull(reason, "reason is null");
+    String actionClass = call.declaredClass().orElse(REFUSED);
+    Policy current = policy.get();
+    Decision deny =
+        Decision.Deny.failClosed(reason, current == null ? PolicyRef.NONE : current.ref());
+    return record(
+        new Mediation(requests.build(call, Classification.of(actionClass)), deny, List.of()),
+        List.of());
   }
 
   /**
@@ -316,20 +360,32 @@ public final class Mediator {
    * action id already on record is refused, and that refusal is recorded under a fresh id.
    */
   private Mediation record(Mediation decided, List<LifecycleEvent> then) {
+    return settle(decided, log.recordEach(List.of(events(decided, then)), deadline).get(0));
+  }
+
+  private static List<LifecycleEvent> events(Mediation decided, List<LifecycleEvent> then) {
+    List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
+    events.add(LifecycleEvent.requested(decided.request(), decided.decision()));
+    events.add(LifecycleEvent.decided(decided.request(), decided.decision()));
+    events.addAll(then);
+    return events;
+  }
+
+  /**
+   * The mediation a recording attempt leaves: on record, refused as a reused id, or not recorded.
+   */
+  private Mediation settle(Mediation decided, ActionLog.Recorded recorded) {
     ActionRequest request = decided.request();
     Decision decision = decided.decision();
-    List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
-    events.add(LifecycleEvent.requested(request, decision));
-    events.add(LifecycleEvent.decided(request, decision));
-    events.addAll(then);
-    try {
-      return new Mediation(request, decision, log.recordAll(events, deadline));
-    } catch (IllegalTransitionException e) {
-      return refuseReusedId(request, decision, e);
-    } catch (LogUnavailableException | RuntimeException e) {
-      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
-      return new Mediation(request, notRecorded(decision, e.getMessage()), List.of());
+    if (recorded.failure().isEmpty()) {
+      return new Mediation(request, decision, recorded.receipts());
     }
+    Exception e = recorded.failure().get();
+    if (e instanceof IllegalTransitionException reused) {
+      return refuseReusedId(request, decision, reused);
+    }
+    LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
+    return new Mediation(request, notRecorded(decision, e.getMessage()), List.of());
   }
 
   private static Decision notRecorded(Decision decision, String why) {
