@@ -187,6 +187,7 @@ public final class Mediator {
     TimeLimit limit = TimeLimit.start(mediation.decision(), timer);
     T result = null;
     Exception failure = null;
+    Error error = null;
     LifecycleState end;
     try {
       result = execution.run(arguments.deepCopy());
@@ -197,17 +198,28 @@ public final class Mediator {
     } catch (Exception e) {
       failure = e;
       end = LifecycleState.FAILED;
+    } catch (Error e) {
+      // Recorded as failed like any other throw, then rethrown: the JVM may be in trouble.
+      error = e;
+      end = LifecycleState.FAILED;
     }
     boolean timedOut = limit.finish();
     if (end == LifecycleState.INTERRUPTED && !timedOut) {
       Thread.currentThread().interrupt();
     }
-    Outcome outcome = outcome(result, failure, timedOut ? limit.description() : null);
+    Outcome outcome =
+        outcome(
+            result,
+            failure != null ? failure : error,
+            timedOut ? Optional.of(limit.description(end)) : Optional.empty());
     try {
       receipts.addAll(
           log.recordAll(List.of(new LifecycleEvent.Finished(action, end, outcome)), deadline));
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("the end of action {} was not recorded: {}", action.id(), e.getMessage());
+    }
+    if (error != null) {
+      throw error;
     }
     return new Executed<>(
         decision,
@@ -307,8 +319,11 @@ public final class Mediator {
   }
 
   /** Classifies and decides a call without recording it; never throws for a bad call. */
-  private Mediation decide(ToolCall call, Optional<String> actionId) {
-    requireNonNull(call, "call is null");
+  private Mediation decide(ToolCall given, Optional<String> actionId) {
+    requireNonNull(given, "given is null");
+    // The arguments are a mutable JSON tree the caller still holds: classify, decide, record and
+    // run one copy of them, so that nothing changed after the decision is what runs.
+    ToolCall call = given.withArguments(given.arguments().deepCopy());
     Policy current;
     try {
       current = requireNonNull(policy.get(), "no policy is loaded");
@@ -432,16 +447,16 @@ public final class Mediator {
         UNCLASSIFIABLE, Set.of(UNCLASSIFIABLE), List.of(), Set.of(), Set.of(tag));
   }
 
+  /**
+   * An id fit to show and compare: no control characters, and no format characters (bidirectional
+   * overrides such as U+202E, zero-width joiners) that make an id read as another in a console.
+   */
   private static boolean validId(String id) {
     if (id.isEmpty() || id.length() > MAX_ACTION_ID) {
       return false;
     }
-    for (int i = 0; i < id.length(); i++) {
-      if (Character.isISOControl(id.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return id.codePoints()
+        .noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
   }
 
   /**
@@ -499,13 +514,22 @@ public final class Mediator {
       return fired;
     }
 
-    String description() {
-      return "the policy's time limit of " + limit.toMillis() + " ms passed: interrupted";
+    /**
+     * What the limit did, as the outcome says it: the interrupt is a request the execution may
+     * ignore, and then the outcome says that it ran on.
+     */
+    String description(LifecycleState end) {
+      String passed = "the policy's time limit of " + limit.toMillis() + " ms passed";
+      return switch (end) {
+        case INTERRUPTED -> passed + ": interrupted";
+        case SUCCEEDED -> passed + "; the execution ignored the interrupt and ran to the end";
+        default -> passed + "; the execution was interrupted, then failed";
+      };
     }
   }
 
-  private static Outcome outcome(Object result, Exception failure, String timeLimit) {
-    Optional<String> detail = Optional.ofNullable(timeLimit);
+  private static Outcome outcome(Object result, Throwable failure, Optional<String> timeLimit) {
+    Optional<String> detail = timeLimit;
     if (detail.isEmpty() && failure != null) {
       detail = Optional.of(truncate(failure.getClass().getSimpleName() + ": " + describe(failure)));
     }

@@ -53,6 +53,11 @@ public record ToolCall(
     return new ToolCall(other, surface, tool, operation, arguments, declaredClass, labels, context);
   }
 
+  /** The same call with other arguments. */
+  public ToolCall withArguments(JsonNode other) {
+    return new ToolCall(principal, surface, tool, operation, other, declaredClass, labels, context);
+  }
+
   /** The same call with another context. */
   public ToolCall withContext(Map<String, String> other) {
     return new ToolCall(

@@ -54,7 +54,10 @@ public final class Gateway {
     Clock clock = Clock.systemUTC();
     DataDirectory dir = dataDirectory(config);
     Proctor.Builder b =
-        Proctor.builder().protect(dir.root()).decisionDeadline(config.decisions().deadline());
+        Proctor.builder()
+            .protect(dir.root())
+            .protectInstallation()
+            .decisionDeadline(config.decisions().deadline());
     config.policyDir().ifPresent(b::policyDirectory);
     config.taxonomy().ifPresent(b::taxonomyFile);
     config.tls().ifPresent(t -> b.protect(t.passwordFile()).protect(t.keyStore()));
