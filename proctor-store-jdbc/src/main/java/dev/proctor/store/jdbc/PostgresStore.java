@@ -4,9 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.proctor.Proctor;
+import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.store.ApprovalStore;
+import dev.proctor.store.DataDirectory;
 import dev.proctor.store.LogStore;
 import dev.proctor.store.LogStoreException;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +18,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Proctor's state in one PostgreSQL database, shared by every instance pointed at it: the action
@@ -113,6 +118,18 @@ public final class PostgresStore {
     } catch (SQLException e) {
       throw new LogStoreException("cannot read the log id: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Points a {@link Proctor} builder at this database for its log and held actions, signing
+   * checkpoints with the data directory's key (created on first use). Instances sharing the
+   * database each sign with their own key, or share one: a verifier needs every instance's public
+   * key. No mirror file: it follows one writer, and the database has several.
+   */
+  public Proctor.Builder into(Proctor.Builder builder, DataDirectory dir, Consumer<String> notices)
+      throws IOException {
+    CheckpointSigner signer = SqliteActionLog.ensureSigner(dir, true, notices);
+    return builder.signer(signer).logStore(logStore()).approvalStore(approvalStore());
   }
 
   /** The log's id, the same for every instance on the database. */
