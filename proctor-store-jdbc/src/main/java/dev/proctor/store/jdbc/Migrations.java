@@ -60,6 +60,15 @@ final class Migrations {
     if (version(c) == set.latest) {
       return;
     }
+    // A file lock is held per JVM, not per thread: threads of one JVM queue here first.
+    synchronized (IN_THIS_JVM) {
+      migrateLocked(file, c, set);
+    }
+  }
+
+  private static final Object IN_THIS_JVM = new Object();
+
+  private static void migrateLocked(Path file, Connection c, Set set) {
     Path lock = file.resolveSibling(file.getFileName() + ".migrate-lock");
     try (FileChannel ch =
         FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
