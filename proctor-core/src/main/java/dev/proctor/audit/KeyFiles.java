@@ -71,12 +71,20 @@ public final class KeyFiles {
     if (Files.exists(privateKeyFile, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    KeyPair pair;
+    return install(generate(), privateKeyFile, publicKeyDir);
+  }
+
+  private static KeyPair generate() {
     try {
-      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no Ed25519", e);
     }
+  }
+
+  /** Writes a key pair into place unless a private key is there already (then empty). */
+  private static Optional<String> install(KeyPair pair, Path privateKeyFile, Path publicKeyDir)
+      throws IOException {
     Path parent = privateKeyFile.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp =
@@ -118,16 +126,44 @@ public final class KeyFiles {
 
   /**
    * Replaces the private key with a new one and returns its id; the old public key stays in the
-   * public key directory so that older checkpoints still verify.
+   * public key directory so that older checkpoints still verify. Nothing announces the new key: for
+   * a log, use the rotation that signs a handover first ({@code SqliteActionLog.rotateKey}).
    */
   public static String rotate(Path privateKeyFile, Path publicKeyDir) throws IOException {
+    return rotate(privateKeyFile, publicKeyDir, next -> {});
+  }
+
+  /** What a rotation does with the new public key before it replaces the old key. */
+  @FunctionalInterface
+  public interface Announcement {
+
+    /** Announces the next key while the old one is still in place; a failure stops the rotation. */
+    void announce(PublicKey next) throws IOException;
+  }
+
+  /**
+   * Replaces the private key with a new one and returns its id, first handing the new public key to
+   * {@code announce} while the old key is still in place (a log signs its handover then); when the
+   * announcement fails, nothing changes. The old public key stays in the public key directory.
+   */
+  public static String rotate(Path privateKeyFile, Path publicKeyDir, Announcement announce)
+      throws IOException {
     CheckpointSigner old = loadSigner(privateKeyFile);
+    KeyPair next = generate();
+    announce.announce(next.getPublic());
     writePublic(publicKeyDir.resolve(old.keyId() + ".pem"), old.publicKey());
     Path retired =
         privateKeyFile.resolveSibling(
             privateKeyFile.getFileName() + "." + old.keyId() + ".retired");
     Files.move(privateKeyFile, retired);
-    String id = create(privateKeyFile, publicKeyDir);
+    String id =
+        install(next, privateKeyFile, publicKeyDir)
+            .orElseThrow(
+                () ->
+                    new FileAlreadyExistsException(
+                        privateKeyFile.toString(),
+                        null,
+                        "another process created a signing key during the rotation"));
     Files.delete(retired);
     return id;
   }

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -26,10 +29,10 @@ import java.util.concurrent.Future;
  *
  * <p>What it checks, in one streaming pass with memory independent of the log's length: each
  * receipt's sequence number follows the last; each {@code prev} is the hash of the receipt before;
- * each checkpoint is signed by a key on the ring and its root equals the root of the receipts so
- * far (computed incrementally from the Merkle frontier); each co-signature by a known witness
- * matches too; a trusted checkpoint is matched the same way, and a log that ends before a
- * checkpoint's size is truncated.
+ * each checkpoint is signed by a key on the ring (or one a handover of the log named before it: see
+ * {@link Checkpoint}) and its root equals the root of the receipts so far (computed incrementally
+ * from the Merkle frontier); each co-signature by a known witness matches too; a trusted checkpoint
+ * is matched the same way, and a log that ends before a checkpoint's size is truncated.
  *
  * <p>Why receipts no checkpoint covers fail: a hash chain alone proves nothing to someone who can
  * rewrite the file — whoever drops the checkpoints (or the last ones) can rewrite the receipts
@@ -172,6 +175,8 @@ public final class LogVerifier {
     // Roots of the signed checkpoints seen, by size: a co-signature written after later receipts
     // (the mirror appends them when they arrive) is compared with the checkpoint of its size.
     private final TreeMap<Long, String> signedRoots = new TreeMap<>();
+    // Keys the log's handovers named, by id: they sign the checkpoints after the handover.
+    private final Map<String, PublicKey> handedOver = new HashMap<>();
 
     VerificationReport run(LineReader lines) throws IOException {
       Optional<VerificationReport.Problem> problem = Optional.empty();
@@ -602,12 +607,22 @@ public final class LogVerifier {
       }
     }
 
+    /**
+     * Checks a checkpoint's signature by a key on the ring or a key an earlier handover of the log
+     * named; a handover makes its next key acceptable for the checkpoints after it.
+     */
     private void checkSignature(Checkpoint c, long line, String what) throws Found {
       try {
-        keys.verify(c);
+        PublicKey handed = handedOver.get(c.keyId());
+        if (handed != null && keys.key(c.keyId()).isEmpty()) {
+          KeyRing.of(List.of(handed)).verify(c);
+        } else {
+          keys.verify(c);
+        }
       } catch (ProofException e) {
         throw new Found(-1, line, what + " of size " + c.size() + ": " + e.getMessage());
       }
+      c.nextPublicKey().ifPresent(k -> handedOver.put(KeyFiles.keyId(k), k));
     }
 
     private void logId(String id, long line) throws Found {

@@ -401,4 +401,43 @@ class LogVerifierTest {
             .verify(new java.io.ByteArrayInputStream(bytes(l)));
     assertThat(allowed.intact()).as(allowed.summary()).isTrue();
   }
+
+  @Test
+  void verify_rotatedLog_followsTheHandover_withOnlyTheFirstKey_andRefusesAForgedOne()
+      throws Exception {
+    CheckpointSigner next = AuditFixtures.signer();
+    InMemoryLogStore rotated = new InMemoryLogStore("rotated");
+    Checkpoint handover;
+    try (ActionLog log = LogTesting.open(rotated, SIGNER)) {
+      LogTesting.fill(log, "before-", 2);
+      handover = log.handOver(next.publicKey());
+    }
+    try (ActionLog log = LogTesting.open(rotated, next)) {
+      LogTesting.fill(log, "after-", 2);
+    }
+    assertThat(handover.keyId()).isEqualTo(SIGNER.keyId());
+    assertThat(handover.size()).isEqualTo(8);
+    assertThat(handover.nextKeyId()).contains(next.keyId());
+    List<String> l = LogTesting.export(rotated);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.intact()).as(r.summary()).isTrue();
+    assertThat(r.receipts()).isEqualTo(16);
+
+    // A handover naming another key than the one the old key signed does not verify.
+    String other = Checkpoint.nextKeyText(AuditFixtures.signer().publicKey());
+    List<String> forged = new ArrayList<>();
+    for (String line : l) {
+      forged.add(line.replace(handover.nextKey().orElseThrow(), other));
+    }
+    assertThat(verify(forged).problem())
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("wrong signature"));
+
+    // Without the handover, the new key is just unknown.
+    List<String> dropped = new ArrayList<>(l);
+    dropped.removeIf(line -> line.contains("\"nextKey\""));
+    assertThat(verify(dropped).problem())
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("signed by unknown key"));
+  }
 }

@@ -5,6 +5,7 @@ import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.audit.LogOptions;
+import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.MirrorFile;
 import dev.proctor.store.DataDirectory;
 import java.io.IOException;
@@ -70,6 +71,30 @@ public final class SqliteActionLog {
       throw e;
     }
     return ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+  }
+
+  /**
+   * Replaces the data directory's signing key and returns the new key's id. When the log exists,
+   * its current key first signs a handover naming the new key ({@link ActionLog#handOver}), so that
+   * a witness or verifier that knows the old key accepts the new one for this log — and counts it
+   * as this log's key, so that it cannot start another log unseen. If the handover cannot be
+   * written, the key is not replaced.
+   */
+  public static String rotateKey(DataDirectory dir) throws IOException {
+    signer(dir);
+    return KeyFiles.rotate(
+        dir.signingKey(),
+        dir.publicKeys(),
+        next -> {
+          if (Files.exists(dir.database())) {
+            try (ActionLog log = open(dir)) {
+              log.handOver(next);
+            } catch (LogUnavailableException e) {
+              throw new IOException(
+                  "the log cannot record the handover to the new key: " + e.getMessage(), e);
+            }
+          }
+        });
   }
 
   private static CheckpointSigner signer(DataDirectory dir) throws IOException {
