@@ -8,6 +8,8 @@ import dev.proctor.audit.KeyRing;
 import dev.proctor.audit.LogExport;
 import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.Merkle;
+import dev.proctor.audit.ProofException;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.LogReader;
@@ -26,7 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -182,11 +186,33 @@ public final class AuditCommand implements Runnable {
         } else {
           Path database = db != null ? db : dir.database();
           if (!Files.exists(database)) {
+            Optional<String> used = priorUse(dir, ring);
+            if (used.isPresent()) {
+              out.println("BROKEN: no log database at " + database + ", but " + used.get());
+              return 1;
+            }
             err.println("no log database at " + database);
             return 2;
           }
           try (SqliteLogStore store = SqliteLogStore.open(database)) {
             report = verifyStore(verifier, store);
+          }
+        }
+        if (report.intact() && report.receipts() == 0 && emptyTree(report)) {
+          Optional<String> used = priorUse(dir, ring);
+          if (used.isPresent()) {
+            report =
+                new VerificationReport(
+                    report.receipts(),
+                    report.checkpoints(),
+                    report.cosignatures(),
+                    report.unsigned(),
+                    report.logId(),
+                    report.root(),
+                    report.warnings(),
+                    Optional.of(
+                        new VerificationReport.Problem(
+                            -1, 0, "the log is empty, but " + used.get())));
           }
         }
         out.println(report.summary());
@@ -207,6 +233,100 @@ public final class AuditCommand implements Runnable {
       } catch (IOException | RuntimeException e) {
         err.println("cannot verify: " + e.getMessage());
         return 2;
+      }
+    }
+
+    /** True when the report is of a tree without receipts (not, say, a consistency proof). */
+    private static boolean emptyTree(VerificationReport report) {
+      return report.root().equals(HexFormat.of().formatHex(Merkle.emptyRoot()));
+    }
+
+    /**
+     * Signed evidence that a log of these keys held receipts, for an input that holds none: the
+     * largest checkpoint of size above 0, signed by a key on the ring, among the data directory's
+     * key-use records ({@code keys/used/}), its database's latest checkpoint and its mirror's last
+     * checkpoint line — the copy being verified says nothing, so it is skipped. A log that was
+     * emptied, deleted or recreated under the same keys fails with it instead of verifying as an
+     * intact empty log.
+     */
+    private Optional<String> priorUse(DataDirectory dir, KeyRing ring) throws IOException {
+      List<Map.Entry<String, Checkpoint>> evidence = new ArrayList<>();
+      for (Checkpoint c : KeyFiles.uses(dir.keyUses())) {
+        evidence.add(Map.entry(dir.keyUses().resolve(c.keyId() + ".json").toString(), c));
+      }
+      Path database = dir.database();
+      if (Files.exists(database) && !isInput(database)) {
+        try (SqliteLogStore store = SqliteLogStore.open(database)) {
+          Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+          if (latest.isPresent()) {
+            evidence.add(Map.entry(database.toString(), Checkpoint.fromJson(latest.get().json())));
+          }
+        }
+      }
+      if (Files.exists(dir.mirror()) && !isInput(dir.mirror())) {
+        lastCheckpointLine(dir.mirror())
+            .ifPresent(c -> evidence.add(Map.entry(dir.mirror().toString(), c)));
+      }
+      Map.Entry<String, Checkpoint> best = null;
+      for (Map.Entry<String, Checkpoint> e : evidence) {
+        Checkpoint c = e.getValue();
+        if (c.size() == 0 || (best != null && best.getValue().size() >= c.size())) {
+          continue;
+        }
+        try {
+          ring.verify(c);
+        } catch (ProofException notOurs) {
+          continue; // Not signed by a key verifying this input: no evidence about it.
+        }
+        best = e;
+      }
+      if (best == null) {
+        return Optional.empty();
+      }
+      Checkpoint c = best.getValue();
+      return Optional.of(
+          "key "
+              + c.keyId()
+              + " signed a checkpoint of log "
+              + c.logId()
+              + " at size "
+              + c.size()
+              + " ("
+              + c.time()
+              + ", in "
+              + best.getKey()
+              + "): a log that held receipts was emptied, deleted or replaced. Compare it with the"
+              + " other copy, a witness's logs/<log id>.json or a checkpoint kept elsewhere"
+              + " (--checkpoint); after a deliberate reset this ends with the new log's first"
+              + " receipt");
+    }
+
+    /** True when {@code p} is the input being verified. */
+    private boolean isInput(Path p) throws IOException {
+      Path input = file != null ? file : db;
+      if (input == null) {
+        return p.equals(data.resolve().database());
+      }
+      return !input.toString().equals("-") && Files.exists(input) && Files.isSameFile(input, p);
+    }
+
+    /** The last checkpoint line of a JSON Lines file such as the mirror. */
+    private static Optional<Checkpoint> lastCheckpointLine(Path file) throws IOException {
+      String last = null;
+      try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.contains("\"" + Checkpoint.SCHEMA + "\"")) {
+            last = line;
+          }
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+      try {
+        return last == null ? Optional.empty() : Optional.of(Checkpoint.fromJson(last));
+      } catch (IllegalArgumentException e) {
+        return Optional
+            .empty(); // A torn or foreign line is the mirror's own verification's business.
       }
     }
 

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -382,23 +383,153 @@ class AuditCommandTest {
     assertThat(run("audit", "verify", unsigned.toString(), "--key", pub)).isEqualTo(1);
   }
 
+  /** Deletes the database (with its WAL files) and, optionally, the mirror; keeps the keys. */
+  private void deleteLog(boolean mirrorToo) throws Exception {
+    DataDirectory dir = new DataDirectory(data);
+    for (String name : new String[] {"proctor.db", "proctor.db-wal", "proctor.db-shm"}) {
+      Files.deleteIfExists(data.resolve(name));
+    }
+    if (mirrorToo) {
+      Files.deleteIfExists(dir.mirror());
+    }
+  }
+
   @Test
-  void verify_emptiedMirrorOfAUsedDataDirectory_warnsNamingItsKeys() throws Exception {
+  void verify_emptiedMirrorOfAUsedLog_isBroken_namingTheDatabasesCheckpoint() throws Exception {
     run("keys", "init", "--data-dir", data.toString());
     fill(1);
     DataDirectory dir = new DataDirectory(data);
+    Checkpoint held;
+    try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
+      held = Checkpoint.fromJson(store.latestCheckpoint().orElseThrow().json());
+    }
     Files.write(dir.mirror(), new byte[0]);
 
     assertThat(run("audit", "verify", "--data-dir", data.toString(), dir.mirror().toString()))
         .as(out.toString())
-        .isZero();
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN: 0 receipts")
+        .contains(
+            "the log is empty, but key "
+                + held.keyId()
+                + " signed a checkpoint of log "
+                + held.logId()
+                + " at size "
+                + held.size())
+        .doesNotContain("INTACT");
+  }
+
+  @Test
+  void verify_deletedDatabaseAndMirror_isBroken_byTheKeysUseRecord() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(2);
+    DataDirectory dir = new DataDirectory(data);
+    String keyId;
+    try (SqliteLogStore store = SqliteLogStore.open(dir.database())) {
+      keyId = Checkpoint.fromJson(store.latestCheckpoint().orElseThrow().json()).keyId();
+    }
+    deleteLog(true);
+
+    // Gone altogether: not "unusable input" but a broken log, since the key was used.
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN: no log database at " + dir.database())
+        .contains("key " + keyId + " signed a checkpoint of log")
+        .contains("at size 8")
+        .contains(dir.keyUses().resolve(keyId + ".json").toString());
+
+    // Recreated empty (any command that opens the log does that): still not an intact empty log.
+    try (ActionLog log = SqliteActionLog.open(dir)) {
+      log.checkpoint();
+    }
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("the log is empty, but key " + keyId).contains("size 8");
+    assertThat(run("audit", "verify", "--data-dir", data.toString(), dir.mirror().toString()))
+        .isEqualTo(1);
+
+    // Its first receipt ends it: a log with receipts is verified as what it holds.
+    fill(1);
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).as(out.toString()).isZero();
+  }
+
+  @Test
+  void verify_deletedDatabaseWithTheMirrorLeft_isBroken_byTheMirrorsCheckpoint() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(1);
+    DataDirectory dir = new DataDirectory(data);
+    deleteLog(false);
+    try (Stream<Path> used = Files.list(dir.keyUses())) {
+      for (Path p : used.toList()) {
+        Files.delete(p);
+      }
+    }
+
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN: no log database at")
+        .contains("at size 4")
+        .contains(dir.mirror().toString());
+
+    // An empty database in its place (the log itself refuses to write beside this mirror).
+    SqliteLogStore.open(dir.database()).close();
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN: 0 receipts")
+        .contains("the log is empty, but key")
+        .contains("at size 4")
+        .contains(dir.mirror().toString());
+  }
+
+  @Test
+  void verify_emptyInput_ofKeysThatSignedNothing_isIntactWithAWarning() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    DataDirectory dir = new DataDirectory(data);
+    try (ActionLog log = SqliteActionLog.open(dir)) {
+      log.checkpoint(); // size 0: the key signed, but no receipt
+    }
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).as(out.toString()).isZero();
     assertThat(out.toString())
         .contains("INTACT: 0 receipts")
         .contains("warning: no receipts, yet " + dir.publicKeys() + " holds 1 log key");
 
     Path empty = Files.write(tmp.resolve("empty.jsonl"), new byte[0]);
-    assertThat(run("audit", "verify", empty.toString(), "--key", dir.publicKeys().toString()))
+    assertThat(
+            run(
+                "audit",
+                "verify",
+                "--data-dir",
+                tmp.resolve("elsewhere").toString(),
+                empty.toString(),
+                "--key",
+                dir.publicKeys().toString()))
         .isZero();
     assertThat(out.toString()).contains("warning: nothing was verified");
+  }
+
+  @Test
+  void verify_emptyInputAgainstATrustedCheckpoint_isBroken() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(1);
+    Path kept = tmp.resolve("kept.json");
+    assertThat(run("audit", "checkpoint", "--data-dir", data.toString(), "-o", kept.toString()))
+        .isZero();
+    Path empty = Files.write(tmp.resolve("empty.jsonl"), new byte[0]);
+    DataDirectory dir = new DataDirectory(data);
+
+    assertThat(
+            run(
+                "audit",
+                "verify",
+                "--data-dir",
+                tmp.resolve("elsewhere").toString(),
+                empty.toString(),
+                "--key",
+                dir.publicKeys().toString(),
+                "--checkpoint",
+                kept.toString()))
+        .as(out.toString())
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("BROKEN");
   }
 }

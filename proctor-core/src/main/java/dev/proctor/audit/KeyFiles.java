@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -166,6 +167,53 @@ public final class KeyFiles {
                         "another process created a signing key during the rotation"));
     Files.delete(retired);
     return id;
+  }
+
+  /**
+   * Records that a key signed {@code c}: {@code <usedDir>/<key id>.json} holds the checkpoint of
+   * the largest size the key signed, of whichever log — a log recreated under the same key does not
+   * replace it with its size 0. It is evidence that the key was used ({@code proctor audit verify}
+   * of an empty log reports it), not a durable copy: it is replaced atomically but not forced.
+   */
+  public static void recordUse(Path usedDir, Checkpoint c) throws IOException {
+    Path file = usedDir.resolve(c.keyId() + ".json");
+    Optional<Checkpoint> held = readUse(file);
+    if (held.isPresent() && held.get().size() >= c.size()) {
+      return;
+    }
+    Files.createDirectories(usedDir);
+    Path tmp = Files.createTempFile(usedDir, c.keyId() + ".", ".tmp");
+    try {
+      Files.writeString(tmp, c.toJson() + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The checkpoints a key-use directory holds, one per key that signed; none when it is absent. */
+  public static List<Checkpoint> uses(Path usedDir) throws IOException {
+    if (!Files.isDirectory(usedDir)) {
+      return List.of();
+    }
+    List<Checkpoint> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(usedDir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        readUse(f).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static Optional<Checkpoint> readUse(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Checkpoint.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": not a checkpoint: " + e.getMessage(), e);
+    }
   }
 
   /** Loads the signer from a private key file, refusing one that group or others can read. */

@@ -2,6 +2,7 @@ package dev.proctor.store.jdbc;
 
 import dev.proctor.Proctor;
 import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.audit.LogOptions;
@@ -9,6 +10,7 @@ import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.MirrorFile;
 import dev.proctor.store.DataDirectory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
@@ -46,7 +48,11 @@ public final class SqliteActionLog {
     CheckpointSigner signer = signer(dir);
     SqliteLogStore store = SqliteLogStore.open(dir.database());
     try {
-      return builder.signer(signer).logStore(store).mirror(MirrorFile.open(dir.mirror()));
+      return builder
+          .signer(signer)
+          .logStore(store)
+          .mirror(MirrorFile.open(dir.mirror()))
+          .onCheckpoint(keyUseRecorder(dir));
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -70,7 +76,25 @@ public final class SqliteActionLog {
       store.close();
       throw e;
     }
-    return ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+    ActionLog log = ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+    log.onCheckpoint(keyUseRecorder(dir));
+    return log;
+  }
+
+  /**
+   * Keeps {@code keys/used/<key id>.json} at the largest checkpoint each key signed ({@link
+   * KeyFiles#recordUse}), so that a log emptied or deleted later does not verify as an intact empty
+   * one while its keys sit beside it. Runs on the log's writer thread: one small file replaced per
+   * checkpoint (at most one a second, and one on close).
+   */
+  private static Consumer<Checkpoint> keyUseRecorder(DataDirectory dir) {
+    return c -> {
+      try {
+        KeyFiles.recordUse(dir.keyUses(), c);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot record the key's use in " + dir.keyUses(), e);
+      }
+    };
   }
 
   /**
