@@ -6,6 +6,7 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.ToolCall;
 import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.LogOptions;
 import dev.proctor.audit.MirrorFile;
@@ -28,11 +29,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -154,6 +157,7 @@ public final class Proctor implements AutoCloseable {
     private Optional<CheckpointSigner> signer = Optional.empty();
     private Optional<MirrorFile> mirror = Optional.empty();
     private LogOptions logOptions = LogOptions.DEFAULT;
+    private final List<Consumer<Checkpoint>> checkpointListeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private Duration deadline = DEFAULT_DEADLINE;
     private final Set<Path> protectedPaths = new LinkedHashSet<>();
@@ -218,6 +222,15 @@ public final class Proctor implements AutoCloseable {
     /** Also append every receipt to this independent mirror file, which the log then owns. */
     public Builder mirror(MirrorFile mirror) {
       this.mirror = Optional.of(requireNonNull(mirror, "mirror is null"));
+      return this;
+    }
+
+    /**
+     * Calls {@code listener} with every checkpoint the log signs, from its first write on (see
+     * {@link ActionLog#onCheckpoint}); it must return at once.
+     */
+    public Builder onCheckpoint(Consumer<Checkpoint> listener) {
+      checkpointListeners.add(requireNonNull(listener, "listener is null"));
       return this;
     }
 
@@ -325,6 +338,7 @@ public final class Proctor implements AutoCloseable {
               ? loader.load(policyDirectory.get())
               : loader.load(Policies.defaultPackPolicyFiles());
       ActionLog log = ActionLog.open(store.get(), signer, mirror, clock, logOptions);
+      checkpointListeners.forEach(log::onCheckpoint);
       return new Proctor(
           tax,
           loader,

@@ -129,7 +129,11 @@ public final class PostgresStore {
   public Proctor.Builder into(Proctor.Builder builder, DataDirectory dir, Consumer<String> notices)
       throws IOException {
     CheckpointSigner signer = SqliteActionLog.ensureSigner(dir, true, notices);
-    return builder.signer(signer).logStore(logStore()).approvalStore(approvalStore());
+    return builder
+        .signer(signer)
+        .logStore(logStore())
+        .approvalStore(approvalStore())
+        .onCheckpoint(SqliteActionLog.keyUseRecorder(dir));
   }
 
   /** The log's id, the same for every instance on the database. */
