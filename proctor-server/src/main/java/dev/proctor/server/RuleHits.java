@@ -1,12 +1,14 @@
 package dev.proctor.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.Receipt;
 import dev.proctor.lifecycle.LifecycleState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -83,27 +85,50 @@ final class RuleHits implements AutoCloseable {
     }
   }
 
-  /** Counts one receipt: its decision's rules, when it records a decision. */
+  /**
+   * Counts one receipt: its decision's rules, when it records a decision. A streaming read that
+   * skips the action (the parameters are most of a receipt's bytes) and reads only the decision's
+   * rule ids and the receipt's time.
+   */
   void count(Receipt r) {
     if (!DECISIONS.contains(r.state())) {
       return;
     }
-    JsonNode decision;
-    JsonNode time;
-    try {
-      JsonNode receipt = Exchange.JSON.readTree(r.json());
-      decision = receipt.path("decision");
-      time = receipt.path("time");
+    List<String> ids = new ArrayList<>(2);
+    String time = "";
+    try (JsonParser p = Exchange.JSON.getFactory().createParser(r.json())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("decision") && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String member = p.currentName();
+            JsonToken v = p.nextToken();
+            if (member.equals("ruleIds") && v == JsonToken.START_ARRAY) {
+              while (p.nextToken() == JsonToken.VALUE_STRING) {
+                ids.add(p.getText());
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if (name.equals("time") && value == JsonToken.VALUE_STRING) {
+          time = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
     } catch (IOException e) {
       return;
     }
-    long millis = parseMillis(time.asText(""));
-    for (JsonNode id : decision.path("ruleIds")) {
-      if (id.isTextual()) {
-        Counter c = counts.computeIfAbsent(id.textValue(), k -> new Counter());
-        c.hits.increment();
-        c.lastMillis.accumulateAndGet(millis, Math::max);
-      }
+    long millis = parseMillis(time);
+    for (String id : ids) {
+      Counter c = counts.computeIfAbsent(id, k -> new Counter());
+      c.hits.increment();
+      c.lastMillis.accumulateAndGet(millis, Math::max);
     }
   }
 
