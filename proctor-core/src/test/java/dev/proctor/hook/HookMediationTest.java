@@ -64,8 +64,8 @@ class HookMediationTest {
 
   private static String id(String harness, JsonNode payload) {
     Harness h = Hooks.harness(harness).orElseThrow();
-    return HookMediation.actionId((HookCall.ToolEvent) h.parse(payload, "d", Optional.empty()))
-        .orElseThrow();
+    HookCall.ToolEvent tool = (HookCall.ToolEvent) h.parse(payload, "d", Optional.empty());
+    return HookMediation.actionId(tool, tool.call()).orElseThrow();
   }
 
   @Test
