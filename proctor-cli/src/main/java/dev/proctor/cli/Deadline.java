@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.ToIntFunction;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -27,22 +26,25 @@ import picocli.CommandLine.TypeConversionException;
  * through a gate that lets exactly one answer out. The fail-closed answer is due at the deadline
  * less two reserves: the time a JVM's exit may wait for threads still in native code (a read of a
  * stalled stdin, SQLite waiting for a lock: {@code -XX:UserThreadWaitAttemptsAtExit} × 10 ms, 300
- * ms unless {@code bin/proctor} set it to 0 on JDK 22 and later) and a margin to print the answer
- * and halt. The recording of a decision gets what is left before then, less a margin (the log
- * withdraws receipts it could not take by then, so nothing half-written stays behind). When the
- * fail-closed moment passes before the work answered, the fail-closed answer goes out instead; when
- * it passes while the work is still closing after its answer, the answer stands. In both cases a
- * standalone process then halts at once; and a work that answers so late that closing the log would
- * run past that moment halts right after its answer. A process that lingered would be a hook that
- * timed out.
+ * ms unless {@code bin/proctor} set it to 0, as it does on JDK 25 and later) and a margin to print
+ * the answer and halt. The recording of a decision gets what is left before then, less a margin
+ * (the log withdraws receipts it could not take by then, so nothing half-written stays behind).
+ * When the fail-closed moment passes before the work answered, the fail-closed answer goes out
+ * instead; when it passes while the work is still closing after its answer, the answer stands. In
+ * both cases a standalone process then halts at once; and a work that answers so late that closing
+ * the log would run past that moment halts right after its answer. A process that lingered would be
+ * a hook that timed out.
  */
 final class Deadline {
 
   /** The default: well below the 10 s hook timeout the harness docs suggest. */
   static final Duration DEFAULT = Duration.ofSeconds(5);
 
-  /** Time kept back before the deadline for printing the fail-closed answer and halting. */
-  private static final Duration ANSWER_MARGIN = Duration.ofMillis(150);
+  /**
+   * Time kept back before the deadline for printing the fail-closed answer and halting (a JVM's
+   * exit unmaps its heap and class archive; on a busy machine that alone took 100 ms).
+   */
+  private static final Duration ANSWER_MARGIN = Duration.ofMillis(250);
 
   /** Time kept back from the decision's recording before the fail-closed answer is due. */
   private static final Duration RECORD_MARGIN = Duration.ofMillis(150);
@@ -120,13 +122,11 @@ final class Deadline {
 
   /**
    * How long this JVM's exit may wait for threads in native code: {@code
-   * -XX:UserThreadWaitAttemptsAtExit} (JDK 22 and later; {@code bin/proctor} sets it to 0) times 10
-   * ms, read from this process's command line; 300 ms where it is not set or cannot be read.
+   * -XX:UserThreadWaitAttemptsAtExit} times 10 ms, read from this process's command line ({@code
+   * bin/proctor} sets it to 0 on the JDKs that have it); 300 ms where it is not set or cannot be
+   * read.
    */
   static Duration exitWait() {
-    if (Runtime.version().feature() < 22) {
-      return DEFAULT_EXIT_WAIT;
-    }
     try {
       String flag = "-XX:UserThreadWaitAttemptsAtExit=";
       Duration wait = DEFAULT_EXIT_WAIT;
@@ -198,12 +198,26 @@ final class Deadline {
     int run() throws Exception;
   }
 
+  /** What a command answers when it cannot decide in time, or its work failed. */
+  interface FailClosed {
+    /** Prints the fail-closed answer for the reason and returns its exit code. */
+    int answer(String why);
+
+    /**
+     * Readies the answer while the work runs, printing nothing: runs once what making it takes, so
+     * that at the deadline the answer goes out at once rather than after loading the classes (JSON,
+     * the harness's serializer) that a cold JVM on a busy machine takes hundreds of milliseconds to
+     * load.
+     */
+    default void prepare() {}
+  }
+
   /**
    * Runs the work; returns its exit code, or — when the deadline passes or the work fails before it
    * answered — the code of the fail-closed answer, which {@code failClosed} gives for the reason
    * (then a standalone process halts right after a missed deadline).
    */
-  int run(Work work, ToIntFunction<String> failClosed, PrintStream out, PrintStream err) {
+  int run(Work work, FailClosed failClosed, PrintStream out, PrintStream err) {
     CompletableFuture<Integer> done = new CompletableFuture<>();
     Thread t =
         new Thread(
@@ -217,6 +231,20 @@ final class Deadline {
             "proctor-command");
     t.setDaemon(true);
     t.start();
+    // Readied on a thread of its own, so that the wait below starts now: were readying slow on a
+    // busy machine, the fail-closed answer would still be due on time (then made from scratch).
+    Thread ready =
+        new Thread(
+            () -> {
+              try {
+                failClosed.prepare();
+              } catch (RuntimeException | StackOverflowError e) {
+                // Readying only loads what the answer needs; the answer is made when it is due.
+              }
+            },
+            "proctor-ready");
+    ready.setDaemon(true);
+    ready.start();
     try {
       return done.get(Math.max(0, failNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -241,11 +269,11 @@ final class Deadline {
   }
 
   /** The fail-closed answer, unless the work answered already (then its answer stands). */
-  private int failClosed(ToIntFunction<String> failClosed, String why) {
+  private int failClosed(FailClosed failClosed, String why) {
     if (!answered.compareAndSet(false, true)) {
       return answeredCode;
     }
-    answeredCode = failClosed.applyAsInt(why);
+    answeredCode = failClosed.answer(why);
     return answeredCode;
   }
 }

@@ -79,34 +79,39 @@ final class HookCommand implements Callable<Integer> {
    */
   static int usageError(CommandLine.ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
-    err.println("proctor: " + e.getMessage());
     e.getCommandLine().usage(err);
     err.flush();
+    String reason = "proctor: " + e.getMessage();
     for (String arg : args) {
       Optional<Harness> harness = Hooks.harness(arg);
       if (harness.isPresent()) {
+        // The answer carries the reason on stderr: printed once, after the usage.
         return print(
-            harness.get().cannotDecide(Optional.empty(), "proctor: " + e.getMessage()),
+            harness.get().cannotDecide(Optional.empty(), reason).withStderr(reason),
             System.out,
             System.err);
       }
     }
+    err.println(reason);
+    err.flush();
     return Failures.CANNOT_DECIDE;
   }
 
   @Override
   public Integer call() {
-    if (input == null) {
-      return run(System.in, System.out, System.err);
-    }
-    try (InputStream in = Files.newInputStream(input)) {
-      return run(in, System.out, System.err);
-    } catch (IOException e) {
-      return Failures.report(e, System.err);
-    }
+    // A --input file is opened inside the deadline too: a FIFO without a writer blocks its open.
+    return run(
+        input == null ? () -> System.in : () -> Files.newInputStream(input),
+        System.out,
+        System.err);
   }
 
-  int run(InputStream in, PrintStream out, PrintStream err) {
+  /** Where the payload comes from, opened when the hook reads it. */
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private int run(Source source, PrintStream out, PrintStream err) {
     Optional<Harness> found = Hooks.harness(harnessName);
     if (found.isEmpty()) {
       err.println(
@@ -122,22 +127,10 @@ final class HookCommand implements Callable<Integer> {
     }
     Optional<String> eventName = Optional.ofNullable(event);
     if (eventName.isPresent() && !harness.eventNames().contains(eventName.get())) {
-      // A usage error, answered with the harness's block: a hook that only printed usage would
-      // let the call through wherever the harness skips a failed hook.
-      return print(
-          harness.cannotDecide(
-              Optional.empty(),
-              "proctor: unknown --event '"
-                  + eventName.get()
-                  + "' for "
-                  + harness.name()
-                  + " (names are compared exactly); expected one of "
-                  + harness.eventNames()),
-          out,
-          err);
+      return print(unknownEvent(harness, eventName.get()), out, err);
     }
     // The payload is read inside the deadline: a stalled stdin must not hold the answer back.
-    Stdin stdin = new Stdin(in);
+    Stdin stdin = new Stdin(source);
     AtomicReference<HookCall> parsed = new AtomicReference<>();
     return deadline.run(
         () -> {
@@ -154,9 +147,49 @@ final class HookCommand implements Callable<Integer> {
           parsed.set(call);
           return decide(harness, call, deadline, out, err);
         },
-        reason -> print(failClosed(harness, parsed.get(), stdin, eventName, reason), out, err),
+        new Deadline.FailClosed() {
+          @Override
+          public int answer(String why) {
+            String reason =
+                stdin.reading()
+                    ? "proctor: the hook payload was not read within the deadline of "
+                        + deadline.limit().toMillis()
+                        + " ms (standard input still open after "
+                        + stdin.snapshot().length
+                        + " bytes); failing closed"
+                    : why;
+            return print(failClosed(harness, parsed.get(), stdin, eventName, reason), out, err);
+          }
+
+          @Override
+          public void prepare() {
+            for (HookEvent kind : HookEvent.values()) {
+              harness.cannotDecide(Optional.of(kind), "proctor: ready");
+            }
+            failClosed(harness, null, stdin, eventName, "proctor: ready");
+            notRecorded(harness, new HookCall.OtherEvent("Ready", "0"), "proctor: ready");
+          }
+        },
         out,
         err);
+  }
+
+  /**
+   * An {@code --event} the harness does not send: a usage error, named with the harness's events.
+   * It is answered with the harness's block for a call it cannot tell — exit 2 with the message on
+   * stderr, and for Copilot, which skips a hook that exits non-zero, its JSON deny on exit 0 —
+   * since a hook that only printed usage would let the call through wherever the harness skips a
+   * failed hook.
+   */
+  static HookAnswer unknownEvent(Harness harness, String eventName) {
+    return harness.cannotDecide(
+        Optional.empty(),
+        "proctor: unknown --event '"
+            + eventName
+            + "' for "
+            + harness.name()
+            + " (names are compared exactly, as the harness spells them); expected one of "
+            + String.join(", ", harness.eventNames()));
   }
 
   /**
@@ -247,41 +280,52 @@ final class HookCommand implements Callable<Integer> {
   }
 
   /**
-   * Standard input read to its end (at most one byte over the payload limit, which the reader then
+   * The payload read to its end (at most one byte over the payload limit, which the reader then
    * refuses), keeping what arrived so far for a fail-closed answer that must name the event.
    */
   private static final class Stdin {
-    private final InputStream in;
+    private final Source source;
     private byte[] buf = new byte[8192];
     private int size;
+    private volatile boolean reading = true;
 
-    Stdin(InputStream in) {
-      this.in = in;
+    Stdin(Source source) {
+      this.source = source;
+    }
+
+    /** True until the payload was read to its end, or reading it failed. */
+    boolean reading() {
+      return reading;
     }
 
     byte[] readAll() throws IOException {
-      int limit = JsonInput.MAX_BYTES + 1;
-      while (true) {
-        byte[] into;
-        int at;
-        synchronized (this) {
-          if (size == limit) {
-            return Arrays.copyOf(buf, size);
+      try {
+        InputStream in = source.open();
+        int limit = JsonInput.MAX_BYTES + 1;
+        while (true) {
+          byte[] into;
+          int at;
+          synchronized (this) {
+            if (size == limit) {
+              return Arrays.copyOf(buf, size);
+            }
+            if (size == buf.length) {
+              buf = Arrays.copyOf(buf, Math.min(limit, buf.length * 2));
+            }
+            into = buf;
+            at = size;
           }
-          if (size == buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(limit, buf.length * 2));
+          // Only this thread writes, and only past size: a snapshot meanwhile reads what came.
+          int n = in.read(into, at, into.length - at);
+          synchronized (this) {
+            if (n < 0) {
+              return Arrays.copyOf(buf, size);
+            }
+            size += n;
           }
-          into = buf;
-          at = size;
         }
-        // Only this thread writes, and only past size: a snapshot meanwhile reads what came.
-        int n = in.read(into, at, into.length - at);
-        synchronized (this) {
-          if (n < 0) {
-            return Arrays.copyOf(buf, size);
-          }
-          size += n;
-        }
+      } finally {
+        reading = false;
       }
     }
 
