@@ -289,4 +289,43 @@ class HookCommandTest {
     assertThat(JSON.readTree(run.out()).get("permissionDecision").textValue()).isEqualTo("deny");
     assertThat(run.err().split(java.util.regex.Pattern.quote(reason), -1)).as(run.err()).hasSize(2);
   }
+
+  /**
+   * What docs/integrations/claude-code.md ("A PermissionRequest payload that cannot be read")
+   * promises: the JSON deny when the event can be told — from {@code --event}, or from the raw
+   * bytes when all their {@code hook_event_name} members agree — else exit 2, which
+   * PermissionRequest ignores (Claude Code then asks its user as if no hook had answered).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"hook_event_name\":\"PermissionRequest\",\"tool_name\":  | -                 | deny",
+        "{\"session_id\": 7, \"hook_event_name\": \"PermissionRequest\"} | -           | deny",
+        "{garbage                                                  | PermissionRequest | deny",
+        "{garbage                                                  | -                 | exit 2",
+        "[\"hook_event_name\":\"PermissionRequest\",\"hook_event_name\":\"PreToolUse\" | - | exit 2"
+      })
+  void hook_permissionRequestPayloadUnreadable_deniesInJsonWhenTheEventCanBeTold(
+      String payload, String event, String answer) throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("hook", "claude-code", "--data-dir", home.toString()));
+    if (!event.equals("-")) {
+      args.addAll(List.of("--event", event));
+    }
+
+    CliRun run = CliRun.run(payload, args.toArray(String[]::new));
+
+    if (answer.equals("deny")) {
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode out = JSON.readTree(run.out());
+      assertThat(out.at("/hookSpecificOutput/hookEventName").textValue())
+          .isEqualTo("PermissionRequest");
+      assertThat(out.at("/hookSpecificOutput/decision/behavior").textValue()).isEqualTo("deny");
+    } else {
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("proctor: bad input");
+    }
+  }
 }
