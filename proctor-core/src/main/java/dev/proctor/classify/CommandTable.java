@@ -926,10 +926,6 @@ final class CommandTable {
     }
   }
 
-  /** Name fragments of environment variables that hold credentials. */
-  private static final List<String> SECRET_VARIABLE_PARTS =
-      List.of("SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "PRIVATE_KEY");
-
   /**
    * Labels {@code echo}/{@code printf} of a credential variable ({@code $AWS_SECRET_ACCESS_KEY},
    * {@code ${GITHUB_TOKEN}}, {@code *_PASSWORD*}, {@code *_KEY}) secret: it prints the value.
@@ -954,20 +950,26 @@ final class CommandTable {
     }
   }
 
+  /**
+   * True for a variable that holds a credential ({@code commands.txt}: {@code variable … secret},
+   * such as {@code *TOKEN*}, {@code *_KEY}).
+   */
   static boolean isSecretVariable(String name) {
-    String n = name.toUpperCase(java.util.Locale.ROOT);
-    if (n.isEmpty()) {
-      return false;
-    }
-    if (n.endsWith("_KEY") || n.equals("KEY") || n.endsWith("_PASS")) {
-      return true;
-    }
-    for (String part : SECRET_VARIABLE_PARTS) {
-      if (n.contains(part)) {
-        return true;
-      }
-    }
-    return false;
+    return !name.isEmpty()
+        && table()
+            .variableIs(name.toUpperCase(java.util.Locale.ROOT), CommandTableFile.Risk.SECRET);
+  }
+
+  /**
+   * True for a variable whose value is, or names a file that holds, a credential ({@code
+   * $GITHUB_TOKEN}, {@code $KUBECONFIG}): reading the file it names is reading a secret.
+   */
+  static boolean namesSecret(String name) {
+    return isSecretVariable(name)
+        || !name.isEmpty()
+            && table()
+                .variableIs(
+                    name.toUpperCase(java.util.Locale.ROOT), CommandTableFile.Risk.SECRET_FILE);
   }
 
   private static void permissions(Invocation in) {
@@ -1502,7 +1504,7 @@ final class CommandTable {
           }
           return;
         }
-        in.nested(t);
+        in.nestedScript(t, args.subList(i + 1, args.size())); // bash -c SCRIPT NAME ARGS…
         return;
       }
       scriptOperand(in, w);

@@ -28,7 +28,11 @@ final class CommandTableFile {
     /** Points a package manager at another index or registry. */
     INDEX,
     /** Sends network clients through another host. */
-    PROXY
+    PROXY,
+    /** Holds a credential: printing the value shows it. */
+    SECRET,
+    /** Names a file that holds credentials: reading the file it names reads them. */
+    SECRET_FILE
   }
 
   /**
@@ -48,7 +52,7 @@ final class CommandTableFile {
         String end = tail.substring(second + 1);
         return name.startsWith(head)
             && name.endsWith(end)
-            && name.length() > head.length() + end.length() + mid.length()
+            && name.length() >= head.length() + end.length() + mid.length()
             && name.substring(head.length(), name.length() - end.length()).contains(mid);
       }
       return name.length() > head.length() + tail.length()
@@ -69,6 +73,16 @@ final class CommandTableFile {
         }
       }
       return Optional.empty();
+    }
+
+    /** True if one of the table's rules gives the variable this risk. */
+    boolean variableIs(String name, Risk risk) {
+      for (Variable v : variables) {
+        if (v.risk() == risk && v.matches(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** True if a git configuration key (any case) holds a command git runs. */
@@ -330,7 +344,7 @@ final class CommandTableFile {
 
   private static Risk risk(String word, String source, int line) {
     try {
-      return Risk.valueOf(word.toUpperCase(Locale.ROOT));
+      return Risk.valueOf(word.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw fault(source, line, "unknown risk " + word);
     }

@@ -145,7 +145,16 @@ final class Invocation {
     if (words.isEmpty() && !stdinPiped) {
       walk.workingDirectory(state); // ls, grep -r, find with no operand act on the directory
     }
-    readPaths(words);
+    readOperands(words);
+  }
+
+  /** Records the files a read-only command reads ({@link ShellWalk#readPath}). */
+  void readOperands(List<Word> words) {
+    for (Word w : words) {
+      if (!w.text().equals("-")) {
+        walk.readPath(w, state);
+      }
+    }
   }
 
   /** Records a URL and its host. */
@@ -161,6 +170,19 @@ final class Invocation {
   /** Classifies a script given as text (bash -c, eval, su -c), one level deeper. */
   void nested(String script) {
     walk.nested(script, state.copy(), depth + 1);
+  }
+
+  /**
+   * Classifies a script given to a shell with its positional parameters ({@code bash -c SCRIPT NAME
+   * ARGS…}: {@code $0} is NAME, {@code $1} the first of ARGS).
+   */
+  void nestedScript(String script, List<Word> positional) {
+    List<Word> before = walk.vars.bindPositional(List.copyOf(positional));
+    try {
+      nested(script);
+    } finally {
+      walk.vars.restorePositional(before);
+    }
   }
 
   /** Classifies a command given as words (find -exec, xargs, bundle exec), with wrappers. */

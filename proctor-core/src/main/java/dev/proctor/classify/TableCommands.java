@@ -31,7 +31,11 @@ final class TableCommands {
         in.cls(FS_WRITE);
         in.writePath(o.value());
       } else if (o.value() != null && spec.reads().contains(n)) {
-        in.path(o.value());
+        if (spec.actionClass().orElse("").equals(FS_READ)) {
+          in.readOperands(List.of(o.value()));
+        } else {
+          in.path(o.value());
+        }
       }
     }
     List<Word> ops = a.operands;
@@ -163,7 +167,7 @@ final class TableCommands {
       }
     }
     if (!files.isEmpty() || !in.stdinPiped && !in.stdinIsFile() && !in.stdinIsHeredoc()) {
-      in.readPaths(files);
+      in.readOperands(files);
     }
   }
 
