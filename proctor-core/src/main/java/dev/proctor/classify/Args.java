@@ -104,6 +104,38 @@ final class Args {
     return false;
   }
 
+  /**
+   * The BSD option clusters among the operands ({@code ps aux}, {@code ps eww}) as options named by
+   * their letters without a dash ({@code a}, {@code e}); letters in {@code valueLetters} take the
+   * rest of the cluster or the next operand as their value ({@code ps axo pid,etime}). Operands
+   * that are numbers (process ids) stay operands.
+   */
+  Args withBsdClusters(String valueLetters) {
+    Args b = new Args();
+    b.options.addAll(options);
+    for (int i = 0; i < operands.size(); i++) {
+      Word w = operands.get(i);
+      String t = w.text();
+      if (!w.isLiteral() || t.isEmpty() || ShellWalk.isDigits(t)) {
+        b.operands.add(w);
+        continue;
+      }
+      for (int k = 0; k < t.length(); k++) {
+        String name = String.valueOf(t.charAt(k));
+        if (valueLetters.indexOf(t.charAt(k)) >= 0) {
+          Word value =
+              k + 1 < t.length()
+                  ? w.slice(k + 1)
+                  : i + 1 < operands.size() ? operands.get(++i) : null;
+          b.options.add(new Opt(name, value));
+          break;
+        }
+        b.options.add(new Opt(name, null));
+      }
+    }
+    return b;
+  }
+
   boolean has(String... names) {
     for (Opt o : options) {
       for (String n : names) {

@@ -397,6 +397,14 @@ final class CommandTable {
     }
   }
 
+  /**
+   * {@code find ROOT… EXPRESSION}: a read of the roots; {@code -delete} deletes under them; the
+   * command of {@code -exec}, {@code -execdir}, {@code -ok}, {@code -okdir} (the table's {@code
+   * runs} options, up to {@code ;} or {@code +}) is classified as what it is, with {@code {}}
+   * standing for what the expression selects: {@code ROOT/**}{@code /NAME} for each {@code -name}
+   * or {@code -iname} pattern not negated, the pattern of {@code -path}, or the root itself when
+   * nothing narrows the search (or {@code -o} may widen it).
+   */
   private static void find(Invocation in) {
     in.cls(FS_READ);
     List<Word> args = in.args;
@@ -409,27 +417,50 @@ final class CommandTable {
     }
     String home = in.walk.ctx.home().orElse(null);
     boolean destructiveRoot = false;
-    boolean roots = false;
+    List<Word> roots = new java.util.ArrayList<>(1);
     while (i < args.size()) {
       String t = args.get(i).text();
       if (t.startsWith("-") || t.equals("(") || t.equals("!") || t.equals(")")) {
         break;
       }
       String p = in.path(args.get(i));
-      roots = true;
+      roots.add(p == null ? args.get(i) : new Word(p, 0, List.of()));
       if (p != null && PathFacts.isDestructiveRoot(p, home)) {
         destructiveRoot = true;
       }
       i++;
     }
-    if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
-      destructiveRoot = true;
-    }
-    if (!roots) {
+    if (roots.isEmpty()) {
+      if (in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
+        destructiveRoot = true;
+      }
       in.walk.workingDirectory(in.state); // find with no start point searches "."
+      roots.add(new Word(in.state.cwd == null ? "." : in.state.cwd, 0, List.of()));
     }
+    Map<String, Set<String>> runs = spec("find").grammar().runsOptions();
+    List<Word> found = selected(in, roots, args.subList(i, args.size()), runs);
     for (; i < args.size(); i++) {
       String t = args.get(i).text();
+      Set<String> ends = runs.get(t);
+      if (ends != null) {
+        int j = i + 1;
+        while (j < args.size() && !ends.contains(args.get(j).text())) {
+          j++;
+        }
+        List<Word> cmd = args.subList(i + 1, j);
+        if (cmd.isEmpty()) {
+          in.unparseable("find -exec without a command");
+        }
+        boolean hadDelete = in.f.classes.contains(FS_DELETE);
+        // -execdir runs in the directory of each file: somewhere under the (first) root.
+        String dir = t.endsWith("dir") ? in.walk.resolve(roots.get(0), in.state) : null;
+        in.runFor(cmd, found, false, dir);
+        if (destructiveRoot && !hadDelete && in.f.classes.contains(FS_DELETE)) {
+          in.cls(SYSTEM_DESTRUCTIVE);
+        }
+        i = j;
+        continue;
+      }
       switch (t) {
         case "-delete" -> {
           in.cls(FS_DELETE);
@@ -437,26 +468,6 @@ final class CommandTable {
           if (destructiveRoot) {
             in.cls(SYSTEM_DESTRUCTIVE);
           }
-        }
-        case "-exec", "-execdir", "-ok", "-okdir" -> {
-          int j = i + 1;
-          while (j < args.size()
-              && !args.get(j).text().equals(";")
-              && !args.get(j).text().equals("+")) {
-            j++;
-          }
-          List<Word> cmd = args.subList(i + 1, j);
-          int before = in.f.classes.size();
-          boolean hadDelete = in.f.classes.contains(FS_DELETE);
-          in.tag("dynamic");
-          in.nestedWords(cmd);
-          if (destructiveRoot && !hadDelete && in.f.classes.contains(FS_DELETE)) {
-            in.cls(SYSTEM_DESTRUCTIVE);
-          }
-          if (in.f.classes.size() == before && cmd.isEmpty()) {
-            in.unparseable("find -exec without a command");
-          }
-          i = j;
         }
         case "-fprint", "-fprint0", "-fprintf", "-fls" -> {
           if (i + 1 < args.size()) {
@@ -467,6 +478,64 @@ final class CommandTable {
         default -> {}
       }
     }
+  }
+
+  /**
+   * What a find expression selects under its roots: {@code ROOT/**}{@code /NAME} for each {@code
+   * -name}/{@code -iname} pattern that is not negated, each {@code -path}/{@code -ipath} pattern,
+   * and the roots themselves when no such test narrows the search or {@code -o} may widen it.
+   */
+  private static List<Word> selected(
+      Invocation in, List<Word> roots, List<Word> expr, Map<String, Set<String>> runs) {
+    List<Word> out = new java.util.ArrayList<>(2);
+    boolean narrowed = false;
+    boolean widened = false;
+    int group = 0;
+    for (int k = 0; k < expr.size(); k++) {
+      String t = expr.get(k).text();
+      Set<String> ends = runs.get(t);
+      if (ends != null) {
+        while (k < expr.size() && !ends.contains(expr.get(k).text())) {
+          k++;
+        }
+        continue;
+      }
+      if (t.equals("-o") || t.equals("-or") || t.equals(",")) {
+        widened = true;
+        group = out.size();
+      }
+      if (t.equals("-prune")) {
+        out.subList(group, out.size()).clear(); // -name .git -prune -o …: excluded, not selected
+      }
+      boolean negated =
+          k > 0 && (expr.get(k - 1).text().equals("!") || expr.get(k - 1).text().equals("-not"));
+      if (k + 1 >= expr.size() || negated) {
+        continue;
+      }
+      Word pattern = expr.get(k + 1);
+      switch (t) {
+        case "-name", "-iname" -> {
+          narrowed = true;
+          for (Word r : roots) {
+            out.add(
+                new Word(
+                    r.text() + "/**/" + pattern.text(), r.flags() | ShellSyntax.GLOB, List.of()));
+          }
+        }
+        case "-path", "-ipath", "-wholename", "-iwholename" -> {
+          narrowed = true;
+          String p = in.walk.resolve(pattern, in.state);
+          out.add(
+              new Word(
+                  p == null ? pattern.text() : p, pattern.flags() | ShellSyntax.GLOB, List.of()));
+        }
+        default -> {}
+      }
+    }
+    if (!narrowed || widened) {
+      out.addAll(0, roots);
+    }
+    return out;
   }
 
   private static void copy(Invocation in) {

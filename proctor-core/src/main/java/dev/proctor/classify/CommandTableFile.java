@@ -140,6 +140,15 @@ final class CommandTableFile {
     final Set<String> gtfobins = new LinkedHashSet<>();
     boolean terminal;
     final List<CommandSpec.Example> examples = new ArrayList<>();
+    int runsFrom = -1;
+    final Map<String, Set<String>> runsOptions = new LinkedHashMap<>();
+    final Set<String> scriptOptions = new LinkedHashSet<>();
+    String scriptOperands = "";
+    boolean assignments;
+    boolean bsd;
+    String bsdLetters = "";
+    final List<CommandSpec.OptionFact> options = new ArrayList<>();
+    final Set<String> tags = new LinkedHashSet<>();
 
     Block(List<String> names, int line) {
       this.names = names;
@@ -260,19 +269,86 @@ final class CommandTableFile {
         }
         case "terminal" -> cur.terminal = true;
         case "example" -> cur.examples.add(example(line, source, lineNo));
+        case "runs" -> runs(cur, rest, source, lineNo);
+        case "script" -> {
+          need(!rest.isEmpty(), source, lineNo, "script needs options or 'operands'");
+          if (rest.equals(List.of("operands")) || rest.equals(List.of("each"))) {
+            cur.scriptOperands = rest.get(0).equals("each") ? "each" : "joined";
+          } else {
+            cur.scriptOptions.addAll(rest);
+          }
+        }
+        case "assignments" -> cur.assignments = true;
+        case "bsd" -> {
+          cur.bsd = true;
+          cur.bsdLetters = String.join("", rest);
+        }
+        case "option" -> cur.options.add(optionFact(rest, source, lineNo));
+        case "tag" -> cur.tags.addAll(rest);
         default -> throw fault(source, lineNo, "unknown key '" + key + "'");
       }
     }
     return new Table(Map.copyOf(commands), List.copyOf(variables), List.copyOf(gitConfig));
   }
 
+  /** {@code runs operands [after N]} or {@code runs OPTION… [until WORD…]}. */
+  private static void runs(Block b, List<String> rest, String source, int line) {
+    need(!rest.isEmpty(), source, line, "runs needs 'operands' or options");
+    if (rest.get(0).equals("operands")) {
+      need(
+          rest.size() == 1 || rest.size() == 3 && rest.get(1).equals("after"),
+          source,
+          line,
+          "runs operands [after N]");
+      b.runsFrom = rest.size() == 1 ? 0 : Integer.parseInt(rest.get(2));
+      return;
+    }
+    int until = rest.indexOf("until");
+    List<String> opts = until < 0 ? rest : rest.subList(0, until);
+    Set<String> ends = until < 0 ? Set.of() : Set.copyOf(rest.subList(until + 1, rest.size()));
+    need(!opts.isEmpty(), source, line, "runs needs options");
+    for (String o : opts) {
+      b.runsOptions.put(o, ends);
+    }
+  }
+
+  /** {@code option NAME… [class CLASS] [tag TAG…] [label LABEL…]}. */
+  private static CommandSpec.OptionFact optionFact(List<String> rest, String source, int line) {
+    Set<String> names = new LinkedHashSet<>();
+    String cls = null;
+    Set<String> tags = new LinkedHashSet<>();
+    Set<String> labels = new LinkedHashSet<>();
+    String key = null;
+    for (String w : rest) {
+      if (w.equals("class") || w.equals("tag") || w.equals("label")) {
+        key = w;
+      } else if (key == null) {
+        names.add(w);
+      } else if (key.equals("class")) {
+        need(cls == null, source, line, "option takes one class");
+        cls = w;
+      } else if (key.equals("tag")) {
+        tags.add(w);
+      } else {
+        labels.add(w);
+      }
+    }
+    need(
+        !names.isEmpty() && (cls != null || !tags.isEmpty() || !labels.isEmpty()),
+        source,
+        line,
+        "option NAME… [class CLASS] [tag TAG…] [label LABEL…]");
+    return new CommandSpec.OptionFact(names, Optional.ofNullable(cls), tags, labels);
+  }
+
   private static void addCommand(Block b, Map<String, CommandSpec> commands, String source) {
-    if (b.handler == null && (b.cls == null || b.role == null)) {
+    boolean runner = b.runsFrom >= 0 || !b.scriptOperands.isEmpty();
+    if (b.handler == null && !runner && (b.cls == null || b.role == null)) {
       throw fault(source, b.line, "command needs a kind, a class and operands, or a handler");
     }
     StringBuilder letters = new StringBuilder();
     Set<String> longs = new LinkedHashSet<>();
-    for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs)) {
+    for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs, b.scriptOptions)) {
       for (String o : opts) {
         if (o.length() == 2 && o.charAt(0) == '-') {
           letters.append(o.charAt(1));
@@ -298,7 +374,17 @@ final class CommandTableFile {
             b.gtfobins,
             b.terminal,
             b.examples,
-            source + ":" + b.line);
+            source + ":" + b.line,
+            new CommandSpec.Grammar(
+                b.runsFrom,
+                b.runsOptions,
+                b.scriptOptions,
+                b.scriptOperands,
+                b.assignments,
+                b.bsd,
+                b.bsdLetters,
+                b.options,
+                b.tags));
     for (String n : b.names) {
       if (commands.put(n, spec) != null) {
         throw fault(source, b.line, "command '" + n + "' listed twice");

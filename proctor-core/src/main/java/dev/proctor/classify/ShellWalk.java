@@ -611,67 +611,6 @@ final class ShellWalk {
           st = s2;
           cur = cmd;
         }
-        case "nice" -> cur = Args.parse(rest, "n", Set.of("--adjustment"), true).operands;
-        case "nohup", "unbuffer", "builtin", "setsid", "firejail" ->
-            cur = Args.parse(rest, "", Set.of(), true).operands;
-        case "proxychains", "proxychains4", "torsocks", "tsocks" -> {
-          findings.tag("proxy");
-          cur = Args.parse(rest, "fq", Set.of(), true).operands;
-        }
-        case "time" -> cur = Args.parse(rest, "fo", Set.of("--format", "--output"), true).operands;
-        case "caffeinate" -> cur = Args.parse(rest, "tw", Set.of(), true).operands;
-        case "stdbuf" ->
-            cur = Args.parse(rest, "ioe", Set.of("--input", "--output", "--error"), true).operands;
-        case "ionice" -> {
-          Args a = Args.parse(rest, "cnpPu", Set.of("--class", "--classdata", "--pid"), true);
-          if (a.has("-p", "--pid", "-P", "-u")) {
-            findings.cls(SYSTEM_MODIFY);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "command" -> {
-          Args a = Args.parse(rest, "", Set.of(), true);
-          if (a.has("-v", "-V")) {
-            findings.cls(FS_READ);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "exec" -> {
-          Args a = Args.parse(rest, "a", Set.of(), true);
-          if (a.operands.isEmpty()) {
-            findings.cls(FS_READ);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "timeout" -> {
-          Args a = Args.parse(rest, "sk", Set.of("--signal", "--kill-after"), true);
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "chrt", "taskset" -> {
-          Args a = Args.parse(rest, "", Set.of(), true);
-          if (a.has("-p", "--pid")) {
-            findings.cls(SYSTEM_MODIFY);
-            return;
-          }
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "flock" -> {
-          Args a =
-              Args.parse(
-                  rest, "wEc", Set.of("--timeout", "--conflict-exit-code", "--command"), true);
-          for (Word c : a.values("-c", "--command")) {
-            nestedText(c, st, depth, subFetched);
-          }
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "watch" -> {
-          Args a = Args.parse(rest, "nq", Set.of("--interval", "--equexit"), true);
-          joinAndNest(a.operands, st, depth, subFetched);
-          return;
-        }
         case "xargs" -> {
           Args a =
               Args.parse(
@@ -734,6 +673,17 @@ final class ShellWalk {
           return;
         }
         default -> {
+          CommandSpec spec = CommandTable.spec(name);
+          if (spec != null
+              && spec.handler().isEmpty()
+              && spec.grammar().wraps()
+              && !userCommands.containsKey(name)) {
+            cur = wrapped(spec, rest, st, depth, subFetched); // nice, timeout, flock, watch …
+            if (cur == null) {
+              return;
+            }
+            continue;
+          }
           if (nameWord.text().indexOf('/') >= 0) {
             String p = path(nameWord, st);
             if (p != null) {
@@ -747,6 +697,62 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /**
+   * A command the table says runs a program ({@code runs operands}, {@code script}): records what
+   * its options mean and returns the command it runs, or null when it runs none (its class
+   * recorded). An option with a class ({@code command -v}, {@code ionice -p PID}) makes it that
+   * instead of a runner; a script option's value ({@code flock -c 'make'}) or script operands
+   * ({@code watch 'git status'}) are classified as scripts.
+   */
+  private List<Word> wrapped(
+      CommandSpec spec, List<Word> rest, State st, int depth, boolean subFetched) {
+    CommandSpec.Grammar g = spec.grammar();
+    Args a = Args.parse(rest, spec.valueLetters(), spec.longValues(), true);
+    g.tags().forEach(findings::tag);
+    boolean instead = false;
+    for (CommandSpec.OptionFact fact : g.options()) {
+      if (a.has(fact.names().toArray(new String[0]))) {
+        fact.tags().forEach(findings::tag);
+        fact.labels().forEach(findings::label);
+        if (fact.actionClass().isPresent()) {
+          findings.cls(fact.actionClass().get());
+          instead = true;
+        }
+      }
+    }
+    if (instead) {
+      return null;
+    }
+    spec.actionClass().ifPresent(findings::cls);
+    for (Word script : a.values(g.scriptOptions().toArray(new String[0]))) {
+      nestedText(script, st, depth, subFetched);
+    }
+    List<Word> ops = g.assignments() ? skipAssignments(a.operands) : a.operands;
+    if (g.scriptOperands().equals("joined")) {
+      joinAndNest(ops, st, depth, subFetched);
+      return null;
+    }
+    if (g.scriptOperands().equals("each")) {
+      for (Word script : ops) {
+        nestedText(script, st, depth, subFetched);
+      }
+      return null;
+    }
+    int from = g.runsOperandsFrom();
+    if (from < 0 || ops.size() <= from) {
+      if (spec.actionClass().isEmpty()) {
+        findings.cls(FS_READ); // nothing to run: nice, time or exec alone
+      }
+      return null;
+    }
+    List<Word> cmd = ops.subList(from, ops.size());
+    if (cmd.size() > 1 && g.scriptOptions().contains(cmd.get(0).text())) {
+      nestedText(cmd.get(1), st, depth, subFetched); // flock FILE -c SCRIPT
+      return null;
+    }
+    return cmd;
   }
 
   /**

@@ -21,7 +21,13 @@ final class TableCommands {
   private TableCommands() {}
 
   static void classify(Invocation in, CommandSpec spec) {
-    Args a = in.parse(spec.valueLetters(), spec.longValues());
+    CommandSpec.Grammar g = spec.grammar();
+    List<List<Word>> slots = new java.util.ArrayList<>(0);
+    List<Word> args = g.runsOptions().isEmpty() ? in.args : runSlots(in.args, g, slots);
+    Args a = Args.parse(args, spec.valueLetters(), spec.longValues(), false);
+    if (g.bsd()) {
+      a = a.withBsdClusters(g.bsdValueLetters()); // ps aux: a, u and x, not files
+    }
     for (Args.Opt o : a.options) {
       String n = o.name();
       if (spec.execs().contains(n)) {
@@ -47,6 +53,19 @@ final class TableCommands {
         v.tags().forEach(in::tag);
         ops = ops.subList(1, ops.size());
       }
+    }
+    for (CommandSpec.OptionFact fact : g.options()) {
+      if (a.has(fact.names().toArray(new String[0]))) {
+        fact.tags().forEach(in::tag);
+        fact.labels().forEach(in::label);
+        if (fact.actionClass().isPresent()) {
+          cls = fact.actionClass().get(); // crontab -l reads
+        }
+      }
+    }
+    g.tags().forEach(in::tag);
+    for (Word script : a.values(g.scriptOptions().toArray(new String[0]))) {
+      in.nestedText(script); // nodemon --exec 'npm test'
     }
     if (spec.tasks()) {
       for (Word w : ops) {
@@ -106,6 +125,32 @@ final class TableCommands {
         in.readPaths(Args.parse(in.args).operands);
       }
     }
+    for (List<Word> command : slots) {
+      // fd -x CMD: CMD runs for the files found under the operands (or here).
+      in.runFor(command, ops.isEmpty() ? List.of(new Word(".", 0, List.of())) : ops, true, null);
+    }
+  }
+
+  /**
+   * Removes the runner slots ({@code runs OPTION… until WORD…}: {@code fd -x rm {} ;}) from the
+   * arguments into {@code slots}, and returns the other arguments.
+   */
+  static List<Word> runSlots(List<Word> args, CommandSpec.Grammar g, List<List<Word>> slots) {
+    List<Word> kept = new java.util.ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      Set<String> ends = g.runsOptions().get(args.get(i).text());
+      if (ends == null || !args.get(i).isLiteral()) {
+        kept.add(args.get(i));
+        continue;
+      }
+      int j = i + 1;
+      while (j < args.size() && !ends.contains(args.get(j).text())) {
+        j++;
+      }
+      slots.add(args.subList(i + 1, j));
+      i = j;
+    }
+    return kept;
   }
 
   /**
