@@ -1,6 +1,5 @@
 package dev.proctor.classify;
 
-import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
 import static dev.proctor.classify.ClassNames.BUILD_RUN;
 import static dev.proctor.classify.ClassNames.CODE_EXEC;
 import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
@@ -158,24 +157,12 @@ final class CommandTable {
       case "chmod", "chown", "chgrp" -> permissions(in);
       case "dd" -> dd(in);
       case "kill", "pkill", "killall" -> kill(in);
-      case "systemctl" -> systemctl(in);
-      case "crontab" -> {
-        Args a = in.parse("u", Set.of());
-        in.cls(a.has("-l") ? FS_READ : SYSTEM_MODIFY);
-      }
       case "printenv" -> {
         in.cls(FS_READ);
         List<Word> names = Args.parse(in.args).operands;
         if (names.isEmpty() || names.stream().anyMatch(w -> isSecretVariable(w.text()))) {
           in.label("secret"); // every variable, or a credential by name
         }
-      }
-      case "ssh-keygen" -> {
-        Args a = in.parse("fbtCNeEmnOPrsSwIZaz", Set.of());
-        for (Word f : a.values("-f")) {
-          in.path(f);
-        }
-        in.cls(a.has("-l", "-F", "-y", "-B", "-L", "-Q") ? FS_READ : ACCESS_CHANGE);
       }
       case "eval" -> eval(in);
       case "history" -> {
@@ -203,15 +190,6 @@ final class CommandTable {
       case "set" -> set(in);
       case "enable" -> enable(in);
       case "declare", "typeset", "export", "readonly" -> declare(in);
-      case "ps" -> {
-        in.cls(FS_READ);
-        for (Word w : in.args) {
-          String t = w.text();
-          if (!t.startsWith("-") && t.indexOf('e') >= 0) {
-            in.label("secret"); // BSD-style "e" prints every process's environment
-          }
-        }
-      }
       case "docker", "podman", "nerdctl", "docker-compose", "podman-compose", "finch" ->
           InfraCommands.docker(in);
       case "git" -> GitCommands.git(in);
@@ -1103,38 +1081,12 @@ final class CommandTable {
     in.cls(SHELL_EXEC);
   }
 
-  private static final Set<String> SYSTEMCTL_READ =
-      Set.of(
-          "status",
-          "show",
-          "cat",
-          "list-units",
-          "list-unit-files",
-          "list-timers",
-          "list-sockets",
-          "list-dependencies",
-          "is-active",
-          "is-enabled",
-          "is-failed",
-          "is-system-running",
-          "help",
-          "--version",
-          "get-default",
-          "show-environment");
-
-  private static void systemctl(Invocation in) {
-    Args a = in.parse("pHMnot", Set.of("--property", "--host", "--machine", "--type", "--state"));
-    if (a.operands.isEmpty() || SYSTEMCTL_READ.contains(a.operandText(0))) {
-      in.cls(FS_READ);
-    } else if (a.has("--user")) {
-      in.cls(SYSTEM_MODIFY);
-      in.tag("user-service");
-    } else {
-      in.cls(SYSTEM_MODIFY);
-    }
-  }
-
-  /** {@code trap CODE SIGNAL...}: a handler runs code later; listing or resetting is a read. */
+  /**
+   * {@code trap CODE SIGNAL...}: the handler runs when the signal (or exit) comes, so it is
+   * classified as the script it is ({@code trap 'rm -rf build' EXIT} deletes, {@code trap 'echo
+   * interrupted' INT} reads); a handler computed at run time is unparseable. Listing, resetting or
+   * ignoring signals is a read.
+   */
   private static void trap(Invocation in) {
     in.cls(FS_READ);
     Args a = Args.parse(in.args);
@@ -1147,12 +1099,7 @@ final class CommandTable {
         || (code.isLiteral() && code.text().isEmpty())) {
       return; // trap SIG, trap - SIG, trap '' SIG: reset or ignore
     }
-    in.cls(SHELL_EXEC);
-    if (code.isLiteral()) {
-      in.nested(code.text());
-    } else {
-      in.unparseable("trap with expansions");
-    }
+    in.nestedText(code);
   }
 
   /**
@@ -1263,8 +1210,13 @@ final class CommandTable {
     }
   }
 
+  /**
+   * {@code eval WORD…}: the words joined are a script, classified as what it is ({@code eval ls}
+   * reads); text computed at run time ({@code eval "$(cmd)"}, {@code eval "$x"} of a value the line
+   * does not give) is unparseable.
+   */
   private static void eval(Invocation in) {
-    in.cls(CODE_EXEC);
+    in.cls(FS_READ);
     in.tag("eval");
     StringBuilder sb = new StringBuilder();
     for (Word w : in.args) {

@@ -250,10 +250,12 @@ final class CommandTableFile {
         case "write" -> cur.writes.addAll(rest);
         case "exec" -> cur.execs.addAll(rest);
         case "verb" -> {
-          need(rest.size() >= 2, source, lineNo, "verb needs a word and a class");
-          cur.verbs.put(
-              rest.get(0),
-              new CommandSpec.Verb(rest.get(1), Set.copyOf(rest.subList(2, rest.size()))));
+          int sep = rest.indexOf("::");
+          need(sep >= 1 && sep < rest.size() - 1, source, lineNo, "verb CLASS [TAG…] :: WORD…");
+          CommandSpec.Verb v = new CommandSpec.Verb(rest.get(0), Set.copyOf(rest.subList(1, sep)));
+          for (String word : rest.subList(sep + 1, rest.size())) {
+            need(cur.verbs.put(word, v) == null, source, lineNo, "verb '" + word + "' twice");
+          }
         }
         case "handler" -> {
           need(rest.size() == 1, source, lineNo, "handler takes one name");

@@ -46,12 +46,12 @@ final class TableCommands {
     }
     List<Word> ops = a.operands;
     String cls = spec.actionClass().orElse(ClassNames.SHELL_EXEC);
-    if (!spec.verbs().isEmpty() && !ops.isEmpty()) {
-      CommandSpec.Verb v = spec.verbs().get(ops.get(0).text());
+    if (!spec.verbs().isEmpty()) {
+      CommandSpec.Verb v = spec.verbs().get(ops.isEmpty() ? "-" : ops.get(0).text());
       if (v != null) {
         cls = v.actionClass();
         v.tags().forEach(in::tag);
-        ops = ops.subList(1, ops.size());
+        ops = ops.isEmpty() ? ops : ops.subList(1, ops.size());
       }
     }
     for (CommandSpec.OptionFact fact : g.options()) {
