@@ -94,8 +94,10 @@ record CommandSpec(
    * {@code scriptOperands} is {@code joined} for one script ({@code watch git status}) or {@code
    * each} for one per operand ({@code hyperfine 'make a' 'make b'})), whether leading {@code
    * NAME=VALUE} operands are environment assignments, BSD option clusters ({@code ps aux}; {@code
-   * bsdValueLetters} take a value), what options mean ({@code options}) and the tags every use
-   * adds.
+   * bsdValueLetters} take a value), what options mean ({@code options}), the tags every use adds,
+   * the options that make publishing a rehearsal ({@code rehearsals}: {@code npm publish
+   * --dry-run}, {@code make -n deploy}) and the subcommands after which operands are tasks ({@code
+   * tasksAfter}: {@code bazel run //:push}; empty: every operand of a {@code tasks} command).
    */
   record Grammar(
       int runsOperandsFrom,
@@ -106,12 +108,17 @@ record CommandSpec(
       boolean bsd,
       String bsdValueLetters,
       List<OptionFact> options,
-      Set<String> tags) {
+      Set<String> tags,
+      Set<String> rehearsals,
+      Set<String> tasksAfter) {
 
     static final Grammar NONE =
-        new Grammar(-1, Map.of(), Set.of(), "", false, false, "", List.of(), Set.of());
+        new Grammar(
+            -1, Map.of(), Set.of(), "", false, false, "", List.of(), Set.of(), Set.of(), Set.of());
 
     Grammar {
+      rehearsals = Set.copyOf(rehearsals);
+      tasksAfter = Set.copyOf(tasksAfter);
       runsOptions = Map.copyOf(runsOptions);
       scriptOptions = Set.copyOf(scriptOptions);
       requireNonNull(scriptOperands, "scriptOperands is null");

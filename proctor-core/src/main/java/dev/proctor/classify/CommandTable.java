@@ -59,7 +59,53 @@ final class CommandTable {
     return s != null ? s : commands.get(stripVersion(name));
   }
 
+  /**
+   * Classifies one command by the table and the grammars. A publishing command given one of its
+   * rehearsal options ({@code npm publish --dry-run}, {@code make -n deploy}, {@code goreleaser
+   * release --snapshot}) ships nothing: it is {@code build.run}, not {@code data.export} with
+   * {@code publish}.
+   */
   static void classify(Invocation in) {
+    CommandSpec spec = spec(in.name);
+    if (spec == null
+        || spec.grammar().rehearsals().isEmpty()
+        || in.f.tags.contains("publish")
+        || !hasOption(in.args, spec.grammar().rehearsals())) {
+      classifyCommand(in);
+      return;
+    }
+    boolean exported = in.f.classes.contains(ClassNames.DATA_EXPORT);
+    classifyCommand(in);
+    if (in.f.tags.remove("publish")) {
+      if (!exported) {
+        in.f.classes.remove(ClassNames.DATA_EXPORT);
+      }
+      in.cls(BUILD_RUN);
+    }
+  }
+
+  /**
+   * True if one of {@code options} is given ({@code -n}, {@code --dry-run[=…]}) before {@code --}.
+   */
+  private static boolean hasOption(List<Word> args, Set<String> options) {
+    for (Word w : args) {
+      String t = w.text();
+      if (t.equals("--")) {
+        return false;
+      }
+      int eq = t.indexOf('=');
+      String value = eq > 0 ? t.substring(eq + 1) : "";
+      if (options.contains(eq > 0 ? t.substring(0, eq) : t)
+          && !value.equals("false")
+          && !value.equals("0")
+          && !value.equals("no")) {
+        return true; // --dry-run, -DdryRun=true; not --dry-run=false
+      }
+    }
+    return false;
+  }
+
+  private static void classifyCommand(Invocation in) {
     String n = in.name;
     TaxonomyLoader.UserCommand user = in.walk.userCommands.get(n);
     if (user != null) {
@@ -255,7 +301,13 @@ final class CommandTable {
    */
   private static boolean isVersionOrHelpQuery(Invocation in) {
     List<Word> args = in.args;
-    if (args.isEmpty() || args.size() > 3 || in.stdinPiped || stdinRedirected(in)) {
+    if (args.isEmpty() || args.size() > 4 || in.stdinPiped || stdinRedirected(in)) {
+      return false;
+    }
+    if (isSubcommandHelp(in)) {
+      return true;
+    }
+    if (args.size() > 3) {
       return false;
     }
     String first = args.get(0).text();
@@ -279,6 +331,59 @@ final class CommandTable {
       String t = w.text();
       if (!w.isLiteral() || t.equals("-w") || t.equals("--web") || !help && !t.startsWith("-")) {
         return false;
+      }
+    }
+    return true;
+  }
+
+  /** Grammars of commands whose later operands are a program, script or remote command. */
+  private static final Set<String> RUNNING_HANDLERS =
+      Set.of("shell", "interpreter", "wrapper", "network", "database");
+
+  /** Subcommands that run a program or package named after them, whose help that program gives. */
+  private static final Set<String> RUNNING_VERBS =
+      Set.of("run", "exec", "x", "dlx", "create", "init", "start", "serve", "dev", "foreach");
+
+  /**
+   * True for {@code cargo publish --help}, {@code git push --help}, {@code docker image prune
+   * --help}: a known command's subcommand (one to three plain words) followed by {@code --help}
+   * prints usage. Not for shells, interpreters, runners ({@code npx cowsay --help} fetches and runs
+   * cowsay) or a subcommand that runs something ({@code uv run script.py --help}).
+   */
+  private static boolean isSubcommandHelp(Invocation in) {
+    List<Word> args = in.args;
+    String last = args.get(args.size() - 1).text();
+    if (args.size() < 2 || !last.equals("--help")) { // -h is often a host or a format
+      return false;
+    }
+    CommandSpec spec = spec(in.name);
+    if (spec == null
+        || spec.grammar().runsPrograms()
+        || spec.handler().filter(RUNNING_HANDLERS::contains).isPresent()
+        || SHELLS.contains(in.name)
+        || CODE_FLAGS.containsKey(stripVersion(in.name))
+        || spec.operands() == CommandSpec.Role.SYSTEM
+        || spec.operands() == CommandSpec.Role.DISK
+        || spec.actionClass().orElse("").startsWith("system.")) {
+      return false;
+    }
+    if (in.name.equals("npx")
+        || in.name.equals("bunx")
+        || in.name.equals("pnpx")
+        || in.name.equals("uvx")
+        || in.name.equals("pipx")) {
+      return false;
+    }
+    for (Word w : args.subList(0, args.size() - 1)) {
+      String t = w.text();
+      if (!w.isLiteral() || t.isEmpty() || RUNNING_VERBS.contains(t)) {
+        return false;
+      }
+      for (int i = 0; i < t.length(); i++) {
+        char c = t.charAt(i);
+        if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '-' || c == ':'))) {
+          return false; // a path, an option or a value: not a subcommand
+        }
       }
     }
     return true;
@@ -482,8 +587,11 @@ final class CommandTable {
         widened = true;
         group = out.size();
       }
-      if (t.equals("-prune")) {
-        out.subList(group, out.size()).clear(); // -name .git -prune -o …: excluded, not selected
+      String next = k + 1 < expr.size() ? expr.get(k + 1).text() : "";
+      if (t.equals("-prune") && (next.equals("-o") || next.equals("-or"))) {
+        // -name .git -prune -o …: excluded, not selected; without -o, later actions still apply
+        // to what was pruned (-name .git -prune -exec rm -rf {} +)
+        out.subList(group, out.size()).clear();
       }
       boolean negated =
           k > 0 && (expr.get(k - 1).text().equals("!") || expr.get(k - 1).text().equals("-not"));
@@ -1069,6 +1177,15 @@ final class CommandTable {
 
   private static void kill(Invocation in) {
     Args a = Args.parse(in.args);
+    if (in.name.equals("kill")
+        && !in.args.isEmpty()
+        && (in.args.get(0).text().equals("-0")
+            || in.args.get(0).text().equals("-l")
+            || in.args.get(0).text().equals("-L")
+            || in.args.get(0).text().equals("-s") && a.operandText(0).equals("0"))) {
+      in.cls(FS_READ); // kill -0 PID asks whether the process exists; kill -l lists signals
+      return;
+    }
     for (Word w : in.args) {
       if (w.text().equals("-1") && in.name.equals("kill")) {
         in.cls(SYSTEM_DESTRUCTIVE);

@@ -61,9 +61,67 @@ final class CommandTableFile {
     }
   }
 
+  /**
+   * The words of task, goal and script names ({@code taskwords} lines): a name with a {@code
+   * publish} word ships the project, one with a {@code release} word too unless a {@code local}
+   * word comes just before it ({@code assembleRelease}); a {@code rehearsal} word after the
+   * publishing one makes it something else ({@code release:notes}, {@code deploy:check}); {@code
+   * task} names are whole tasks that publish though no word says so ({@code jib}).
+   */
+  record TaskWords(
+      Set<String> publish,
+      Set<String> release,
+      Set<String> local,
+      Set<String> rehearsal,
+      Set<String> tasks) {
+    TaskWords {
+      publish = Set.copyOf(publish);
+      release = Set.copyOf(release);
+      local = Set.copyOf(local);
+      rehearsal = Set.copyOf(rehearsal);
+      tasks = Set.copyOf(tasks);
+    }
+
+    /**
+     * True if a task, goal or script name publishes, deploys or releases: split at {@code : - _ . /
+     * + ;}, spaces and camel case, a word is a publishing word, or a release word not after a local
+     * one, and no rehearsal word follows it.
+     */
+    boolean publishes(String task) {
+      if (tasks.contains(task)) {
+        return true;
+      }
+      String prev = "";
+      boolean publishing = false;
+      int start = 0;
+      int n = task.length();
+      for (int i = 0; i <= n; i++) {
+        char c = i < n ? task.charAt(i) : ':';
+        boolean sep = ":-_./+; ,".indexOf(c) >= 0;
+        boolean camel = i > start && i < n && Character.isUpperCase(c);
+        if (sep || camel) {
+          if (i > start) {
+            String word = task.substring(start, i).toLowerCase(Locale.ROOT);
+            if (publishing && rehearsal.contains(word)) {
+              publishing = false; // release:notes, deploy:check
+            } else if (publish.contains(word) || release.contains(word) && !local.contains(prev)) {
+              publishing = true;
+            }
+            prev = word;
+          }
+          start = sep ? i + 1 : i;
+        }
+      }
+      return publishing;
+    }
+  }
+
   /** The parsed table. */
   record Table(
-      Map<String, CommandSpec> commands, List<Variable> variables, List<String> gitConfigExec) {
+      Map<String, CommandSpec> commands,
+      List<Variable> variables,
+      List<String> gitConfigExec,
+      TaskWords taskWords) {
 
     /** The risk of setting a variable, if the table lists it. */
     Optional<Risk> variable(String name) {
@@ -149,6 +207,8 @@ final class CommandTableFile {
     String bsdLetters = "";
     final List<CommandSpec.OptionFact> options = new ArrayList<>();
     final Set<String> tags = new LinkedHashSet<>();
+    final Set<String> rehearsals = new LinkedHashSet<>();
+    final Set<String> tasksAfter = new LinkedHashSet<>();
 
     Block(List<String> names, int line) {
       this.names = names;
@@ -174,6 +234,10 @@ final class CommandTableFile {
     Map<String, CommandSpec> commands = new HashMap<>(1024);
     List<Variable> variables = new ArrayList<>();
     List<String> gitConfig = new ArrayList<>();
+    Map<String, Set<String>> taskWords = new HashMap<>();
+    for (String role : List.of("publish", "release", "local", "rehearsal", "task")) {
+      taskWords.put(role, new LinkedHashSet<>());
+    }
     Block cur = null;
     boolean curIsPreset = false;
     String[] lines = text.split("\n", -1);
@@ -218,6 +282,14 @@ final class CommandTableFile {
             }
           }
           case "gitconfig" -> gitConfig.addAll(rest);
+          case "taskwords" -> {
+            need(
+                rest.size() >= 2 && taskWords.containsKey(rest.get(0)),
+                source,
+                lineNo,
+                "taskwords publish|release|local|rehearsal|task WORD…");
+            taskWords.get(rest.get(0)).addAll(rest.subList(1, rest.size()));
+          }
           default -> throw fault(source, lineNo, "unknown entry '" + key + "'");
         }
         continue;
@@ -245,7 +317,19 @@ final class CommandTableFile {
                   .orElseThrow(() -> fault(source, lineNo, "unknown role " + rest.get(0)));
         }
         case "values" -> cur.values.addAll(rest);
-        case "tasks" -> cur.tasks = true;
+        case "tasks" -> {
+          need(
+              rest.isEmpty() || rest.size() >= 2 && rest.get(0).equals("after"),
+              source,
+              lineNo,
+              "tasks [after WORD…]");
+          cur.tasks = true;
+          cur.tasksAfter.addAll(rest.isEmpty() ? rest : rest.subList(1, rest.size()));
+        }
+        case "rehearsal" -> {
+          need(!rest.isEmpty(), source, lineNo, "rehearsal needs options");
+          cur.rehearsals.addAll(rest);
+        }
         case "read" -> cur.reads.addAll(rest);
         case "write" -> cur.writes.addAll(rest);
         case "exec" -> cur.execs.addAll(rest);
@@ -290,7 +374,16 @@ final class CommandTableFile {
         default -> throw fault(source, lineNo, "unknown key '" + key + "'");
       }
     }
-    return new Table(Map.copyOf(commands), List.copyOf(variables), List.copyOf(gitConfig));
+    return new Table(
+        Map.copyOf(commands),
+        List.copyOf(variables),
+        List.copyOf(gitConfig),
+        new TaskWords(
+            taskWords.get("publish"),
+            taskWords.get("release"),
+            taskWords.get("local"),
+            taskWords.get("rehearsal"),
+            taskWords.get("task")));
   }
 
   /** {@code runs operands [after N]} or {@code runs OPTION… [until WORD…]}. */
@@ -386,7 +479,9 @@ final class CommandTableFile {
                 b.bsd,
                 b.bsdLetters,
                 b.options,
-                b.tags));
+                b.tags,
+                b.rehearsals,
+                b.tasksAfter));
     for (String n : b.names) {
       if (commands.put(n, spec) != null) {
         throw fault(source, b.line, "command '" + n + "' listed twice");

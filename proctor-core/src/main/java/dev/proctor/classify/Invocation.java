@@ -126,6 +126,10 @@ final class Invocation {
       tag("persistence");
     } else if (PathFacts.isAuthorizedKeys(p)) {
       cls(ACCESS_CHANGE);
+    } else if (PathFacts.isGitHistory(p)) {
+      // truncate -s0 .git/HEAD, echo > .git/index: the repository's history, not a project file
+      cls(ClassNames.VCS_HISTORY_REWRITE);
+      tag("git-history");
     }
   }
 

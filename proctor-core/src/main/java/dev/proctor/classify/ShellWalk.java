@@ -491,6 +491,9 @@ final class ShellWalk {
         findings.tag("persistence");
       } else if (PathFacts.isAuthorizedKeys(p)) {
         findings.cls(ClassNames.ACCESS_CHANGE);
+      } else if (PathFacts.isGitHistory(p)) {
+        findings.cls(ClassNames.VCS_HISTORY_REWRITE); // echo … > .git/HEAD
+        findings.tag("git-history");
       }
     }
   }

@@ -8,7 +8,6 @@ import static dev.proctor.classify.ClassNames.PACKAGE_INSTALL;
 
 import dev.proctor.classify.ShellSyntax.Word;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -68,7 +67,12 @@ final class TableCommands {
       in.nestedText(script); // nodemon --exec 'npm test'
     }
     if (spec.tasks()) {
-      for (Word w : ops) {
+      List<Word> tasks = ops;
+      if (!g.tasksAfter().isEmpty()) {
+        boolean after = !ops.isEmpty() && g.tasksAfter().contains(ops.get(0).text());
+        tasks = after ? ops.subList(1, ops.size()) : List.of(); // bazel run //:push
+      }
+      for (Word w : tasks) {
         if (w.isLiteral() && w.text().indexOf('=') < 0 && publishes(w.text())) {
           in.cls(DATA_EXPORT);
           in.tag("publish");
@@ -242,47 +246,13 @@ final class TableCommands {
     }
   }
 
-  /** Words of a task name that mean it sends the project somewhere. */
-  private static final Set<String> PUBLISH_WORDS =
-      Set.of("deploy", "publish", "upload", "push", "ship", "promote", "distribute");
-
-  /** Build verbs before {@code release} that mean a local build ({@code assembleRelease}). */
-  private static final Set<String> BUILD_WORDS =
-      Set.of("assemble", "bundle", "build", "compile", "test", "lint", "check", "package", "run");
-
-  /** Tasks that push an image or artifact although no word says so. */
-  private static final Set<String> PUBLISH_TASKS = Set.of("jib:build", "nexus-staging:close");
-
   /**
-   * True if a build task, goal or script name publishes, deploys or releases: one of its words
-   * (split at {@code : - _ . /} and camel case) is {@code deploy}, {@code publish}, {@code upload},
-   * {@code push}, {@code ship}, {@code promote}, {@code distribute}, or {@code release} not after a
-   * build verb ({@code make release}, {@code release:perform}, but not {@code assembleRelease}).
+   * True if a build task, goal or script name publishes, deploys or releases, by the table's task
+   * words ({@code taskwords} in commands.txt: {@code make release}, {@code release:perform}, {@code
+   * publishToMavenCentral}, but not {@code assembleRelease} or {@code release:notes}).
    */
   static boolean publishes(String task) {
-    if (PUBLISH_TASKS.contains(task)) {
-      return true;
-    }
-    String prev = "";
-    int start = 0;
-    int n = task.length();
-    for (int i = 0; i <= n; i++) {
-      char c = i < n ? task.charAt(i) : ':';
-      boolean sep = c == ':' || c == '-' || c == '_' || c == '.' || c == '/';
-      boolean camel = i > start && i < n && Character.isUpperCase(c);
-      if (sep || camel) {
-        if (i > start) {
-          String word = task.substring(start, i).toLowerCase(Locale.ROOT);
-          if (PUBLISH_WORDS.contains(word)
-              || word.equals("release") && !BUILD_WORDS.contains(prev)) {
-            return true;
-          }
-          prev = word;
-        }
-        start = sep ? i + 1 : i;
-      }
-    }
-    return false;
+    return CommandTable.table().taskWords().publishes(task);
   }
 
   /** C-family compilers whose {@code -o FILE} names the file they write. */
