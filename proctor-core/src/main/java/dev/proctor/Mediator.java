@@ -59,6 +59,9 @@ public final class Mediator {
   /** The class a call is gated at when its classifier failed: the worst case. */
   static final String UNCLASSIFIABLE = "shell.unparseable";
 
+  /** The class a surface's refusal is recorded under when the call declares none. */
+  static final String REFUSED = "proctor.refused";
+
   /** The longest action id a surface may give; longer ones are refused. */
   static final int MAX_ACTION_ID = 512;
 
@@ -109,6 +112,47 @@ public final class Mediator {
   }
 
   /**
+   * Mediates several calls at once (a harness's tool batch, an API batch): each is classified and
+   * decided on its own under a new random id, and all are recorded together so that they share
+   * group commits. Returns the mediations in the order given once their receipts are durable; each
+   * fails closed on its own, as {@link #mediate(ToolCall)} does.
+   */
+  public List<Mediation> mediateAll(List<ToolCall> calls) {
+    List<Mediation> decided = new ArrayList<>(calls.size());
+    List<List<LifecycleEvent>> units = new ArrayList<>(calls.size());
+    for (ToolCall call : calls) {
+      Mediation m = decide(call, Optional.empty());
+      decided.add(m);
+      units.add(events(m, List.of()));
+    }
+    List<ActionLog.Recorded> recorded = log.recordEach(units, deadline);
+    List<Mediation> out = new ArrayList<>(calls.size());
+    for (int i = 0; i < decided.size(); i++) {
+      out.add(settle(decided.get(i), recorded.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * Records a refusal a surface made before any policy was asked — an unauthenticated or
+   * unauthorised request — as an action of the call's declared class (such as {@code
+   * proctor.auth}): {@code requested} then {@code denied} with the reason, under the policy in
+   * force. Returns the deny, with no receipts when the log cannot record it. The call must not
+   * carry the secret that was presented.
+   */
+  public Mediation refuse(ToolCall call, String reason) {
+    requireNonNull(call, "call is null");
+    requireNonNull(reason, "reason is null");
+    String actionClass = call.declaredClass().orElse(REFUSED);
+    Policy current = policy.get();
+    Decision deny =
+        Decision.Deny.failClosed(reason, current == null ? PolicyRef.NONE : current.ref());
+    return record(
+        new Mediation(requests.build(call, Classification.of(actionClass)), deny, List.of()),
+        List.of());
+  }
+
+  /**
    * Mediates a call and, when the decision allows it, runs the execution with the arguments to use
    * (the rewritten ones for a modify) and records how it ended. The decision and the {@code
    * executing} receipt are durable before the execution starts; a call that is denied, held for
@@ -143,6 +187,7 @@ public final class Mediator {
     TimeLimit limit = TimeLimit.start(mediation.decision(), timer);
     T result = null;
     Exception failure = null;
+    Error error = null;
     LifecycleState end;
     try {
       result = execution.run(arguments.deepCopy());
@@ -153,17 +198,28 @@ public final class Mediator {
     } catch (Exception e) {
       failure = e;
       end = LifecycleState.FAILED;
+    } catch (Error e) {
+      // Recorded as failed like any other throw, then rethrown: the JVM may be in trouble.
+      error = e;
+      end = LifecycleState.FAILED;
     }
     boolean timedOut = limit.finish();
     if (end == LifecycleState.INTERRUPTED && !timedOut) {
       Thread.currentThread().interrupt();
     }
-    Outcome outcome = outcome(result, failure, timedOut ? limit.description() : null);
+    Outcome outcome =
+        outcome(
+            result,
+            failure != null ? failure : error,
+            timedOut ? Optional.of(limit.description(end)) : Optional.empty());
     try {
       receipts.addAll(
           log.recordAll(List.of(new LifecycleEvent.Finished(action, end, outcome)), deadline));
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("the end of action {} was not recorded: {}", action.id(), e.getMessage());
+    }
+    if (error != null) {
+      throw error;
     }
     return new Executed<>(
         decision,
@@ -263,8 +319,11 @@ public final class Mediator {
   }
 
   /** Classifies and decides a call without recording it; never throws for a bad call. */
-  private Mediation decide(ToolCall call, Optional<String> actionId) {
-    requireNonNull(call, "call is null");
+  private Mediation decide(ToolCall given, Optional<String> actionId) {
+    requireNonNull(given, "given is null");
+    // The arguments are a mutable JSON tree the caller still holds: classify, decide, record and
+    // run one copy of them, so that nothing changed after the decision is what runs.
+    ToolCall call = given.withArguments(given.arguments().deepCopy());
     Policy current;
     try {
       current = requireNonNull(policy.get(), "no policy is loaded");
@@ -316,20 +375,32 @@ public final class Mediator {
    * action id already on record is refused, and that refusal is recorded under a fresh id.
    */
   private Mediation record(Mediation decided, List<LifecycleEvent> then) {
+    return settle(decided, log.recordEach(List.of(events(decided, then)), deadline).get(0));
+  }
+
+  private static List<LifecycleEvent> events(Mediation decided, List<LifecycleEvent> then) {
+    List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
+    events.add(LifecycleEvent.requested(decided.request(), decided.decision()));
+    events.add(LifecycleEvent.decided(decided.request(), decided.decision()));
+    events.addAll(then);
+    return events;
+  }
+
+  /**
+   * The mediation a recording attempt leaves: on record, refused as a reused id, or not recorded.
+   */
+  private Mediation settle(Mediation decided, ActionLog.Recorded recorded) {
     ActionRequest request = decided.request();
     Decision decision = decided.decision();
-    List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
-    events.add(LifecycleEvent.requested(request, decision));
-    events.add(LifecycleEvent.decided(request, decision));
-    events.addAll(then);
-    try {
-      return new Mediation(request, decision, log.recordAll(events, deadline));
-    } catch (IllegalTransitionException e) {
-      return refuseReusedId(request, decision, e);
-    } catch (LogUnavailableException | RuntimeException e) {
-      LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
-      return new Mediation(request, notRecorded(decision, e.getMessage()), List.of());
+    if (recorded.failure().isEmpty()) {
+      return new Mediation(request, decision, recorded.receipts());
     }
+    Exception e = recorded.failure().get();
+    if (e instanceof IllegalTransitionException reused) {
+      return refuseReusedId(request, decision, reused);
+    }
+    LOG.error("decision for action {} not recorded: {}", request.id(), e.getMessage());
+    return new Mediation(request, notRecorded(decision, e.getMessage()), List.of());
   }
 
   private static Decision notRecorded(Decision decision, String why) {
@@ -376,16 +447,16 @@ public final class Mediator {
         UNCLASSIFIABLE, Set.of(UNCLASSIFIABLE), List.of(), Set.of(), Set.of(tag));
   }
 
+  /**
+   * An id fit to show and compare: no control characters, and no format characters (bidirectional
+   * overrides such as U+202E, zero-width joiners) that make an id read as another in a console.
+   */
   private static boolean validId(String id) {
     if (id.isEmpty() || id.length() > MAX_ACTION_ID) {
       return false;
     }
-    for (int i = 0; i < id.length(); i++) {
-      if (Character.isISOControl(id.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return id.codePoints()
+        .noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
   }
 
   /**
@@ -443,13 +514,22 @@ public final class Mediator {
       return fired;
     }
 
-    String description() {
-      return "the policy's time limit of " + limit.toMillis() + " ms passed: interrupted";
+    /**
+     * What the limit did, as the outcome says it: the interrupt is a request the execution may
+     * ignore, and then the outcome says that it ran on.
+     */
+    String description(LifecycleState end) {
+      String passed = "the policy's time limit of " + limit.toMillis() + " ms passed";
+      return switch (end) {
+        case INTERRUPTED -> passed + ": interrupted";
+        case SUCCEEDED -> passed + "; the execution ignored the interrupt and ran to the end";
+        default -> passed + "; the execution was interrupted, then failed";
+      };
     }
   }
 
-  private static Outcome outcome(Object result, Exception failure, String timeLimit) {
-    Optional<String> detail = Optional.ofNullable(timeLimit);
+  private static Outcome outcome(Object result, Throwable failure, Optional<String> timeLimit) {
+    Optional<String> detail = timeLimit;
     if (detail.isEmpty() && failure != null) {
       detail = Optional.of(truncate(failure.getClass().getSimpleName() + ": " + describe(failure)));
     }

@@ -21,6 +21,7 @@ import dev.proctor.policy.PolicyLoader;
 import dev.proctor.store.InMemoryLogStore;
 import dev.proctor.store.LogStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -216,6 +217,29 @@ public final class Proctor implements AutoCloseable {
     /** Mark a path (a file or a directory and all under it) as Proctor's own: agents keep off. */
     public Builder protect(Path path) {
       protectedPaths.add(requireNonNull(path, "path is null").toAbsolutePath().normalize());
+      return this;
+    }
+
+    /**
+     * Mark Proctor's own installation as protected: the directory holding the jar (or classes
+     * directory) Proctor runs from, with whatever lies beside it (class-data archives a JVM maps at
+     * start), and the launcher directory named by the system property {@code proctor.launcher},
+     * which {@code bin/proctor} sets. An agent that may rewrite Proctor's code need not bother with
+     * its policy.
+     */
+    public Builder protectInstallation() {
+      try {
+        Path code =
+            Path.of(Proctor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        protect(Files.isDirectory(code) ? code : code.toAbsolutePath().getParent());
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        throw new IllegalStateException(
+            "cannot tell where Proctor runs from: " + e.getMessage(), e);
+      }
+      String launcher = System.getProperty("proctor.launcher", "");
+      if (!launcher.isBlank()) {
+        protect(Path.of(launcher));
+      }
       return this;
     }
 

@@ -351,6 +351,80 @@ class MediatorTest {
   }
 
   @Test
+  void mediateExecution_throwsAnError_isRecordedAsFailedThenRethrown() throws Exception {
+    FaultyLogStore store = new FaultyLogStore();
+    Proctor proctor = proctor(store);
+    assertThatThrownBy(
+            () ->
+                proctor
+                    .mediator()
+                    .mediate(
+                        READ,
+                        args -> {
+                          throw new StackOverflowError("deep");
+                        }))
+        .isInstanceOf(StackOverflowError.class);
+
+    List<String> all = new ArrayList<>();
+    store.inner.scan(0, store.inner.size(), (StoredEntry e) -> all.add(e.state()));
+    assertThat(all).containsExactly("requested", "allowed", "executing", "failed");
+  }
+
+  @Test
+  void mediateExecution_ignoresItsTimeLimit_succeedsAndTheOutcomeSaysItRanOn() throws Exception {
+    Proctor proctor = proctor(new FaultyLogStore());
+
+    Executed<String> run =
+        proctor
+            .mediator()
+            .mediate(
+                call("Bash", "command", "sleep 1"),
+                args -> {
+                  long end = System.nanoTime() + 600_000_000L;
+                  while (System.nanoTime() < end) {
+                    Thread.interrupted(); // swallows the interrupt, as careless code does
+                    Thread.onSpinWait();
+                  }
+                  return "done";
+                });
+
+    assertThat(run.end()).contains(SUCCEEDED);
+    assertThat(run.receipts().get(1).json())
+        .contains("time limit of 200 ms passed; the execution ignored the interrupt");
+  }
+
+  @Test
+  void mediate_actionIdWithABidirectionalOverride_isDeniedUnderAFreshId() throws Exception {
+    Proctor proctor = proctor(new FaultyLogStore());
+
+    Mediation m = proctor.mediator().mediate(READ, "tool-\u202euse-1");
+
+    assertThat(m.decision().kind()).isEqualTo(Decision.Kind.DENY);
+    assertThat(m.actionId()).doesNotContain("\u202e");
+  }
+
+  @Test
+  void mediateExecution_argumentsChangedByTheCallerAfterTheCall_doNotRun() throws Exception {
+    ObjectNode args = JsonNodeFactory.instance.objectNode().put("file_path", "/p/a.txt");
+    ToolCall read = READ.withArguments(args);
+    AtomicReference<JsonNode> ran = new AtomicReference<>();
+
+    Executed<String> run =
+        proctor(new FaultyLogStore())
+            .mediator()
+            .mediate(
+                read,
+                given -> {
+                  args.put("file_path", "/etc/shadow"); // the caller's tree, changed mid-call
+                  ran.set(given);
+                  return "ok";
+                });
+
+    assertThat(run.ran()).isTrue();
+    assertThat(ran.get().get("file_path").asText()).isEqualTo("/p/a.txt");
+  }
+
+  @Test
   void report_heldActionLetThroughAtThePrompt_recordsTheApprovalThenTheOutcome() throws Exception {
     FaultyLogStore store = new FaultyLogStore();
     Proctor proctor = proctor(store);
@@ -403,6 +477,28 @@ class MediatorTest {
     open.add(p);
 
     for (Path file : List.of(real.resolve("policy.yaml"), link.resolve("policy.yaml"))) {
+      Mediation m = p.mediator().preview(call("Write", "file_path", file.toString()));
+      assertThat(m.request().classification().tags())
+          .as(file.toString())
+          .contains("proctor-config");
+    }
+  }
+
+  @Test
+  void build_protectInstallation_protectsTheCodeProctorRunsFromAndItsLauncher() throws Exception {
+    Path code = Path.of(Proctor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path launcher = dir.resolve("bin");
+    System.setProperty("proctor.launcher", launcher.toString());
+    Proctor p;
+    try {
+      p = Proctor.builder().protectInstallation().inMemoryLog().build();
+    } finally {
+      System.clearProperty("proctor.launcher");
+    }
+    open.add(p);
+
+    for (Path file :
+        List.of(code.resolve("dev/proctor/Proctor.class"), launcher.resolve("proctor"))) {
       Mediation m = p.mediator().preview(call("Write", "file_path", file.toString()));
       assertThat(m.request().classification().tags())
           .as(file.toString())

@@ -10,15 +10,12 @@ import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.LogVerifier;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
-import dev.proctor.store.LogReader;
 import dev.proctor.store.jdbc.SqliteActionLog;
 import dev.proctor.store.jdbc.SqliteLogStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -174,7 +171,7 @@ public final class AuditCommand implements Runnable {
             return 2;
           }
           try (SqliteLogStore store = SqliteLogStore.open(database)) {
-            report = verifyStore(verifier, store);
+            report = verifier.verify(store);
           }
         }
         out.println(report.summary());
@@ -193,37 +190,6 @@ public final class AuditCommand implements Runnable {
         err.println("cannot verify: " + e.getMessage());
         return 2;
       }
-    }
-
-    private static VerificationReport verifyStore(LogVerifier verifier, LogReader store)
-        throws IOException {
-      PipedInputStream in = new PipedInputStream(1 << 20);
-      PipedOutputStream pipe = new PipedOutputStream(in);
-      IOException[] failure = {null};
-      Thread writer =
-          new Thread(
-              () -> {
-                try (OutputStream o = new BufferedOutputStream(pipe, 1 << 16)) {
-                  LogExport.jsonLines(store, 0, Long.MAX_VALUE, o);
-                } catch (IOException e) {
-                  failure[0] = e;
-                }
-              },
-              "proctor-export");
-      writer.start();
-      VerificationReport report;
-      try (in) {
-        report = verifier.verify(in);
-      }
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (failure[0] != null && report.intact()) {
-        throw failure[0];
-      }
-      return report;
     }
   }
 

@@ -21,7 +21,8 @@ final class Embedded {
   /** Opens Proctor over a data directory's log, creating its signing key on first use. */
   static Proctor open(PolicyOptions options, DataDirectory dir, Duration deadline, PrintStream err)
       throws IOException, PolicyException, TaxonomyException {
-    Proctor.Builder b = configure(options).protect(dir.root()).decisionDeadline(deadline);
+    Proctor.Builder b =
+        configure(options).protect(dir.root()).protectInstallation().decisionDeadline(deadline);
     return SqliteActionLog.into(b, dir, notice -> err.println("proctor: " + notice)).build();
   }
 

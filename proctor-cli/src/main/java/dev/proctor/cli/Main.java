@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       AuditCommand.class,
       WitnessCommand.class,
+      ServeCommand.class,
+      AgentsCommand.class,
+      UsersCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

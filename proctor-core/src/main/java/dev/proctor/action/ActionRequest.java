@@ -66,6 +66,9 @@ public record ActionRequest(
     if (!principal.delegationChain().isEmpty()) {
       principal.delegationChain().forEach(p.putArray("delegationChain")::add);
     }
+    if (!principal.groups().isEmpty()) {
+      principal.groups().forEach(p.putArray("groups")::add);
+    }
     ObjectNode o = f.objectNode();
     o.set("principal", p);
     o.put("surface", surface);

@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * Who asks for an action: the human behind it, the agent, the service, the session, the tenant, and
- * the chain of agents that delegated to this one (outermost first).
+ * Who asks for an action: the human behind it, the agent, the service, the session, the tenant, the
+ * chain of agents that delegated to this one (outermost first), and the groups a trusted identity
+ * source puts the requester in (an authenticated API key; never the request itself), sorted.
  */
 public record Principal(
     Optional<String> human,
@@ -15,7 +17,8 @@ public record Principal(
     Optional<String> service,
     Optional<String> session,
     Optional<String> tenant,
-    List<String> delegationChain) {
+    List<String> delegationChain,
+    List<String> groups) {
 
   /** A principal nobody has identified; policies see every field as absent. */
   public static final Principal ANONYMOUS =
@@ -25,6 +28,7 @@ public record Principal(
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
+          List.of(),
           List.of());
 
   public Principal {
@@ -34,6 +38,30 @@ public record Principal(
     requireNonNull(session, "session is null");
     requireNonNull(tenant, "tenant is null");
     delegationChain = List.copyOf(requireNonNull(delegationChain, "delegationChain is null"));
+    groups = List.copyOf(new TreeSet<>(requireNonNull(groups, "groups is null")));
+  }
+
+  /** A principal in no groups. */
+  public Principal(
+      Optional<String> human,
+      Optional<String> agent,
+      Optional<String> service,
+      Optional<String> session,
+      Optional<String> tenant,
+      List<String> delegationChain) {
+    this(human, agent, service, session, tenant, delegationChain, List.of());
+  }
+
+  /** The same principal in another session. */
+  public Principal withSession(String newSession) {
+    return new Principal(
+        human,
+        agent,
+        service,
+        Optional.of(requireNonNull(newSession, "newSession is null")),
+        tenant,
+        delegationChain,
+        groups);
   }
 
   /** A principal naming only an agent and its session, the common case for a coding agent. */

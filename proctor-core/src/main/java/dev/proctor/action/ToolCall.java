@@ -48,6 +48,22 @@ public record ToolCall(
         ActionRequest.definingFields(principal, surface, tool, operation, arguments));
   }
 
+  /** The same call by another principal (the identity an authenticated key binds, say). */
+  public ToolCall withPrincipal(Principal other) {
+    return new ToolCall(other, surface, tool, operation, arguments, declaredClass, labels, context);
+  }
+
+  /** The same call with other arguments. */
+  public ToolCall withArguments(JsonNode other) {
+    return new ToolCall(principal, surface, tool, operation, other, declaredClass, labels, context);
+  }
+
+  /** The same call with another context. */
+  public ToolCall withContext(Map<String, String> other) {
+    return new ToolCall(
+        principal, surface, tool, operation, arguments, declaredClass, labels, other);
+  }
+
   /** The working directory the call runs in, when the surface says. */
   public Optional<String> cwd() {
     return Optional.ofNullable(context.get("cwd"));

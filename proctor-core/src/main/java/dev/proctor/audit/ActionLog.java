@@ -69,6 +69,7 @@ public final class ActionLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Optional<Checkpoint> latest;
   private final List<Consumer<Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<Receipt>>> receiptListeners = new CopyOnWriteArrayList<>();
 
   // Writer-thread state.
   private Frontier frontier;
@@ -233,10 +234,44 @@ public final class ActionLog implements AutoCloseable {
    */
   public List<Receipt> recordAll(List<LifecycleEvent> events, Duration timeout)
       throws LogUnavailableException {
-    Pending p = submit(events);
-    long nanos = Math.max(0, timeout.toNanos());
+    return awaitUntil(submit(events), System.nanoTime() + Math.max(0, timeout.toNanos()), timeout);
+  }
+
+  /**
+   * Appends several independent units — each a list of events written as consecutive receipts — and
+   * waits for all of them, but not past the deadline, with the rules of {@link #recordAll(List,
+   * Duration)} for each unit. Every unit is queued before the first wait, so that they share group
+   * commits; each succeeds or fails on its own, in the order given.
+   */
+  public List<Recorded> recordEach(List<List<LifecycleEvent>> units, Duration timeout) {
+    long end = System.nanoTime() + Math.max(0, timeout.toNanos());
+    List<Pending> pending = new ArrayList<>(units.size());
+    for (List<LifecycleEvent> unit : units) {
+      pending.add(submit(unit));
+    }
+    List<Recorded> out = new ArrayList<>(units.size());
+    for (Pending p : pending) {
+      try {
+        out.add(new Recorded(awaitUntil(p, end, timeout), Optional.empty()));
+      } catch (LogUnavailableException | RuntimeException e) {
+        out.add(new Recorded(List.of(), Optional.of(e)));
+      }
+    }
+    return out;
+  }
+
+  /** The receipts of one unit of {@link #recordEach}, or why it was not recorded. */
+  public record Recorded(List<Receipt> receipts, Optional<Exception> failure) {
+    public Recorded {
+      receipts = List.copyOf(requireNonNull(receipts, "receipts is null"));
+      requireNonNull(failure, "failure is null");
+    }
+  }
+
+  private static List<Receipt> awaitUntil(Pending p, long endNanos, Duration timeout)
+      throws LogUnavailableException {
     try {
-      return await(p.future(), nanos);
+      return await(p.future(), Math.max(0, endNanos - System.nanoTime()));
     } catch (TimeoutException e) {
       if (p.withdraw()) {
         p.future().completeExceptionally(unavailable("withdrawn at the deadline", null));
@@ -314,6 +349,35 @@ public final class ActionLog implements AutoCloseable {
    */
   public void onCheckpoint(Consumer<Checkpoint> listener) {
     checkpointListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  /**
+   * Calls {@code listener} with the receipts of every batch committed from now on, in log order, on
+   * the writer thread once they are durable and before the appends of the batch complete; like a
+   * checkpoint listener it must return at once, and a failure in it is logged and ignored. Live
+   * feeds and metrics hook in here.
+   */
+  public void onReceipts(Consumer<List<Receipt>> listener) {
+    receiptListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  private void announceReceipts(List<List<Receipt>> units) {
+    if (receiptListeners.isEmpty()) {
+      return;
+    }
+    List<Receipt> all = new ArrayList<>();
+    units.forEach(all::addAll);
+    if (all.isEmpty()) {
+      return;
+    }
+    List<Receipt> view = List.copyOf(all);
+    for (Consumer<List<Receipt>> l : receiptListeners) {
+      try {
+        l.accept(view);
+      } catch (RuntimeException e) {
+        LOG.warn("a receipt listener failed: {}", e.toString());
+      }
+    }
   }
 
   private void announce(Optional<Checkpoint> checkpoint) {
@@ -506,6 +570,7 @@ public final class ActionLog implements AutoCloseable {
       follower.get().follow(w.first(), w.frontier().size(), w.lines(), w.checkpoint().isPresent());
     }
     announce(w.checkpoint());
+    announceReceipts(w.receipts());
     for (int i = 0; i < batch.size(); i++) {
       RuntimeException refusal = w.refusals().get(i);
       if (refusal != null) {

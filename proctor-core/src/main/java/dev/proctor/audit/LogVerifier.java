@@ -6,8 +6,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.proctor.store.LogReader;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,6 +116,40 @@ public final class LogVerifier {
    */
   public LogVerifier withMaxUnsigned(long maxUnsigned) {
     return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned, true);
+  }
+
+  /**
+   * Verifies a stored log as its JSON Lines export reads, streamed through a pipe so that memory
+   * stays bounded whatever the log's size.
+   */
+  public VerificationReport verify(LogReader store) throws IOException {
+    PipedInputStream in = new PipedInputStream(1 << 20);
+    PipedOutputStream pipe = new PipedOutputStream(in);
+    IOException[] failure = {null};
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream o = new BufferedOutputStream(pipe, 1 << 16)) {
+                LogExport.jsonLines(store, 0, Long.MAX_VALUE, o);
+              } catch (IOException e) {
+                failure[0] = e;
+              }
+            },
+            "proctor-export");
+    writer.start();
+    VerificationReport report;
+    try (in) {
+      report = verify(in);
+    }
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] != null && report.intact()) {
+      throw failure[0];
+    }
+    return report;
   }
 
   /** Verifies a stream of JSON Lines (or one proof document). */

@@ -150,6 +150,8 @@ public final class ReceiptFormat {
     JsonNode r = a.path("requester");
     List<String> chain = new ArrayList<>();
     r.path("delegationChain").forEach(v -> chain.add(v.asText()));
+    List<String> groups = new ArrayList<>();
+    r.path("groups").forEach(v -> groups.add(v.asText()));
     Principal requester =
         new Principal(
             text(r, "human"),
@@ -157,7 +159,8 @@ public final class ReceiptFormat {
             text(r, "service"),
             text(r, "session"),
             text(r, "tenant"),
-            chain);
+            chain,
+            groups);
     List<String> redacted = new ArrayList<>();
     a.path("redacted").forEach(v -> redacted.add(v.asText()));
     return new ActionRecord(
@@ -195,6 +198,9 @@ public final class ReceiptFormat {
     p.tenant().ifPresent(v -> o.put("tenant", v));
     a.scope().ifPresent(v -> o.put("scope", v));
     p.delegationChain().forEach(o.putArray("delegationChain")::add);
+    if (!p.groups().isEmpty()) {
+      p.groups().forEach(o.putArray("groups")::add);
+    }
     return o;
   }
 

@@ -13,8 +13,7 @@ import java.util.Optional;
  * directories are not guessed: relative paths then cannot be resolved and are tagged {@code
  * dynamic} and {@code outside-project}.
  */
-public record ClassifyContext(
-    Optional<String> cwd, Optional<String> home, List<String> protectedPaths) {
+record ClassifyContext(Optional<String> cwd, Optional<String> home, List<String> protectedPaths) {
 
   public ClassifyContext {
     requireNonNull(cwd, "cwd is null");

@@ -8,6 +8,7 @@ final class ClaudeCodeTools {
   static final Set<String> NAMES =
       Set.of(
           "Bash",
+          "Monitor",
           "BashOutput",
           "KillBash",
           "KillShell",

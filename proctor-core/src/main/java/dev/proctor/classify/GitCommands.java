@@ -222,6 +222,9 @@ final class GitCommands {
   static void git(Invocation in) {
     List<Word> args = in.args;
     ShellWalk.State st = in.state;
+    // The directories git acts on when the options name them: -C, --git-dir, --work-tree.
+    List<Word> repository = new java.util.ArrayList<>(2);
+    boolean moved = false;
     int i = 0;
     while (i < args.size()) {
       String t = args.get(i).text();
@@ -229,13 +232,19 @@ final class GitCommands {
         ShellWalk.State s2 = st.copy();
         s2.cwd = in.walk.resolve(args.get(i + 1), st);
         st = s2;
+        moved = true;
         i += 2;
       } else if (t.equals("-c") && i + 1 < args.size()) {
         configKey(in, args.get(i + 1).text());
         i += 2;
-      } else if (t.equals("--git-dir")
-          || t.equals("--work-tree")
-          || t.equals("--namespace")
+      } else if ((t.equals("--git-dir") || t.equals("--work-tree")) && i + 1 < args.size()) {
+        repository.add(args.get(i + 1));
+        i += 2;
+      } else if (t.startsWith("--git-dir=") || t.startsWith("--work-tree=")) {
+        Word w = args.get(i);
+        repository.add(new Word(t.substring(t.indexOf('=') + 1), w.flags(), w.substitutions()));
+        i++;
+      } else if (t.equals("--namespace")
           || t.equals("--exec-path")
               && i + 1 < args.size()
               && !args.get(i + 1).text().startsWith("-")) {
@@ -259,6 +268,20 @@ final class GitCommands {
     }
     Word subWord = args.get(i);
     String sub = subWord.text();
+    if (moved || !repository.isEmpty()) {
+      // git works in a directory other than the shell's: that directory is what it reads and
+      // writes (a repository made in Proctor's data directory is a way to copy its keys out).
+      in.walk.workingDirectory(st);
+      for (Word w : repository) {
+        String p = in.walk.path(w, st);
+        if (p != null && !READ.contains(sub)) {
+          in.writeFacts(p);
+        }
+      }
+      if (st.cwd != null && !READ.contains(sub)) {
+        in.writeFacts(st.cwd);
+      }
+    }
     List<Word> rest = args.subList(i + 1, args.size());
     Invocation g =
         st == in.state

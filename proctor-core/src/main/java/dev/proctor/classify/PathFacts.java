@@ -330,6 +330,7 @@ final class PathFacts {
         || hasSegment(path, ".codex")
         || hasSegment(path, ".gemini")
         || path.contains(".git/hooks")
+        || path.contains(".github/hooks") // GitHub Copilot CLI's hook files
         || path.endsWith(".git/config");
   }
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code $CMD args}), is {@code shell.unparseable}. Never throws for any input string; thread-safe,
  * allocation-light and free of I/O.
  */
-public final class ShellClassifier {
+final class ShellClassifier {
 
   private final Taxonomy taxonomy;
   private final Classification unparseable;

@@ -10,7 +10,7 @@ import dev.proctor.action.Target;
  * the call's arguments and how to read the value, such as {@code {kind: path, pointer: /file}} or
  * {@code {kind: path, pointer: /revision, form: git-revision}}.
  */
-public record TargetPointer(Target.Kind kind, String pointer, Form form) {
+record TargetPointer(Target.Kind kind, String pointer, Form form) {
 
   /** How the value at the pointer names the target. */
   public enum Form {

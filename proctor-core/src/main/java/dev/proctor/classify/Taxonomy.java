@@ -227,7 +227,7 @@ public final class Taxonomy {
   }
 
   /** The mapping of a tool (not an MCP tool) by its exact name or the first matching glob. */
-  public Optional<ToolMapping> toolMapping(String tool) {
+  Optional<ToolMapping> toolMapping(String tool) {
     requireNonNull(tool, "tool is null");
     for (MappingLayer layer : layers) {
       Optional<ToolMapping> m = layer.tool(tool);
@@ -242,7 +242,7 @@ public final class Taxonomy {
    * The mapping of an MCP server's tool: the tool's own entry, else the server's default class,
    * user files first; empty when no file knows the server or the tool.
    */
-  public Optional<ToolMapping> mcpMapping(String server, String tool) {
+  Optional<ToolMapping> mcpMapping(String server, String tool) {
     requireNonNull(server, "server is null");
     requireNonNull(tool, "tool is null");
     for (MappingLayer layer : layers) {

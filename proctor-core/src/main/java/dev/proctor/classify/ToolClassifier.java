@@ -89,7 +89,8 @@ public final class ToolClassifier implements Classifier {
     ShellWalk walk = new ShellWalk(f, ctx);
     ShellWalk.State st = new ShellWalk.State(ctx.cwd().orElse(null));
     switch (tool) {
-      case "Bash" -> {
+      case "Bash", "Monitor" -> {
+        // Monitor runs its command in a shell too.
         JsonNode c = args.get("command");
         if (c == null || !c.isTextual()) {
           return false;
@@ -415,8 +416,13 @@ public final class ToolClassifier implements Classifier {
     return sb.toString();
   }
 
+  /**
+   * A file tool's path as a word. Harnesses expand a leading {@code ~} to the home directory, so it
+   * is read as the shell reads it; were it taken literally, it would name a harmless directory
+   * called {@code ~} instead.
+   */
   private static Word word(String text) {
-    return new Word(text, 0, List.of());
+    return new Word(text, text.startsWith("~") ? ShellSyntax.TILDE : 0, List.of());
   }
 
   /** The value of a required non-empty string argument, or null if missing or mistyped. */

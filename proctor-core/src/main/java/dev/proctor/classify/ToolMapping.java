@@ -9,7 +9,7 @@ import java.util.Set;
  * What a taxonomy file says about a tool or an MCP server's tool: its class, where its targets are
  * in the arguments, and the data labels and risk tags every call of it carries.
  */
-public record ToolMapping(
+record ToolMapping(
     String actionClass, List<TargetPointer> targets, Set<String> labels, Set<String> tags) {
 
   public ToolMapping {

@@ -121,6 +121,23 @@ final class ClaudeCodeHarness implements Harness {
     return HookAnswer.exitTwo(reason);
   }
 
+  /**
+   * Over HTTP a PreToolUse block is the JSON deny (exit 2 does not exist there); other events as
+   * the default says.
+   */
+  @Override
+  public String jsonBlock(Optional<HookEvent> event, String reason) {
+    if (event.isPresent() && event.get() == HookEvent.PRE_TOOL_USE) {
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      ObjectNode specific = out.putObject("hookSpecificOutput");
+      specific.put("hookEventName", "PreToolUse");
+      specific.put("permissionDecision", "deny");
+      specific.put("permissionDecisionReason", reason);
+      return HookAnswer.json(out).stdout().orElseThrow();
+    }
+    return Harness.super.jsonBlock(event, reason);
+  }
+
   /** PreToolUse: {@code PreToolUseHookSpecificOutput}. */
   static ObjectNode preToolUse(Decision decision) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -1,6 +1,7 @@
 package dev.proctor.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.proctor.action.BadInputException;
 import dev.proctor.decision.Decision;
 import java.util.Optional;
@@ -45,4 +46,24 @@ public interface Harness {
    * cannot be written): a block in the shape the harness honours for that event.
    */
   HookAnswer cannotDecide(Optional<HookEvent> event, String reason);
+
+  /**
+   * The block as JSON text, for surfaces that have no exit code — an HTTP hook, where any non-2xx
+   * status, a timeout or a body that is not a JSON object lets the call through. By default the
+   * JSON of {@link #cannotDecide} when it has one, else the top-level {@code {"decision": "block",
+   * "reason": …}} that Claude-style harnesses read on every event.
+   */
+  default String jsonBlock(Optional<HookEvent> event, String reason) {
+    return cannotDecide(event, reason)
+        .stdout()
+        .orElseGet(
+            () ->
+                HookAnswer.json(
+                        JsonNodeFactory.instance
+                            .objectNode()
+                            .put("decision", "block")
+                            .put("reason", reason))
+                    .stdout()
+                    .orElseThrow());
+  }
 }

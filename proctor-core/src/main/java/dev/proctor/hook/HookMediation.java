@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What every hook surface — the command hook, the server's hook endpoints — does with a parsed
@@ -32,26 +33,40 @@ public final class HookMediation {
   private HookMediation() {}
 
   /**
-   * Handles one harness call; throws only what the log throws when an outcome cannot be recorded.
+   * Handles one harness call as the harness describes it (the command hook); throws only what the
+   * log throws when an outcome cannot be recorded.
    */
   public static HookAnswer handle(Harness harness, HookCall call, Mediator mediator)
+      throws LogUnavailableException {
+    return handle(harness, call, mediator, UnaryOperator.identity());
+  }
+
+  /**
+   * Handles one harness call, first turning the call the harness describes into the one to decide
+   * with {@code bind}: the identity an authenticated API key stands for (the server's hook
+   * endpoints). Throws only what the log throws when an outcome cannot be recorded.
+   */
+  public static HookAnswer handle(
+      Harness harness, HookCall call, Mediator mediator, UnaryOperator<ToolCall> bind)
       throws LogUnavailableException {
     requireNonNull(harness, "harness is null");
     requireNonNull(call, "call is null");
     requireNonNull(mediator, "mediator is null");
+    requireNonNull(bind, "bind is null");
     if (call instanceof HookCall.OtherEvent other) {
-      observe(harness, other, mediator);
+      observe(harness, other, mediator, bind);
       return HookAnswer.nothing();
     }
     HookCall.ToolEvent tool = (HookCall.ToolEvent) call;
+    ToolCall bound = bind.apply(tool.call());
     if (tool.event() == HookEvent.POST_TOOL_USE) {
-      return outcome(harness, tool, mediator);
+      return outcome(harness, tool, bound, mediator);
     }
     // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
     Optional<String> id =
-        tool.event() == HookEvent.PRE_TOOL_USE ? actionId(tool) : Optional.empty();
+        tool.event() == HookEvent.PRE_TOOL_USE ? actionId(tool, bound) : Optional.empty();
     Mediation mediation =
-        id.isPresent() ? mediator.mediate(tool.call(), id.get()) : mediator.mediate(tool.call());
+        id.isPresent() ? mediator.mediate(bound, id.get()) : mediator.mediate(bound);
     return harness.answer(tool, mediation.decision());
   }
 
@@ -60,7 +75,8 @@ public final class HookMediation {
    * harness carries on, and the log shows its name and the payload's digest — not the payload,
    * which may hold a prompt.
    */
-  private static void observe(Harness harness, HookCall.OtherEvent other, Mediator mediator) {
+  private static void observe(
+      Harness harness, HookCall.OtherEvent other, Mediator mediator, UnaryOperator<ToolCall> bind) {
     ToolCall call =
         new ToolCall(
             new Principal(
@@ -78,7 +94,7 @@ public final class HookMediation {
             Set.of(),
             Map.of("payload_digest", other.payloadDigest()));
     mediator.observe(
-        call,
+        bind.apply(call),
         harness.name()
             + " event '"
             + other.eventName()
@@ -90,10 +106,10 @@ public final class HookMediation {
    * on record; a call Proctor never saw is decided now and recorded; one that ran against a deny is
    * reported and not recorded as executed.
    */
-  private static HookAnswer outcome(Harness harness, HookCall.ToolEvent tool, Mediator mediator)
+  private static HookAnswer outcome(
+      Harness harness, HookCall.ToolEvent tool, ToolCall call, Mediator mediator)
       throws LogUnavailableException {
-    ToolCall call = tool.call();
-    Optional<String> id = actionId(tool);
+    Optional<String> id = actionId(tool, call);
     Optional<LifecycleState> state = id.flatMap(mediator::state);
     String actionId;
     if (state.isPresent()) {
@@ -144,16 +160,16 @@ public final class HookMediation {
    * than the ones the pre-tool event decided is not recorded as the outcome of that decision.
    * Harnesses without tool-use ids (Copilot, Gemini) get a new action per event.
    */
-  static Optional<String> actionId(HookCall.ToolEvent tool) {
+  static Optional<String> actionId(HookCall.ToolEvent tool, ToolCall call) {
     return tool.toolUseId()
         .map(
             id ->
-                tool.call().surface()
+                call.surface()
                     + "/"
                     + tool.sessionId()
                     + "/"
                     + id
                     + "/"
-                    + tool.call().digest().substring(0, 16));
+                    + call.digest().substring(0, 16));
   }
 }

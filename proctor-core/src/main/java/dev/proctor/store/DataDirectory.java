@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * Where Proctor keeps its state: {@code --data-dir}, else {@code $PROCTOR_HOME}, else {@code
- * ~/.proctor}. Inside: {@code proctor.db} (the SQLite store), {@code keys/signing.key} (the log's
- * private key, mode 0600), {@code keys/public/<key id>.pem} (every public key the log has used) and
- * {@code mirror/receipts.jsonl} (the independent copy of the log).
+ * ~/.proctor}. Inside: {@code proctor.db} (the SQLite store), {@code identity.db} (agents' keys,
+ * people's accounts and sessions, hashed), {@code keys/signing.key} (the log's private key, mode
+ * 0600), {@code keys/public/<key id>.pem} (every public key the log has used) and {@code
+ * mirror/receipts.jsonl} (the independent copy of the log).
  */
 public record DataDirectory(Path root) {
 
@@ -39,6 +40,11 @@ public record DataDirectory(Path root) {
   /** The SQLite database file. */
   public Path database() {
     return root.resolve("proctor.db");
+  }
+
+  /** The SQLite database of agents' keys, people's accounts and sessions (hashed secrets only). */
+  public Path identity() {
+    return root.resolve("identity.db");
   }
 
   /** The directory of key files. */

@@ -1,5 +1,6 @@
 package dev.proctor.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,6 +25,23 @@ public interface LogReader {
 
   /** The latest receipt about an action. */
   Optional<StoredEntry> lastEntry(String actionId);
+
+  /**
+   * Every receipt about an action, in log order, at most {@code limit}. The default scans the whole
+   * log; stores with an index by action override it.
+   */
+  default List<StoredEntry> entriesOf(String actionId, int limit) {
+    List<StoredEntry> out = new ArrayList<>();
+    scan(
+        0,
+        size(),
+        e -> {
+          if (e.actionId().equals(actionId) && out.size() < limit) {
+            out.add(e);
+          }
+        });
+    return out;
+  }
 
   /**
    * The hash of the perfect Merkle subtree at a level (0 is the receipt hash) and index; throws

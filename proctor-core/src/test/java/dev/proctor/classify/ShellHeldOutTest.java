@@ -77,7 +77,34 @@ class ShellHeldOutTest {
     }
   }
 
+  /**
+   * A set kept outside the repository (written blind, measured once): {@code
+   * -Dproctor.heldout.file=/path/set.yaml}.
+   */
+  @Test
+  void defaultPack_externalSet_isReportedOnlyWhenGiven() throws Exception {
+    String file = System.getProperty("proctor.heldout.file", "");
+    if (file.isEmpty()) {
+      return;
+    }
+    Score s = score(java.nio.file.Path.of(file));
+    System.out.println(s.summary("held-out " + file));
+    if (Boolean.getBoolean("proctor.heldout.verbose")) {
+      s.misses().forEach(m -> System.out.println("  miss: " + m));
+    }
+  }
+
   static Score score(String file) throws IOException {
+    return score(cases(file));
+  }
+
+  static Score score(java.nio.file.Path file) throws IOException {
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return score(cases(in));
+    }
+  }
+
+  static Score score(List<Case> cases) {
     Taxonomy taxonomy = Taxonomy.builtIn();
     ToolClassifier classifier = new ToolClassifier(taxonomy, List.of("/home/dev/.proctor"));
     java.util.function.Function<ToolCall, ActionRequest> requests =
@@ -108,7 +135,7 @@ class ShellHeldOutTest {
     int everyday = 0;
     int allowed = 0;
     List<String> misses = new ArrayList<>();
-    for (Case c : cases(file)) {
+    for (Case c : cases) {
       ActionRequest request = requests.apply(c.call());
       Decision d = pack.decide(request);
       boolean allow = d instanceof Decision.Allow;
@@ -145,11 +172,14 @@ class ShellHeldOutTest {
   }
 
   static List<Case> cases(String file) throws IOException {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    JsonNode root;
     try (InputStream in = ShellHeldOutTest.class.getResourceAsStream("/classify/heldout/" + file)) {
-      root = yaml.readTree(in);
+      return cases(in);
     }
+  }
+
+  static List<Case> cases(InputStream in) throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode root = yaml.readTree(in);
     ObjectMapper json = new ObjectMapper();
     List<Case> out = new ArrayList<>();
     int i = 0;
@@ -158,7 +188,7 @@ class ShellHeldOutTest {
       boolean dangerous = c.has("block");
       JsonNode v = dangerous ? c.get("block") : c.get("allow");
       if (v == null) {
-        throw new IllegalStateException(file + " case " + i + ": needs block: or allow:");
+        throw new IllegalStateException("case " + i + ": needs block: or allow:");
       }
       String tool;
       ObjectNode args;

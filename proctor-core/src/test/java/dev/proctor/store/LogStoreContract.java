@@ -65,6 +65,10 @@ public abstract class LogStoreContract {
     assertThat(store.lastState("b")).isEmpty();
     assertThat(store.lastEntry("a")).map(StoredEntry::state).contains("allowed");
     assertThat(store.lastEntry("b")).isEmpty();
+    assertThat(store.entriesOf("a", 10))
+        .extracting(StoredEntry::state)
+        .containsExactly("requested", "allowed");
+    assertThat(store.entriesOf("a", 1)).hasSize(1);
     assertThat(store.node(1, 0)).hasSize(32);
     assertThat(store.node(0, 1)).hasSize(32);
     assertThat(store.latestCheckpoint()).hasValueSatisfying(c -> assertThat(c.size()).isEqualTo(2));

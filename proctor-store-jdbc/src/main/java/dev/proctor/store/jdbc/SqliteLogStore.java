@@ -35,23 +35,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteLogStore implements LogStore {
 
-  private static final int SCHEMA_VERSION = 1;
-
-  private static final String[] SCHEMA = {
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS receipts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-        + " action_id TEXT NOT NULL, state TEXT NOT NULL, time_ms INTEGER NOT NULL,"
-        + " json TEXT NOT NULL, hash TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS receipts_by_action ON receipts (action_id, seq)",
-    "CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
-        + " hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
-        + " json TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS checkpoints_by_size ON checkpoints (size)",
-    "CREATE TABLE IF NOT EXISTS cosignatures (size INTEGER NOT NULL,"
-        + " witness_key_id TEXT NOT NULL, json TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS cosignatures_by_size ON cosignatures (size)"
-  };
+  private static final int SCHEMA_VERSION = SqliteSchema.LOG_VERSION;
 
   static {
     privateNativeLibraryDirectory();
@@ -110,7 +94,7 @@ public final class SqliteLogStore implements LogStore {
       String logId;
       try (Statement s = w.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
-        for (String ddl : SCHEMA) {
+        for (String ddl : SqliteSchema.LOG) {
           s.execute(ddl);
         }
         s.execute(
@@ -240,6 +224,28 @@ public final class SqliteLogStore implements LogStore {
   @Override
   public Optional<StoredEntry> lastEntry(String actionId) {
     return read(c -> Queries.lastEntry(c, actionId));
+  }
+
+  @Override
+  public List<StoredEntry> entriesOf(String actionId, int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + Queries.ENTRY_COLUMNS
+                      + " FROM receipts WHERE action_id = ? ORDER BY seq LIMIT ?")) {
+            p.setString(1, actionId);
+            p.setInt(2, limit);
+            List<StoredEntry> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(Queries.entry(rs));
+              }
+            }
+            return out;
+          }
+        });
   }
 
   @Override
@@ -566,9 +572,9 @@ public final class SqliteLogStore implements LogStore {
       }
     }
 
-    private static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
+    static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
 
-    private static StoredEntry entry(ResultSet rs) throws SQLException {
+    static StoredEntry entry(ResultSet rs) throws SQLException {
       return new StoredEntry(
           rs.getLong(1),
           rs.getString(2),

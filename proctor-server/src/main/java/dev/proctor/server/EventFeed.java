@@ -1,0 +1,207 @@
+package dev.proctor.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Receipt;
+import dev.proctor.store.LogReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * The live action feed as Server-Sent Events ({@code GET /v1/events}): every receipt once it is
+ * durable, as {@code event: receipt}, {@code id: <seq>}, {@code data: <receipt JSON>}, filtered by
+ * agent, session, class and lifecycle state. A client that reconnects with {@code Last-Event-ID}
+ * gets what it missed (up to {@link #REPLAY} receipts) from the log first.
+ *
+ * <p>Why a dispatcher thread: the log's writer calls the listener and must not wait, so it only
+ * hands the batch over; a subscriber that falls {@link #QUEUE} receipts behind is told so and
+ * disconnected rather than slowing anyone down.
+ */
+final class EventFeed implements AutoCloseable {
+
+  static final int REPLAY = 1000;
+  private static final int QUEUE = 4096;
+  private static final long HEARTBEAT_MILLIS = 15_000;
+
+  /** What a subscriber asked to see; an empty set means everything. */
+  record Filter(Set<String> agents, Set<String> sessions, Set<String> classes, Set<String> states) {
+    Filter {
+      agents = Set.copyOf(agents);
+      sessions = Set.copyOf(sessions);
+      classes = Set.copyOf(classes);
+      states = Set.copyOf(states);
+    }
+
+    boolean accepts(Item i) {
+      return (agents.isEmpty() || agents.contains(i.agent()))
+          && (sessions.isEmpty() || sessions.contains(i.session()))
+          && (classes.isEmpty() || classes.contains(i.actionClass()))
+          && (states.isEmpty() || states.contains(i.state()));
+    }
+  }
+
+  /** One receipt with the fields filters look at. */
+  record Item(
+      long seq, String state, String agent, String session, String actionClass, String json) {
+
+    static Item of(long seq, String state, String json) {
+      JsonNode a;
+      try {
+        a = Exchange.JSON.readTree(json).path("action");
+      } catch (IOException e) {
+        a = Exchange.JSON.createObjectNode();
+      }
+      JsonNode r = a.path("requester");
+      return new Item(
+          seq,
+          state,
+          r.path("agent").asText(""),
+          r.path("session").asText(""),
+          a.path("class").asText(""),
+          json);
+    }
+  }
+
+  private static final class Subscriber {
+    final Filter filter;
+    final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
+    volatile boolean overflowed;
+
+    Subscriber(Filter filter) {
+      this.filter = filter;
+    }
+  }
+
+  private final LogReader store;
+  private final int maxSubscribers;
+  private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private final BlockingQueue<List<Receipt>> batches = new ArrayBlockingQueue<>(1024);
+  private final Thread dispatcher;
+  private volatile boolean closed;
+
+  EventFeed(ActionLog log, int maxSubscribers) {
+    this.store = log.store();
+    this.maxSubscribers = maxSubscribers;
+    this.dispatcher = new Thread(this::dispatch, "proctor-event-feed");
+    this.dispatcher.setDaemon(true);
+    this.dispatcher.start();
+    log.onReceipts(
+        written -> {
+          if (!subscribers.isEmpty() && !batches.offer(written)) {
+            subscribers.forEach(s -> s.overflowed = true);
+          }
+        });
+  }
+
+  private void dispatch() {
+    try {
+      while (!closed) {
+        List<Receipt> batch = batches.poll(500, TimeUnit.MILLISECONDS);
+        if (batch == null) {
+          continue;
+        }
+        for (Receipt r : batch) {
+          Item item = Item.of(r.sequence(), r.state().wireName(), r.json());
+          for (Subscriber s : subscribers) {
+            if (s.filter.accepts(item) && !s.queue.offer(item)) {
+              s.overflowed = true;
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Streams the feed to one client until it goes away, falls too far behind, or the server stops.
+   */
+  void serve(Exchange x, Filter filter, Optional<Long> lastEventId) throws HttpError {
+    if (count.incrementAndGet() > maxSubscribers) {
+      count.decrementAndGet();
+      throw new HttpError(503, "feed-full", "the live feed has its maximum of subscribers");
+    }
+    Subscriber s = new Subscriber(filter);
+    subscribers.add(s);
+    try {
+      x.response.setStatus(200);
+      x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+      x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      OutputStream out = Content.Sink.asOutputStream(x.response);
+      out.write(": proctor live feed\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      if (lastEventId.isPresent()) {
+        long from = lastEventId.get() + 1;
+        long to = Math.min(store.size(), from + REPLAY);
+        List<Item> missed = new ArrayList<>();
+        if (from < to) {
+          store.scan(from, to, e -> missed.add(Item.of(e.sequence(), e.state(), e.json())));
+        }
+        for (Item i : missed) {
+          if (filter.accepts(i)) {
+            write(out, i);
+          }
+        }
+        out.flush();
+      }
+      long lastWrite = System.currentTimeMillis();
+      while (!closed && !s.overflowed) {
+        Item i = s.queue.poll(1000, TimeUnit.MILLISECONDS);
+        if (i != null) {
+          write(out, i);
+          for (Item more; (more = s.queue.poll()) != null; ) {
+            write(out, more);
+          }
+          out.flush();
+          lastWrite = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - lastWrite > HEARTBEAT_MILLIS) {
+          out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          lastWrite = System.currentTimeMillis();
+        }
+      }
+      if (s.overflowed) {
+        out.write(
+            "event: overflow\ndata: {\"message\":\"this subscriber fell behind; reconnect with Last-Event-ID\"}\n\n"
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      out.close();
+      x.callback.succeeded();
+    } catch (IOException e) {
+      // The client went away.
+      x.callback.failed(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      x.callback.failed(e);
+    } finally {
+      subscribers.remove(s);
+      count.decrementAndGet();
+    }
+  }
+
+  private static void write(OutputStream out, Item i) throws IOException {
+    out.write(
+        ("event: receipt\nid: " + i.seq() + "\ndata: " + i.json() + "\n\n")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    dispatcher.interrupt();
+  }
+}
