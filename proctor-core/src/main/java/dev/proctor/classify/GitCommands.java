@@ -712,7 +712,8 @@ final class GitCommands {
     int eq = keyValue.indexOf('=');
     String key = (eq < 0 ? keyValue : keyValue.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
     String value = eq < 0 ? "" : keyValue.substring(eq + 1);
-    if (CommandTable.table().gitConfigRunsProgram(key)) {
+    if (CommandTable.table().gitConfigRunsProgram(key)
+        && !(eq >= 0 && CommandTable.passiveProgram(value))) {
       // The value is a command git runs later (commands.txt lists the keys: pagers, drivers,
       // filters, textconv, credential helpers, ssh commands, editors, browsers ...).
       in.cls(CODE_EXEC);
