@@ -123,7 +123,7 @@ public final class Mediator {
     for (ToolCall call : calls) {
       Mediation m = decide(call, Optional.empty());
       decided.add(m);
-      units.add(events(m, List.of()));
+      units.add(LifecycleEvent.decision(m.request(), m.decision()));
     }
     List<ActionLog.Recorded> recorded = log.recordEach(units, deadline);
     List<Mediation> out = new ArrayList<>(calls.size());
@@ -171,7 +171,7 @@ public final class Mediator {
           List.of());
     }
     ActionRecord action = ActionRecord.of(decided.request(), decided.decision().obligations());
-    Mediation mediation = record(decided, List.of(new LifecycleEvent.Executing(action)));
+    Mediation mediation = record(decided, action, List.of(new LifecycleEvent.Executing(action)));
     if (!mediation.decision().allows()) {
       return new Executed<>(
           mediation, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
@@ -284,13 +284,7 @@ public final class Mediator {
     Decision decision = new Decision.Allow(Decision.Basis.of(why, current.ref()));
     try {
       return new Mediation(
-          request,
-          decision,
-          log.recordAll(
-              List.of(
-                  LifecycleEvent.requested(request, decision),
-                  LifecycleEvent.decided(request, decision)),
-              deadline));
+          request, decision, log.recordAll(LifecycleEvent.decision(request, decision), deadline));
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("observed event {} not recorded: {}", call.tool(), e.getMessage());
       return new Mediation(request, decision, List.of());
@@ -375,13 +369,19 @@ public final class Mediator {
    * action id already on record is refused, and that refusal is recorded under a fresh id.
    */
   private Mediation record(Mediation decided, List<LifecycleEvent> then) {
-    return settle(decided, log.recordEach(List.of(events(decided, then)), deadline).get(0));
+    return record(
+        decided, ActionRecord.of(decided.request(), decided.decision().obligations()), then);
   }
 
-  private static List<LifecycleEvent> events(Mediation decided, List<LifecycleEvent> then) {
+  /** {@link #record(Mediation, List)} with the decision's action record already made. */
+  private Mediation record(Mediation decided, ActionRecord action, List<LifecycleEvent> then) {
+    return settle(decided, log.recordEach(List.of(events(action, decided, then)), deadline).get(0));
+  }
+
+  private static List<LifecycleEvent> events(
+      ActionRecord action, Mediation decided, List<LifecycleEvent> then) {
     List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
-    events.add(LifecycleEvent.requested(decided.request(), decided.decision()));
-    events.add(LifecycleEvent.decided(decided.request(), decided.decision()));
+    events.addAll(LifecycleEvent.decision(action, decided.decision()));
     events.addAll(then);
     return events;
   }
@@ -423,11 +423,7 @@ public final class Mediator {
     ActionRequest fresh = request.withId(UUID.randomUUID().toString());
     try {
       return new Mediation(
-          fresh,
-          deny,
-          log.recordAll(
-              List.of(LifecycleEvent.requested(fresh, deny), LifecycleEvent.decided(fresh, deny)),
-              deadline));
+          fresh, deny, log.recordAll(LifecycleEvent.decision(fresh, deny), deadline));
     } catch (LogUnavailableException | RuntimeException again) {
       LOG.error(
           "refusal of reused action id {} not recorded: {}", request.id(), again.getMessage());
