@@ -14,8 +14,8 @@ import java.time.Duration;
  * batch being written, or the one before it, held more than one), the writer waits this long after
  * the first append of a batch before it commits, so that one fsync covers more receipts. Each
  * commit with data costs ~0.3 ms of CPU on the measured machine, most of it the fsync, whatever the
- * number of receipts in it; a lone caller (one agent, one hook at a time) never waits. Zero turns
- * the window off.
+ * number of receipts in it; a lone caller (one agent, one hook at a time) never waits. Zero (the
+ * default) turns the window off.
  */
 public record LogOptions(
     int maxBatch,
@@ -30,7 +30,7 @@ public record LogOptions(
    * group-commit window under concurrent appends.
    */
   public static final LogOptions DEFAULT =
-      new LogOptions(1024, 10_000, Duration.ofSeconds(1), true, 65_536, Duration.ofNanos(500_000));
+      new LogOptions(1024, 10_000, Duration.ofSeconds(1), true, 65_536, Duration.ZERO);
 
   public LogOptions {
     requireNonNull(checkpointInterval, "checkpointInterval is null");
