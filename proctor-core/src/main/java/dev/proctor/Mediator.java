@@ -7,6 +7,7 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Classification;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.ActionRecord;
 import dev.proctor.audit.ApprovalRecord;
@@ -15,6 +16,7 @@ import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.Outcome;
 import dev.proctor.audit.Receipt;
 import dev.proctor.audit.ReceiptFormat;
+import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Obligation;
 import dev.proctor.decision.PolicyRef;
@@ -71,13 +73,16 @@ public final class Mediator {
   private final Duration deadline;
   private final Clock clock;
   private final ScheduledExecutorService timer;
+  private final Approvals approvals;
 
   Mediator(
       RequestBuilder requests,
       Supplier<Policy> policy,
       ActionLog log,
+      Approvals approvals,
       Duration deadline,
       Clock clock) {
+    this.approvals = requireNonNull(approvals, "approvals is null");
     this.requests = requireNonNull(requests, "requests is null");
     this.policy = requireNonNull(policy, "policy is null");
     this.log = requireNonNull(log, "log is null");
@@ -121,7 +126,7 @@ public final class Mediator {
     List<Mediation> decided = new ArrayList<>(calls.size());
     List<List<LifecycleEvent>> units = new ArrayList<>(calls.size());
     for (ToolCall call : calls) {
-      Mediation m = decide(call, Optional.empty());
+      Mediation m = hold(decide(call, Optional.empty()));
       decided.add(m);
       units.add(LifecycleEvent.decision(m.request(), m.decision()));
     }
@@ -236,7 +241,8 @@ public final class Mediator {
    *
    * @throws NoSuchElementException when no action with that id is on record
    * @throws IllegalTransitionException when the action's state does not let it have run (it was
-   *     denied, say); nothing is recorded
+   *     denied, say), or it is an observed harness event ({@value #OBSERVED_CLASS}), which no rule
+   *     allowed; nothing is recorded
    * @throws LogUnavailableException when the receipts cannot be made durable
    */
   public List<Receipt> report(String actionId, Report report) throws LogUnavailableException {
@@ -250,6 +256,10 @@ public final class Mediator {
         LifecycleState.fromWireName(last.state())
             .orElseThrow(() -> new IllegalStateException("unknown state " + last.state()));
     ActionRecord action = ReceiptFormat.action(last.json());
+    if (action.actionClass().equals(OBSERVED_CLASS)) {
+      // An observed harness event was allowed by no rule: it never ran as an action.
+      throw new IllegalTransitionException(actionId, Optional.of(from), LifecycleState.EXECUTING);
+    }
     List<LifecycleEvent> events = new ArrayList<>(3);
     if (from == LifecycleState.APPROVAL_REQUIRED && report.approvedAtPrompt().isPresent()) {
       events.add(
@@ -368,14 +378,46 @@ public final class Mediator {
    * cannot, the decision becomes a deny that says why — a deny stays a deny — with no receipts; an
    * action id already on record is refused, and that refusal is recorded under a fresh id.
    */
-  private Mediation record(Mediation decided, List<LifecycleEvent> then) {
+  private Mediation record(Mediation given, List<LifecycleEvent> then) {
+    Mediation decided = hold(given);
     return record(
         decided, ActionRecord.of(decided.request(), decided.decision().obligations()), then);
   }
 
-  /** {@link #record(Mediation, List)} with the decision's action record already made. */
+  /**
+   * {@link #record(Mediation, List)} with the decision's action record already made, for a decision
+   * that needs no holding (an allow).
+   */
   private Mediation record(Mediation decided, ActionRecord action, List<LifecycleEvent> then) {
     return settle(decided, log.recordEach(List.of(events(action, decided, then)), deadline).get(0));
+  }
+
+  /**
+   * Holds an action whose approval is answered in Proctor before its decision is recorded; when the
+   * store cannot hold it, nobody could approve it: the decision becomes a deny saying so.
+   */
+  private Mediation hold(Mediation decided) {
+    if (decided.decision() instanceof Decision.RequireApproval ask
+        && ask.requirement().answeredAt() == ApprovalRequirement.AnsweredAt.PROCTOR) {
+      try {
+        approvals.hold(decided.request(), ask);
+      } catch (RuntimeException e) {
+        LOG.error(
+            "action {} could not be held for approval: {}", decided.request().id(), e.getMessage());
+        return new Mediation(
+            decided.request(),
+            Decision.Deny.failClosed(
+                "the approval store cannot hold this action for approval: " + e.getMessage(),
+                ask.policy()),
+            List.of());
+      }
+    }
+    return decided;
+  }
+
+  /** Held actions and their approval. */
+  public Approvals approvals() {
+    return approvals;
   }
 
   private static List<LifecycleEvent> events(

@@ -28,6 +28,10 @@ public final class Main implements Runnable {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     Deadline.standalone = true;
+    // A schema migration's progress is not news (a hook's standard error is the harness's).
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.flywaydb") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+    }
     System.exit(run(args));
   }
 
@@ -40,6 +44,7 @@ public final class Main implements Runnable {
     if (args.length > 0 && args[0].equals("hook")) {
       CommandLine hook = new CommandLine(new HookCommand());
       hook.setCommandName("proctor hook");
+      hook.setParameterExceptionHandler(HookCommand::usageError);
       return hook.execute(Arrays.copyOfRange(args, 1, args.length));
     }
     return new CommandLine(new Main()).execute(args);

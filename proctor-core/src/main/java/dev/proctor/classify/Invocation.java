@@ -112,6 +112,54 @@ final class Invocation {
     }
   }
 
+  /**
+   * Runs a file of the project ({@code python manage.py test}, {@code bin/rails test}, {@code
+   * ./build/tests/unit_tests}): the project's own code, run as its build and tests run it, so
+   * {@code build.run} with the tag {@code project-code}. Not when the line fetched something before
+   * (the file may be what it fetched), when the file was downloaded, lies under {@code .git}, or
+   * when its name or a literal operand publishes by the task words ({@code ./deploy.sh}, {@code
+   * python manage.py deploy}); those stay {@code shell.exec}. Returns true if it was project code.
+   */
+  /** Names of environments other than the developer's own: production, staging, live. */
+  private static final java.util.regex.Pattern SHARED_ENVIRONMENT =
+      java.util.regex.Pattern.compile(
+          "(?i)(^|[^a-z])(prod|production|prd|staging|stage|live|preprod)([^a-z]|$)");
+
+  boolean projectCode(String p, List<Word> operands) {
+    String root = walk.ctx.cwd().orElse(null);
+    if (p == null
+        || root == null
+        || fetchedBefore
+        || substitutionFetched
+        || f.fetches > 0
+        || f.downloaded.contains(p)
+        || !PathFacts.isInside(p, root)
+        || p.contains("/.git/")) {
+      return false;
+    }
+    String rel = p.substring(root.length());
+    for (String part : rel.split("/")) {
+      int dot = part.lastIndexOf('.');
+      if (!part.isEmpty() && TableCommands.publishes(dot > 0 ? part.substring(0, dot) : part)) {
+        return false;
+      }
+    }
+    for (Word w : operands) {
+      if (w.isLiteral() && !w.text().startsWith("-") && TableCommands.publishes(w.text())
+          || SHARED_ENVIRONMENT.matcher(w.text()).find()) {
+        return false;
+      }
+    }
+    for (Target t : f.targets) {
+      if (t.kind() == Target.Kind.ENVIRONMENT && SHARED_ENVIRONMENT.matcher(t.value()).find()) {
+        return false; // RAILS_ENV=production bin/rails db:schema:load runs against production
+      }
+    }
+    cls(ClassNames.BUILD_RUN);
+    tag("project-code");
+    return true;
+  }
+
   void writeFacts(String p) {
     if (PathFacts.isHarmlessDevice(p)) {
       return;
@@ -126,6 +174,10 @@ final class Invocation {
       tag("persistence");
     } else if (PathFacts.isAuthorizedKeys(p)) {
       cls(ACCESS_CHANGE);
+    } else if (PathFacts.isGitHistory(p)) {
+      // truncate -s0 .git/HEAD, echo > .git/index: the repository's history, not a project file
+      cls(ClassNames.VCS_HISTORY_REWRITE);
+      tag("git-history");
     }
   }
 
@@ -145,7 +197,16 @@ final class Invocation {
     if (words.isEmpty() && !stdinPiped) {
       walk.workingDirectory(state); // ls, grep -r, find with no operand act on the directory
     }
-    readPaths(words);
+    readOperands(words);
+  }
+
+  /** Records the files a read-only command reads ({@link ShellWalk#readPath}). */
+  void readOperands(List<Word> words) {
+    for (Word w : words) {
+      if (!w.text().equals("-")) {
+        walk.readPath(w, state);
+      }
+    }
   }
 
   /** Records a URL and its host. */
@@ -163,6 +224,19 @@ final class Invocation {
     walk.nested(script, state.copy(), depth + 1);
   }
 
+  /**
+   * Classifies a script given to a shell with its positional parameters ({@code bash -c SCRIPT NAME
+   * ARGS…}: {@code $0} is NAME, {@code $1} the first of ARGS).
+   */
+  void nestedScript(String script, List<Word> positional) {
+    List<Word> before = walk.vars.bindPositional(List.copyOf(positional));
+    try {
+      nested(script);
+    } finally {
+      walk.vars.restorePositional(before);
+    }
+  }
+
   /** Classifies a command given as words (find -exec, xargs, bundle exec), with wrappers. */
   void nestedWords(List<Word> words) {
     if (!words.isEmpty()) {
@@ -175,6 +249,86 @@ final class Invocation {
           substitutionFetched,
           List.of());
     }
+  }
+
+  /**
+   * Classifies a script given as one word ({@code nodemon --exec 'npm test'}); unparseable if
+   * computed.
+   */
+  void nestedText(Word script) {
+    if (!script.isLiteral()) {
+      unparseable("a script given with expansions");
+      if (substitutionFetched) {
+        tag("fetch-exec");
+      }
+      return;
+    }
+    nested(script.text());
+  }
+
+  /** The most files found a runner's command is classified for. */
+  private static final int MAX_FOUND = 4;
+
+  /**
+   * Classifies a command a finder runs for the files it finds ({@code find -exec}, {@code fd -x}),
+   * one level deeper: each {@code {}} in it (and fd's {@code {/}}, {@code {//}}, {@code {.}},
+   * {@code {/.}}) stands for what was found, {@code found} (a directory searched, or a pattern
+   * under it such as {@code /p/**}{@code /*.md}); a command without one gets it appended when
+   * {@code append}. With a {@code cwd} the command runs there ({@code -execdir}).
+   */
+  void runFor(List<Word> command, List<Word> found, boolean append, String cwd) {
+    if (command.isEmpty()) {
+      return;
+    }
+    for (Word item : found.subList(0, Math.min(MAX_FOUND, found.size()))) {
+      List<Word> cmd = new java.util.ArrayList<>(command.size() + 1);
+      boolean replaced = false;
+      for (int i = 0; i < command.size(); i++) {
+        Word w = command.get(i);
+        Word r = i == 0 ? null : withFound(w, item);
+        replaced |= r != null;
+        cmd.add(r == null ? w : r);
+      }
+      if (!replaced && append) {
+        cmd.add(item);
+      }
+      ShellWalk.State st = state.copy();
+      if (cwd != null) {
+        st.cwd = cwd;
+      }
+      walk.commandWords(
+          cmd, st, depth + 1, stdinPiped, fetchedBefore, substitutionFetched, List.of());
+    }
+  }
+
+  private static Word withFound(Word w, Word item) {
+    String t = w.text();
+    if (t.indexOf('{') < 0) {
+      return null;
+    }
+    String it = item.text();
+    int slash = it.lastIndexOf('/');
+    String base = it.substring(slash + 1);
+    String parent = slash > 0 ? it.substring(0, slash) : slash == 0 ? "/" : ".";
+    String r =
+        t.replace("{//}", parent)
+            .replace("{/.}", stripExtension(base))
+            .replace("{/}", base)
+            .replace("{.}", stripExtension(it))
+            .replace("{}", it);
+    if (r.equals(t)) {
+      return null;
+    }
+    int flags = w.flags() & ~ShellSyntax.BRACE | item.flags() & ShellSyntax.GLOB;
+    if (t.startsWith("{}")) {
+      flags |= item.flags() & (ShellSyntax.TILDE | ShellSyntax.DYNAMIC | ShellSyntax.ENVIRONMENT);
+    }
+    return new Word(r, flags, w.substitutions(), List.of(), List.of());
+  }
+
+  private static String stripExtension(String p) {
+    int dot = p.lastIndexOf('.');
+    return dot > p.lastIndexOf('/') + 1 ? p.substring(0, dot) : p;
   }
 
   /** Marks the command as something Proctor cannot understand safely. */

@@ -58,19 +58,13 @@ final class HookEndpoint {
     long start = System.nanoTime();
     String name = x.path().substring("/v1/hooks/".length());
     Optional<Harness> found = Hooks.harness(name);
-    if (found.isEmpty()) {
-      x.error(
-          404,
-          "not-found",
-          "no hook for harness '"
-              + ProctorServer.printable(name)
-              + "'; expected one of "
-              + Hooks.names());
-      return;
-    }
-    Harness harness = found.get();
+    // A name that is no harness (a typo in the hook's URL, a trailing slash) is answered as a
+    // block in Claude Code's shape, whose HTTP hooks these are — never a 404, which Claude Code
+    // reads as "go ahead".
+    Harness harness = found.orElseGet(() -> Hooks.harness("claude-code").orElseThrow());
     Optional<String> event = x.query("event");
     Optional<JsonNode> payload = Optional.empty();
+    byte[] raw = new byte[0];
     HookCall call;
     AgentKey key;
     try {
@@ -80,8 +74,17 @@ final class HookEndpoint {
       // The body is read (bounded) before anything is checked, so that every refusal — of the
       // Host, the Origin, the key — is answered in the shape of the payload's event: a
       // PermissionRequest ignores any other block.
-      byte[] raw = x.body();
+      raw = x.body();
       payload = sniff(raw);
+      if (found.isEmpty()) {
+        throw new HttpError(
+            404,
+            "not-found",
+            "no hook for harness '"
+                + ProctorServer.printable(name)
+                + "'; expected one of "
+                + Hooks.names());
+      }
       server.checkHostAndOrigin(x);
       key = authenticate(x);
       x.requireJson();
@@ -91,10 +94,18 @@ final class HookEndpoint {
       if (e.authFailure()) {
         server.recordAuthFailure(x, harness.name(), e);
       }
-      block(x, harness, harness.eventOf(payload, event), "proctor: " + e.getMessage());
+      block(
+          x,
+          harness,
+          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          "proctor: " + e.getMessage());
       return;
     } catch (BadInputException e) {
-      block(x, harness, harness.eventOf(payload, event), "proctor: bad input at " + e.getMessage());
+      block(
+          x,
+          harness,
+          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          "proctor: bad input at " + e.getMessage());
       return;
     }
     Optional<HookEvent> kind =

@@ -22,6 +22,16 @@ class HookEndpointTest {
   @BeforeAll
   static void start() throws Exception {
     t = TestServer.over(store, TestServer.fastDeadlines(TestServer.config()), Clock.systemUTC());
+    // The deadlines are short so that the stalled-store tests end quickly; on a cold, loaded JVM
+    // the first decisions may pass them (and are denied, as they should be). Warm up first, so
+    // that the tests below see the server's steady state.
+    for (int i = 0; i < 50; i++) {
+      Http.Answer a =
+          t.http.post("/v1/hooks/claude-code").bearer(t.key).json(pre("ls", "warm-" + i)).send();
+      if (a.json().at("/hookSpecificOutput/permissionDecision").asText().equals("allow")) {
+        break;
+      }
+    }
   }
 
   @AfterAll
@@ -181,8 +191,17 @@ class HookEndpointTest {
                 "{\"hook_event_name\":\"BeforeTool\",\"session_id\":\"g\",\"cwd\":\"/work/p\",\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"ls\"}}")
             .send();
     assertThat(gemini.json().get("decision").asText()).isEqualTo("allow");
-    assertThat(t.http.post("/v1/hooks/nope").bearer(t.key).json("{}").send().status())
-        .isEqualTo(404);
+    // A mistyped hook URL blocks in Claude Code's shape: a 404 would let the call through.
+    for (String path :
+        new String[] {"/v1/hooks/nope", "/v1/hooks/claude-code/", "/v1/hooks/Claude-Code"}) {
+      Http.Answer typo = t.http.post(path).bearer(t.key).json(pre("ls", "typo")).send();
+      assertThat(typo.status()).as(path).isEqualTo(200);
+      assertThat(typo.header("proctor-hook-exit")).as(path).contains("2");
+      assertThat(decision(typo).get("permissionDecision").asText()).as(path).isEqualTo("deny");
+      assertThat(decision(typo).get("permissionDecisionReason").asText())
+          .as(path)
+          .contains("no hook for harness");
+    }
   }
 
   @Test
