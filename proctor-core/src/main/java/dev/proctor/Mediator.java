@@ -128,7 +128,7 @@ public final class Mediator {
     for (ToolCall call : calls) {
       Mediation m = hold(decide(call, Optional.empty()));
       decided.add(m);
-      units.add(events(m, List.of()));
+      units.add(LifecycleEvent.decision(m.request(), m.decision()));
     }
     List<ActionLog.Recorded> recorded = log.recordEach(units, deadline);
     List<Mediation> out = new ArrayList<>(calls.size());
@@ -176,7 +176,7 @@ public final class Mediator {
           List.of());
     }
     ActionRecord action = ActionRecord.of(decided.request(), decided.decision().obligations());
-    Mediation mediation = record(decided, List.of(new LifecycleEvent.Executing(action)));
+    Mediation mediation = record(decided, action, List.of(new LifecycleEvent.Executing(action)));
     if (!mediation.decision().allows()) {
       return new Executed<>(
           mediation, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
@@ -294,13 +294,7 @@ public final class Mediator {
     Decision decision = new Decision.Allow(Decision.Basis.of(why, current.ref()));
     try {
       return new Mediation(
-          request,
-          decision,
-          log.recordAll(
-              List.of(
-                  LifecycleEvent.requested(request, decision),
-                  LifecycleEvent.decided(request, decision)),
-              deadline));
+          request, decision, log.recordAll(LifecycleEvent.decision(request, decision), deadline));
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("observed event {} not recorded: {}", call.tool(), e.getMessage());
       return new Mediation(request, decision, List.of());
@@ -386,7 +380,16 @@ public final class Mediator {
    */
   private Mediation record(Mediation given, List<LifecycleEvent> then) {
     Mediation decided = hold(given);
-    return settle(decided, log.recordEach(List.of(events(decided, then)), deadline).get(0));
+    return record(
+        decided, ActionRecord.of(decided.request(), decided.decision().obligations()), then);
+  }
+
+  /**
+   * {@link #record(Mediation, List)} with the decision's action record already made, for a decision
+   * that needs no holding (an allow).
+   */
+  private Mediation record(Mediation decided, ActionRecord action, List<LifecycleEvent> then) {
+    return settle(decided, log.recordEach(List.of(events(action, decided, then)), deadline).get(0));
   }
 
   /**
@@ -417,10 +420,10 @@ public final class Mediator {
     return approvals;
   }
 
-  private static List<LifecycleEvent> events(Mediation decided, List<LifecycleEvent> then) {
+  private static List<LifecycleEvent> events(
+      ActionRecord action, Mediation decided, List<LifecycleEvent> then) {
     List<LifecycleEvent> events = new ArrayList<>(2 + then.size());
-    events.add(LifecycleEvent.requested(decided.request(), decided.decision()));
-    events.add(LifecycleEvent.decided(decided.request(), decided.decision()));
+    events.addAll(LifecycleEvent.decision(action, decided.decision()));
     events.addAll(then);
     return events;
   }
@@ -462,11 +465,7 @@ public final class Mediator {
     ActionRequest fresh = request.withId(UUID.randomUUID().toString());
     try {
       return new Mediation(
-          fresh,
-          deny,
-          log.recordAll(
-              List.of(LifecycleEvent.requested(fresh, deny), LifecycleEvent.decided(fresh, deny)),
-              deadline));
+          fresh, deny, log.recordAll(LifecycleEvent.decision(fresh, deny), deadline));
     } catch (LogUnavailableException | RuntimeException again) {
       LOG.error(
           "refusal of reused action id {} not recorded: {}", request.id(), again.getMessage());

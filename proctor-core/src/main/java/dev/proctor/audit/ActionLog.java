@@ -32,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,25 @@ public final class ActionLog implements AutoCloseable {
   private boolean mirrorLagging = true;
   private long timeMillis = Long.MIN_VALUE;
   private String timeText = "";
+  private int lastBatchSize;
+
+  /**
+   * The last state of actions this writer recorded, most recent last, so that the lifecycle check
+   * of a later event (executing, succeeded …) needs no query. Valid only while nobody else appends:
+   * cleared whenever the writer reloads its position from the store (another process appended, or a
+   * batch failed). Bounded; an action not in it is looked up in the store.
+   */
+  private final Map<String, LifecycleState> recentStates =
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LifecycleState> eldest) {
+          return size() > RECENT_STATES;
+        }
+      };
+
+  private static final int RECENT_STATES = 16_384;
 
   /** An event with its receipt id and body, built on the caller's thread. */
   private record Prepared(LifecycleEvent event, String id, ReceiptFormat.Body body) {}
@@ -197,8 +217,9 @@ public final class ActionLog implements AutoCloseable {
     // writer would otherwise do alone; the writer only splices in seq, prev and time.
     List<Prepared> prepared = new ArrayList<>(copy.size());
     try {
-      for (LifecycleEvent e : copy) {
-        prepared.add(new Prepared(e, ReceiptIds.next(clock.instant()), ReceiptFormat.body(e)));
+      List<ReceiptFormat.Body> bodies = ReceiptFormat.bodies(copy);
+      for (int i = 0; i < copy.size(); i++) {
+        prepared.add(new Prepared(copy.get(i), ReceiptIds.next(clock.instant()), bodies.get(i)));
       }
     } catch (RuntimeException e) {
       Pending failed = new Pending(List.of(), false);
@@ -305,10 +326,7 @@ public final class ActionLog implements AutoCloseable {
    */
   public List<Receipt> recordDecision(ActionRequest request, Decision decision, Duration timeout)
       throws LogUnavailableException {
-    return recordAll(
-        List.of(
-            LifecycleEvent.requested(request, decision), LifecycleEvent.decided(request, decision)),
-        timeout);
+    return recordAll(LifecycleEvent.decision(request, decision), timeout);
   }
 
   /**
@@ -537,6 +555,10 @@ public final class ActionLog implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, options.maxBatch() - 1);
+        if (first != STOP && (batch.size() > 1 || lastBatchSize > 1)) {
+          linger(batch);
+        }
+        lastBatchSize = batch.size();
         for (int i = 0; i < batch.size(); i++) {
           if (batch.get(i) == STOP) {
             stop = true;
@@ -562,6 +584,20 @@ public final class ActionLog implements AutoCloseable {
     for (Pending p; (p = queue.poll()) != null; ) {
       p.future().completeExceptionally(unavailable("the action log is closed", null));
     }
+  }
+
+  /**
+   * The group-commit window ({@link LogOptions#commitDelay()}): appends are arriving concurrently,
+   * so wait once for more before committing. The writer sleeps rather than waits on the queue, so
+   * that callers enqueueing meanwhile do not wake it one by one.
+   */
+  private void linger(List<Pending> batch) {
+    long delay = options.commitDelay().toNanos();
+    if (delay <= 0 || batch.size() >= options.maxBatch()) {
+      return;
+    }
+    LockSupport.parkNanos(delay);
+    queue.drainTo(batch, options.maxBatch() - batch.size());
   }
 
   private long pollMillis() {
@@ -591,7 +627,8 @@ public final class ActionLog implements AutoCloseable {
       List<RuntimeException> refusals,
       Optional<Checkpoint> checkpoint,
       long first,
-      List<String> lines) {}
+      List<String> lines,
+      Map<String, LifecycleState> states) {}
 
   private void process(List<Pending> batch) {
     if (mirror.isPresent() && (mirrorLagging || follower.get().failed())) {
@@ -610,11 +647,13 @@ public final class ActionLog implements AutoCloseable {
       w = store.write(tx -> write(tx, batch));
     } catch (RuntimeException e) {
       frontier = null;
+      recentStates.clear();
       fail(batch, unavailable("receipts not durable: " + e.getMessage(), e));
       return;
     }
     frontier = w.frontier();
     lastHash = w.lastHash();
+    recentStates.putAll(w.states());
     w.checkpoint()
         .ifPresent(
             c -> {
@@ -658,6 +697,7 @@ public final class ActionLog implements AutoCloseable {
     String prev = lastHash;
     if (base == null || base.size() != size) {
       // First batch, a failed one before, or another process appended: reload from the store.
+      recentStates.clear();
       base = Frontier.load(tx::node, size);
       prev = size == 0 ? ReceiptFormat.GENESIS_PREV : tx.entry(size - 1).orElseThrow().hash();
       tx.latestCheckpoint()
@@ -704,6 +744,7 @@ public final class ActionLog implements AutoCloseable {
           Optional<LifecycleState> from =
               Optional.ofNullable(trialStates.get(actionId))
                   .or(() -> Optional.ofNullable(states.get(actionId)))
+                  .or(() -> Optional.ofNullable(recentStates.get(actionId)))
                   .or(() -> tx.lastState(actionId).flatMap(LifecycleState::fromWireName));
           Lifecycle.check(actionId, from, event.state());
           Instant time = clock.instant();
@@ -761,6 +802,6 @@ public final class ActionLog implements AutoCloseable {
       lines.add(c.toJson());
       checkpoint = Optional.of(c);
     }
-    return new Written(f, prev, receipts, refusals, checkpoint, first, lines);
+    return new Written(f, prev, receipts, refusals, checkpoint, first, lines, states);
   }
 }

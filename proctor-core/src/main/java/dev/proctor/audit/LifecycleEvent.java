@@ -6,6 +6,7 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.decision.Decision;
 import dev.proctor.lifecycle.Lifecycle;
 import dev.proctor.lifecycle.LifecycleState;
+import java.util.List;
 
 /**
  * One lifecycle transition of one action, which the log turns into one receipt. A closed set: each
@@ -104,5 +105,18 @@ public sealed interface LifecycleEvent {
   public static Decided decided(ActionRequest request, Decision decision) {
     return new Decided(
         ActionRecord.of(request, decision.obligations()), DecisionRecord.of(decision));
+  }
+
+  /**
+   * The {@code requested} and decision events of a request, in that order, sharing one action
+   * record (its digests are computed once, not once per event).
+   */
+  public static List<LifecycleEvent> decision(ActionRequest request, Decision decision) {
+    return decision(ActionRecord.of(request, decision.obligations()), decision);
+  }
+
+  /** The {@code requested} and decision events of an action record already made for a decision. */
+  public static List<LifecycleEvent> decision(ActionRecord action, Decision decision) {
+    return List.of(new Requested(action), new Decided(action, DecisionRecord.of(decision)));
   }
 }

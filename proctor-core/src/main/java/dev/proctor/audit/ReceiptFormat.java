@@ -58,9 +58,31 @@ public final class ReceiptFormat {
    * schema}, {@code seq}, {@code time}.
    */
   static Body body(LifecycleEvent event) {
+    return body(event, CanonicalJson.write(action(event.action())));
+  }
+
+  /**
+   * The bodies of consecutive events; events that share one action record (a decision's {@code
+   * requested} and decision events) share its canonical JSON, written once.
+   */
+  static List<Body> bodies(List<LifecycleEvent> events) {
+    List<Body> out = new ArrayList<>(events.size());
+    ActionRecord last = null;
+    String lastJson = null;
+    for (LifecycleEvent e : events) {
+      if (e.action() != last) {
+        last = e.action();
+        lastJson = CanonicalJson.write(action(last));
+      }
+      out.add(body(e, lastJson));
+    }
+    return out;
+  }
+
+  private static Body body(LifecycleEvent event, String actionJson) {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    StringBuilder head = new StringBuilder(1024);
-    head.append("{\"action\":").append(CanonicalJson.write(action(event.action())));
+    StringBuilder head = new StringBuilder(actionJson.length() + 512);
+    head.append("{\"action\":").append(actionJson);
     String outcome = "";
     if (event instanceof LifecycleEvent.Decided d) {
       head.append(",\"decision\":").append(CanonicalJson.write(decision(d.decision())));

@@ -86,6 +86,22 @@ final class CelFunctions {
 
   /** The lower-case host of an absolute URL; an error when the URL has none. */
   static String urlHost(String url) throws IllegalArgumentException {
+    // Several rules of a request ask for the host of the same URL: parse it once.
+    HostOf last = lastHost;
+    if (last != null && last.url.equals(url)) {
+      return last.host;
+    }
+    String host = parseHost(url);
+    lastHost = new HostOf(url, host);
+    return host;
+  }
+
+  /** The last URL {@link #urlHost} parsed and its host (an immutable pair, shared racily). */
+  private record HostOf(String url, String host) {}
+
+  private static HostOf lastHost;
+
+  private static String parseHost(String url) {
     try {
       URI uri = new URI(url.trim());
       String host = uri.getHost();

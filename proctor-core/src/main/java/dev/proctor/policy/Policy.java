@@ -257,13 +257,11 @@ public final class Policy {
       }
     }
     List<String> ruleIds = new ArrayList<>(winners.size());
-    Set<String> reasons = new LinkedHashSet<>();
     for (Matched m : winners) {
       ruleIds.add(m.rule.rule().id());
-      reasons.add(m.reason);
     }
     ruleIds.sort(null);
-    String reason = winners.isEmpty() ? defaultReason : String.join("; ", reasons);
+    String reason = winners.isEmpty() ? defaultReason : reasons(winners);
     Decision.Basis basis = new Decision.Basis(reason, ruleIds, ref, obligations(matched));
     return switch (winner) {
       case ALLOW -> new Decision.Allow(basis);
@@ -273,6 +271,28 @@ public final class Policy {
       case DEFER -> new Decision.Defer(basis, deferTimeout(winners));
       case MODIFY -> modify(request, basis, winners);
     };
+  }
+
+  /**
+   * The winners' distinct reasons in order, joined by "; " (no {@code String.join} over a set: on
+   * JDK 17 its per-element {@code CharSequence} check is slow, JDK-8180450).
+   */
+  private static String reasons(List<Matched> winners) {
+    if (winners.size() == 1) {
+      return winners.get(0).reason;
+    }
+    Set<String> distinct = new LinkedHashSet<>();
+    for (Matched m : winners) {
+      distinct.add(m.reason);
+    }
+    StringBuilder out = new StringBuilder();
+    for (String r : distinct) {
+      if (out.length() > 0) {
+        out.append("; ");
+      }
+      out.append(r);
+    }
+    return out.toString();
   }
 
   private Decision modify(ActionRequest request, Decision.Basis basis, List<Matched> winners) {

@@ -5,12 +5,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rules indexed by class and by tool, so that a request looks at the few rules that can apply to it
  * and evaluation cost does not grow with the size of the policy. A rule lands in the bucket of
  * every class its patterns resolved to (or the any-class bucket), and within it under each exact
  * tool name (or the any-tool list, or the tool-glob list).
+ *
+ * <p>The candidates of a request depend only on its classes and its tool, so they are computed once
+ * per (set of classes, tool) and kept, up to {@link #MAX_CACHED} pairs (tool names come from
+ * callers, so the cache is bounded; past the bound the candidates are computed each time).
  */
 final class RuleIndex {
 
@@ -64,8 +70,14 @@ final class RuleIndex {
     return false;
   }
 
+  /** How many (class, tool) pairs keep their candidates. */
+  static final int MAX_CACHED = 4096;
+
   private final Map<String, Bucket> byClass = new HashMap<>();
   private final Bucket anyClass = new Bucket();
+  private final Map<Set<String>, Map<String, List<CompiledRule>>> cached =
+      new ConcurrentHashMap<>();
+  private final AtomicInteger cachedCount = new AtomicInteger();
 
   RuleIndex(List<CompiledRule> rules) {
     for (CompiledRule r : rules) {
@@ -81,6 +93,23 @@ final class RuleIndex {
 
   /** The rules that may apply to a request of these classes and this tool, in declaration order. */
   List<CompiledRule> candidates(Set<String> classes, String tool) {
+    Map<String, List<CompiledRule>> byTool = cached.get(classes);
+    List<CompiledRule> hit = byTool == null ? null : byTool.get(tool);
+    if (hit != null) {
+      return hit;
+    }
+    List<CompiledRule> out = List.copyOf(compute(classes, tool));
+    if (cachedCount.get() < MAX_CACHED
+        && cached
+                .computeIfAbsent(Set.copyOf(classes), k -> new ConcurrentHashMap<>())
+                .putIfAbsent(tool, out)
+            == null) {
+      cachedCount.incrementAndGet();
+    }
+    return out;
+  }
+
+  private List<CompiledRule> compute(Set<String> classes, String tool) {
     List<CompiledRule> out = new ArrayList<>();
     for (String c : classes) {
       Bucket b = byClass.get(c);

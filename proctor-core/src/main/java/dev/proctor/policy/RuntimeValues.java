@@ -53,7 +53,7 @@ final class RuntimeValues {
   static Object of(JsonNode node) {
     switch (node.getNodeType()) {
       case OBJECT -> {
-        Map<String, Object> m = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
           m.put(e.getKey(), of(e.getValue()));
         }
@@ -86,16 +86,17 @@ final class RuntimeValues {
 
   /** A map of strings, lists or maps (nested values converted too), in its iteration order. */
   static MapValue map(Map<String, ?> entries) {
-    Map<String, Object> m = new LinkedHashMap<>();
+    LinkedHashMap<String, Object> m = new LinkedHashMap<>();
     entries.forEach((k, v) -> m.put(k, convert(v)));
     return new MapValue(m);
   }
 
-  /** A map of strings, which needs no conversion: the map itself is kept (it must not change). */
+  /**
+   * A map of strings, which needs no conversion; copied, in its iteration order, into the one map
+   * class every {@link MapValue} holds, so that look-ups stay monomorphic.
+   */
   static MapValue strings(Map<String, String> entries) {
-    @SuppressWarnings("unchecked") // read-only: a map of strings is a map of objects
-    Map<String, Object> m = (Map<String, Object>) (Map<String, ?>) entries;
-    return new MapValue(m);
+    return new MapValue(new LinkedHashMap<>(entries));
   }
 
   /** A list of strings, lists or maps (nested values converted too). */
@@ -115,7 +116,7 @@ final class RuntimeValues {
       return v;
     }
     if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
+      LinkedHashMap<String, Object> out = new LinkedHashMap<>();
       m.forEach((k, x) -> out.put((String) k, convert(x)));
       return new MapValue(out);
     }
@@ -130,10 +131,11 @@ final class RuntimeValues {
 
   /** A string-keyed map that CEL reads as it is. */
   static final class MapValue extends StructValue<String, MapValue> implements Map<String, Object> {
-    private final Map<String, Object> entries;
+    /** Owned by this value and never changed: every constructor caller passes a fresh map. */
+    private final LinkedHashMap<String, Object> entries;
 
-    private MapValue(Map<String, Object> entries) {
-      this.entries = Collections.unmodifiableMap(entries);
+    private MapValue(LinkedHashMap<String, Object> entries) {
+      this.entries = entries;
     }
 
     @Override
@@ -212,17 +214,17 @@ final class RuntimeValues {
 
     @Override
     public Set<String> keySet() {
-      return entries.keySet();
+      return Collections.unmodifiableSet(entries.keySet());
     }
 
     @Override
     public Collection<Object> values() {
-      return entries.values();
+      return Collections.unmodifiableCollection(entries.values());
     }
 
     @Override
     public Set<Map.Entry<String, Object>> entrySet() {
-      return entries.entrySet();
+      return Collections.unmodifiableMap(entries).entrySet();
     }
 
     // The Map contract: equal to any map with the same entries.

@@ -365,7 +365,7 @@ public final class SqliteLogStore implements LogStore {
     public void addEntry(StoredEntry e) {
       try {
         if (next < 0) {
-          next = Queries.size(st.size) + entries;
+          next = Queries.size(st.size);
         }
         if (e.sequence() != next) {
           throw new LogStoreException(
@@ -476,7 +476,13 @@ public final class SqliteLogStore implements LogStore {
 
     @Override
     public long size() {
-      return sql(x -> Queries.size(st.size));
+      if (next >= 0) {
+        // Known in this transaction, which holds the write lock: what was there plus what it added.
+        return next;
+      }
+      long size = sql(x -> Queries.size(st.size));
+      next = size + entries;
+      return size;
     }
 
     @Override

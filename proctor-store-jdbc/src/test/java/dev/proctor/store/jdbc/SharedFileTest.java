@@ -1,13 +1,16 @@
 package dev.proctor.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.AuditFixtures;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.KeyRing;
+import dev.proctor.audit.LifecycleEvent;
 import dev.proctor.audit.LogTesting;
 import dev.proctor.audit.VerificationReport;
+import dev.proctor.lifecycle.IllegalTransitionException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,23 @@ class SharedFileTest {
               LogTesting.export(store), KeyRing.of(List.of(signer.publicKey())), List.of());
       assertThat(r.intact()).as(r.summary()).isTrue();
       assertThat(r.receipts()).isEqualTo(80);
+    }
+  }
+
+  @Test
+  void lifecycleCheck_afterAnotherLogAppendedToTheAction_readsTheStoreNotItsOwnMemory()
+      throws Exception {
+    CheckpointSigner signer = AuditFixtures.signer();
+    Path db = dir.resolve("proctor.db");
+    List<LifecycleEvent> events = AuditFixtures.allowedAndSucceeded("moved-on");
+    try (ActionLog a = LogTesting.open(SqliteLogStore.open(db), signer);
+        ActionLog b = LogTesting.open(SqliteLogStore.open(db), signer)) {
+      a.recordAll(events.subList(0, 2)); // requested, allowed: what a remembers of the action
+      b.recordAll(events.subList(2, 4)); // executing, succeeded, written by the other log
+      // From a's memory executing would be legal; from the store's last state (succeeded) not.
+      assertThatThrownBy(() -> a.record(events.get(2)))
+          .isInstanceOf(IllegalTransitionException.class);
+      assertThat(a.size()).isEqualTo(4);
     }
   }
 }
