@@ -120,6 +120,10 @@ final class Invocation {
    * when its name or a literal operand publishes by the task words ({@code ./deploy.sh}, {@code
    * python manage.py deploy}); those stay {@code shell.exec}. Returns true if it was project code.
    */
+  /** The directories builds write their output to, where a file is what the build produced. */
+  private static final java.util.regex.Pattern BUILD_OUTPUT =
+      java.util.regex.Pattern.compile("target|build|out|dist|cmake-build-[A-Za-z0-9_-]+");
+
   /** Names of environments other than the developer's own: production, staging, live. */
   private static final java.util.regex.Pattern SHARED_ENVIRONMENT =
       java.util.regex.Pattern.compile(
@@ -138,7 +142,12 @@ final class Invocation {
       return false;
     }
     String rel = p.substring(root.length());
-    for (String part : rel.split("/")) {
+    String[] parts = rel.replaceFirst("^/+", "").split("/");
+    // Under a build's output directory the directories name profiles and targets (Cargo's
+    // target/release, CMake's build/Release), not tasks: only the file's own name counts there.
+    int from = BUILD_OUTPUT.matcher(parts[0]).matches() ? parts.length - 1 : 0;
+    for (int i = from; i < parts.length; i++) {
+      String part = parts[i];
       int dot = part.lastIndexOf('.');
       if (!part.isEmpty() && TableCommands.publishes(dot > 0 ? part.substring(0, dot) : part)) {
         return false;

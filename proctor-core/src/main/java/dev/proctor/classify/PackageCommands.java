@@ -987,7 +987,14 @@ final class PackageCommands {
   }
 
   private static void bundle(Invocation in) {
-    Args a = Args.parse(in.args);
+    Args a =
+        Args.parse(
+            in.args,
+            "j",
+            // Options whose value names no package, file or source (those stay operands, and a
+            // named one asks).
+            Set.of("--jobs", "--retry", "--without", "--with", "--group", "--trust-policy"),
+            false);
     String verb = a.operandText(0);
     switch (verb) {
       case "exec" -> runWrapper(in, tail(in.args, "exec"), "", Set.of("--gemfile"));
