@@ -452,8 +452,8 @@ public final class AuditCommand implements Runnable {
               + best.getKey()
               + "): a log that held receipts was emptied, deleted or replaced. Compare it with the"
               + " other copy, a witness's logs/<log id>.json or a checkpoint kept elsewhere"
-              + " (--checkpoint); after a deliberate reset this ends with the new log's first"
-              + " receipt");
+              + " (--checkpoint); after a deliberate reset remove keys/used/ and the"
+              + " mirror too, or use a new data directory");
     }
 
     /** True when {@code p} is the input being verified. */
