@@ -160,6 +160,14 @@ public final class AuditCommand implements Runnable {
                 + " cases. A log closed cleanly has none; an export ends covered by a checkpoint.")
     Long maxUnsigned;
 
+    @Option(
+        names = "--prefix",
+        description =
+            "FILE is knowingly an earlier or partial export: the data dir's checkpoints of larger"
+                + " sizes (keys/used, database, mirror) are a warning, not truncation; roots at"
+                + " the sizes FILE holds must still match.")
+    boolean prefix;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -196,6 +204,20 @@ public final class AuditCommand implements Runnable {
           verifier = verifier.withMaxUnsigned(maxUnsigned);
         } else if (file == null) {
           verifier = verifier.forLiveLog();
+        }
+        if (keys.isEmpty()) {
+          verifier = verifier.requiringHandovers();
+        }
+        boolean own = ownCopy(dir);
+        Optional<String> inputLogId = inputLogId(dir);
+        List<LogVerifier.Evidence> evidence = evidence(dir, evidenceRing(dir, ring));
+        if (inputLogId.isPresent()) {
+          verifier =
+              verifier.withEvidence(
+                  evidence.stream()
+                      .filter(e -> e.checkpoint().logId().equals(inputLogId.get()))
+                      .toList(),
+                  prefix && !own);
         }
         VerificationReport report;
         if (file != null) {
@@ -247,6 +269,43 @@ public final class AuditCommand implements Runnable {
                             -1, 0, "the log is empty, but " + used.get())));
           }
         }
+        if (report.intact() && report.receipts() > 0 && own && inputLogId.isPresent()) {
+          Optional<LogVerifier.Evidence> other =
+              evidence.stream()
+                  .filter(e -> !e.checkpoint().logId().equals(inputLogId.get()))
+                  .max(java.util.Comparator.comparingLong(e -> e.checkpoint().size()));
+          if (other.isPresent()) {
+            Checkpoint c = other.get().checkpoint();
+            report =
+                new VerificationReport(
+                    report.receipts(),
+                    report.checkpoints(),
+                    report.cosignatures(),
+                    report.unsigned(),
+                    report.logId(),
+                    report.root(),
+                    report.warnings(),
+                    Optional.of(
+                        new VerificationReport.Problem(
+                            -1,
+                            0,
+                            "this is log "
+                                + inputLogId.get()
+                                + ", but key "
+                                + c.keyId()
+                                + " signed a checkpoint of log "
+                                + c.logId()
+                                + " at size "
+                                + c.size()
+                                + " ("
+                                + c.time()
+                                + ", in "
+                                + other.get().source()
+                                + "): the data directory's log was replaced by another (a"
+                                + " swapped database or mirror). After a deliberate reset remove"
+                                + " keys/used/ and the mirror too, or use a new data directory")));
+          }
+        }
         out.println(report.summary());
         if (report.intact() && report.receipts() == 0) {
           emptyWarning(dir, report).ifPresent(w -> out.println("warning: " + w));
@@ -266,6 +325,104 @@ public final class AuditCommand implements Runnable {
         err.println("cannot verify: " + e.getMessage());
         return 2;
       }
+    }
+
+    /** True when the input is the data directory's own database or mirror. */
+    private boolean ownCopy(DataDirectory dir) throws IOException {
+      if (file == null) {
+        return db == null
+            || (Files.exists(dir.database()) && Files.isSameFile(db, dir.database()))
+            || db.toAbsolutePath().normalize().equals(dir.database().toAbsolutePath().normalize());
+      }
+      return !file.toString().equals("-")
+          && Files.exists(file)
+          && Files.exists(dir.mirror())
+          && Files.isSameFile(file, dir.mirror());
+    }
+
+    /**
+     * The input's log id, read before verifying it: the database's, or the first export header or
+     * checkpoint line of a file; empty for standard input or when there is none.
+     */
+    private Optional<String> inputLogId(DataDirectory dir) throws IOException {
+      if (file == null) {
+        Path database = db != null ? db : dir.database();
+        if (!Files.exists(database)) {
+          return Optional.empty();
+        }
+        try (SqliteLogStore store = SqliteLogStore.open(database)) {
+          return Optional.of(store.logId());
+        }
+      }
+      if (file.toString().equals("-") || !Files.isRegularFile(file)) {
+        return Optional.empty();
+      }
+      java.util.regex.Pattern id = java.util.regex.Pattern.compile("\"logId\":\"([^\"]*)\"");
+      try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.contains("\"" + Checkpoint.SCHEMA + "\"")
+              || line.contains("\"" + LogVerifier.EXPORT_SCHEMA + "\"")) {
+            java.util.regex.Matcher m = id.matcher(line);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+          }
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+      return Optional.empty();
+    }
+
+    /** The keys evidence may be signed by: the ring and the data directory's key directory. */
+    private static KeyRing evidenceRing(DataDirectory dir, KeyRing ring) throws IOException {
+      if (!Files.isDirectory(dir.publicKeys())) {
+        return ring;
+      }
+      Map<String, java.security.PublicKey> all =
+          new java.util.LinkedHashMap<>(KeyFiles.loadPublic(List.of(dir.publicKeys())).keys());
+      all.putAll(ring.keys());
+      return new KeyRing(all);
+    }
+
+    /**
+     * The data directory's signed evidence of what its log held, other than the input: the key-use
+     * records, the database's latest checkpoint and the mirror's last checkpoint line, each of size
+     * above 0 and signed by a key of {@code keys}.
+     */
+    private List<LogVerifier.Evidence> evidence(DataDirectory dir, KeyRing keys)
+        throws IOException {
+      List<LogVerifier.Evidence> found = new ArrayList<>();
+      for (Checkpoint c : KeyFiles.uses(dir.keyUses())) {
+        found.add(
+            new LogVerifier.Evidence(c, dir.keyUses().resolve(c.keyId() + ".json").toString()));
+      }
+      Path database = dir.database();
+      if (Files.exists(database) && !isInput(database)) {
+        try (SqliteLogStore store = SqliteLogStore.open(database)) {
+          Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+          if (latest.isPresent()) {
+            found.add(
+                new LogVerifier.Evidence(
+                    Checkpoint.fromJson(latest.get().json()), database.toString()));
+          }
+        }
+      }
+      if (Files.exists(dir.mirror()) && !isInput(dir.mirror())) {
+        lastCheckpointLine(dir.mirror())
+            .ifPresent(c -> found.add(new LogVerifier.Evidence(c, dir.mirror().toString())));
+      }
+      List<LogVerifier.Evidence> signed = new ArrayList<>();
+      for (LogVerifier.Evidence e : found) {
+        if (e.checkpoint().size() == 0) {
+          continue;
+        }
+        try {
+          keys.verify(e.checkpoint());
+        } catch (ProofException notOurs) {
+          continue; // Signed by no key of this data directory or ring: no evidence.
+        }
+        signed.add(e);
+      }
+      return signed;
     }
 
     /** True when the report is of a tree without receipts (not, say, a consistency proof). */
@@ -329,8 +486,8 @@ public final class AuditCommand implements Runnable {
               + best.getKey()
               + "): a log that held receipts was emptied, deleted or replaced. Compare it with the"
               + " other copy, a witness's logs/<log id>.json or a checkpoint kept elsewhere"
-              + " (--checkpoint); after a deliberate reset this ends with the new log's first"
-              + " receipt");
+              + " (--checkpoint); after a deliberate reset remove keys/used/ and the"
+              + " mirror too, or use a new data directory");
     }
 
     /** True when {@code p} is the input being verified. */

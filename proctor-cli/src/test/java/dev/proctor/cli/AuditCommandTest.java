@@ -14,7 +14,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +46,13 @@ class AuditCommandTest {
     data = tmp.resolve("data");
   }
 
+  private int filled;
+
   private List<Receipt> fill(int actions) throws Exception {
     List<Receipt> all = new ArrayList<>();
     try (ActionLog log = SqliteActionLog.open(new DataDirectory(data))) {
       for (int i = 0; i < actions; i++) {
-        all.addAll(log.recordAll(AuditFixtures.allowedAndSucceeded("cli-" + i)));
+        all.addAll(log.recordAll(AuditFixtures.allowedAndSucceeded("cli-" + filled++)));
       }
     }
     return all;
@@ -448,8 +454,16 @@ class AuditCommandTest {
     assertThat(run("audit", "verify", "--data-dir", data.toString(), dir.mirror().toString()))
         .isEqualTo(1);
 
-    // Its first receipt ends it: a log with receipts is verified as what it holds.
+    // Its first receipt does not end it: the new log is another log id than the record names.
     fill(1);
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("this is log ").contains("key " + keyId).contains("size 8");
+    // A deliberate reset removes the key-use records too.
+    try (Stream<Path> used = Files.list(dir.keyUses())) {
+      for (Path p : used.toList()) {
+        Files.delete(p);
+      }
+    }
     assertThat(run("audit", "verify", "--data-dir", data.toString())).as(out.toString()).isZero();
   }
 
@@ -531,5 +545,178 @@ class AuditCommandTest {
         .as(out.toString())
         .isEqualTo(1);
     assertThat(out.toString()).contains("BROKEN");
+  }
+
+  // --- Local evidence: keys/used, the database and the mirror check one another. ---
+
+  private void sql(Path database, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement st = c.createStatement()) {
+      for (String q : statements) {
+        st.executeUpdate(q);
+      }
+    }
+  }
+
+  private Checkpoint latest(Path database) throws Exception {
+    try (SqliteLogStore store = SqliteLogStore.open(database)) {
+      return Checkpoint.fromJson(store.latestCheckpoint().orElseThrow().json());
+    }
+  }
+
+  @Test
+  void verify_databaseSwappedForAnotherDataDirectorysLog_isBroken_namingTheKeysUseRecord()
+      throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(2);
+    DataDirectory dir = new DataDirectory(data);
+    Checkpoint old = latest(dir.database());
+    Path other = tmp.resolve("other");
+    run("keys", "init", "--data-dir", other.toString());
+    Path saved = data;
+    data = other;
+    fill(1);
+    data = saved;
+    DataDirectory otherDir = new DataDirectory(other);
+    Checkpoint foreign = latest(otherDir.database());
+    deleteLog(false);
+    Files.copy(otherDir.database(), dir.database());
+    Files.copy(
+        otherDir.publicKeys().resolve(foreign.keyId() + ".pem"),
+        dir.publicKeys().resolve(foreign.keyId() + ".pem"));
+
+    assertThat(run("audit", "verify", "--data-dir", data.toString()))
+        .as(out.toString())
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN: 4 receipts")
+        .contains("this is log " + foreign.logId())
+        .contains(
+            "key " + old.keyId() + " signed a checkpoint of log " + old.logId() + " at size 8")
+        .contains("in " + data.resolve("keys/used"));
+
+    // The key-use records gone, the mirror still names the old log.
+    try (Stream<Path> used = Files.list(dir.keyUses())) {
+      for (Path p : used.toList()) {
+        Files.delete(p);
+      }
+    }
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("log " + old.logId()).contains("in " + dir.mirror());
+  }
+
+  @Test
+  void verify_rotatedLogWithItsHandoverDeleted_isBroken_namingTheUnreachedKey() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(1);
+    DataDirectory dir = new DataDirectory(data);
+    String first = latest(dir.database()).keyId();
+    assertThat(run("keys", "rotate", "--data-dir", data.toString())).as(out.toString()).isZero();
+    fill(1);
+    String second = latest(dir.database()).keyId();
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).as(out.toString()).isZero();
+
+    sql(dir.database(), "delete from checkpoints where instr(json,'nextKey')>0");
+
+    assertThat(run("audit", "verify", "--data-dir", data.toString()))
+        .as(out.toString())
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("BROKEN")
+        .contains("is signed by key " + second)
+        .contains("no handover of this log reaches from its first key " + first);
+    // Named on the command line, the key is trusted as given.
+    assertThat(
+            run(
+                "audit",
+                "verify",
+                "--data-dir",
+                data.toString(),
+                "--key",
+                dir.publicKeys().toString()))
+        .as(out.toString())
+        .isZero();
+  }
+
+  @Test
+  void verify_databaseTruncatedBackToACheckpoint_isBroken_byKeysUsedAndTheMirror()
+      throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(1);
+    fill(1);
+    DataDirectory dir = new DataDirectory(data);
+    Checkpoint held = latest(dir.database());
+    Path export = tmp.resolve("export.jsonl");
+    assertThat(run("audit", "export", "--data-dir", data.toString(), "-o", export.toString()))
+        .isZero();
+
+    sql(
+        dir.database(),
+        "delete from receipts where seq>=4",
+        "delete from checkpoints where size>4");
+    assertThat(run("audit", "verify", "--data-dir", data.toString()))
+        .as(out.toString())
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("the log ends after 4 receipts")
+        .contains("checkpoint of log " + held.logId() + " at size 8 signed by key " + held.keyId())
+        .contains("truncated");
+
+    // Without the key-use records the mirror still shows it.
+    try (Stream<Path> used = Files.list(dir.keyUses())) {
+      for (Path p : used.toList()) {
+        Files.delete(p);
+      }
+    }
+    assertThat(run("audit", "verify", "--data-dir", data.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("in " + dir.mirror()).contains("truncated");
+
+    // An export cut back to a checkpoint, verified in the data directory's context.
+    List<String> lines = Files.readAllLines(export);
+    int cut = 0;
+    while (!lines.get(cut).contains("\"size\":4,")) {
+      cut++;
+    }
+    Path shortened = tmp.resolve("short.jsonl");
+    Files.write(shortened, lines.subList(0, cut + 1));
+    assertThat(run("audit", "verify", "--data-dir", data.toString(), shortened.toString()))
+        .as(out.toString())
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("the log ends after 4 receipts").contains("size 8");
+    assertThat(
+            run("audit", "verify", "--data-dir", data.toString(), "--prefix", shortened.toString()))
+        .as(out.toString())
+        .isZero();
+    assertThat(out.toString()).contains("accepted as a prefix");
+  }
+
+  @Test
+  void verify_honestLogWithRotationAndExport_staysIntact() throws Exception {
+    run("keys", "init", "--data-dir", data.toString());
+    fill(2);
+    assertThat(run("keys", "rotate", "--data-dir", data.toString())).isZero();
+    fill(2);
+    assertThat(run("keys", "rotate", "--data-dir", data.toString())).isZero();
+    fill(1);
+    DataDirectory dir = new DataDirectory(data);
+    Path export = tmp.resolve("export.jsonl");
+    assertThat(run("audit", "export", "--data-dir", data.toString(), "-o", export.toString()))
+        .isZero();
+    for (String[] args :
+        new String[][] {
+          {"audit", "verify", "--data-dir", data.toString()},
+          {"audit", "verify", "--data-dir", data.toString(), dir.mirror().toString()},
+          {"audit", "verify", "--data-dir", data.toString(), export.toString()},
+          {"audit", "verify", "--db", dir.database().toString(), "--data-dir", data.toString()}
+        }) {
+      assertThat(run(args)).as(String.join(" ", args) + "\n" + out).isZero();
+      assertThat(out.toString()).contains("INTACT: 20 receipts");
+    }
+    // A copy moved elsewhere verifies against the data directory's evidence too.
+    Path copy = tmp.resolve("copy.db");
+    Files.copy(dir.database(), copy, StandardCopyOption.REPLACE_EXISTING);
+    assertThat(run("audit", "verify", "--data-dir", data.toString(), "--db", copy.toString()))
+        .as(out.toString())
+        .isZero();
   }
 }

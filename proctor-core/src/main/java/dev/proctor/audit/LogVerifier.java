@@ -84,6 +84,36 @@ public final class LogVerifier {
   private final long maxUnsigned;
   // Whether the caller stated maxUnsigned: only then may no checkpoint at all cover the receipts.
   private final boolean uncheckpointedAllowed;
+  private final List<Evidence> evidence;
+  private final boolean prefixAllowed;
+  // Whether checkpoints must be signed by the log's first key or one its handovers reach.
+  private final boolean handoverChain;
+
+  /**
+   * A checkpoint found beside the input (a key-use record, the other copy's latest checkpoint) and
+   * where: the input must reproduce its root at its size, and a log that ends before it is
+   * truncated. It must be of the input's log; the caller compares log ids.
+   */
+  public record Evidence(Checkpoint checkpoint, String source) {
+    public Evidence {
+      requireNonNull(checkpoint, "checkpoint is null");
+      requireNonNull(source, "source is null");
+    }
+
+    String describe() {
+      return "checkpoint of log "
+          + checkpoint.logId()
+          + " at size "
+          + checkpoint.size()
+          + " signed by key "
+          + checkpoint.keyId()
+          + " ("
+          + checkpoint.time()
+          + ", in "
+          + source
+          + ")";
+    }
+  }
 
   /** A verifier trusting the given keys (log and witness keys) and checkpoints. */
   public LogVerifier(KeyRing keys, List<Checkpoint> trusted) {
@@ -96,7 +126,7 @@ public final class LogVerifier {
    * checkpoint.
    */
   public LogVerifier(KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted) {
-    this(logKeys, witnessKeys, trusted, 0, false);
+    this(logKeys, witnessKeys, trusted, 0, false, List.of(), false, false);
   }
 
   private LogVerifier(
@@ -104,7 +134,10 @@ public final class LogVerifier {
       KeyRing witnessKeys,
       List<Checkpoint> trusted,
       long maxUnsigned,
-      boolean uncheckpointedAllowed) {
+      boolean uncheckpointedAllowed,
+      List<Evidence> evidence,
+      boolean prefixAllowed,
+      boolean handoverChain) {
     this.keys = requireNonNull(logKeys, "logKeys is null");
     this.witnessKeys = requireNonNull(witnessKeys, "witnessKeys is null");
     this.trusted = List.copyOf(requireNonNull(trusted, "trusted is null"));
@@ -113,6 +146,9 @@ public final class LogVerifier {
     }
     this.maxUnsigned = maxUnsigned;
     this.uncheckpointedAllowed = uncheckpointedAllowed;
+    this.evidence = List.copyOf(requireNonNull(evidence, "evidence is null"));
+    this.prefixAllowed = prefixAllowed;
+    this.handoverChain = handoverChain;
   }
 
   /**
@@ -122,7 +158,8 @@ public final class LogVerifier {
    * receipts could have been rewritten.
    */
   public LogVerifier withMaxUnsigned(long maxUnsigned) {
-    return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned, true);
+    return new LogVerifier(
+        keys, witnessKeys, trusted, maxUnsigned, true, evidence, prefixAllowed, handoverChain);
   }
 
   /**
@@ -133,7 +170,52 @@ public final class LogVerifier {
    * receipts.
    */
   public LogVerifier forLiveLog() {
-    return new LogVerifier(keys, witnessKeys, trusted, LIVE_MAX_UNSIGNED, false);
+    return new LogVerifier(
+        keys,
+        witnessKeys,
+        trusted,
+        LIVE_MAX_UNSIGNED,
+        false,
+        evidence,
+        prefixAllowed,
+        handoverChain);
+  }
+
+  /**
+   * This verifier, comparing the input with checkpoints of the same log found beside it: a root
+   * that differs at an evidence's size is a fork; a log that ends before an evidence's size is
+   * truncated — unless {@code prefixAllowed} (an export that is knowingly a prefix of the log),
+   * when it is a warning. Evidence whose signature no key on the ring checks is ignored with a
+   * warning.
+   */
+  public LogVerifier withEvidence(List<Evidence> evidence, boolean prefixAllowed) {
+    return new LogVerifier(
+        keys,
+        witnessKeys,
+        trusted,
+        maxUnsigned,
+        uncheckpointedAllowed,
+        evidence,
+        prefixAllowed,
+        handoverChain);
+  }
+
+  /**
+   * This verifier, for a ring that is a directory of keys rather than keys the caller named: the
+   * input's first checkpoint fixes the log's first key, and every later checkpoint must be signed
+   * by it or by a key the log's handovers reach from it; a key merely lying on the ring does not
+   * count.
+   */
+  public LogVerifier requiringHandovers() {
+    return new LogVerifier(
+        keys,
+        witnessKeys,
+        trusted,
+        maxUnsigned,
+        uncheckpointedAllowed,
+        evidence,
+        prefixAllowed,
+        true);
   }
 
   /**
@@ -176,7 +258,11 @@ public final class LogVerifier {
   }
 
   /** One expected root: a checkpoint or co-signature to compare when the log reaches its size. */
-  private record Expectation(String root, long line, String what) {}
+  private record Expectation(String root, long line, String what, boolean evidence) {
+    Expectation(String root, long line, String what) {
+      this(root, line, what, false);
+    }
+  }
 
   private static final class Found extends Exception {
     private static final long serialVersionUID = 1L;
@@ -216,6 +302,9 @@ public final class LogVerifier {
     private final TreeMap<Long, String> signedRoots = new TreeMap<>();
     // Keys the log's handovers named, by id: they sign the checkpoints after the handover.
     private final Map<String, PublicKey> handedOver = new HashMap<>();
+    // The key of the input's first checkpoint: the start of the handover chain.
+    private String firstKey;
+    private final List<Evidence> pending = new ArrayList<>();
 
     VerificationReport run(LineReader lines) throws IOException {
       Optional<VerificationReport.Problem> problem = Optional.empty();
@@ -225,6 +314,17 @@ public final class LogVerifier {
           logId(c.logId(), 0);
           expect(c.size(), new Expectation(c.root(), 0, "trusted checkpoint of size " + c.size()));
           lastCheckpointSize = Math.max(lastCheckpointSize, c.size());
+        }
+        for (Evidence e : evidence) {
+          try {
+            keys.verify(e.checkpoint());
+          } catch (ProofException notChecked) {
+            warnings.add("the " + e.describe() + " was not compared: " + notChecked.getMessage());
+            continue;
+          }
+          if (e.checkpoint().size() > 0) {
+            pending.add(e);
+          }
         }
         byte[] first = lines.next();
         if (first != null && isProof(first)) {
@@ -375,7 +475,31 @@ public final class LogVerifier {
       return new Found(nextSeq, lineNo, message);
     }
 
+    /**
+     * Registers the evidence once the input's first receipt shows where it starts: evidence of a
+     * size before an export's start cannot be checked here.
+     */
+    private void registerEvidence() throws Found {
+      List<Evidence> due = new ArrayList<>(pending);
+      pending.clear();
+      for (Evidence e : due) {
+        Checkpoint c = e.checkpoint();
+        if (logId != null && !logId.equals(c.logId())) {
+          continue; // Another log's: the caller decides what that means.
+        }
+        if (c.size() < frontier.size()) {
+          warnings.add(
+              "the " + e.describe() + " precedes the input's first receipt and was not compared");
+          continue;
+        }
+        expect(c.size(), new Expectation(c.root(), 0, e.describe(), true));
+      }
+    }
+
     private void receipt(byte[] line, Head h, byte[] leaf) throws Found {
+      if (!pending.isEmpty()) {
+        registerEvidence();
+      }
       String hash = HexFormat.of().formatHex(leaf);
       if (suspectSeq >= 0) {
         // This receipt decides which of the two before it changed.
@@ -451,6 +575,7 @@ public final class LogVerifier {
         throw new Found(-1, lineNo, "bad checkpoint: " + firstLine(e.getMessage()));
       }
       checkSignature(c, lineNo, "checkpoint");
+      chain(c, lineNo, "checkpoint");
       logId(c.logId(), lineNo);
       checkpoints++;
       lastCheckpointSize = Math.max(lastCheckpointSize, c.size());
@@ -535,6 +660,7 @@ public final class LogVerifier {
         throw new Found(-1, lineNo, "bad covering checkpoint: " + firstLine(e.getMessage()));
       }
       checkSignature(c, lineNo, "covering checkpoint");
+      chain(c, lineNo, "covering checkpoint");
       logId(c.logId(), lineNo);
       if (size != frontier.size()) {
         throw new Found(
@@ -614,6 +740,25 @@ public final class LogVerifier {
         throw new Found(
             suspectSeq, suspectLine, "prev does not match the hash of receipt " + (suspectSeq - 1));
       }
+      if (prefixAllowed) {
+        for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
+          var entry = it.next();
+          for (Expectation x : entry.getValue()) {
+            if (x.evidence()) {
+              warnings.add(
+                  "the input ends after "
+                      + frontier.size()
+                      + " receipts; the "
+                      + x.what()
+                      + " covers more (accepted as a prefix)");
+            }
+          }
+          entry.getValue().removeIf(Expectation::evidence);
+          if (entry.getValue().isEmpty()) {
+            it.remove();
+          }
+        }
+      }
       if (!expected.isEmpty()) {
         var first = expected.firstEntry();
         throw new Found(
@@ -662,6 +807,37 @@ public final class LogVerifier {
         throw new Found(-1, line, what + " of size " + c.size() + ": " + e.getMessage());
       }
       c.nextPublicKey().ifPresent(k -> handedOver.put(KeyFiles.keyId(k), k));
+    }
+
+    /**
+     * With {@link #requiringHandovers()}: the input's first checkpoint fixes the first key; a later
+     * checkpoint by another key needs a handover before it that reaches that key.
+     */
+    private void chain(Checkpoint c, long line, String what) throws Found {
+      if (!handoverChain) {
+        return;
+      }
+      if (firstKey == null) {
+        firstKey = c.keyId();
+        return;
+      }
+      if (!c.keyId().equals(firstKey) && !handedOver.containsKey(c.keyId())) {
+        throw new Found(
+            -1,
+            line,
+            what
+                + " of size "
+                + c.size()
+                + " of log "
+                + c.logId()
+                + " is signed by key "
+                + c.keyId()
+                + ", which no handover of this log reaches from its first key "
+                + firstKey
+                + ": a handover (checkpoint with nextKey) was removed, or the key is not this"
+                + " log's; a key found in the key directory does not count by itself — name it"
+                + " with --key if you trust it");
+      }
     }
 
     private void logId(String id, long line) throws Found {

@@ -440,4 +440,87 @@ class LogVerifierTest {
     assertThat(verify(dropped).problem())
         .hasValueSatisfying(p -> assertThat(p.message()).contains("signed by unknown key"));
   }
+
+  private static VerificationReport verifyWith(LogVerifier v, List<String> l) {
+    try {
+      return v.verify(new java.io.ByteArrayInputStream(bytes(l)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void verifyWithEvidence_logEndingBeforeIt_isTruncated_namingKeyLogSizeAndSource() {
+    Checkpoint last = Checkpoint.fromJson(lines.get(lines.size() - 1));
+    List<String> cut = new ArrayList<>(lines.subList(0, lineOf(50)));
+    while (!cut.get(cut.size() - 1).contains(Checkpoint.SCHEMA)) {
+      cut.remove(cut.size() - 1);
+    }
+    LogVerifier v =
+        new LogVerifier(KEYS, List.of())
+            .withEvidence(List.of(new LogVerifier.Evidence(last, "keys/used/x.json")), false);
+
+    VerificationReport r = verifyWith(v, cut);
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p ->
+                assertThat(p.message())
+                    .contains("truncated")
+                    .contains("checkpoint of log log-test at size 60 signed by key " + last.keyId())
+                    .contains("in keys/used/x.json"));
+    VerificationReport prefix =
+        verifyWith(
+            new LogVerifier(KEYS, List.of())
+                .withEvidence(List.of(new LogVerifier.Evidence(last, "mirror")), true),
+            cut);
+    assertThat(prefix.intact()).as(prefix.summary()).isTrue();
+    assertThat(prefix.warnings()).anySatisfy(w -> assertThat(w).contains("accepted as a prefix"));
+    assertThat(verifyWith(v, lines).intact()).isTrue();
+  }
+
+  @Test
+  void verifyWithEvidence_ofAnotherRootAtItsSize_isAFork() throws Exception {
+    InMemoryLogStore other = new InMemoryLogStore("log-test");
+    try (ActionLog log = LogTesting.open(other, SIGNER)) {
+      LogTesting.fill(log, 15);
+    }
+    Checkpoint foreign = Checkpoint.fromJson(other.latestCheckpoint().orElseThrow().json());
+    LogVerifier v =
+        new LogVerifier(KEYS, List.of())
+            .withEvidence(List.of(new LogVerifier.Evidence(foreign, "proctor.db")), true);
+
+    assertThat(verifyWith(v, lines).problem())
+        .hasValueSatisfying(
+            p -> assertThat(p.message()).contains("fork").contains("in proctor.db"));
+  }
+
+  @Test
+  void requiringHandovers_checkpointByAKeyNoHandoverReaches_failsNamingIt() throws Exception {
+    CheckpointSigner next = AuditFixtures.signer();
+    InMemoryLogStore rotated = new InMemoryLogStore("rotated");
+    try (ActionLog log = LogTesting.open(rotated, SIGNER)) {
+      LogTesting.fill(log, "before-", 2);
+      log.handOver(next.publicKey());
+    }
+    try (ActionLog log = LogTesting.open(rotated, next)) {
+      LogTesting.fill(log, "after-", 2);
+    }
+    List<String> l = LogTesting.export(rotated);
+    KeyRing both = KeyRing.of(List.of(SIGNER.publicKey(), next.publicKey()));
+    LogVerifier chained = new LogVerifier(both, List.of()).requiringHandovers();
+    assertThat(verifyWith(chained, l).intact()).isTrue();
+
+    List<String> dropped = new ArrayList<>(l);
+    dropped.removeIf(line -> line.contains("\"nextKey\""));
+
+    assertThat(verifyWith(chained, dropped).problem())
+        .hasValueSatisfying(
+            p ->
+                assertThat(p.message())
+                    .contains("signed by key " + next.keyId())
+                    .contains("from its first key " + SIGNER.keyId()));
+    // Keys the caller named are trusted as given.
+    assertThat(verifyWith(new LogVerifier(both, List.of()), dropped).intact()).isTrue();
+  }
 }
