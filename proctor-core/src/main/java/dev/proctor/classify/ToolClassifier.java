@@ -49,7 +49,8 @@ public final class ToolClassifier implements Classifier {
   public Classification classify(ToolCall call) {
     requireNonNull(call, "call is null");
     ClassifyContext ctx =
-        ClassifyContext.lenient(call.context().get("cwd"), call.context().get("home"))
+        ClassifyContext.lenient(
+                call.contextString("cwd").orElse(null), call.contextString("home").orElse(null))
             .withProtectedPaths(protectedPaths);
     Findings f = new Findings();
     boolean ok;

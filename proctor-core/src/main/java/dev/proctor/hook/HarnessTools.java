@@ -218,7 +218,7 @@ public final class HarnessTools {
   }
 
   private static ToolCall with(ToolCall call, String tool, JsonNode arguments) {
-    Map<String, String> context = new HashMap<>(call.context());
+    Map<String, Object> context = new HashMap<>(call.context());
     return new ToolCall(
         call.principal(),
         call.surface(),

@@ -53,6 +53,8 @@ public final class Policy {
   private final List<PolicyTestCase> examples;
   private final ClassCatalog catalog;
   private final RuleIndex index;
+  private final PrincipalDirectory principals;
+  private final RuntimeValues.MapValue listView;
 
   Policy(
       String id,
@@ -63,7 +65,9 @@ public final class Policy {
       Map<String, Effect> defaults,
       Allowlists allowlists,
       List<PolicyTestCase> examples,
-      ClassCatalog catalog) {
+      ClassCatalog catalog,
+      PrincipalDirectory principals,
+      Map<String, List<String>> lists) {
     this.id = requireNonNull(id, "id is null");
     this.version = requireNonNull(version, "version is null");
     this.description = requireNonNull(description, "description is null");
@@ -83,6 +87,21 @@ public final class Policy {
     this.examples = List.copyOf(examples);
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.index = new RuleIndex(this.compiled);
+    this.principals = requireNonNull(principals, "principals is null");
+    this.lists = Map.copyOf(requireNonNull(lists, "lists is null"));
+    this.listView = RuntimeValues.map(this.lists);
+  }
+
+  private final Map<String, List<String>> lists;
+
+  /** The principals file's agents, humans and services (empty without one). */
+  public PrincipalDirectory principals() {
+    return principals;
+  }
+
+  /** The named lists of every file's {@code lists:} section, merged. */
+  public Map<String, List<String>> lists() {
+    return lists;
   }
 
   /** The policy id from the {@code policy:} header. */
@@ -149,11 +168,11 @@ public final class Policy {
     requireNonNull(request, "request is null");
     Set<String> classes = request.classification().classes();
     List<CompiledRule> candidates = index.candidates(classes, request.tool());
-    RequestView view = new RequestView(request, allowlistView);
+    RequestView view = view(request);
     List<Matched> matched = new ArrayList<>(4);
     List<Evaluation.ShadowHit> shadow = List.of();
     for (CompiledRule r : candidates) {
-      if (!r.matchesPrincipal(request.principal())) {
+      if (!r.matchesPrincipal(request.principal(), view.identity())) {
         continue;
       }
       Matched m = evaluateCondition(r, view);
@@ -183,7 +202,7 @@ public final class Policy {
    * only the request's candidates.
    */
   List<String> fastPathDisagreements(ActionRequest request) {
-    RequestView view = new RequestView(request, allowlistView);
+    RequestView view = view(request);
     List<String> out = new ArrayList<>(0);
     for (CompiledRule r : compiled) {
       if (r.condition() != null && r.condition().hasFastPath()) {
@@ -193,6 +212,12 @@ public final class Policy {
       }
     }
     return out;
+  }
+
+  /** The CEL view of a request, its principal resolved in this policy's principals. */
+  private RequestView view(ActionRequest request) {
+    return new RequestView(
+        request, allowlistView, listView, principals.resolve(request.principal()));
   }
 
   /** A rule that matched, with the effect it stands for (deny when its condition failed). */

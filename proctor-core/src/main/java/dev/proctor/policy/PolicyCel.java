@@ -68,12 +68,13 @@ final class PolicyCel {
     v.put("branches", STRINGS);
     v.put("labels", STRINGS);
     v.put("tags", STRINGS);
-    v.put("principal", MapType.create(STRING, STRING));
+    v.put("principal", MapType.create(STRING, SimpleType.DYN));
     v.put("delegation_chain", STRINGS);
-    v.put("context", MapType.create(STRING, STRING));
+    v.put("context", MapType.create(STRING, SimpleType.DYN));
     v.put("cwd", STRING);
     v.put("home", STRING);
     v.put("allowlist", MapType.create(STRING, STRINGS));
+    v.put("lists", MapType.create(STRING, STRINGS));
     return java.util.Collections.unmodifiableMap(v);
   }
 

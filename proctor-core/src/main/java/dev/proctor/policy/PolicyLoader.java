@@ -74,10 +74,13 @@ public final class PolicyLoader {
     sorted.sort(Comparator.comparing(PolicySource::name));
     List<YamlFile> files = new ArrayList<>();
     List<Node> roots = new ArrayList<>();
+    PrincipalDirectory principals = PrincipalDirectory.EMPTY;
     for (PolicySource s : sorted) {
       YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
-      if (root.isPresent()) {
+      if (root.isPresent() && s.name().equals(PrincipalsParser.FILE)) {
+        principals = new PrincipalsParser(file).parse(root.get());
+      } else if (root.isPresent()) {
         files.add(file);
         roots.add(root.get());
       }
@@ -164,7 +167,9 @@ public final class PolicyLoader {
             new Allowlists(
                 distinct(domains), distinct(tools), distinct(mcpServers), distinct(recipients)),
             examples,
-            catalog);
+            catalog,
+            principals,
+            Map.of());
     for (PolicyTestCase example : examples) {
       checkExample(policy, example).ifPresent(problems::add);
     }

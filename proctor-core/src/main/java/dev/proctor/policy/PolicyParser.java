@@ -50,7 +50,7 @@ final class PolicyParser {
           "obligations");
   static final Set<String> MATCH_KEYS = Set.of("class", "tool", "principal");
   static final Set<String> PRINCIPAL_KEYS =
-      Set.of("human", "agent", "service", "session", "tenant");
+      Set.of("human", "agent", "service", "session", "tenant", "groups", "roles");
   static final Set<String> APPROVAL_KEYS =
       Set.of("groups", "quorum", "expiry", "separation_of_duties", "escalation");
   static final Set<String> ESCALATION_KEYS = Set.of("after", "groups");

@@ -113,7 +113,7 @@ final class Fixtures {
     private final List<Target> targets = new ArrayList<>();
     private final Set<String> labels = new LinkedHashSet<>();
     private final Set<String> tags = new LinkedHashSet<>();
-    private final Map<String, String> context = new LinkedHashMap<>();
+    private final Map<String, Object> context = new LinkedHashMap<>();
     private String tool = "Bash";
     private JsonNode arguments = JsonNodeFactory.instance.objectNode();
     private Principal principal = Principal.agentSession("claude", "s1");
@@ -155,7 +155,7 @@ final class Fixtures {
       return this;
     }
 
-    Req context(String k, String v) {
+    Req context(String k, Object v) {
       context.put(k, v);
       return this;
     }
