@@ -221,7 +221,17 @@ public final class Policy {
   }
 
   /** A rule that matched, with the effect it stands for (deny when its condition failed). */
-  private record Matched(CompiledRule rule, Effect effect, String reason, boolean error) {}
+  private record Matched(CompiledRule rule, Effect effect, String reason, boolean error) {
+    /** Whether this is a gate that held: approval of what else allows, granting nothing. */
+    boolean gate() {
+      return !error && rule.rule().gate();
+    }
+  }
+
+  /** Whether a class effect lets the action go ahead (after re-authentication, say). */
+  private static boolean allowsAfterAll(Effect e) {
+    return e == Effect.ALLOW || e == Effect.MODIFY || e == Effect.STEP_UP;
+  }
 
   private static Matched evaluateCondition(CompiledRule r, RequestView view) {
     Rule rule = r.rule();
@@ -256,19 +266,38 @@ public final class Policy {
   private Decision combine(ActionRequest request, Set<String> classes, List<Matched> matched) {
     Effect winner = null;
     String defaultReason = null;
+    Set<Matched> appliedGates = Set.of();
     for (String c : classes) {
       Effect best = null;
+      List<Matched> gates = List.of();
       for (Matched m : matched) {
-        if (m.error || m.rule.coversClass(c)) {
-          best = best == null ? m.effect : best.mostRestrictive(m.effect);
+        if (!(m.error || m.rule.coversClass(c))) {
+          continue;
         }
+        if (m.gate()) {
+          if (gates.isEmpty()) {
+            gates = new ArrayList<>(2);
+          }
+          gates.add(m);
+          continue;
+        }
+        best = best == null ? m.effect : best.mostRestrictive(m.effect);
       }
       if (best == null) {
         Effect d = classDefault(c);
-        if (winner == null || d.compareTo(winner) > 0) {
+        if (!gates.isEmpty() && allowsAfterAll(d)) {
+          d = Effect.ASK;
+        } else if (winner == null || d.compareTo(winner) > 0) {
           defaultReason = defaultReason(c, d);
         }
         best = d;
+      }
+      if (!gates.isEmpty() && (allowsAfterAll(best) || best == Effect.ASK)) {
+        best = Effect.ASK;
+        if (appliedGates.isEmpty()) {
+          appliedGates = new java.util.HashSet<>(2);
+        }
+        appliedGates.addAll(gates);
       }
       winner = winner == null ? best : winner.mostRestrictive(best);
     }
@@ -277,7 +306,7 @@ public final class Policy {
     }
     List<Matched> winners = new ArrayList<>(2);
     for (Matched m : matched) {
-      if (m.effect == winner) {
+      if (m.effect == winner && (!m.gate() || appliedGates.contains(m))) {
         winners.add(m);
       }
     }

@@ -42,6 +42,7 @@ final class PolicyParser {
           "reason",
           "mode",
           "approval",
+          "require_approval",
           "modify",
           "defer",
           "budget",
@@ -260,7 +261,28 @@ final class PolicyParser {
     String what = id == null ? "rule" : "rule " + id;
     String description =
         r.get("description").flatMap(v -> yaml.string(v, what + " description")).orElse("");
-    Effect effect = r.required("effect").flatMap(v -> effect(v, what + " effect")).orElse(null);
+    Optional<Node> gateNode = r.get("require_approval");
+    Effect effect;
+    if (gateNode.isPresent()) {
+      effect = Effect.ASK;
+      r.get("effect")
+          .ifPresent(
+              v ->
+                  yaml.error(
+                      r.keyNode("effect"),
+                      what
+                          + ": a rule with require_approval has no effect of its own: it makes"
+                          + " approval a condition of what other rules or the default allow (for an"
+                          + " approval that stands alone, write effect: ask and approval:)"));
+      r.get("approval")
+          .ifPresent(
+              v ->
+                  yaml.error(
+                      r.keyNode("approval"),
+                      what + ": put the approvers inside require_approval, not in approval"));
+    } else {
+      effect = r.required("effect").flatMap(v -> effect(v, what + " effect")).orElse(null);
+    }
 
     Set<String> classes = new TreeSet<>();
     List<String> classPatterns = new ArrayList<>();
@@ -347,9 +369,18 @@ final class PolicyParser {
       }
     }
 
-    Optional<Rule.Approval> approval = r.get("approval").flatMap(v -> approval(v, what));
-    if (approval.isPresent() && effect != null && effect != Effect.ASK) {
-      yaml.error(r.keyNode("approval"), what + ": an approval block needs effect ask");
+    Optional<Rule.Approval> approval;
+    if (gateNode.isPresent()) {
+      approval = gate(gateNode.get(), what);
+    } else {
+      approval = r.get("approval").flatMap(v -> approval(v, what));
+      if (approval.isPresent() && effect != null && effect != Effect.ASK) {
+        yaml.error(
+            r.keyNode("approval"),
+            what
+                + ": an approval block needs effect ask (to require approval only of what is"
+                + " otherwise allowed, use require_approval)");
+      }
     }
     Optional<Rule.Modify> modify = r.get("modify").flatMap(v -> modify(v, what));
     if (effect == Effect.MODIFY && r.get("modify").isEmpty()) {
@@ -396,7 +427,8 @@ final class PolicyParser {
             budget,
             rateLimit,
             breaker,
-            obligations);
+            obligations,
+            gateNode.isPresent());
     return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, condition));
   }
 
@@ -516,6 +548,19 @@ final class PolicyParser {
               + " (allowed: allow, deny, modify, ask, step_up, defer)");
     }
     return e;
+  }
+
+  /** {@code require_approval: true} (one approver of the default requirement) or a block. */
+  private Optional<Rule.Approval> gate(Node n, String what) {
+    if (n instanceof ScalarNode) {
+      Optional<Boolean> b = yaml.bool(n, what + " require_approval");
+      if (b.isPresent() && !b.get()) {
+        yaml.error(n, what + ": require_approval: false gates nothing; remove the rule instead");
+      }
+      return b.filter(x -> x)
+          .map(x -> new Rule.Approval(ApprovalRequirement.DEFAULT, Optional.empty()));
+    }
+    return approval(n, what);
   }
 
   private Optional<Rule.Approval> approval(Node n, String what) {
