@@ -357,6 +357,12 @@ public final class ToolClassifier implements Classifier {
       case PATH -> walk.path(word(v), st);
       case URL -> walk.url(word(v));
       case DOMAIN -> walk.host(v.toLowerCase(java.util.Locale.ROOT));
+      case AMOUNT -> {
+        if (!isAmount(v)) {
+          return false; // an amount that is not a number is malformed: the worst class
+        }
+        f.target(new Target(tp.kind(), v.strip()));
+      }
       default -> {
         if (!v.isEmpty()) {
           f.target(new Target(tp.kind(), v));
@@ -364,6 +370,14 @@ public final class ToolClassifier implements Classifier {
       }
     }
     return true;
+  }
+
+  /** A finite decimal number such as {@code 250} or {@code -19.99}. */
+  static boolean isAmount(String v) {
+    if (!v.strip().matches("-?[0-9]{1,18}(\\.[0-9]{1,18})?")) {
+      return false;
+    }
+    return Double.isFinite(Double.parseDouble(v.strip()));
   }
 
   /**

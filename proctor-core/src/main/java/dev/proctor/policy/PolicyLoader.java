@@ -87,9 +87,13 @@ public final class PolicyLoader {
     }
     Conditions conditions = new Conditions();
     conditions.precompile(roots);
+    Map<String, List<String>> lists = new java.util.TreeMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      PolicyParser.lists(files.get(i), roots.get(i), lists);
+    }
     List<PolicyParser.Parsed> parsed = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
-      parsed.add(new PolicyParser(files.get(i), catalog, conditions).parse(roots.get(i)));
+      parsed.add(new PolicyParser(files.get(i), catalog, conditions, lists).parse(roots.get(i)));
     }
     PolicyParser.Parsed header = null;
     for (PolicyParser.Parsed p : parsed) {
@@ -169,7 +173,7 @@ public final class PolicyLoader {
             examples,
             catalog,
             principals,
-            Map.of());
+            frozen(lists));
     for (PolicyTestCase example : examples) {
       checkExample(policy, example).ifPresent(problems::add);
     }
@@ -205,6 +209,12 @@ public final class PolicyLoader {
       }
     }
     return out;
+  }
+
+  private static Map<String, List<String>> frozen(Map<String, List<String>> lists) {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    lists.forEach((k, v) -> out.put(k, List.copyOf(v)));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static List<String> distinct(List<String> values) {

@@ -144,6 +144,9 @@ final class RequestView implements CelVariableResolver {
       case "home" -> request.contextString("home").map(s -> s);
       case "allowlist" -> Optional.of(allowlist);
       case "lists" -> Optional.of(lists);
+      case "recipients" -> Optional.of(targetValues(Target.Kind.RECIPIENT));
+      case "amounts" -> Optional.of(amounts());
+      case "targets_by_kind" -> Optional.of(targetsByKind());
       default -> Optional.empty();
     };
   }
@@ -164,6 +167,29 @@ final class RequestView implements CelVariableResolver {
       }
     }
     return RuntimeValues.list(out);
+  }
+
+  /** Amount targets as numbers (the classifier only makes amount targets of numbers). */
+  private RuntimeValues.ListValue amounts() {
+    List<Double> out = new ArrayList<>();
+    for (Target t : request.classification().targets()) {
+      if (t.kind() == Target.Kind.AMOUNT) {
+        out.add(Double.parseDouble(t.value()));
+      }
+    }
+    return RuntimeValues.list(out);
+  }
+
+  /** Every target kind, each with the values of its targets (an empty list when it has none). */
+  private RuntimeValues.MapValue targetsByKind() {
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (Target.Kind k : Target.Kind.values()) {
+      out.put(k.wireName(), new ArrayList<>());
+    }
+    for (Target t : request.classification().targets()) {
+      out.get(t.kind().wireName()).add(t.value());
+    }
+    return RuntimeValues.map(out);
   }
 
   private RuntimeValues.ListValue domains() {

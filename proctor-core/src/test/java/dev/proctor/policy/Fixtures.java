@@ -102,6 +102,15 @@ final class Fixtures {
     return loader().load(List.of(PolicySource.of("policy.yaml", yaml)));
   }
 
+  /** JSON text as a tree. */
+  static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static Req req(String actionClass) {
     return new Req(actionClass);
   }
