@@ -19,6 +19,8 @@ public record Target(Kind kind, String value) {
     REMOTE,
     PACKAGE,
     RESOURCE,
+    /** A database table a statement reads or writes ({@code sales.orders}). */
+    TABLE,
     /** A sum of money the call moves, as written in its arguments ({@code 250}, {@code 19.99}). */
     AMOUNT;
 

@@ -231,7 +231,19 @@ public final class ToolClassifier implements Classifier {
       return shellLike(tool, args, walk, st, f);
     }
     ToolMapping mapping = m.get();
-    f.cls(mapping.actionClass());
+    if (mapping.sql().isPresent()) {
+      JsonNode q = args.at(mapping.sql().get());
+      if (!q.isTextual()) {
+        return false; // the statement is missing or not text: malformed, the worst class
+      }
+      SqlClassifier.classify(q.textValue(), f);
+    } else if (mapping.classBy().isPresent()) {
+      JsonNode v = args.at(mapping.classBy().get().pointer());
+      String chosen = v.isTextual() ? mapping.classBy().get().values().get(v.textValue()) : null;
+      f.cls(chosen != null ? chosen : mapping.actionClass());
+    } else {
+      f.cls(mapping.actionClass());
+    }
     f.labels.addAll(mapping.labels());
     f.tags.addAll(mapping.tags());
     for (TargetPointer tp : mapping.targets()) {

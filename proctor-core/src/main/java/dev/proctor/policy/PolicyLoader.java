@@ -36,6 +36,12 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class PolicyLoader {
 
+  /**
+   * The taxonomy a policy directory may carry, so that a policy brings its own tool mappings: it is
+   * not a policy file, but it is part of the policy digest.
+   */
+  public static final String TAXONOMY_FILE = "taxonomy.yaml";
+
   private final ClassCatalog catalog;
   private final Function<ToolCall, ActionRequest> pipeline;
 
@@ -78,6 +84,9 @@ public final class PolicyLoader {
     for (PolicySource s : sorted) {
       YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
+      if (s.name().equals(TAXONOMY_FILE)) {
+        continue; // read by the taxonomy loader (Proctor.Builder); part of the digest all the same
+      }
       if (root.isPresent() && s.name().equals(PrincipalsParser.FILE)) {
         principals = new PrincipalsParser(file).parse(root.get());
       } else if (root.isPresent()) {
