@@ -236,7 +236,8 @@ public final class Mediator {
    *
    * @throws NoSuchElementException when no action with that id is on record
    * @throws IllegalTransitionException when the action's state does not let it have run (it was
-   *     denied, say); nothing is recorded
+   *     denied, say), or it is an observed harness event ({@value #OBSERVED_CLASS}), which no rule
+   *     allowed; nothing is recorded
    * @throws LogUnavailableException when the receipts cannot be made durable
    */
   public List<Receipt> report(String actionId, Report report) throws LogUnavailableException {
@@ -250,6 +251,10 @@ public final class Mediator {
         LifecycleState.fromWireName(last.state())
             .orElseThrow(() -> new IllegalStateException("unknown state " + last.state()));
     ActionRecord action = ReceiptFormat.action(last.json());
+    if (action.actionClass().equals(OBSERVED_CLASS)) {
+      // An observed harness event was allowed by no rule: it never ran as an action.
+      throw new IllegalTransitionException(actionId, Optional.of(from), LifecycleState.EXECUTING);
+    }
     List<LifecycleEvent> events = new ArrayList<>(3);
     if (from == LifecycleState.APPROVAL_REQUIRED && report.approvedAtPrompt().isPresent()) {
       events.add(

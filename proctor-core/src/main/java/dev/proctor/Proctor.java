@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.ToolCall;
 import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.LogOptions;
 import dev.proctor.audit.MirrorFile;
@@ -25,11 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -131,6 +134,7 @@ public final class Proctor implements AutoCloseable {
     private Optional<CheckpointSigner> signer = Optional.empty();
     private Optional<MirrorFile> mirror = Optional.empty();
     private LogOptions logOptions = LogOptions.DEFAULT;
+    private final List<Consumer<Checkpoint>> checkpointListeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private Duration deadline = DEFAULT_DEADLINE;
     private final Set<Path> protectedPaths = new LinkedHashSet<>();
@@ -186,6 +190,15 @@ public final class Proctor implements AutoCloseable {
     /** Also append every receipt to this independent mirror file, which the log then owns. */
     public Builder mirror(MirrorFile mirror) {
       this.mirror = Optional.of(requireNonNull(mirror, "mirror is null"));
+      return this;
+    }
+
+    /**
+     * Calls {@code listener} with every checkpoint the log signs, from its first write on (see
+     * {@link ActionLog#onCheckpoint}); it must return at once.
+     */
+    public Builder onCheckpoint(Consumer<Checkpoint> listener) {
+      checkpointListeners.add(requireNonNull(listener, "listener is null"));
       return this;
     }
 
@@ -292,6 +305,7 @@ public final class Proctor implements AutoCloseable {
               ? loader.load(policyDirectory.get())
               : loader.load(Policies.defaultPackPolicyFiles());
       ActionLog log = ActionLog.open(store.get(), signer, mirror, clock, logOptions);
+      checkpointListeners.forEach(log::onCheckpoint);
       return new Proctor(tax, loader, policy, log, requests, deadline, clock);
     }
 

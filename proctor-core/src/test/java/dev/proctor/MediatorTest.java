@@ -468,6 +468,22 @@ class MediatorTest {
   }
 
   @Test
+  void report_observedHarnessEvent_isRefusedAndNothingRecorded() throws Exception {
+    FaultyLogStore store = new FaultyLogStore();
+    Proctor proctor = proctor(store);
+    Mediation observed =
+        proctor.mediator().observe(call("Stop", "event", "Stop"), "not an event Proctor decides");
+    String id = observed.request().id();
+    assertThat(proctor.mediator().state(id)).contains(ALLOWED);
+    Report ran = new Report(SUCCEEDED, Outcome.NONE, Optional.of("claude-code-prompt:local-user"));
+
+    assertThatThrownBy(() -> proctor.mediator().report(id, ran))
+        .isInstanceOf(IllegalTransitionException.class)
+        .hasMessageContaining("executing");
+    assertThat(states(store, id)).containsExactly("requested", "allowed");
+  }
+
+  @Test
   void build_policyDirectoryThroughASymbolicLink_protectsItUnderBothNames() throws Exception {
     Path real = dir.resolve("real-policy");
     Files.createDirectories(real);

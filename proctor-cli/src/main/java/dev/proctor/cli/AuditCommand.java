@@ -8,8 +8,12 @@ import dev.proctor.audit.KeyRing;
 import dev.proctor.audit.LogExport;
 import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.LogVerifier;
+import dev.proctor.audit.Merkle;
+import dev.proctor.audit.ProofException;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
+import dev.proctor.store.LogReader;
+import dev.proctor.store.StoredCheckpoint;
 import dev.proctor.store.jdbc.SqliteActionLog;
 import dev.proctor.store.jdbc.SqliteLogStore;
 import java.io.BufferedOutputStream;
@@ -22,9 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,16 +61,21 @@ public final class AuditCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The {@code -o FILE} option: a document goes to the file, else to standard output. */
+  /** The {@code -o FILE} option: a document goes to the file, else (or for {@code -}) to stdout. */
   static final class Output {
     @Option(
         names = {"-o", "--output"},
         paramLabel = "FILE",
-        description = "Write here, not to stdout.")
+        description = "Write here, not to stdout ('-' is stdout).")
     Path file;
 
+    /** True when the output goes to standard output: no {@code -o}, or {@code -o -}. */
+    boolean toStdout() {
+      return file == null || file.toString().equals("-");
+    }
+
     void write(CommandSpec spec, String text) throws IOException {
-      if (file == null) {
+      if (toStdout()) {
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();
       } else {
@@ -117,10 +130,12 @@ public final class AuditCommand implements Runnable {
         paramLabel = "N",
         description =
             "How many receipts at the end may lack a signed checkpoint; more fail, since whoever"
-                + " removes checkpoints can rewrite the receipts after them. Default: "
-                + LogVerifier.DEFAULT_MAX_UNSIGNED
-                + " after the last checkpoint, and none when no checkpoint covers any receipt"
-                + " (giving N accepts that too). A log closed cleanly has none.")
+                + " removes checkpoints can rewrite the receipts after them. Default for a FILE"
+                + " (export, mirror): none. Default for the database: "
+                + LogVerifier.LIVE_MAX_UNSIGNED
+                + " after the last checkpoint (those a live log's writers have not signed yet),"
+                + " and none when no checkpoint covers any receipt. Giving N accepts N in both"
+                + " cases. A log closed cleanly has none; an export ends covered by a checkpoint.")
     Long maxUnsigned;
 
     @Override
@@ -157,6 +172,8 @@ public final class AuditCommand implements Runnable {
                 : new LogVerifier(ring, KeyFiles.loadPublic(witnessKeys), trusted);
         if (maxUnsigned != null) {
           verifier = verifier.withMaxUnsigned(maxUnsigned);
+        } else if (file == null) {
+          verifier = verifier.forLiveLog();
         }
         VerificationReport report;
         if (file != null) {
@@ -167,6 +184,11 @@ public final class AuditCommand implements Runnable {
         } else {
           Path database = db != null ? db : dir.database();
           if (!Files.exists(database)) {
+            Optional<String> used = priorUse(dir, ring);
+            if (used.isPresent()) {
+              out.println("BROKEN: no log database at " + database + ", but " + used.get());
+              return 1;
+            }
             err.println("no log database at " + database);
             return 2;
           }
@@ -174,7 +196,27 @@ public final class AuditCommand implements Runnable {
             report = verifier.verify(store);
           }
         }
+        if (report.intact() && report.receipts() == 0 && emptyTree(report)) {
+          Optional<String> used = priorUse(dir, ring);
+          if (used.isPresent()) {
+            report =
+                new VerificationReport(
+                    report.receipts(),
+                    report.checkpoints(),
+                    report.cosignatures(),
+                    report.unsigned(),
+                    report.logId(),
+                    report.root(),
+                    report.warnings(),
+                    Optional.of(
+                        new VerificationReport.Problem(
+                            -1, 0, "the log is empty, but " + used.get())));
+          }
+        }
         out.println(report.summary());
+        if (report.intact() && report.receipts() == 0) {
+          emptyWarning(dir, report).ifPresent(w -> out.println("warning: " + w));
+        }
         if (!witnessKeys.isEmpty() && report.intact() && report.cosignatures() == 0) {
           out.println("warning: no co-signature by the given witness keys was found");
         }
@@ -190,6 +232,133 @@ public final class AuditCommand implements Runnable {
         err.println("cannot verify: " + e.getMessage());
         return 2;
       }
+    }
+
+    /** True when the report is of a tree without receipts (not, say, a consistency proof). */
+    private static boolean emptyTree(VerificationReport report) {
+      return report.root().equals(HexFormat.of().formatHex(Merkle.emptyRoot()));
+    }
+
+    /**
+     * Signed evidence that a log of these keys held receipts, for an input that holds none: the
+     * largest checkpoint of size above 0, signed by a key on the ring, among the data directory's
+     * key-use records ({@code keys/used/}), its database's latest checkpoint and its mirror's last
+     * checkpoint line — the copy being verified says nothing, so it is skipped. A log that was
+     * emptied, deleted or recreated under the same keys fails with it instead of verifying as an
+     * intact empty log.
+     */
+    private Optional<String> priorUse(DataDirectory dir, KeyRing ring) throws IOException {
+      List<Map.Entry<String, Checkpoint>> evidence = new ArrayList<>();
+      for (Checkpoint c : KeyFiles.uses(dir.keyUses())) {
+        evidence.add(Map.entry(dir.keyUses().resolve(c.keyId() + ".json").toString(), c));
+      }
+      Path database = dir.database();
+      if (Files.exists(database) && !isInput(database)) {
+        try (SqliteLogStore store = SqliteLogStore.open(database)) {
+          Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+          if (latest.isPresent()) {
+            evidence.add(Map.entry(database.toString(), Checkpoint.fromJson(latest.get().json())));
+          }
+        }
+      }
+      if (Files.exists(dir.mirror()) && !isInput(dir.mirror())) {
+        lastCheckpointLine(dir.mirror())
+            .ifPresent(c -> evidence.add(Map.entry(dir.mirror().toString(), c)));
+      }
+      Map.Entry<String, Checkpoint> best = null;
+      for (Map.Entry<String, Checkpoint> e : evidence) {
+        Checkpoint c = e.getValue();
+        if (c.size() == 0 || (best != null && best.getValue().size() >= c.size())) {
+          continue;
+        }
+        try {
+          ring.verify(c);
+        } catch (ProofException notOurs) {
+          continue; // Not signed by a key verifying this input: no evidence about it.
+        }
+        best = e;
+      }
+      if (best == null) {
+        return Optional.empty();
+      }
+      Checkpoint c = best.getValue();
+      return Optional.of(
+          "key "
+              + c.keyId()
+              + " signed a checkpoint of log "
+              + c.logId()
+              + " at size "
+              + c.size()
+              + " ("
+              + c.time()
+              + ", in "
+              + best.getKey()
+              + "): a log that held receipts was emptied, deleted or replaced. Compare it with the"
+              + " other copy, a witness's logs/<log id>.json or a checkpoint kept elsewhere"
+              + " (--checkpoint); after a deliberate reset this ends with the new log's first"
+              + " receipt");
+    }
+
+    /** True when {@code p} is the input being verified. */
+    private boolean isInput(Path p) throws IOException {
+      Path input = file != null ? file : db;
+      if (input == null) {
+        return p.equals(data.resolve().database());
+      }
+      return !input.toString().equals("-") && Files.exists(input) && Files.isSameFile(input, p);
+    }
+
+    /** The last checkpoint line of a JSON Lines file such as the mirror. */
+    private static Optional<Checkpoint> lastCheckpointLine(Path file) throws IOException {
+      String last = null;
+      try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.contains("\"" + Checkpoint.SCHEMA + "\"")) {
+            last = line;
+          }
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+      try {
+        return last == null ? Optional.empty() : Optional.of(Checkpoint.fromJson(last));
+      } catch (IllegalArgumentException e) {
+        return Optional
+            .empty(); // A torn or foreign line is the mirror's own verification's business.
+      }
+    }
+
+    /**
+     * What to say about an input without receipts: the data directory's own database or mirror of a
+     * log whose keys exist may have been emptied; any other input without even a checkpoint held
+     * nothing to verify.
+     */
+    private Optional<String> emptyWarning(DataDirectory dir, VerificationReport report)
+        throws IOException {
+      boolean own =
+          file == null
+              ? db == null
+              : Files.exists(dir.mirror()) && Files.isSameFile(file, dir.mirror());
+      long keys = 0;
+      if (own && Files.isDirectory(dir.publicKeys())) {
+        try (Stream<Path> s = Files.list(dir.publicKeys())) {
+          keys = s.filter(p -> p.toString().endsWith(".pem")).count();
+        }
+      }
+      if (keys > 0) {
+        return Optional.of(
+            "no receipts, yet "
+                + dir.publicKeys()
+                + " holds "
+                + keys
+                + " log key(s): if this log was used, its receipts were removed (a wiped database"
+                + " or an emptied mirror); compare it with a checkpoint kept elsewhere"
+                + " (--checkpoint), a witness's logs/<log id>.json, or the other copy");
+      }
+      if (report.checkpoints() == 0) {
+        return Optional.of("nothing was verified: the input holds no receipt and no checkpoint");
+      }
+      return Optional.empty();
     }
   }
 
@@ -235,7 +404,8 @@ public final class AuditCommand implements Runnable {
         err.println("--format must be jsonl or ocsf, was " + format);
         return 2;
       }
-      try (SqliteLogStore store = SqliteActionLog.openStore(data.resolve())) {
+      DataDirectory dir = data.resolve();
+      try (SqliteLogStore store = SqliteActionLog.openStore(dir)) {
         long from = fromSeq == null ? 0 : fromSeq;
         long to = toSeq == null ? Long.MAX_VALUE : toSeq;
         if (since != null) {
@@ -244,15 +414,27 @@ public final class AuditCommand implements Runnable {
         if (until != null) {
           to = Math.min(to, store.firstSequenceAtOrAfter(until.toEpochMilli()));
         }
-        OutputStream sink = output.file == null ? System.out : Files.newOutputStream(output.file);
-        try (OutputStream o = new BufferedOutputStream(sink, 1 << 16)) {
-          long n =
+        if (format.equals("jsonl")) {
+          to = signedEnd(dir, store, from, to, err);
+        }
+        OutputStream o =
+            new BufferedOutputStream(
+                output.toStdout() ? System.out : Files.newOutputStream(output.file), 1 << 16);
+        long n;
+        try {
+          n =
               format.equals("ocsf")
                   ? LogExport.ocsf(store, from, to, o)
                   : LogExport.jsonLines(store, from, to, o);
-          if (output.file != null) {
-            spec.commandLine().getOut().println("exported " + n + " receipts to " + output.file);
+        } finally {
+          if (output.toStdout()) {
+            o.flush(); // standard output stays open
+          } else {
+            o.close();
           }
+        }
+        if (!output.toStdout()) {
+          spec.commandLine().getOut().println("exported " + n + " receipts to " + output.file);
         }
         return 0;
       } catch (IOException | RuntimeException e) {
@@ -260,6 +442,40 @@ public final class AuditCommand implements Runnable {
         return 2;
       }
     }
+  }
+
+  /**
+   * Where a JSON Lines export of {@code [from, to)} should stop so that a signed checkpoint covers
+   * every receipt in it: when no checkpoint covers the last of them yet, one is signed now (as
+   * {@code prove} does); the end is then the latest checkpoint's size at most, so that receipts
+   * appended meanwhile, which no signature covers, stay out. Without a signing key the export keeps
+   * its unsigned tail, and a warning says that {@code audit verify} will refuse it.
+   */
+  static long signedEnd(DataDirectory dir, LogReader store, long from, long to, PrintWriter err)
+      throws IOException {
+    long end = Math.min(to, store.size());
+    long signed = store.latestCheckpoint().map(StoredCheckpoint::size).orElse(-1L);
+    if (end > Math.max(0, from) && signed < end) {
+      if (!Files.exists(dir.signingKey())) {
+        long first = Math.max(from, signed);
+        err.println(
+            "warning: receipts "
+                + first
+                + " to "
+                + (end - 1)
+                + " are not covered by a signed checkpoint, and there is no signing key at "
+                + dir.signingKey()
+                + " to sign one: audit verify refuses this export unless given --max-unsigned "
+                + (end - first));
+        return to;
+      }
+      try (ActionLog log = SqliteActionLog.open(dir)) {
+        signed = log.checkpoint().size();
+      } catch (LogUnavailableException e) {
+        throw new IOException("cannot sign a checkpoint covering the export: " + e.getMessage(), e);
+      }
+    }
+    return Math.min(to, Math.max(signed, end));
   }
 
   /** {@code proctor audit prove RECEIPT_ID}: a self-contained proof file. */

@@ -2,7 +2,6 @@ package dev.proctor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proctor.Proctor;
-import dev.proctor.action.BadInputException;
 import dev.proctor.action.JsonInput;
 import dev.proctor.hook.Harness;
 import dev.proctor.hook.HookAnswer;
@@ -13,10 +12,14 @@ import dev.proctor.hook.Hooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,19 +71,47 @@ final class HookCommand implements Callable<Integer> {
               + " camelCase events: preToolUse, permissionRequest, postToolUse).")
   String event;
 
-  @Override
-  public Integer call() {
-    if (input == null) {
-      return run(System.in, System.out, System.err);
+  /**
+   * A command line picocli cannot read ({@code --deadline soon}, an unknown option): the usage
+   * error, and — when the harness can be told from the arguments — that harness's block, since a
+   * hook that only printed usage would let the call through wherever the harness skips a failed
+   * hook (Copilot).
+   */
+  static int usageError(CommandLine.ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    e.getCommandLine().usage(err);
+    err.flush();
+    String reason = "proctor: " + e.getMessage();
+    for (String arg : args) {
+      Optional<Harness> harness = Hooks.harness(arg);
+      if (harness.isPresent()) {
+        // The answer carries the reason on stderr: printed once, after the usage.
+        return print(
+            harness.get().cannotDecide(Optional.empty(), reason).withStderr(reason),
+            System.out,
+            System.err);
+      }
     }
-    try (InputStream in = Files.newInputStream(input)) {
-      return run(in, System.out, System.err);
-    } catch (IOException e) {
-      return Failures.report(e, System.err);
-    }
+    err.println(reason);
+    err.flush();
+    return Failures.CANNOT_DECIDE;
   }
 
-  int run(InputStream in, PrintStream out, PrintStream err) {
+  @Override
+  public Integer call() {
+    // A --input file is opened inside the deadline too: a FIFO without a writer blocks its open.
+    return run(
+        input == null ? () -> System.in : () -> Files.newInputStream(input),
+        System.out,
+        System.err);
+  }
+
+  /** Where the payload comes from, opened when the hook reads it. */
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private int run(Source source, PrintStream out, PrintStream err) {
     Optional<Harness> found = Hooks.harness(harnessName);
     if (found.isEmpty()) {
       err.println(
@@ -88,60 +119,219 @@ final class HookCommand implements Callable<Integer> {
       return Failures.CANNOT_DECIDE;
     }
     Harness harness = found.get();
-    Optional<String> eventName = Optional.ofNullable(event);
-    // The payload is read first, so that every refusal after it has the event's own shape.
-    Optional<JsonNode> payload = Optional.empty();
-    HookCall call;
     Deadline deadline;
     try {
       deadline = deadlineOption.start();
-      byte[] raw = in.readNBytes(JsonInput.MAX_BYTES + 1);
-      payload = Optional.of(JsonInput.parse(raw));
-      call = harness.parse(payload.get(), Hooks.digest(raw), eventName);
-    } catch (Exception | StackOverflowError e) {
-      return print(refusal(harness, harness.eventOf(payload, eventName), e), out, err);
+    } catch (RuntimeException e) {
+      return print(harness.cannotDecide(Optional.empty(), Failures.describe(e)), out, err);
     }
-    Optional<HookEvent> kind = harness.eventOf(payload, eventName);
+    Optional<String> eventName = Optional.ofNullable(event);
+    if (eventName.isPresent() && !harness.eventNames().contains(eventName.get())) {
+      return print(unknownEvent(harness, eventName.get()), out, err);
+    }
+    // The payload is read inside the deadline: a stalled stdin must not hold the answer back.
+    Stdin stdin = new Stdin(source);
+    AtomicReference<HookCall> parsed = new AtomicReference<>();
     return deadline.run(
-        () -> decide(harness, call, deadline, out, err),
-        reason -> print(harness.cannotDecide(kind, reason).withStderr(reason), out, err),
+        () -> {
+          byte[] raw = stdin.readAll();
+          Optional<JsonNode> payload = Optional.empty();
+          HookCall call;
+          try {
+            payload = Optional.of(JsonInput.parse(raw));
+            call = harness.parse(payload.get(), Hooks.digest(raw), eventName);
+          } catch (Exception | StackOverflowError e) {
+            Optional<HookEvent> kind = harness.eventOf(Hooks.statedEvent(payload, raw), eventName);
+            return answer(deadline, harness.cannotDecide(kind, Failures.describe(e)), out, err);
+          }
+          parsed.set(call);
+          return decide(harness, call, deadline, out, err);
+        },
+        new Deadline.FailClosed() {
+          @Override
+          public int answer(String why) {
+            String reason =
+                stdin.reading()
+                    ? "proctor: the hook payload was not read within the deadline of "
+                        + deadline.limit().toMillis()
+                        + " ms (standard input still open after "
+                        + stdin.snapshot().length
+                        + " bytes); failing closed"
+                    : why;
+            return print(failClosed(harness, parsed.get(), stdin, eventName, reason), out, err);
+          }
+
+          @Override
+          public void prepare() {
+            for (HookEvent kind : HookEvent.values()) {
+              harness.cannotDecide(Optional.of(kind), "proctor: ready");
+            }
+            failClosed(harness, null, stdin, eventName, "proctor: ready");
+            notRecorded(harness, new HookCall.OtherEvent("Ready", "0"), "proctor: ready");
+          }
+        },
         out,
         err);
+  }
+
+  /**
+   * An {@code --event} the harness does not send: a usage error, named with the harness's events.
+   * It is answered with the harness's block for a call it cannot tell — exit 2 with the message on
+   * stderr, and for Copilot, which skips a hook that exits non-zero, its JSON deny on exit 0 —
+   * since a hook that only printed usage would let the call through wherever the harness skips a
+   * failed hook.
+   */
+  static HookAnswer unknownEvent(Harness harness, String eventName) {
+    return harness.cannotDecide(
+        Optional.empty(),
+        "proctor: unknown --event '"
+            + eventName
+            + "' for "
+            + harness.name()
+            + " (names are compared exactly, as the harness spells them); expected one of "
+            + String.join(", ", harness.eventNames()));
+  }
+
+  /**
+   * The answer when the work failed or the deadline passed before it answered: no decision for an
+   * event Proctor does not decide (the harness carries on, as it would after recording it), else
+   * the harness's block for the event, when it can be told from what was read so far.
+   */
+  private static HookAnswer failClosed(
+      Harness harness, HookCall call, Stdin stdin, Optional<String> eventName, String reason) {
+    if (call instanceof HookCall.OtherEvent other) {
+      return notRecorded(harness, other, reason);
+    }
+    Optional<HookEvent> kind =
+        call instanceof HookCall.ToolEvent tool
+            ? Optional.of(tool.event())
+            : harness.eventOf(Hooks.statedEvent(Optional.empty(), stdin.snapshot()), eventName);
+    return harness.cannotDecide(kind, reason);
+  }
+
+  private static HookAnswer notRecorded(Harness harness, HookCall.OtherEvent other, String why) {
+    return HookAnswer.nothing()
+        .withStderr(
+            "proctor: "
+                + harness.name()
+                + " event '"
+                + other.eventName()
+                + "' is not one Proctor decides; answered with no decision, not recorded (payload"
+                + " sha256:"
+                + other.payloadDigest()
+                + "): "
+                + why.replaceFirst("^proctor: ", ""));
   }
 
   private int decide(
       Harness harness, HookCall call, Deadline deadline, PrintStream out, PrintStream err)
       throws Exception {
+    if (call instanceof HookCall.OtherEvent other) {
+      return observe(harness, other, deadline, out, err);
+    }
     try (Proctor proctor = Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), err)) {
       HookAnswer answer = HookMediation.handle(harness, call, proctor.mediator());
-      if (call instanceof HookCall.OtherEvent other) {
-        err.println(
-            "proctor: "
-                + harness.name()
-                + " event '"
-                + other.eventName()
-                + "' is not one Proctor decides; answered with no decision and recorded (payload"
-                + " sha256:"
-                + other.payloadDigest()
-                + ")");
-      }
       // Answered before the log closes: closing signs a checkpoint and may wait for the store.
-      deadline.answer(answer.exitCode(), () -> print(answer, out, err));
-      return answer.exitCode();
+      return answer(deadline, answer, out, err);
     }
   }
 
-  /** The harness's block for a failure, with the reason on stderr (bad input says it already). */
-  private static HookAnswer refusal(Harness harness, Optional<HookEvent> event, Throwable e) {
-    String reason = Failures.describe(e);
-    HookAnswer answer = harness.cannotDecide(event, reason);
-    return e instanceof BadInputException ? answer : answer.withStderr(reason);
+  /**
+   * An event Proctor does not decide: recorded as observed when the log can take it, and answered
+   * with no decision either way — a failure to record must not change what the harness does.
+   */
+  private int observe(
+      Harness harness,
+      HookCall.OtherEvent other,
+      Deadline deadline,
+      PrintStream out,
+      PrintStream err) {
+    Proctor proctor;
+    try {
+      proctor = Embedded.open(policy, dataDir.resolve(), deadline.forDecision(), err);
+    } catch (Exception | StackOverflowError e) {
+      return answer(deadline, notRecorded(harness, other, Failures.describe(e)), out, err);
+    }
+    try (proctor) {
+      HookMediation.handle(harness, other, proctor.mediator());
+      return answer(
+          deadline,
+          HookAnswer.nothing()
+              .withStderr(
+                  "proctor: "
+                      + harness.name()
+                      + " event '"
+                      + other.eventName()
+                      + "' is not one Proctor decides; answered with no decision and recorded"
+                      + " (payload sha256:"
+                      + other.payloadDigest()
+                      + ")"),
+          out,
+          err);
+    } catch (Exception | StackOverflowError e) {
+      return answer(deadline, notRecorded(harness, other, Failures.describe(e)), out, err);
+    }
   }
 
   private static int answer(
       Deadline deadline, HookAnswer answer, PrintStream out, PrintStream err) {
     deadline.answer(answer.exitCode(), () -> print(answer, out, err));
     return answer.exitCode();
+  }
+
+  /**
+   * The payload read to its end (at most one byte over the payload limit, which the reader then
+   * refuses), keeping what arrived so far for a fail-closed answer that must name the event.
+   */
+  private static final class Stdin {
+    private final Source source;
+    private byte[] buf = new byte[8192];
+    private int size;
+    private volatile boolean reading = true;
+
+    Stdin(Source source) {
+      this.source = source;
+    }
+
+    /** True until the payload was read to its end, or reading it failed. */
+    boolean reading() {
+      return reading;
+    }
+
+    byte[] readAll() throws IOException {
+      try {
+        InputStream in = source.open();
+        int limit = JsonInput.MAX_BYTES + 1;
+        while (true) {
+          byte[] into;
+          int at;
+          synchronized (this) {
+            if (size == limit) {
+              return Arrays.copyOf(buf, size);
+            }
+            if (size == buf.length) {
+              buf = Arrays.copyOf(buf, Math.min(limit, buf.length * 2));
+            }
+            into = buf;
+            at = size;
+          }
+          // Only this thread writes, and only past size: a snapshot meanwhile reads what came.
+          int n = in.read(into, at, into.length - at);
+          synchronized (this) {
+            if (n < 0) {
+              return Arrays.copyOf(buf, size);
+            }
+            size += n;
+          }
+        }
+      } finally {
+        reading = false;
+      }
+    }
+
+    synchronized byte[] snapshot() {
+      return Arrays.copyOf(buf, size);
+    }
   }
 
   private static int print(HookAnswer answer, PrintStream out, PrintStream err) {

@@ -2,9 +2,11 @@ package dev.proctor.cli;
 
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.store.DataDirectory;
+import dev.proctor.store.jdbc.SqliteActionLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,21 +59,40 @@ public final class KeysCommand implements Runnable {
     }
   }
 
-  /** {@code proctor keys rotate}: a new signing key; old public keys stay for verification. */
+  /**
+   * {@code proctor keys rotate}: a new signing key, announced by the old one in the log; old public
+   * keys stay for verification.
+   */
   @Command(
       name = "rotate",
-      description = "Replace the signing key; old public keys stay for verification.",
+      description =
+          "Replace the signing key. The old key first signs a handover checkpoint naming the new"
+              + " one, so that witnesses and verifiers holding the old key follow the rotation;"
+              + " old public keys stay for verification.",
       mixinStandardHelpOptions = true)
   static final class Rotate implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       DataDirectory dir = data.resolve();
-      String id = KeyFiles.rotate(dir.signingKey(), dir.publicKeys());
-      spec.commandLine().getOut().println("rotated to signing key " + id);
-      return 0;
+      try {
+        boolean log = Files.exists(dir.database());
+        String id = SqliteActionLog.rotateKey(dir);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "rotated to signing key "
+                    + id
+                    + (log
+                        ? "; the log holds the old key's handover to it (witnesses follow it)"
+                        : ""));
+        return 0;
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("cannot rotate the key: " + e.getMessage());
+        return 2;
+      }
     }
   }
 }

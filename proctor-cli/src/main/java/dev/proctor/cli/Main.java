@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     if (args.length > 0 && args[0].equals("hook")) {
       CommandLine hook = new CommandLine(new HookCommand());
       hook.setCommandName("proctor hook");
+      hook.setParameterExceptionHandler(HookCommand::usageError);
       return hook.execute(Arrays.copyOfRange(args, 1, args.length));
     }
     return new CommandLine(new Main()).execute(args);

@@ -76,4 +76,42 @@ class HookOutcomeTest {
         .contains("\"payloadDigest\":\"")
         .doesNotContain("hunter2");
   }
+
+  @Test
+  void observedEvent_logCannotBeOpened_answersNothing(@TempDir Path dir) throws Exception {
+    // A data directory inside a regular file cannot be made: the log does not open.
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    String payload =
+        "{\"session_id\":\"s1\",\"cwd\":\"/work/p\",\"hook_event_name\":\"SessionStart\"}";
+
+    CliRun run =
+        CliRun.run(payload, "hook", "claude-code", "--data-dir", file.resolve("home").toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("SessionStart").contains("not recorded");
+  }
+
+  @Test
+  void observedEvent_policyDoesNotLoad_answersNothing(@TempDir Path dir) throws Exception {
+    Path policy = Files.createDirectories(dir.resolve("policy"));
+    Files.writeString(policy.resolve("policy.yaml"), "x: [\n");
+    String payload = "{\"sessionId\":\"s1\",\"cwd\":\"/work/p\",\"timestamp\":1}";
+
+    CliRun run =
+        CliRun.run(
+            payload,
+            "hook",
+            "copilot",
+            "--event",
+            "sessionStart",
+            "--data-dir",
+            dir.resolve("home").toString(),
+            "--policy",
+            policy.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("sessionStart").contains("not recorded");
+  }
 }

@@ -126,6 +126,25 @@ class WitnessCommandTest {
       assertThat(verify.code()).as(verify.output()).isZero();
       assertThat(verify.output()).contains("1 witness co-signatures");
 
+      // A rotation needs nothing on the witness, which trusts only the first key: the old key's
+      // handover in the log names the new one.
+      Run rotate = run("keys", "rotate", "--data-dir", data.toString());
+      assertThat(rotate.code()).as(rotate.output()).isZero();
+      assertThat(rotate.output()).contains("handover");
+      fill(data, "rotated-", 1);
+      Run rotated =
+          run(
+              "witness",
+              "push",
+              "--data-dir",
+              data.toString(),
+              "--witness",
+              url,
+              "--witness-key",
+              witnessKeys.toString());
+      assertThat(rotated.code()).as(rotated.output()).isZero();
+      assertThat(rotated.output()).contains("co-signed size 24");
+
       // Offline: the log only grew since the checkpoint the witness holds.
       Path held;
       try (Stream<Path> logs = Files.list(witnessData.resolve("witness/logs"))) {
@@ -147,7 +166,7 @@ class WitnessCommandTest {
       Run offline =
           run("audit", "verify", proof.toString(), "--key", data.resolve("keys/public").toString());
       assertThat(offline.code()).as(offline.output()).isZero();
-      assertThat(offline.output()).contains("from size 20 to");
+      assertThat(offline.output()).contains("from size 24 to");
 
       fill(forked, "forged-", 4);
       Path forkedProof = tmp.resolve("forked-consistency.json");

@@ -13,6 +13,7 @@ import dev.proctor.store.StoredCheckpoint;
 import dev.proctor.store.StoredEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,7 @@ public final class ActionLog implements AutoCloseable {
   private record Pending(
       List<Prepared> events,
       boolean checkpoint,
+      Optional<PublicKey> handoverTo,
       CompletableFuture<List<Receipt>> future,
       AtomicInteger claim) {
     private static final int QUEUED = 0;
@@ -98,7 +100,11 @@ public final class ActionLog implements AutoCloseable {
     private static final int WITHDRAWN = 2;
 
     Pending(List<Prepared> events, boolean checkpoint) {
-      this(events, checkpoint, new CompletableFuture<>(), new AtomicInteger(QUEUED));
+      this(events, checkpoint, Optional.empty());
+    }
+
+    Pending(List<Prepared> events, boolean checkpoint, Optional<PublicKey> handoverTo) {
+      this(events, checkpoint, handoverTo, new CompletableFuture<>(), new AtomicInteger(QUEUED));
     }
 
     boolean take() {
@@ -315,6 +321,57 @@ public final class ActionLog implements AutoCloseable {
     await(enqueue(new Pending(List.of(), true)));
     return latest.orElseThrow(() -> new IllegalStateException("no checkpoint was signed"));
   }
+
+  /**
+   * Signs a handover with the log's current key — a checkpoint of the log as it is now that names
+   * {@code next} as its next signing key — and returns it. {@code proctor keys rotate} signs one
+   * before it replaces the key, so that a witness or verifier that knows the old key accepts the
+   * new one for this log, and for this log only.
+   */
+  public Checkpoint handOver(PublicKey next) throws LogUnavailableException {
+    requireNonNull(next, "next is null");
+    if (signer.isEmpty()) {
+      throw new IllegalStateException("this log has no signing key");
+    }
+    if (KeyFiles.keyId(next).equals(signer.get().keyId())) {
+      throw new IllegalArgumentException("a key cannot hand the log over to itself");
+    }
+    long before = store.size();
+    await(enqueue(new Pending(List.of(), true, Optional.of(next))));
+    String text = Checkpoint.nextKeyText(next);
+    List<StoredCheckpoint> since = store.checkpoints(before, store.size());
+    for (int i = since.size() - 1; i >= 0; i--) {
+      Checkpoint c = Checkpoint.fromJson(since.get(i).json());
+      if (c.nextKey().filter(text::equals).isPresent()) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("the handover was not stored");
+  }
+
+  /**
+   * The handovers this log holds, oldest first: the checkpoints that named a next signing key. A
+   * witness that holds a checkpoint signed by an older key needs them to accept the newer one.
+   */
+  public List<Checkpoint> handovers() {
+    List<Checkpoint> out = new ArrayList<>();
+    long size = store.size();
+    // Windows of sizes keep memory bounded however many checkpoints the log has.
+    for (long from = 0; from <= size; from += HANDOVER_SCAN_WINDOW) {
+      for (StoredCheckpoint s :
+          store.checkpoints(from, Math.min(size, from + HANDOVER_SCAN_WINDOW - 1))) {
+        if (s.json().contains("\"nextKey\"")) {
+          Checkpoint c = Checkpoint.fromJson(s.json());
+          if (c.isHandover()) {
+            out.add(c);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final long HANDOVER_SCAN_WINDOW = 65_536;
 
   /**
    * The proof for a receipt: its audit path to the root of the latest checkpoint, signing one first
@@ -624,6 +681,7 @@ public final class ActionLog implements AutoCloseable {
     List<long[]> nodeKeys = new ArrayList<>();
     List<byte[]> nodeHashes = new ArrayList<>();
     boolean forced = false;
+    Optional<PublicKey> handoverTo = Optional.empty();
     for (Pending p : batch) {
       if (!p.take()) {
         receipts.add(List.of());
@@ -631,6 +689,9 @@ public final class ActionLog implements AutoCloseable {
         continue;
       }
       forced |= p.checkpoint();
+      if (p.handoverTo().isPresent()) {
+        handoverTo = p.handoverTo();
+      }
       Frontier trial = f.copy();
       Map<String, LifecycleState> trialStates = new HashMap<>();
       List<Receipt> unit = new ArrayList<>(p.events().size());
@@ -688,10 +749,14 @@ public final class ActionLog implements AutoCloseable {
       tx.addNode((int) nodeKeys.get(i)[0], nodeKeys.get(i)[1], nodeHashes.get(i));
     }
     Optional<Checkpoint> checkpoint = Optional.empty();
-    if (checkpointDue(forced, f.size())
+    if (handoverTo.isPresent()
+        || checkpointDue(forced, f.size())
         || (forced && signer.isPresent() && lastCheckpointSize < 0)) {
+      String root = HexFormat.of().formatHex(f.root());
       Checkpoint c =
-          signer.get().sign(logId, f.size(), HexFormat.of().formatHex(f.root()), clock.instant());
+          handoverTo.isPresent()
+              ? signer.get().handOver(logId, f.size(), root, clock.instant(), handoverTo.get())
+              : signer.get().sign(logId, f.size(), root, clock.instant());
       tx.addCheckpoint(new StoredCheckpoint(c.size(), c.time().toEpochMilli(), c.toJson()));
       lines.add(c.toJson());
       checkpoint = Optional.of(c);

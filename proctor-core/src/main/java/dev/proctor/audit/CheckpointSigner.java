@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 
 /** Signs checkpoints with the log's Ed25519 private key; its key id is that of the public key. */
 public final class CheckpointSigner {
@@ -35,14 +36,32 @@ public final class CheckpointSigner {
 
   /** Signs the checkpoint of a log of {@code size} receipts with root {@code root}. */
   public Checkpoint sign(String logId, long size, String root, Instant time) {
+    return sign(logId, size, root, time, Optional.empty());
+  }
+
+  /**
+   * Signs a handover: the checkpoint of a log of {@code size} receipts with root {@code root} that
+   * names {@code next} as the log's next signing key.
+   */
+  public Checkpoint handOver(String logId, long size, String root, Instant time, PublicKey next) {
+    requireNonNull(next, "next is null");
+    if (KeyFiles.keyId(next).equals(keyId)) {
+      throw new IllegalArgumentException("a key cannot hand a log over to itself");
+    }
+    return sign(logId, size, root, time, Optional.of(Checkpoint.nextKeyText(next)));
+  }
+
+  private Checkpoint sign(
+      String logId, long size, String root, Instant time, Optional<String> next) {
     return new Checkpoint(
         logId,
         size,
         root,
         time,
         keyId,
+        next,
         Base64.getEncoder()
-            .encodeToString(sign(Checkpoint.signedBytes(logId, size, root, time, keyId))));
+            .encodeToString(sign(Checkpoint.signedBytes(logId, size, root, time, keyId, next))));
   }
 
   /** Signs some bytes with Ed25519. */

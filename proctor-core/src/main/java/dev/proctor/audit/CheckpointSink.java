@@ -22,12 +22,21 @@ public interface CheckpointSink {
    */
   Submission submit(Checkpoint checkpoint, ConsistencySource log) throws IOException;
 
-  /** Where a sink gets consistency proofs between two sizes of the log. */
+  /**
+   * Where a sink gets what it needs from the log: consistency proofs between two sizes, and the
+   * log's handovers to new signing keys (for a witness that holds a checkpoint signed by an older
+   * key).
+   */
   @FunctionalInterface
   interface ConsistencySource {
 
     /** The RFC 9162 consistency proof from tree size {@code from} to tree size {@code to}. */
     List<byte[]> consistencyProof(long from, long to);
+
+    /** The log's handovers, oldest first (see {@link ActionLog#handovers()}); none by default. */
+    default List<Checkpoint> handovers() {
+      return List.of();
+    }
   }
 
   /** What a sink answered. */

@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,12 +72,20 @@ public final class KeyFiles {
     if (Files.exists(privateKeyFile, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    KeyPair pair;
+    return install(generate(), privateKeyFile, publicKeyDir);
+  }
+
+  private static KeyPair generate() {
     try {
-      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no Ed25519", e);
     }
+  }
+
+  /** Writes a key pair into place unless a private key is there already (then empty). */
+  private static Optional<String> install(KeyPair pair, Path privateKeyFile, Path publicKeyDir)
+      throws IOException {
     Path parent = privateKeyFile.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp =
@@ -118,18 +127,93 @@ public final class KeyFiles {
 
   /**
    * Replaces the private key with a new one and returns its id; the old public key stays in the
-   * public key directory so that older checkpoints still verify.
+   * public key directory so that older checkpoints still verify. Nothing announces the new key: for
+   * a log, use the rotation that signs a handover first ({@code SqliteActionLog.rotateKey}).
    */
   public static String rotate(Path privateKeyFile, Path publicKeyDir) throws IOException {
+    return rotate(privateKeyFile, publicKeyDir, next -> {});
+  }
+
+  /** What a rotation does with the new public key before it replaces the old key. */
+  @FunctionalInterface
+  public interface Announcement {
+
+    /** Announces the next key while the old one is still in place; a failure stops the rotation. */
+    void announce(PublicKey next) throws IOException;
+  }
+
+  /**
+   * Replaces the private key with a new one and returns its id, first handing the new public key to
+   * {@code announce} while the old key is still in place (a log signs its handover then); when the
+   * announcement fails, nothing changes. The old public key stays in the public key directory.
+   */
+  public static String rotate(Path privateKeyFile, Path publicKeyDir, Announcement announce)
+      throws IOException {
     CheckpointSigner old = loadSigner(privateKeyFile);
+    KeyPair next = generate();
+    announce.announce(next.getPublic());
     writePublic(publicKeyDir.resolve(old.keyId() + ".pem"), old.publicKey());
     Path retired =
         privateKeyFile.resolveSibling(
             privateKeyFile.getFileName() + "." + old.keyId() + ".retired");
     Files.move(privateKeyFile, retired);
-    String id = create(privateKeyFile, publicKeyDir);
+    String id =
+        install(next, privateKeyFile, publicKeyDir)
+            .orElseThrow(
+                () ->
+                    new FileAlreadyExistsException(
+                        privateKeyFile.toString(),
+                        null,
+                        "another process created a signing key during the rotation"));
     Files.delete(retired);
     return id;
+  }
+
+  /**
+   * Records that a key signed {@code c}: {@code <usedDir>/<key id>.json} holds the checkpoint of
+   * the largest size the key signed, of whichever log — a log recreated under the same key does not
+   * replace it with its size 0. It is evidence that the key was used ({@code proctor audit verify}
+   * of an empty log reports it), not a durable copy: it is replaced atomically but not forced.
+   */
+  public static void recordUse(Path usedDir, Checkpoint c) throws IOException {
+    Path file = usedDir.resolve(c.keyId() + ".json");
+    Optional<Checkpoint> held = readUse(file);
+    if (held.isPresent() && held.get().size() >= c.size()) {
+      return;
+    }
+    Files.createDirectories(usedDir);
+    Path tmp = Files.createTempFile(usedDir, c.keyId() + ".", ".tmp");
+    try {
+      Files.writeString(tmp, c.toJson() + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The checkpoints a key-use directory holds, one per key that signed; none when it is absent. */
+  public static List<Checkpoint> uses(Path usedDir) throws IOException {
+    if (!Files.isDirectory(usedDir)) {
+      return List.of();
+    }
+    List<Checkpoint> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(usedDir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        readUse(f).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static Optional<Checkpoint> readUse(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Checkpoint.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": not a checkpoint: " + e.getMessage(), e);
+    }
   }
 
   /** Loads the signer from a private key file, refusing one that group or others can read. */

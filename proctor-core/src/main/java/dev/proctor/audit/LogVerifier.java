@@ -13,11 +13,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -31,20 +34,23 @@ import java.util.concurrent.Future;
  *
  * <p>What it checks, in one streaming pass with memory independent of the log's length: each
  * receipt's sequence number follows the last; each {@code prev} is the hash of the receipt before;
- * each checkpoint is signed by a key on the ring and its root equals the root of the receipts so
- * far (computed incrementally from the Merkle frontier); each co-signature by a known witness
- * matches too; a trusted checkpoint is matched the same way, and a log that ends before a
- * checkpoint's size is truncated.
+ * each checkpoint is signed by a key on the ring (or one a handover of the log named before it: see
+ * {@link Checkpoint}) and its root equals the root of the receipts so far (computed incrementally
+ * from the Merkle frontier); each co-signature by a known witness matches too; a trusted checkpoint
+ * is matched the same way, and a log that ends before a checkpoint's size is truncated.
  *
- * <p>Why receipts no checkpoint covers fail beyond a short tail: a hash chain alone proves nothing
- * to someone who can rewrite the file — whoever drops the checkpoints (or the last ones) can
- * rewrite the receipts after them and re-chain them. Only a signature vouches for a receipt, so at
- * most {@link #DEFAULT_MAX_UNSIGNED} receipts after the last checkpoint (those a log still being
- * written has not signed yet) may be unsigned unless the caller allows more, and a log none of
- * whose receipts a checkpoint covers fails however short it is — the log signs a checkpoint in the
- * transaction of its first receipts. A log that was closed signs a final checkpoint, and an export
- * that ends between two checkpoints carries the next one with a consistency proof ({@value
- * #COVERED_BY_SCHEMA}), so neither has an unsigned tail.
+ * <p>Why receipts no checkpoint covers fail: a hash chain alone proves nothing to someone who can
+ * rewrite the file — whoever drops the checkpoints (or the last ones) can rewrite the receipts
+ * after them and re-chain them. Only a signature vouches for a receipt, so by default every receipt
+ * must be covered by a signed checkpoint: a log that was closed signs a final checkpoint, and an
+ * export ends with one, or — when it ends between two checkpoints — with the next one and a
+ * consistency proof ({@value #COVERED_BY_SCHEMA}). The default cannot depend on what the input says
+ * it is: an export's header is not signed, and without it an export reads as a mirror file. Only
+ * the caller knows it is reading a log that is still being written, where the receipts its writers
+ * have not signed yet are at the end: {@link #forLiveLog()} accepts up to {@value
+ * #LIVE_MAX_UNSIGNED} of them, and {@link #withMaxUnsigned} a stated number. Either way a log none
+ * of whose receipts a checkpoint covers fails unless the caller stated a number — the log signs a
+ * checkpoint in the transaction of its first receipts.
  *
  * <p>How it names the first bad entry: when receipt k's {@code prev} does not match, either receipt
  * k-1 changed (its hash moved) or receipt k's own {@code prev} changed. The next receipt tells
@@ -64,11 +70,11 @@ public final class LogVerifier {
   public static final String COVERED_BY_SCHEMA = "proctor.covered-by/1";
 
   /**
-   * How many receipts at the end may lack a signed checkpoint by default: a log closed cleanly has
-   * none, and a log being written has the few its writers have not signed yet (a {@code proctor
-   * hook} process writes at most three receipts before its closing checkpoint).
+   * How many receipts at the end of a log that is being written may lack a signed checkpoint
+   * ({@link #forLiveLog()}): the few its writers have not signed yet (a {@code proctor hook}
+   * process writes at most three receipts before its closing checkpoint).
    */
-  public static final long DEFAULT_MAX_UNSIGNED = 16;
+  public static final long LIVE_MAX_UNSIGNED = 16;
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -86,10 +92,11 @@ public final class LogVerifier {
 
   /**
    * A verifier trusting log keys for checkpoints and, separately, witness keys for co-signatures,
-   * so that a witness key can never pass for a log key.
+   * so that a witness key can never pass for a log key; every receipt must be covered by a signed
+   * checkpoint.
    */
   public LogVerifier(KeyRing logKeys, KeyRing witnessKeys, List<Checkpoint> trusted) {
-    this(logKeys, witnessKeys, trusted, DEFAULT_MAX_UNSIGNED, false);
+    this(logKeys, witnessKeys, trusted, 0, false);
   }
 
   private LogVerifier(
@@ -116,6 +123,17 @@ public final class LogVerifier {
    */
   public LogVerifier withMaxUnsigned(long maxUnsigned) {
     return new LogVerifier(keys, witnessKeys, trusted, maxUnsigned, true);
+  }
+
+  /**
+   * This verifier, for a log that is still being written and is read where it lives (its database):
+   * up to {@value #LIVE_MAX_UNSIGNED} receipts after the last checkpoint may be unsigned, those its
+   * writers have not signed yet; a log no checkpoint covers at all still fails. Not for files
+   * handed around: whoever can edit one can drop its last checkpoint and rewrite that many
+   * receipts.
+   */
+  public LogVerifier forLiveLog() {
+    return new LogVerifier(keys, witnessKeys, trusted, LIVE_MAX_UNSIGNED, false);
   }
 
   /**
@@ -196,6 +214,8 @@ public final class LogVerifier {
     // Roots of the signed checkpoints seen, by size: a co-signature written after later receipts
     // (the mirror appends them when they arrive) is compared with the checkpoint of its size.
     private final TreeMap<Long, String> signedRoots = new TreeMap<>();
+    // Keys the log's handovers named, by id: they sign the checkpoints after the handover.
+    private final Map<String, PublicKey> handedOver = new HashMap<>();
 
     VerificationReport run(LineReader lines) throws IOException {
       Optional<VerificationReport.Problem> problem = Optional.empty();
@@ -281,11 +301,11 @@ public final class LogVerifier {
           from,
           firstUnsignedLine,
           what
-              + "; at most "
-              + maxUnsigned
-              + " may be: checkpoints were removed and receipts perhaps rewritten, or the log's"
-              + " last writer stopped before signing them (a log closed cleanly signs a final"
-              + " checkpoint; opening the log again signs them)");
+              + (maxUnsigned == 0 ? "; none may be" : "; at most " + maxUnsigned + " may be")
+              + ": checkpoints were removed and receipts perhaps rewritten, or the log was still"
+              + " being written or its last writer stopped before signing them (a log closed"
+              + " cleanly signs a final checkpoint, an export ends covered by one, and opening the"
+              + " log again signs its tail)");
     }
 
     /**
@@ -626,12 +646,22 @@ public final class LogVerifier {
       }
     }
 
+    /**
+     * Checks a checkpoint's signature by a key on the ring or a key an earlier handover of the log
+     * named; a handover makes its next key acceptable for the checkpoints after it.
+     */
     private void checkSignature(Checkpoint c, long line, String what) throws Found {
       try {
-        keys.verify(c);
+        PublicKey handed = handedOver.get(c.keyId());
+        if (handed != null && keys.key(c.keyId()).isEmpty()) {
+          KeyRing.of(List.of(handed)).verify(c);
+        } else {
+          keys.verify(c);
+        }
       } catch (ProofException e) {
         throw new Found(-1, line, what + " of size " + c.size() + ": " + e.getMessage());
       }
+      c.nextPublicKey().ifPresent(k -> handedOver.put(KeyFiles.keyId(k), k));
     }
 
     private void logId(String id, long line) throws Found {

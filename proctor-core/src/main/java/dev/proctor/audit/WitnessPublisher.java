@@ -121,11 +121,23 @@ public final class WitnessPublisher implements AutoCloseable {
 
   /** Pushes a checkpoint to every sink now, stores the co-signatures, and returns the results. */
   public synchronized List<Result> push(Checkpoint checkpoint) {
+    CheckpointSink.ConsistencySource source =
+        new CheckpointSink.ConsistencySource() {
+          @Override
+          public List<byte[]> consistencyProof(long from, long to) {
+            return log.consistencyProof(from, to);
+          }
+
+          @Override
+          public List<Checkpoint> handovers() {
+            return log.handovers();
+          }
+        };
     List<Result> results = new ArrayList<>(sinks.size());
     for (CheckpointSink sink : sinks) {
       Result r;
       try {
-        r = handle(sink, checkpoint, sink.submit(checkpoint, log::consistencyProof));
+        r = handle(sink, checkpoint, sink.submit(checkpoint, source));
       } catch (IOException | RuntimeException e) {
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
         r = new Result(sink.name(), Status.FAILED, why, Optional.empty());

@@ -32,7 +32,10 @@ final class Args {
     for (int i = 0; i < args.size(); i++) {
       Word w = args.get(i);
       String t = w.text();
-      if (optionsDone || t.length() < 2 || t.charAt(0) != '-' || w.has(ShellSyntax.DYNAMIC)) {
+      if (optionsDone
+          || t.length() < 2
+          || t.charAt(0) != '-'
+          || w.has(ShellSyntax.DYNAMIC) && !isOptionWithDynamicValue(w, shortWithValue)) {
         a.operands.add(w);
         if (posixOrder) {
           optionsDone = true;
@@ -46,7 +49,7 @@ final class Args {
       if (t.startsWith("--")) {
         int eq = t.indexOf('=');
         if (eq > 0) {
-          a.options.add(new Opt(t.substring(0, eq), sub(w, t.substring(eq + 1))));
+          a.options.add(new Opt(t.substring(0, eq), w.slice(eq + 1)));
         } else if (longWithValue.contains(t) && i + 1 < args.size()) {
           a.options.add(new Opt(t, args.get(++i)));
         } else {
@@ -59,7 +62,7 @@ final class Args {
         String name = "-" + c;
         if (shortWithValue.indexOf(c) >= 0) {
           if (k + 1 < t.length()) {
-            a.options.add(new Opt(name, sub(w, t.substring(k + 1))));
+            a.options.add(new Opt(name, w.slice(k + 1)));
           } else if (i + 1 < args.size()) {
             a.options.add(new Opt(name, args.get(++i)));
           } else {
@@ -78,8 +81,59 @@ final class Args {
     return parse(args, "", Set.of(), false);
   }
 
-  private static Word sub(Word w, String text) {
-    return new Word(text, w.flags(), w.substitutions());
+  /**
+   * True for an option word whose name is written out and only its value is computed: {@code
+   * --out=$DIR}, {@code -j$(nproc)} ({@code j} taking a value). An expansion in the name ({@code
+   * -$x}, {@code --$name}) leaves the word an operand: which option it is is not known.
+   */
+  private static boolean isOptionWithDynamicValue(Word w, String shortWithValue) {
+    String t = w.text();
+    int literal = w.expansions().isEmpty() ? 0 : w.literalPrefix();
+    if (literal < 2) {
+      return false;
+    }
+    if (t.startsWith("--")) {
+      int eq = t.indexOf('=');
+      return eq > 0 && eq < literal;
+    }
+    for (int k = 1; k < literal; k++) {
+      if (shortWithValue.indexOf(t.charAt(k)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The BSD option clusters among the operands ({@code ps aux}, {@code ps eww}) as options named by
+   * their letters without a dash ({@code a}, {@code e}); letters in {@code valueLetters} take the
+   * rest of the cluster or the next operand as their value ({@code ps axo pid,etime}). Operands
+   * that are numbers (process ids) stay operands.
+   */
+  Args withBsdClusters(String valueLetters) {
+    Args b = new Args();
+    b.options.addAll(options);
+    for (int i = 0; i < operands.size(); i++) {
+      Word w = operands.get(i);
+      String t = w.text();
+      if (!w.isLiteral() || t.isEmpty() || ShellWalk.isDigits(t)) {
+        b.operands.add(w);
+        continue;
+      }
+      for (int k = 0; k < t.length(); k++) {
+        String name = String.valueOf(t.charAt(k));
+        if (valueLetters.indexOf(t.charAt(k)) >= 0) {
+          Word value =
+              k + 1 < t.length()
+                  ? w.slice(k + 1)
+                  : i + 1 < operands.size() ? operands.get(++i) : null;
+          b.options.add(new Opt(name, value));
+          break;
+        }
+        b.options.add(new Opt(name, null));
+      }
+    }
+    return b;
   }
 
   boolean has(String... names) {

@@ -117,7 +117,7 @@ final class BuildCommands {
   static void handle(Invocation in) {
     String name = in.name.substring(in.name.lastIndexOf('/') + 1);
     for (Word w : in.args) {
-      if (startsDynamic(w) && !in.walk.expandsToOperands(w)) {
+      if (startsDynamic(w)) {
         in.tag("dynamic"); // a whole argument known only at run time may be any option
       }
     }

@@ -31,7 +31,44 @@ record CommandSpec(
     Set<String> gtfobins,
     boolean terminalOnly,
     List<Example> examples,
-    String source) {
+    String source,
+    Grammar grammar) {
+
+  /** An entry without runner slots or option facts (a user's {@code commands:} entry). */
+  CommandSpec(
+      String name,
+      Optional<String> actionClass,
+      Role operands,
+      String valueLetters,
+      Set<String> longValues,
+      boolean tasks,
+      Set<String> reads,
+      Set<String> writes,
+      Set<String> execs,
+      Map<String, Verb> verbs,
+      Optional<String> handler,
+      Set<String> gtfobins,
+      boolean terminalOnly,
+      List<Example> examples,
+      String source) {
+    this(
+        name,
+        actionClass,
+        operands,
+        valueLetters,
+        longValues,
+        tasks,
+        reads,
+        writes,
+        execs,
+        verbs,
+        handler,
+        gtfobins,
+        terminalOnly,
+        examples,
+        source,
+        Grammar.NONE);
+  }
 
   CommandSpec {
     requireNonNull(name, "name is null");
@@ -47,6 +84,74 @@ record CommandSpec(
     gtfobins = Set.copyOf(gtfobins);
     examples = List.copyOf(examples);
     requireNonNull(source, "source is null");
+    requireNonNull(grammar, "grammar is null");
+  }
+
+  /**
+   * What a command's arguments mean beyond options that take values: the programs it runs (its
+   * operands from {@code runsOperandsFrom} on, the words after a {@code runsOptions} option up to
+   * one of its terminators, the value of a {@code scriptOptions} option, its operands as a script:
+   * {@code scriptOperands} is {@code joined} for one script ({@code watch git status}) or {@code
+   * each} for one per operand ({@code hyperfine 'make a' 'make b'})), whether leading {@code
+   * NAME=VALUE} operands are environment assignments, BSD option clusters ({@code ps aux}; {@code
+   * bsdValueLetters} take a value), what options mean ({@code options}), the tags every use adds,
+   * the options that make publishing a rehearsal ({@code rehearsals}: {@code npm publish
+   * --dry-run}, {@code make -n deploy}) and the subcommands after which operands are tasks ({@code
+   * tasksAfter}: {@code bazel run //:push}; empty: every operand of a {@code tasks} command).
+   */
+  record Grammar(
+      int runsOperandsFrom,
+      Map<String, Set<String>> runsOptions,
+      Set<String> scriptOptions,
+      String scriptOperands,
+      boolean assignments,
+      boolean bsd,
+      String bsdValueLetters,
+      List<OptionFact> options,
+      Set<String> tags,
+      Set<String> rehearsals,
+      Set<String> tasksAfter) {
+
+    static final Grammar NONE =
+        new Grammar(
+            -1, Map.of(), Set.of(), "", false, false, "", List.of(), Set.of(), Set.of(), Set.of());
+
+    Grammar {
+      rehearsals = Set.copyOf(rehearsals);
+      tasksAfter = Set.copyOf(tasksAfter);
+      runsOptions = Map.copyOf(runsOptions);
+      scriptOptions = Set.copyOf(scriptOptions);
+      requireNonNull(scriptOperands, "scriptOperands is null");
+      requireNonNull(bsdValueLetters, "bsdValueLetters is null");
+      options = List.copyOf(options);
+      tags = Set.copyOf(tags);
+    }
+
+    /** True if the command's operands are the program it runs: it wraps that command. */
+    boolean wraps() {
+      return runsOperandsFrom >= 0 || !scriptOperands.isEmpty();
+    }
+
+    /** True if the command runs a program given on its command line, in any of these ways. */
+    boolean runsPrograms() {
+      return wraps() || !runsOptions.isEmpty() || !scriptOptions.isEmpty();
+    }
+  }
+
+  /**
+   * What an option means: given {@code actionClass}, the command is that instead (like a
+   * subcommand: {@code crontab -l} reads, {@code ionice -p PID} changes another process and runs
+   * nothing); it adds {@code tags} and {@code labels} ({@code ps e} prints environments: {@code
+   * secret}). BSD options are named without a dash ({@code e}), the others as written ({@code -e}).
+   */
+  record OptionFact(
+      Set<String> names, Optional<String> actionClass, Set<String> tags, Set<String> labels) {
+    OptionFact {
+      names = Set.copyOf(names);
+      requireNonNull(actionClass, "actionClass is null");
+      tags = Set.copyOf(tags);
+      labels = Set.copyOf(labels);
+    }
   }
 
   /** How a command's operands become targets. */

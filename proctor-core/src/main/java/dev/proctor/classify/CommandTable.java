@@ -1,6 +1,5 @@
 package dev.proctor.classify;
 
-import static dev.proctor.classify.ClassNames.ACCESS_CHANGE;
 import static dev.proctor.classify.ClassNames.BUILD_RUN;
 import static dev.proctor.classify.ClassNames.CODE_EXEC;
 import static dev.proctor.classify.ClassNames.CONTAINER_ESCAPE;
@@ -60,7 +59,53 @@ final class CommandTable {
     return s != null ? s : commands.get(stripVersion(name));
   }
 
+  /**
+   * Classifies one command by the table and the grammars. A publishing command given one of its
+   * rehearsal options ({@code npm publish --dry-run}, {@code make -n deploy}, {@code goreleaser
+   * release --snapshot}) ships nothing: it is {@code build.run}, not {@code data.export} with
+   * {@code publish}.
+   */
   static void classify(Invocation in) {
+    CommandSpec spec = spec(in.name);
+    if (spec == null
+        || spec.grammar().rehearsals().isEmpty()
+        || in.f.tags.contains("publish")
+        || !hasOption(in.args, spec.grammar().rehearsals())) {
+      classifyCommand(in);
+      return;
+    }
+    boolean exported = in.f.classes.contains(ClassNames.DATA_EXPORT);
+    classifyCommand(in);
+    if (in.f.tags.remove("publish")) {
+      if (!exported) {
+        in.f.classes.remove(ClassNames.DATA_EXPORT);
+      }
+      in.cls(BUILD_RUN);
+    }
+  }
+
+  /**
+   * True if one of {@code options} is given ({@code -n}, {@code --dry-run[=…]}) before {@code --}.
+   */
+  private static boolean hasOption(List<Word> args, Set<String> options) {
+    for (Word w : args) {
+      String t = w.text();
+      if (t.equals("--")) {
+        return false;
+      }
+      int eq = t.indexOf('=');
+      String value = eq > 0 ? t.substring(eq + 1) : "";
+      if (options.contains(eq > 0 ? t.substring(0, eq) : t)
+          && !value.equals("false")
+          && !value.equals("0")
+          && !value.equals("no")) {
+        return true; // --dry-run, -DdryRun=true; not --dry-run=false
+      }
+    }
+    return false;
+  }
+
+  private static void classifyCommand(Invocation in) {
     String n = in.name;
     TaxonomyLoader.UserCommand user = in.walk.userCommands.get(n);
     if (user != null) {
@@ -158,24 +203,12 @@ final class CommandTable {
       case "chmod", "chown", "chgrp" -> permissions(in);
       case "dd" -> dd(in);
       case "kill", "pkill", "killall" -> kill(in);
-      case "systemctl" -> systemctl(in);
-      case "crontab" -> {
-        Args a = in.parse("u", Set.of());
-        in.cls(a.has("-l") ? FS_READ : SYSTEM_MODIFY);
-      }
       case "printenv" -> {
         in.cls(FS_READ);
         List<Word> names = Args.parse(in.args).operands;
         if (names.isEmpty() || names.stream().anyMatch(w -> isSecretVariable(w.text()))) {
           in.label("secret"); // every variable, or a credential by name
         }
-      }
-      case "ssh-keygen" -> {
-        Args a = in.parse("fbtCNeEmnOPrsSwIZaz", Set.of());
-        for (Word f : a.values("-f")) {
-          in.path(f);
-        }
-        in.cls(a.has("-l", "-F", "-y", "-B", "-L", "-Q") ? FS_READ : ACCESS_CHANGE);
       }
       case "eval" -> eval(in);
       case "history" -> {
@@ -203,15 +236,6 @@ final class CommandTable {
       case "set" -> set(in);
       case "enable" -> enable(in);
       case "declare", "typeset", "export", "readonly" -> declare(in);
-      case "ps" -> {
-        in.cls(FS_READ);
-        for (Word w : in.args) {
-          String t = w.text();
-          if (!t.startsWith("-") && t.indexOf('e') >= 0) {
-            in.label("secret"); // BSD-style "e" prints every process's environment
-          }
-        }
-      }
       case "docker", "podman", "nerdctl", "docker-compose", "podman-compose", "finch" ->
           InfraCommands.docker(in);
       case "git" -> GitCommands.git(in);
@@ -277,7 +301,13 @@ final class CommandTable {
    */
   private static boolean isVersionOrHelpQuery(Invocation in) {
     List<Word> args = in.args;
-    if (args.isEmpty() || args.size() > 3 || in.stdinPiped || stdinRedirected(in)) {
+    if (args.isEmpty() || args.size() > 4 || in.stdinPiped || stdinRedirected(in)) {
+      return false;
+    }
+    if (isSubcommandHelp(in)) {
+      return true;
+    }
+    if (args.size() > 3) {
       return false;
     }
     String first = args.get(0).text();
@@ -301,6 +331,59 @@ final class CommandTable {
       String t = w.text();
       if (!w.isLiteral() || t.equals("-w") || t.equals("--web") || !help && !t.startsWith("-")) {
         return false;
+      }
+    }
+    return true;
+  }
+
+  /** Grammars of commands whose later operands are a program, script or remote command. */
+  private static final Set<String> RUNNING_HANDLERS =
+      Set.of("shell", "interpreter", "wrapper", "network", "database");
+
+  /** Subcommands that run a program or package named after them, whose help that program gives. */
+  private static final Set<String> RUNNING_VERBS =
+      Set.of("run", "exec", "x", "dlx", "create", "init", "start", "serve", "dev", "foreach");
+
+  /**
+   * True for {@code cargo publish --help}, {@code git push --help}, {@code docker image prune
+   * --help}: a known command's subcommand (one to three plain words) followed by {@code --help}
+   * prints usage. Not for shells, interpreters, runners ({@code npx cowsay --help} fetches and runs
+   * cowsay) or a subcommand that runs something ({@code uv run script.py --help}).
+   */
+  private static boolean isSubcommandHelp(Invocation in) {
+    List<Word> args = in.args;
+    String last = args.get(args.size() - 1).text();
+    if (args.size() < 2 || !last.equals("--help")) { // -h is often a host or a format
+      return false;
+    }
+    CommandSpec spec = spec(in.name);
+    if (spec == null
+        || spec.grammar().runsPrograms()
+        || spec.handler().filter(RUNNING_HANDLERS::contains).isPresent()
+        || SHELLS.contains(in.name)
+        || CODE_FLAGS.containsKey(stripVersion(in.name))
+        || spec.operands() == CommandSpec.Role.SYSTEM
+        || spec.operands() == CommandSpec.Role.DISK
+        || spec.actionClass().orElse("").startsWith("system.")) {
+      return false;
+    }
+    if (in.name.equals("npx")
+        || in.name.equals("bunx")
+        || in.name.equals("pnpx")
+        || in.name.equals("uvx")
+        || in.name.equals("pipx")) {
+      return false;
+    }
+    for (Word w : args.subList(0, args.size() - 1)) {
+      String t = w.text();
+      if (!w.isLiteral() || t.isEmpty() || RUNNING_VERBS.contains(t)) {
+        return false;
+      }
+      for (int i = 0; i < t.length(); i++) {
+        char c = t.charAt(i);
+        if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '-' || c == ':'))) {
+          return false; // a path, an option or a value: not a subcommand
+        }
       }
     }
     return true;
@@ -397,6 +480,14 @@ final class CommandTable {
     }
   }
 
+  /**
+   * {@code find ROOT… EXPRESSION}: a read of the roots; {@code -delete} deletes under them; the
+   * command of {@code -exec}, {@code -execdir}, {@code -ok}, {@code -okdir} (the table's {@code
+   * runs} options, up to {@code ;} or {@code +}) is classified as what it is, with {@code {}}
+   * standing for what the expression selects: {@code ROOT/**}{@code /NAME} for each {@code -name}
+   * or {@code -iname} pattern not negated, the pattern of {@code -path}, or the root itself when
+   * nothing narrows the search (or {@code -o} may widen it).
+   */
   private static void find(Invocation in) {
     in.cls(FS_READ);
     List<Word> args = in.args;
@@ -409,27 +500,50 @@ final class CommandTable {
     }
     String home = in.walk.ctx.home().orElse(null);
     boolean destructiveRoot = false;
-    boolean roots = false;
+    List<Word> roots = new java.util.ArrayList<>(1);
     while (i < args.size()) {
       String t = args.get(i).text();
       if (t.startsWith("-") || t.equals("(") || t.equals("!") || t.equals(")")) {
         break;
       }
       String p = in.path(args.get(i));
-      roots = true;
+      roots.add(p == null ? args.get(i) : new Word(p, 0, List.of()));
       if (p != null && PathFacts.isDestructiveRoot(p, home)) {
         destructiveRoot = true;
       }
       i++;
     }
-    if (!roots && in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
-      destructiveRoot = true;
-    }
-    if (!roots) {
+    if (roots.isEmpty()) {
+      if (in.state.cwd != null && PathFacts.isDestructiveRoot(in.state.cwd, home)) {
+        destructiveRoot = true;
+      }
       in.walk.workingDirectory(in.state); // find with no start point searches "."
+      roots.add(new Word(in.state.cwd == null ? "." : in.state.cwd, 0, List.of()));
     }
+    Map<String, Set<String>> runs = spec("find").grammar().runsOptions();
+    List<Word> found = selected(in, roots, args.subList(i, args.size()), runs);
     for (; i < args.size(); i++) {
       String t = args.get(i).text();
+      Set<String> ends = runs.get(t);
+      if (ends != null) {
+        int j = i + 1;
+        while (j < args.size() && !ends.contains(args.get(j).text())) {
+          j++;
+        }
+        List<Word> cmd = args.subList(i + 1, j);
+        if (cmd.isEmpty()) {
+          in.unparseable("find -exec without a command");
+        }
+        boolean hadDelete = in.f.classes.contains(FS_DELETE);
+        // -execdir runs in the directory of each file: somewhere under the (first) root.
+        String dir = t.endsWith("dir") ? in.walk.resolve(roots.get(0), in.state) : null;
+        in.runFor(cmd, found, false, dir);
+        if (destructiveRoot && !hadDelete && in.f.classes.contains(FS_DELETE)) {
+          in.cls(SYSTEM_DESTRUCTIVE);
+        }
+        i = j;
+        continue;
+      }
       switch (t) {
         case "-delete" -> {
           in.cls(FS_DELETE);
@@ -437,26 +551,6 @@ final class CommandTable {
           if (destructiveRoot) {
             in.cls(SYSTEM_DESTRUCTIVE);
           }
-        }
-        case "-exec", "-execdir", "-ok", "-okdir" -> {
-          int j = i + 1;
-          while (j < args.size()
-              && !args.get(j).text().equals(";")
-              && !args.get(j).text().equals("+")) {
-            j++;
-          }
-          List<Word> cmd = args.subList(i + 1, j);
-          int before = in.f.classes.size();
-          boolean hadDelete = in.f.classes.contains(FS_DELETE);
-          in.tag("dynamic");
-          in.nestedWords(cmd);
-          if (destructiveRoot && !hadDelete && in.f.classes.contains(FS_DELETE)) {
-            in.cls(SYSTEM_DESTRUCTIVE);
-          }
-          if (in.f.classes.size() == before && cmd.isEmpty()) {
-            in.unparseable("find -exec without a command");
-          }
-          i = j;
         }
         case "-fprint", "-fprint0", "-fprintf", "-fls" -> {
           if (i + 1 < args.size()) {
@@ -467,6 +561,67 @@ final class CommandTable {
         default -> {}
       }
     }
+  }
+
+  /**
+   * What a find expression selects under its roots: {@code ROOT/**}{@code /NAME} for each {@code
+   * -name}/{@code -iname} pattern that is not negated, each {@code -path}/{@code -ipath} pattern,
+   * and the roots themselves when no such test narrows the search or {@code -o} may widen it.
+   */
+  private static List<Word> selected(
+      Invocation in, List<Word> roots, List<Word> expr, Map<String, Set<String>> runs) {
+    List<Word> out = new java.util.ArrayList<>(2);
+    boolean narrowed = false;
+    boolean widened = false;
+    int group = 0;
+    for (int k = 0; k < expr.size(); k++) {
+      String t = expr.get(k).text();
+      Set<String> ends = runs.get(t);
+      if (ends != null) {
+        while (k < expr.size() && !ends.contains(expr.get(k).text())) {
+          k++;
+        }
+        continue;
+      }
+      if (t.equals("-o") || t.equals("-or") || t.equals(",")) {
+        widened = true;
+        group = out.size();
+      }
+      String next = k + 1 < expr.size() ? expr.get(k + 1).text() : "";
+      if (t.equals("-prune") && (next.equals("-o") || next.equals("-or"))) {
+        // -name .git -prune -o …: excluded, not selected; without -o, later actions still apply
+        // to what was pruned (-name .git -prune -exec rm -rf {} +)
+        out.subList(group, out.size()).clear();
+      }
+      boolean negated =
+          k > 0 && (expr.get(k - 1).text().equals("!") || expr.get(k - 1).text().equals("-not"));
+      if (k + 1 >= expr.size() || negated) {
+        continue;
+      }
+      Word pattern = expr.get(k + 1);
+      switch (t) {
+        case "-name", "-iname" -> {
+          narrowed = true;
+          for (Word r : roots) {
+            out.add(
+                new Word(
+                    r.text() + "/**/" + pattern.text(), r.flags() | ShellSyntax.GLOB, List.of()));
+          }
+        }
+        case "-path", "-ipath", "-wholename", "-iwholename" -> {
+          narrowed = true;
+          String p = in.walk.resolve(pattern, in.state);
+          out.add(
+              new Word(
+                  p == null ? pattern.text() : p, pattern.flags() | ShellSyntax.GLOB, List.of()));
+        }
+        default -> {}
+      }
+    }
+    if (!narrowed || widened) {
+      out.addAll(0, roots);
+    }
+    return out;
   }
 
   private static void copy(Invocation in) {
@@ -926,10 +1081,6 @@ final class CommandTable {
     }
   }
 
-  /** Name fragments of environment variables that hold credentials. */
-  private static final List<String> SECRET_VARIABLE_PARTS =
-      List.of("SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "PRIVATE_KEY");
-
   /**
    * Labels {@code echo}/{@code printf} of a credential variable ({@code $AWS_SECRET_ACCESS_KEY},
    * {@code ${GITHUB_TOKEN}}, {@code *_PASSWORD*}, {@code *_KEY}) secret: it prints the value.
@@ -954,20 +1105,26 @@ final class CommandTable {
     }
   }
 
+  /**
+   * True for a variable that holds a credential ({@code commands.txt}: {@code variable … secret},
+   * such as {@code *TOKEN*}, {@code *_KEY}).
+   */
   static boolean isSecretVariable(String name) {
-    String n = name.toUpperCase(java.util.Locale.ROOT);
-    if (n.isEmpty()) {
-      return false;
-    }
-    if (n.endsWith("_KEY") || n.equals("KEY") || n.endsWith("_PASS")) {
-      return true;
-    }
-    for (String part : SECRET_VARIABLE_PARTS) {
-      if (n.contains(part)) {
-        return true;
-      }
-    }
-    return false;
+    return !name.isEmpty()
+        && table()
+            .variableIs(name.toUpperCase(java.util.Locale.ROOT), CommandTableFile.Risk.SECRET);
+  }
+
+  /**
+   * True for a variable whose value is, or names a file that holds, a credential ({@code
+   * $GITHUB_TOKEN}, {@code $KUBECONFIG}): reading the file it names is reading a secret.
+   */
+  static boolean namesSecret(String name) {
+    return isSecretVariable(name)
+        || !name.isEmpty()
+            && table()
+                .variableIs(
+                    name.toUpperCase(java.util.Locale.ROOT), CommandTableFile.Risk.SECRET_FILE);
   }
 
   private static void permissions(Invocation in) {
@@ -1020,6 +1177,15 @@ final class CommandTable {
 
   private static void kill(Invocation in) {
     Args a = Args.parse(in.args);
+    if (in.name.equals("kill")
+        && !in.args.isEmpty()
+        && (in.args.get(0).text().equals("-0")
+            || in.args.get(0).text().equals("-l")
+            || in.args.get(0).text().equals("-L")
+            || in.args.get(0).text().equals("-s") && a.operandText(0).equals("0"))) {
+      in.cls(FS_READ); // kill -0 PID asks whether the process exists; kill -l lists signals
+      return;
+    }
     for (Word w : in.args) {
       if (w.text().equals("-1") && in.name.equals("kill")) {
         in.cls(SYSTEM_DESTRUCTIVE);
@@ -1032,38 +1198,12 @@ final class CommandTable {
     in.cls(SHELL_EXEC);
   }
 
-  private static final Set<String> SYSTEMCTL_READ =
-      Set.of(
-          "status",
-          "show",
-          "cat",
-          "list-units",
-          "list-unit-files",
-          "list-timers",
-          "list-sockets",
-          "list-dependencies",
-          "is-active",
-          "is-enabled",
-          "is-failed",
-          "is-system-running",
-          "help",
-          "--version",
-          "get-default",
-          "show-environment");
-
-  private static void systemctl(Invocation in) {
-    Args a = in.parse("pHMnot", Set.of("--property", "--host", "--machine", "--type", "--state"));
-    if (a.operands.isEmpty() || SYSTEMCTL_READ.contains(a.operandText(0))) {
-      in.cls(FS_READ);
-    } else if (a.has("--user")) {
-      in.cls(SYSTEM_MODIFY);
-      in.tag("user-service");
-    } else {
-      in.cls(SYSTEM_MODIFY);
-    }
-  }
-
-  /** {@code trap CODE SIGNAL...}: a handler runs code later; listing or resetting is a read. */
+  /**
+   * {@code trap CODE SIGNAL...}: the handler runs when the signal (or exit) comes, so it is
+   * classified as the script it is ({@code trap 'rm -rf build' EXIT} deletes, {@code trap 'echo
+   * interrupted' INT} reads); a handler computed at run time is unparseable. Listing, resetting or
+   * ignoring signals is a read.
+   */
   private static void trap(Invocation in) {
     in.cls(FS_READ);
     Args a = Args.parse(in.args);
@@ -1076,12 +1216,7 @@ final class CommandTable {
         || (code.isLiteral() && code.text().isEmpty())) {
       return; // trap SIG, trap - SIG, trap '' SIG: reset or ignore
     }
-    in.cls(SHELL_EXEC);
-    if (code.isLiteral()) {
-      in.nested(code.text());
-    } else {
-      in.unparseable("trap with expansions");
-    }
+    in.nestedText(code);
   }
 
   /**
@@ -1192,8 +1327,13 @@ final class CommandTable {
     }
   }
 
+  /**
+   * {@code eval WORD…}: the words joined are a script, classified as what it is ({@code eval ls}
+   * reads); text computed at run time ({@code eval "$(cmd)"}, {@code eval "$x"} of a value the line
+   * does not give) is unparseable.
+   */
   private static void eval(Invocation in) {
-    in.cls(CODE_EXEC);
+    in.cls(FS_READ);
     in.tag("eval");
     StringBuilder sb = new StringBuilder();
     for (Word w : in.args) {
@@ -1502,7 +1642,7 @@ final class CommandTable {
           }
           return;
         }
-        in.nested(t);
+        in.nestedScript(t, args.subList(i + 1, args.size())); // bash -c SCRIPT NAME ARGS…
         return;
       }
       scriptOperand(in, w);

@@ -28,7 +28,11 @@ final class CommandTableFile {
     /** Points a package manager at another index or registry. */
     INDEX,
     /** Sends network clients through another host. */
-    PROXY
+    PROXY,
+    /** Holds a credential: printing the value shows it. */
+    SECRET,
+    /** Names a file that holds credentials: reading the file it names reads them. */
+    SECRET_FILE
   }
 
   /**
@@ -48,7 +52,7 @@ final class CommandTableFile {
         String end = tail.substring(second + 1);
         return name.startsWith(head)
             && name.endsWith(end)
-            && name.length() > head.length() + end.length() + mid.length()
+            && name.length() >= head.length() + end.length() + mid.length()
             && name.substring(head.length(), name.length() - end.length()).contains(mid);
       }
       return name.length() > head.length() + tail.length()
@@ -57,9 +61,67 @@ final class CommandTableFile {
     }
   }
 
+  /**
+   * The words of task, goal and script names ({@code taskwords} lines): a name with a {@code
+   * publish} word ships the project, one with a {@code release} word too unless a {@code local}
+   * word comes just before it ({@code assembleRelease}); a {@code rehearsal} word after the
+   * publishing one makes it something else ({@code release:notes}, {@code deploy:check}); {@code
+   * task} names are whole tasks that publish though no word says so ({@code jib}).
+   */
+  record TaskWords(
+      Set<String> publish,
+      Set<String> release,
+      Set<String> local,
+      Set<String> rehearsal,
+      Set<String> tasks) {
+    TaskWords {
+      publish = Set.copyOf(publish);
+      release = Set.copyOf(release);
+      local = Set.copyOf(local);
+      rehearsal = Set.copyOf(rehearsal);
+      tasks = Set.copyOf(tasks);
+    }
+
+    /**
+     * True if a task, goal or script name publishes, deploys or releases: split at {@code : - _ . /
+     * + ;}, spaces and camel case, a word is a publishing word, or a release word not after a local
+     * one, and no rehearsal word follows it.
+     */
+    boolean publishes(String task) {
+      if (tasks.contains(task)) {
+        return true;
+      }
+      String prev = "";
+      boolean publishing = false;
+      int start = 0;
+      int n = task.length();
+      for (int i = 0; i <= n; i++) {
+        char c = i < n ? task.charAt(i) : ':';
+        boolean sep = ":-_./+; ,".indexOf(c) >= 0;
+        boolean camel = i > start && i < n && Character.isUpperCase(c);
+        if (sep || camel) {
+          if (i > start) {
+            String word = task.substring(start, i).toLowerCase(Locale.ROOT);
+            if (publishing && rehearsal.contains(word)) {
+              publishing = false; // release:notes, deploy:check
+            } else if (publish.contains(word) || release.contains(word) && !local.contains(prev)) {
+              publishing = true;
+            }
+            prev = word;
+          }
+          start = sep ? i + 1 : i;
+        }
+      }
+      return publishing;
+    }
+  }
+
   /** The parsed table. */
   record Table(
-      Map<String, CommandSpec> commands, List<Variable> variables, List<String> gitConfigExec) {
+      Map<String, CommandSpec> commands,
+      List<Variable> variables,
+      List<String> gitConfigExec,
+      TaskWords taskWords) {
 
     /** The risk of setting a variable, if the table lists it. */
     Optional<Risk> variable(String name) {
@@ -69,6 +131,16 @@ final class CommandTableFile {
         }
       }
       return Optional.empty();
+    }
+
+    /** True if one of the table's rules gives the variable this risk. */
+    boolean variableIs(String name, Risk risk) {
+      for (Variable v : variables) {
+        if (v.risk() == risk && v.matches(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** True if a git configuration key (any case) holds a command git runs. */
@@ -126,6 +198,17 @@ final class CommandTableFile {
     final Set<String> gtfobins = new LinkedHashSet<>();
     boolean terminal;
     final List<CommandSpec.Example> examples = new ArrayList<>();
+    int runsFrom = -1;
+    final Map<String, Set<String>> runsOptions = new LinkedHashMap<>();
+    final Set<String> scriptOptions = new LinkedHashSet<>();
+    String scriptOperands = "";
+    boolean assignments;
+    boolean bsd;
+    String bsdLetters = "";
+    final List<CommandSpec.OptionFact> options = new ArrayList<>();
+    final Set<String> tags = new LinkedHashSet<>();
+    final Set<String> rehearsals = new LinkedHashSet<>();
+    final Set<String> tasksAfter = new LinkedHashSet<>();
 
     Block(List<String> names, int line) {
       this.names = names;
@@ -151,6 +234,10 @@ final class CommandTableFile {
     Map<String, CommandSpec> commands = new HashMap<>(1024);
     List<Variable> variables = new ArrayList<>();
     List<String> gitConfig = new ArrayList<>();
+    Map<String, Set<String>> taskWords = new HashMap<>();
+    for (String role : List.of("publish", "release", "local", "rehearsal", "task")) {
+      taskWords.put(role, new LinkedHashSet<>());
+    }
     Block cur = null;
     boolean curIsPreset = false;
     String[] lines = text.split("\n", -1);
@@ -195,6 +282,14 @@ final class CommandTableFile {
             }
           }
           case "gitconfig" -> gitConfig.addAll(rest);
+          case "taskwords" -> {
+            need(
+                rest.size() >= 2 && taskWords.containsKey(rest.get(0)),
+                source,
+                lineNo,
+                "taskwords publish|release|local|rehearsal|task WORD…");
+            taskWords.get(rest.get(0)).addAll(rest.subList(1, rest.size()));
+          }
           default -> throw fault(source, lineNo, "unknown entry '" + key + "'");
         }
         continue;
@@ -222,15 +317,29 @@ final class CommandTableFile {
                   .orElseThrow(() -> fault(source, lineNo, "unknown role " + rest.get(0)));
         }
         case "values" -> cur.values.addAll(rest);
-        case "tasks" -> cur.tasks = true;
+        case "tasks" -> {
+          need(
+              rest.isEmpty() || rest.size() >= 2 && rest.get(0).equals("after"),
+              source,
+              lineNo,
+              "tasks [after WORD…]");
+          cur.tasks = true;
+          cur.tasksAfter.addAll(rest.isEmpty() ? rest : rest.subList(1, rest.size()));
+        }
+        case "rehearsal" -> {
+          need(!rest.isEmpty(), source, lineNo, "rehearsal needs options");
+          cur.rehearsals.addAll(rest);
+        }
         case "read" -> cur.reads.addAll(rest);
         case "write" -> cur.writes.addAll(rest);
         case "exec" -> cur.execs.addAll(rest);
         case "verb" -> {
-          need(rest.size() >= 2, source, lineNo, "verb needs a word and a class");
-          cur.verbs.put(
-              rest.get(0),
-              new CommandSpec.Verb(rest.get(1), Set.copyOf(rest.subList(2, rest.size()))));
+          int sep = rest.indexOf("::");
+          need(sep >= 1 && sep < rest.size() - 1, source, lineNo, "verb CLASS [TAG…] :: WORD…");
+          CommandSpec.Verb v = new CommandSpec.Verb(rest.get(0), Set.copyOf(rest.subList(1, sep)));
+          for (String word : rest.subList(sep + 1, rest.size())) {
+            need(cur.verbs.put(word, v) == null, source, lineNo, "verb '" + word + "' twice");
+          }
         }
         case "handler" -> {
           need(rest.size() == 1, source, lineNo, "handler takes one name");
@@ -246,19 +355,95 @@ final class CommandTableFile {
         }
         case "terminal" -> cur.terminal = true;
         case "example" -> cur.examples.add(example(line, source, lineNo));
+        case "runs" -> runs(cur, rest, source, lineNo);
+        case "script" -> {
+          need(!rest.isEmpty(), source, lineNo, "script needs options or 'operands'");
+          if (rest.equals(List.of("operands")) || rest.equals(List.of("each"))) {
+            cur.scriptOperands = rest.get(0).equals("each") ? "each" : "joined";
+          } else {
+            cur.scriptOptions.addAll(rest);
+          }
+        }
+        case "assignments" -> cur.assignments = true;
+        case "bsd" -> {
+          cur.bsd = true;
+          cur.bsdLetters = String.join("", rest);
+        }
+        case "option" -> cur.options.add(optionFact(rest, source, lineNo));
+        case "tag" -> cur.tags.addAll(rest);
         default -> throw fault(source, lineNo, "unknown key '" + key + "'");
       }
     }
-    return new Table(Map.copyOf(commands), List.copyOf(variables), List.copyOf(gitConfig));
+    return new Table(
+        Map.copyOf(commands),
+        List.copyOf(variables),
+        List.copyOf(gitConfig),
+        new TaskWords(
+            taskWords.get("publish"),
+            taskWords.get("release"),
+            taskWords.get("local"),
+            taskWords.get("rehearsal"),
+            taskWords.get("task")));
+  }
+
+  /** {@code runs operands [after N]} or {@code runs OPTION… [until WORD…]}. */
+  private static void runs(Block b, List<String> rest, String source, int line) {
+    need(!rest.isEmpty(), source, line, "runs needs 'operands' or options");
+    if (rest.get(0).equals("operands")) {
+      need(
+          rest.size() == 1 || rest.size() == 3 && rest.get(1).equals("after"),
+          source,
+          line,
+          "runs operands [after N]");
+      b.runsFrom = rest.size() == 1 ? 0 : Integer.parseInt(rest.get(2));
+      return;
+    }
+    int until = rest.indexOf("until");
+    List<String> opts = until < 0 ? rest : rest.subList(0, until);
+    Set<String> ends = until < 0 ? Set.of() : Set.copyOf(rest.subList(until + 1, rest.size()));
+    need(!opts.isEmpty(), source, line, "runs needs options");
+    for (String o : opts) {
+      b.runsOptions.put(o, ends);
+    }
+  }
+
+  /** {@code option NAME… [class CLASS] [tag TAG…] [label LABEL…]}. */
+  private static CommandSpec.OptionFact optionFact(List<String> rest, String source, int line) {
+    Set<String> names = new LinkedHashSet<>();
+    String cls = null;
+    Set<String> tags = new LinkedHashSet<>();
+    Set<String> labels = new LinkedHashSet<>();
+    String key = null;
+    for (String w : rest) {
+      if (w.equals("class") || w.equals("tag") || w.equals("label")) {
+        key = w;
+      } else if (key == null) {
+        names.add(w);
+      } else if (key.equals("class")) {
+        need(cls == null, source, line, "option takes one class");
+        cls = w;
+      } else if (key.equals("tag")) {
+        tags.add(w);
+      } else {
+        labels.add(w);
+      }
+    }
+    need(
+        !names.isEmpty() && (cls != null || !tags.isEmpty() || !labels.isEmpty()),
+        source,
+        line,
+        "option NAME… [class CLASS] [tag TAG…] [label LABEL…]");
+    return new CommandSpec.OptionFact(names, Optional.ofNullable(cls), tags, labels);
   }
 
   private static void addCommand(Block b, Map<String, CommandSpec> commands, String source) {
-    if (b.handler == null && (b.cls == null || b.role == null)) {
+    boolean runner = b.runsFrom >= 0 || !b.scriptOperands.isEmpty();
+    if (b.handler == null && !runner && (b.cls == null || b.role == null)) {
       throw fault(source, b.line, "command needs a kind, a class and operands, or a handler");
     }
     StringBuilder letters = new StringBuilder();
     Set<String> longs = new LinkedHashSet<>();
-    for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs)) {
+    for (Set<String> opts : List.of(b.values, b.reads, b.writes, b.execs, b.scriptOptions)) {
       for (String o : opts) {
         if (o.length() == 2 && o.charAt(0) == '-') {
           letters.append(o.charAt(1));
@@ -284,7 +469,19 @@ final class CommandTableFile {
             b.gtfobins,
             b.terminal,
             b.examples,
-            source + ":" + b.line);
+            source + ":" + b.line,
+            new CommandSpec.Grammar(
+                b.runsFrom,
+                b.runsOptions,
+                b.scriptOptions,
+                b.scriptOperands,
+                b.assignments,
+                b.bsd,
+                b.bsdLetters,
+                b.options,
+                b.tags,
+                b.rehearsals,
+                b.tasksAfter));
     for (String n : b.names) {
       if (commands.put(n, spec) != null) {
         throw fault(source, b.line, "command '" + n + "' listed twice");
@@ -330,7 +527,7 @@ final class CommandTableFile {
 
   private static Risk risk(String word, String source, int line) {
     try {
-      return Risk.valueOf(word.toUpperCase(Locale.ROOT));
+      return Risk.valueOf(word.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw fault(source, line, "unknown risk " + word);
     }

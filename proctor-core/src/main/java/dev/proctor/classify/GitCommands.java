@@ -197,11 +197,11 @@ final class GitCommands {
       String path = afterDashes ? null : revisionPath(t);
       if (path != null) {
         if (!path.isEmpty()) {
-          g.path(new Word(path, w.flags() & ~ShellSyntax.TILDE, w.substitutions()));
+          g.readOperands(List.of(w.slice(t.length() - path.length())));
         }
         continue;
       }
-      g.path(w);
+      g.readOperands(List.of(w));
     }
   }
 
@@ -820,7 +820,10 @@ final class GitCommands {
     boolean configFile =
         files.isEmpty() && !a.has("--blob")
             || files.stream()
-                .anyMatch(f -> f.text().toLowerCase(java.util.Locale.ROOT).endsWith("config"));
+                .anyMatch(
+                    f ->
+                        f.has(ShellSyntax.DYNAMIC)
+                            || f.text().toLowerCase(java.util.Locale.ROOT).endsWith("config"));
     if (configFile
         && (a.has("-l", "--list", "--get-regexp", "--get-urlmatch", "--show-origin", "--regexp")
             || a.operandText(0).equals("list"))) {

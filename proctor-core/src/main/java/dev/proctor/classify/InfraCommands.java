@@ -721,6 +721,14 @@ final class InfraCommands {
   }
 
   private static void genericVerb(Invocation in, List<Word> ops) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    CommandSpec.Verb fact =
+        spec == null ? null : spec.verbs().get(ops.isEmpty() ? "-" : ops.get(0).text());
+    if (fact != null) { // the table's subcommands first: bare vercel deploys
+      in.cls(fact.actionClass());
+      fact.tags().forEach(in::tag);
+      return;
+    }
     boolean access = false;
     boolean secretRead = false;
     String verb = null;
@@ -950,6 +958,13 @@ final class InfraCommands {
       case "build" -> {
         in.cls(BUILD_RUN);
         escapeFlags(in, in.args);
+        boolean registry =
+            in.args.stream()
+                .anyMatch(w -> w.text().equals("--push") || w.text().contains("type=registry"));
+        if (registry) {
+          in.cls(DATA_EXPORT); // docker buildx build --push pushes the image it builds
+          in.tag("publish");
+        }
       }
       case "run", "create", "exec", "start", "up", "attach", "debug" -> {
         in.cls(CODE_EXEC);

@@ -126,6 +126,10 @@ final class Invocation {
       tag("persistence");
     } else if (PathFacts.isAuthorizedKeys(p)) {
       cls(ACCESS_CHANGE);
+    } else if (PathFacts.isGitHistory(p)) {
+      // truncate -s0 .git/HEAD, echo > .git/index: the repository's history, not a project file
+      cls(ClassNames.VCS_HISTORY_REWRITE);
+      tag("git-history");
     }
   }
 
@@ -145,7 +149,16 @@ final class Invocation {
     if (words.isEmpty() && !stdinPiped) {
       walk.workingDirectory(state); // ls, grep -r, find with no operand act on the directory
     }
-    readPaths(words);
+    readOperands(words);
+  }
+
+  /** Records the files a read-only command reads ({@link ShellWalk#readPath}). */
+  void readOperands(List<Word> words) {
+    for (Word w : words) {
+      if (!w.text().equals("-")) {
+        walk.readPath(w, state);
+      }
+    }
   }
 
   /** Records a URL and its host. */
@@ -163,6 +176,19 @@ final class Invocation {
     walk.nested(script, state.copy(), depth + 1);
   }
 
+  /**
+   * Classifies a script given to a shell with its positional parameters ({@code bash -c SCRIPT NAME
+   * ARGS…}: {@code $0} is NAME, {@code $1} the first of ARGS).
+   */
+  void nestedScript(String script, List<Word> positional) {
+    List<Word> before = walk.vars.bindPositional(List.copyOf(positional));
+    try {
+      nested(script);
+    } finally {
+      walk.vars.restorePositional(before);
+    }
+  }
+
   /** Classifies a command given as words (find -exec, xargs, bundle exec), with wrappers. */
   void nestedWords(List<Word> words) {
     if (!words.isEmpty()) {
@@ -175,6 +201,86 @@ final class Invocation {
           substitutionFetched,
           List.of());
     }
+  }
+
+  /**
+   * Classifies a script given as one word ({@code nodemon --exec 'npm test'}); unparseable if
+   * computed.
+   */
+  void nestedText(Word script) {
+    if (!script.isLiteral()) {
+      unparseable("a script given with expansions");
+      if (substitutionFetched) {
+        tag("fetch-exec");
+      }
+      return;
+    }
+    nested(script.text());
+  }
+
+  /** The most files found a runner's command is classified for. */
+  private static final int MAX_FOUND = 4;
+
+  /**
+   * Classifies a command a finder runs for the files it finds ({@code find -exec}, {@code fd -x}),
+   * one level deeper: each {@code {}} in it (and fd's {@code {/}}, {@code {//}}, {@code {.}},
+   * {@code {/.}}) stands for what was found, {@code found} (a directory searched, or a pattern
+   * under it such as {@code /p/**}{@code /*.md}); a command without one gets it appended when
+   * {@code append}. With a {@code cwd} the command runs there ({@code -execdir}).
+   */
+  void runFor(List<Word> command, List<Word> found, boolean append, String cwd) {
+    if (command.isEmpty()) {
+      return;
+    }
+    for (Word item : found.subList(0, Math.min(MAX_FOUND, found.size()))) {
+      List<Word> cmd = new java.util.ArrayList<>(command.size() + 1);
+      boolean replaced = false;
+      for (int i = 0; i < command.size(); i++) {
+        Word w = command.get(i);
+        Word r = i == 0 ? null : withFound(w, item);
+        replaced |= r != null;
+        cmd.add(r == null ? w : r);
+      }
+      if (!replaced && append) {
+        cmd.add(item);
+      }
+      ShellWalk.State st = state.copy();
+      if (cwd != null) {
+        st.cwd = cwd;
+      }
+      walk.commandWords(
+          cmd, st, depth + 1, stdinPiped, fetchedBefore, substitutionFetched, List.of());
+    }
+  }
+
+  private static Word withFound(Word w, Word item) {
+    String t = w.text();
+    if (t.indexOf('{') < 0) {
+      return null;
+    }
+    String it = item.text();
+    int slash = it.lastIndexOf('/');
+    String base = it.substring(slash + 1);
+    String parent = slash > 0 ? it.substring(0, slash) : slash == 0 ? "/" : ".";
+    String r =
+        t.replace("{//}", parent)
+            .replace("{/.}", stripExtension(base))
+            .replace("{/}", base)
+            .replace("{.}", stripExtension(it))
+            .replace("{}", it);
+    if (r.equals(t)) {
+      return null;
+    }
+    int flags = w.flags() & ~ShellSyntax.BRACE | item.flags() & ShellSyntax.GLOB;
+    if (t.startsWith("{}")) {
+      flags |= item.flags() & (ShellSyntax.TILDE | ShellSyntax.DYNAMIC | ShellSyntax.ENVIRONMENT);
+    }
+    return new Word(r, flags, w.substitutions(), List.of(), List.of());
+  }
+
+  private static String stripExtension(String p) {
+    int dot = p.lastIndexOf('.');
+    return dot > p.lastIndexOf('/') + 1 ? p.substring(0, dot) : p;
   }
 
   /** Marks the command as something Proctor cannot understand safely. */

@@ -214,7 +214,7 @@ final class PackageCommands {
               Args.parse(
                   in.args,
                   "pc",
-                  Set.of("--package", "--from", "--with", "--python", "--call"),
+                  Set.of("--package", "--from", "--with", "--python", "--call", "--node-options"),
                   true),
               0);
       case "pip", "pip3", "pipx" -> pip(in);
@@ -546,7 +546,17 @@ final class PackageCommands {
     String name = cmd.text();
     int at = name.lastIndexOf('@');
     String bare = at > 0 ? name.substring(0, at) : name;
-    if (pkgs.isEmpty() && at <= 0 && RUNNER_BUILD_TOOLS.contains(bare)) {
+    if (a.has("--node-options")) {
+      in.cls(CODE_EXEC); // npx --node-options='--require ./x.js' jest
+      in.tag("exec-option");
+    }
+    boolean buildTool = RUNNER_BUILD_TOOLS.contains(bare) || CommandTable.isBuildTool(bare);
+    if (pkgs.isEmpty() && at <= 0 && buildTool && CommandTable.spec(bare) != null) {
+      // The project's own tool, classified as the table has it: npx changeset publish publishes.
+      in.nestedWords(ops.subList(index, ops.size()));
+      return;
+    }
+    if (pkgs.isEmpty() && at <= 0 && buildTool) {
       in.cls(BUILD_RUN);
       int pos = in.args.indexOf(cmd);
       if (pos >= 0) {

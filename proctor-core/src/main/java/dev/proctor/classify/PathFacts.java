@@ -264,11 +264,50 @@ final class PathFacts {
   }
 
   /**
-   * True if a path is a repository's own history: a {@code .git} directory or anything in it
-   * (objects, refs, the index); deleting it loses every commit not pushed.
+   * What a {@code .git} directory keeps of the repository's history: commits, branches, tags, the
+   * reflog, the staged index, submodules' repositories. The rest is state of an operation in
+   * progress or a lock ({@code index.lock}, {@code rebase-merge}, {@code MERGE_MSG}), removed when
+   * a command was interrupted, and hooks, which are agent configuration.
+   */
+  private static final Set<String> GIT_HISTORY_PARTS =
+      Set.of(
+          "objects",
+          "refs",
+          "logs",
+          "packed-refs",
+          "HEAD",
+          "index",
+          "modules",
+          "shallow",
+          "lfs",
+          "worktrees");
+
+  /**
+   * True if a path is a repository's own history: a {@code .git} directory, a pattern inside it, or
+   * its objects, refs, reflog, index or submodules; deleting or overwriting it loses every commit
+   * not pushed. A lock file or a rebase's state ({@code .git/index.lock}, {@code
+   * .git/rebase-merge}) is not.
    */
   static boolean isGitHistory(String path) {
-    return hasSegment(path, ".git") && !path.contains("/.git/hooks");
+    if (path.endsWith(".lock")) {
+      return false; // index.lock, refs/heads/main.lock: left by an interrupted command
+    }
+    int at = path.lastIndexOf("/.git");
+    while (at >= 0) {
+      int end = at + 5;
+      if (end == path.length() || path.charAt(end) == '/') {
+        String rest = path.substring(Math.min(path.length(), end + 1));
+        int slash = rest.indexOf('/');
+        String part = slash < 0 ? rest : rest.substring(0, slash);
+        return part.isEmpty()
+            || GIT_HISTORY_PARTS.contains(part)
+            || part.indexOf('*') >= 0
+            || part.indexOf('?') >= 0
+            || part.indexOf('[') >= 0;
+      }
+      at = at == 0 ? -1 : path.lastIndexOf("/.git", at - 1);
+    }
+    return path.equals(".git") || path.startsWith(".git/") && isGitHistory("/" + path);
   }
 
   /** True for a host name or address of this machine's loopback interface. */

@@ -46,7 +46,11 @@ final class PlantedCode {
     PYTHON,
     JAVASCRIPT,
     RUST_BUILD,
-    GO
+    GO,
+    GRADLE,
+    MAVEN_POM,
+    PYPROJECT,
+    JSON_SCRIPTS
   }
 
   private static final Pattern JS_CONFIG =
@@ -129,6 +133,18 @@ final class PlantedCode {
     }
     if (base.equals("build.rs")) {
       return Kind.RUST_BUILD;
+    }
+    if (base.endsWith(".gradle") || base.endsWith(".gradle.kts")) {
+      return Kind.GRADLE;
+    }
+    if (base.equals("pom.xml")) {
+      return Kind.MAVEN_POM;
+    }
+    if (base.equals("pyproject.toml")) {
+      return Kind.PYPROJECT;
+    }
+    if (base.equals("composer.json") || base.equals("deno.json") || base.equals("deno.jsonc")) {
+      return Kind.JSON_SCRIPTS;
     }
     if (base.endsWith(".go")) {
       return Kind.GO;
@@ -285,6 +301,10 @@ final class PlantedCode {
       case JAVASCRIPT -> sourceCalls(content, JS_CALL);
       case RUST_BUILD -> rust(content);
       case GO -> goGenerate(content);
+      case GRADLE -> gradle(content);
+      case MAVEN_POM -> pom(content);
+      case PYPROJECT -> pyprojectTasks(content);
+      case JSON_SCRIPTS -> jsonStrings(content, fragment);
     };
   }
 
@@ -785,6 +805,187 @@ final class PlantedCode {
       out.add(cmd.toString());
     }
     return out;
+  }
+
+  private static final String JVM_STRING = "\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'";
+
+  /**
+   * Gradle's ways to run a program from a build script: {@code commandLine 'sh', '-c', …} (also
+   * {@code commandLine(…)}, {@code commandLine = listOf(…)}), {@code executable}, {@code
+   * ProcessBuilder(…)}, {@code Runtime.getRuntime().exec(…)}, {@code providers.exec}, and Groovy's
+   * {@code "cmd".execute()}.
+   */
+  private static final Pattern GRADLE_CALL =
+      Pattern.compile(
+          "\\b(?:commandLine|executable|ProcessBuilder|getRuntime\\(\\)\\.exec)\\s*(?:=\\s*)?"
+              + "(?:\\(\\s*)?(?:listOf|arrayOf|List\\.of)?\\s*[(\\[]?\\s*((?:"
+              + JVM_STRING
+              + ")(?:\\s*,\\s*(?:"
+              + JVM_STRING
+              + "))*)");
+
+  private static final Pattern GROOVY_EXECUTE =
+      Pattern.compile("(" + JVM_STRING + ")\\s*\\.execute\\(\\)");
+
+  /** A list of string literals as one command: one string is a command line, several are words. */
+  private static String stringList(String literals) {
+    List<String> words = new ArrayList<>();
+    Matcher lit = STRING_LITERAL.matcher(literals);
+    while (lit.find()) {
+      words.add(lit.group(1) != null ? lit.group(1) : lit.group(2));
+    }
+    if (words.size() == 1) {
+      return words.get(0);
+    }
+    StringBuilder cmd = new StringBuilder();
+    for (String w : words) {
+      cmd.append(cmd.length() == 0 ? "" : " ").append(shellQuote(w));
+    }
+    return cmd.toString();
+  }
+
+  /** The commands a Gradle build script (Groovy or Kotlin) runs. */
+  static List<String> gradle(String content) {
+    List<String> out = new ArrayList<>();
+    Matcher m = GRADLE_CALL.matcher(content);
+    while (m.find()) {
+      out.add(stringList(m.group(1)));
+    }
+    Matcher g = GROOVY_EXECUTE.matcher(content);
+    while (g.find()) {
+      out.add(stringList(g.group(1)));
+    }
+    return out;
+  }
+
+  private static final Pattern POM_EXECUTABLE =
+      Pattern.compile("<executable>([^<]*)</executable>|<exec\\s[^>]*executable=\"([^\"]*)\"");
+
+  private static final Pattern POM_ARGUMENT =
+      Pattern.compile(
+          "<argument>([^<]*)</argument>|<arg\\s+value=\"([^\"]*)\"|<arg\\s+line=\"([^\"]*)\"");
+
+  /**
+   * pom.xml: the programs the exec plugin ({@code <executable>} and its {@code <argument>}s) and
+   * antrun ({@code <exec executable=…>} and its {@code <arg>}s) run in the build.
+   */
+  static List<String> pom(String content) {
+    List<String> out = new ArrayList<>();
+    Matcher m = POM_EXECUTABLE.matcher(content);
+    while (m.find()) {
+      StringBuilder cmd =
+          new StringBuilder(shellQuote(xml(m.group(1) != null ? m.group(1) : m.group(2))));
+      int end = content.indexOf(m.group(1) != null ? "</configuration>" : "</exec>", m.end());
+      Matcher a =
+          POM_ARGUMENT.matcher(content.substring(m.end(), end < 0 ? content.length() : end));
+      while (a.find()) {
+        String line = a.group(3);
+        cmd.append(' ')
+            .append(
+                line != null
+                    ? xml(line)
+                    : shellQuote(xml(a.group(1) != null ? a.group(1) : a.group(2))));
+      }
+      out.add(cmd.toString());
+    }
+    return out;
+  }
+
+  private static String xml(String s) {
+    return s.strip()
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+  }
+
+  private static final Pattern TOML_SECTION = Pattern.compile("^\\[([^\\]]+)]\\s*$");
+
+  private static final Pattern TOML_STRING =
+      Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|'([^']*)'");
+
+  /**
+   * pyproject.toml: the commands of task runners' tables ({@code [tool.poe.tasks]}, {@code
+   * [tool.pdm.scripts]}, {@code [tool.hatch.envs.*.scripts]}, {@code [tool.taskipy.tasks]}, {@code
+   * [tool.rye.scripts]} and their sub-tables): every string value there is a command line.
+   */
+  static List<String> pyprojectTasks(String content) {
+    List<String> out = new ArrayList<>();
+    boolean tasks = false;
+    for (String line : content.split("\n")) {
+      String l = line.strip();
+      Matcher sec = TOML_SECTION.matcher(l);
+      if (sec.matches()) {
+        String name = sec.group(1).strip().replace("\"", "");
+        tasks =
+            name.startsWith("tool.poe.tasks")
+                || name.startsWith("tool.pdm.scripts")
+                || name.startsWith("tool.taskipy.tasks")
+                || name.startsWith("tool.rye.scripts")
+                || name.startsWith("tool.hatch.envs.") && name.contains(".scripts");
+        continue;
+      }
+      if (!tasks || l.startsWith("#")) {
+        continue;
+      }
+      int eq = l.indexOf('=');
+      String value = eq >= 0 && !l.startsWith("\"") && !l.startsWith("'") ? l.substring(eq + 1) : l;
+      Matcher str = TOML_STRING.matcher(value);
+      while (str.find()) {
+        String v = str.group(1) != null ? str.group(1).replace("\\\"", "\"") : str.group(2);
+        if (!v.isBlank()) {
+          out.add(v); // test = "pytest", test = {cmd = "pytest"}, test = ["ruff .", "pytest"]
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * composer.json {@code scripts} and deno.json {@code tasks}: every string under them is a command
+   * line (composer's {@code @php} and {@code @composer} prefixes dropped); an edit's fragment is
+   * read string by string.
+   */
+  static List<String> jsonStrings(String content, boolean fragment) {
+    List<String> out = new ArrayList<>();
+    JsonNode root;
+    try {
+      root = fragment ? null : Json.MAPPER.readTree(content);
+    } catch (java.io.IOException e) {
+      root = null;
+    }
+    if (root != null && root.isObject()) {
+      for (String key : List.of("scripts", "tasks")) {
+        collectStrings(root.path(key), out);
+      }
+      return out;
+    }
+    Matcher pair =
+        Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(content);
+    while (pair.find()) {
+      out.add(pair.group(1).replace("\\\"", "\""));
+    }
+    Matcher item = Pattern.compile("\\[\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(content);
+    while (item.find()) {
+      out.add(item.group(1).replace("\\\"", "\""));
+    }
+    return out;
+  }
+
+  private static void collectStrings(JsonNode n, List<String> out) {
+    if (n.isTextual()) {
+      String t = n.textValue();
+      if (t.startsWith("@php ") || t.startsWith("@composer ")) {
+        t = t.substring(t.indexOf(' ') + 1);
+      }
+      if (!t.startsWith("@")) {
+        out.add(t);
+      }
+    } else if (n.isContainerNode()) {
+      n.forEach(c -> collectStrings(c, out));
+    }
   }
 
   /** {@code //go:generate CMD}: run by {@code go generate}. */

@@ -1,6 +1,8 @@
 package dev.proctor.classify;
 
 import dev.proctor.classify.ShellSyntax.Command;
+import dev.proctor.classify.ShellSyntax.Expansion;
+import dev.proctor.classify.ShellSyntax.ExpansionKind;
 import dev.proctor.classify.ShellSyntax.FunctionDef;
 import dev.proctor.classify.ShellSyntax.Group;
 import dev.proctor.classify.ShellSyntax.Pipeline;
@@ -49,6 +51,14 @@ final class ShellParser {
   private int pos;
   private int depth;
   private final List<Redirect> pending = new ArrayList<>(0);
+
+  /**
+   * Reading the operand of {@code ${x:-...}}: blanks and operators are plain characters, and inside
+   * double quotes ({@link #operandInQuotes}) so are single quotes.
+   */
+  private boolean operand;
+
+  private boolean operandInQuotes;
 
   private ShellParser(String s, int start, int end, int depth) {
     this.s = s;
@@ -657,6 +667,7 @@ final class ShellParser {
     pos = eq + 2;
     enter();
     boolean first = true;
+    List<Word> elements = new ArrayList<>(4);
     while (true) {
       skipBlanksAndNewlines();
       if (pos >= end) {
@@ -679,10 +690,13 @@ final class ShellParser {
       for (Script sc : e.substitutions()) {
         w.sub(sc);
       }
+      elements.add(e);
     }
     leave();
     w.text.append(')');
-    return w.build();
+    Word joined = w.build();
+    return new Word(
+        joined.text(), joined.flags(), joined.substitutions(), List.of(), List.copyOf(elements));
   }
 
   private List<Redirect> trailingRedirects() throws ShellSyntaxException {
@@ -808,6 +822,7 @@ final class ShellParser {
     final StringBuilder text = new StringBuilder(16);
     int flags;
     List<Script> subs;
+    List<Expansion> exps;
 
     void sub(Script sc) {
       if (subs == null) {
@@ -817,8 +832,29 @@ final class ShellParser {
       flags |= ShellSyntax.DYNAMIC;
     }
 
+    /** Records an expansion whose source text was appended from {@code start} on. */
+    void expansion(
+        int start,
+        ExpansionKind kind,
+        String name,
+        String index,
+        String op,
+        Word operand,
+        boolean quoted) {
+      if (exps == null) {
+        exps = new ArrayList<>(1);
+      }
+      exps.add(new Expansion(start, text.length(), kind, name, index, op, operand, quoted));
+      flags |= ShellSyntax.DYNAMIC;
+    }
+
     Word build() {
-      return new Word(text.toString(), flags, subs == null ? List.of() : subs);
+      return new Word(
+          text.toString(),
+          flags,
+          subs == null ? List.of() : subs,
+          exps == null ? List.of() : exps,
+          List.of());
     }
   }
 
@@ -839,6 +875,11 @@ final class ShellParser {
     loop:
     while (pos < end) {
       char c = s.charAt(pos);
+      if (operand && (c == '\'' && operandInQuotes || isDelimiter(c))) {
+        w.text.append(c); // ${x:-a b}: part of the operand
+        pos++;
+        continue;
+      }
       switch (c) {
         case ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>' -> {
           break loop;
@@ -865,8 +906,8 @@ final class ShellParser {
           pos = close + 1;
         }
         case '"' -> doubleQuoted(w);
-        case '`' -> backtick(w, false);
-        case '$' -> dollar(w, false);
+        case '`' -> backtick(w, operandInQuotes);
+        case '$' -> dollar(w, operandInQuotes);
         case '*', '?' -> {
           w.flags |= ShellSyntax.GLOB;
           w.text.append(c);
@@ -899,7 +940,7 @@ final class ShellParser {
         }
       }
     }
-    if (pos == start) {
+    if (pos == start && !operand) {
       throw error("expected a word");
     }
     return w.build();
@@ -992,7 +1033,9 @@ final class ShellParser {
       pos++;
     }
     w.sub(parse(inner.toString(), depth + 1));
+    int at = w.text.length();
     w.text.append(s, start, pos);
+    w.expansion(at, ExpansionKind.COMMAND, "", "", "", null, inDoubleQuotes);
   }
 
   private void dollar(WordBuilder w, boolean inDoubleQuotes) throws ShellSyntaxException {
@@ -1008,9 +1051,11 @@ final class ShellParser {
       doubleQuoted(w);
       return;
     }
+    int at = w.text.length();
     if (n == '(') {
       if (pos + 2 < end && s.charAt(pos + 2) == '(') {
         arithmetic(w);
+        w.expansion(at, ExpansionKind.ARITHMETIC, "", "", "", null, inDoubleQuotes);
         return;
       }
       pos += 2;
@@ -1020,6 +1065,7 @@ final class ShellParser {
       leave();
       w.sub(sc);
       w.text.append(s, start, pos);
+      w.expansion(at, ExpansionKind.COMMAND, "", "", "", null, inDoubleQuotes);
       return;
     }
     if (n == '{') {
@@ -1031,6 +1077,7 @@ final class ShellParser {
       }
       w.flags |= ShellSyntax.DYNAMIC;
       w.text.append(s, start, pos);
+      parameter(w, at, start + 2, pos - 1, inDoubleQuotes);
       return;
     }
     if (isNameChar(n) || "@*#?$!-".indexOf(n) >= 0 && n != '\0') {
@@ -1044,10 +1091,83 @@ final class ShellParser {
       }
       w.flags |= ShellSyntax.DYNAMIC;
       w.text.append(s, start, pos);
+      w.expansion(
+          at, ExpansionKind.PARAMETER, s.substring(start + 1, pos), "", "", null, inDoubleQuotes);
       return;
     }
     w.text.append('$');
     pos++;
+  }
+
+  /** Operators of {@code ${name OP operand}}, longest first. */
+  private static final String[] PARAMETER_OPS = {
+    ":-", ":=", ":+", ":?", "##", "%%", "//", "/#", "/%", "^^", ",,", "-", "=", "+", "?", "#", "%",
+    "/", "^", ",", ":", "@"
+  };
+
+  /**
+   * Describes the {@code ${...}} whose inside is {@code s[from, to)} and whose source text was
+   * appended to {@code w} from {@code at}: {@code ${#x}} is a length, {@code ${!x}} indirect,
+   * otherwise a name, an optional subscript, an operator and its operand (parsed as a word). What
+   * it does not understand is an indirect (run-time) expansion, never an error.
+   */
+  private void parameter(WordBuilder w, int at, int from, int to, boolean quoted) {
+    String inner = s.substring(from, to);
+    if (inner.length() > 1 && inner.charAt(0) == '#' && "}:-=+?%/#".indexOf(inner.charAt(1)) < 0) {
+      w.expansion(at, ExpansionKind.LENGTH, inner.substring(1), "", "", null, quoted);
+      return;
+    }
+    if (inner.length() > 1 && inner.charAt(0) == '!') {
+      w.expansion(at, ExpansionKind.INDIRECT, inner.substring(1), "", "", null, quoted);
+      return;
+    }
+    int k = 0;
+    if (k < inner.length() && isNameChar(inner.charAt(k)) && !Character.isDigit(inner.charAt(k))) {
+      while (k < inner.length() && isNameChar(inner.charAt(k))) {
+        k++;
+      }
+    } else {
+      while (k < inner.length() && Character.isDigit(inner.charAt(k))) {
+        k++;
+      }
+      if (k == 0 && !inner.isEmpty() && "@*#?$!-".indexOf(inner.charAt(0)) >= 0) {
+        k = 1;
+      }
+    }
+    String name = inner.substring(0, k);
+    String index = "";
+    if (k < inner.length() && inner.charAt(k) == '[') {
+      int close = inner.indexOf(']', k);
+      if (close < 0) {
+        w.expansion(at, ExpansionKind.INDIRECT, inner, "", "", null, quoted);
+        return;
+      }
+      index = inner.substring(k + 1, close);
+      k = close + 1;
+    }
+    String op = "";
+    for (String o : PARAMETER_OPS) {
+      if (inner.startsWith(o, k)) {
+        op = o;
+        break;
+      }
+    }
+    if (name.isEmpty() || op.isEmpty() && k < inner.length()) {
+      w.expansion(at, ExpansionKind.INDIRECT, inner, "", "", null, quoted);
+      return;
+    }
+    Word operand = null;
+    if (!op.isEmpty()) {
+      ShellParser p = new ShellParser(s, from + k + op.length(), to, depth);
+      p.operand = true;
+      p.operandInQuotes = quoted;
+      try {
+        operand = p.readWord();
+      } catch (ShellSyntaxException e) {
+        operand = null; // evaluated as unknown
+      }
+    }
+    w.expansion(at, ExpansionKind.PARAMETER, name, index, op, operand, quoted);
   }
 
   private void arithmetic(WordBuilder w) throws ShellSyntaxException {

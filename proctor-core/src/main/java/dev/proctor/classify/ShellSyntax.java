@@ -26,10 +26,32 @@ final class ShellSyntax {
   static final int PROCESS = 32;
 
   /**
-   * A word after quote removal. Expansions are kept as their source text ({@code $HOME}, {@code
-   * $(...)}); the commands inside substitutions are parsed into {@code substitutions}.
+   * Set by {@link Expansions} on a word it expanded: every expansion left in it is the value of an
+   * environment variable the command line does not set ({@code $OUT_DIR}), not one computed on the
+   * line ({@code $(cmd)}, {@code read x}, {@code $1}).
    */
-  record Word(String text, int flags, List<Script> substitutions) {
+  static final int ENVIRONMENT = 64;
+
+  /** The word is the result of {@link Expansions}: what is left in it is not expanded again. */
+  static final int EXPANDED = 128;
+
+  /**
+   * A word after quote removal. Expansions are kept as their source text ({@code $HOME}, {@code
+   * $(...)}) and described in {@code expansions} (where they are in the text and what they are);
+   * the commands inside substitutions are parsed into {@code substitutions}. An array assignment
+   * ({@code xs=(a "b c")}) keeps its elements as words of their own in {@code elements}.
+   */
+  record Word(
+      String text,
+      int flags,
+      List<Script> substitutions,
+      List<Expansion> expansions,
+      List<Word> elements) {
+
+    Word(String text, int flags, List<Script> substitutions) {
+      this(text, flags, substitutions, List.of(), List.of());
+    }
+
     boolean has(int flag) {
       return (flags & flag) != 0;
     }
@@ -37,6 +59,65 @@ final class ShellSyntax {
     /** True if the word is exactly this text with no expansion, glob or quoting tricks. */
     boolean isLiteral() {
       return (flags & (DYNAMIC | GLOB | BRACE | PROCESS)) == 0;
+    }
+
+    /**
+     * The word from text offset {@code from} on ({@code --out=$DIR} after the {@code =}), with the
+     * expansions that lie there.
+     */
+    Word slice(int from) {
+      int kept0 = from > 0 ? flags & ~TILDE : flags; // a tilde expands only at a word's start
+      if (expansions.isEmpty()) {
+        return new Word(text.substring(from), kept0, substitutions);
+      }
+      List<Expansion> kept = new java.util.ArrayList<>(expansions.size());
+      for (Expansion e : expansions) {
+        if (e.start() >= from) {
+          kept.add(e.shift(-from));
+        }
+      }
+      int f = kept.isEmpty() ? kept0 & ~(DYNAMIC | ENVIRONMENT) : kept0;
+      return new Word(text.substring(from), f, substitutions, kept, List.of());
+    }
+
+    /** The length of the text before the first expansion (the whole text when there is none). */
+    int literalPrefix() {
+      return expansions.isEmpty() ? text.length() : expansions.get(0).start();
+    }
+  }
+
+  /** What an expansion is. */
+  enum ExpansionKind {
+    /** A parameter: {@code $x}, {@code ${x}}, {@code ${x[@]}}, {@code ${x:-dist}}, {@code $1}. */
+    PARAMETER,
+    /** {@code ${#x}}, {@code ${#xs[@]}}: a number. */
+    LENGTH,
+    /** {@code $((...))}: a number. */
+    ARITHMETIC,
+    /** {@code $(...)} or a backquoted command: its output. */
+    COMMAND,
+    /** {@code ${!x}}, {@code ${!prefix*}}, {@code ${!xs[@]}}: chosen at run time. */
+    INDIRECT
+  }
+
+  /**
+   * One expansion in a word: its place {@code [start, end)} in the word's text, its kind, and for a
+   * parameter its name ({@code x}, {@code 1}, {@code @}), subscript ({@code @}, {@code 0}, or
+   * empty), operator ({@code :-}, {@code #}, {@code //} ..., or empty) and operand (the word after
+   * the operator, parsed); {@code quoted} if it stands inside double quotes (no word splitting).
+   */
+  record Expansion(
+      int start,
+      int end,
+      ExpansionKind kind,
+      String name,
+      String index,
+      String op,
+      Word operand,
+      boolean quoted) {
+
+    Expansion shift(int by) {
+      return new Expansion(start + by, end + by, kind, name, index, op, operand, quoted);
     }
   }
 

@@ -59,15 +59,8 @@ final class ShellWalk {
   final ClassifyContext ctx;
   private final String home;
 
-  /**
-   * What the command line assigned to its variables so far, in text order: every literal value a
-   * variable was given ({@code x=src/a.ts}, {@code for f in *.ts}, {@code xs=(a b)}), so that
-   * {@code "$f"} is read as each of them. A variable also given a value known only at run time
-   * ({@code x=$(cmd)}, {@code read x}) is in {@link #unknownVars} and stays dynamic.
-   */
-  private final java.util.Map<String, List<Word>> vars = new java.util.HashMap<>(4);
-
-  private final Set<String> unknownVars = new java.util.HashSet<>(2);
+  /** What the command line assigned to its variables so far, and what a word expands to. */
+  final Expansions vars;
 
   /** Functions the command line defined, and whether their bodies fetch from the network. */
   private final java.util.Map<String, Boolean> functions = new java.util.HashMap<>(2);
@@ -87,6 +80,7 @@ final class ShellWalk {
     this.ctx = ctx;
     this.home = ctx.home().orElse(null);
     this.userCommands = userCommands;
+    this.vars = new Expansions(home);
   }
 
   // ------------------------------------------------------------------ structure
@@ -127,20 +121,15 @@ final class ShellWalk {
       }
       if (!g.variable().isEmpty()) {
         for (Word w : g.words()) {
-          List<Word> values = variableValues(w);
-          if (values == null) {
-            assign(g.variable(), w, false);
-          } else {
-            values.forEach(v -> assign(g.variable(), v, false)); // for f in "${files[@]}"
-          }
+          vars.loop(g.variable(), w, st.cwd); // for f in src/*.ts, for f in "${files[@]}"
         }
       }
-      int before = vars.size() + unknownVars.size() + assignedWords;
+      int before = vars.stores();
       for (Script body : g.bodies()) {
         script(body, inner, depth + 1);
       }
       boolean loop = !g.variable().isEmpty() || g.bodies().size() == 2 && g.words().isEmpty();
-      if (loop && vars.size() + unknownVars.size() + assignedWords != before) {
+      if (loop && vars.stores() != before) {
         // A later iteration sees what an earlier one assigned: walk the body again.
         for (Script body : g.bodies()) {
           script(body, inner, depth + 1);
@@ -261,147 +250,69 @@ final class ShellWalk {
       assignment(a);
       if (s.words().isEmpty()) {
         findings.cls(FS_READ);
-        assignVariable(a); // a standalone assignment lasts for the later commands
+        vars.assign(a, st.cwd); // a standalone assignment lasts for the later commands
       }
     }
-    if (!s.words().isEmpty() && EXPORTING.contains(s.words().get(0).text())) {
+    List<Word> words = s.words();
+    String first = words.isEmpty() ? "" : words.get(0).text();
+    if (EXPORTING.contains(first)) {
       // export PAGER=x; man ls: the variable reaches every later command of the session.
-      for (Word w : s.words().subList(1, s.words().size())) {
+      boolean nameref = false;
+      for (Word w : words.subList(1, words.size())) {
+        nameref |= w.text().startsWith("-") && w.text().indexOf('n') > 0;
         if (isAssignmentWord(w)) {
           assignment(w);
-          assignVariable(w);
+          if (nameref) {
+            vars.unknown(w.text().substring(0, w.text().indexOf('='))); // declare -n r=x
+          } else {
+            vars.assign(w, st.cwd);
+          }
         }
       }
     }
-    if (!s.words().isEmpty() && READERS.contains(s.words().get(0).text())) {
-      for (Word w : s.words().subList(1, s.words().size())) {
+    if (READERS.contains(first)) {
+      for (Word w : words.subList(1, words.size())) {
         if (!w.text().startsWith("-")) {
-          unknownVars.add(w.text()); // read x: the value comes from input
+          vars.unknown(w.text()); // read x: the value comes from input
         }
       }
     }
-    if (!s.words().isEmpty()) {
+    if (first.equals("printf") || first.equals("getopts")) {
+      // printf -v x FORMAT, getopts SPEC x: the variable is set at run time.
+      for (int i = 1; i < words.size(); i++) {
+        if (first.equals("printf") && words.get(i).text().equals("-v") && i + 1 < words.size()) {
+          vars.unknown(words.get(i + 1).text());
+        }
+      }
+      if (first.equals("getopts") && words.size() > 2) {
+        vars.unknown(words.get(2).text());
+      }
+    }
+    if (!words.isEmpty()) {
       plantedByShell(s, st);
-      commandWords(s.words(), st, depth, piped, prior, subFetched, s.redirects());
+      List<List<Word>> argvs = vars.expandArguments(words, st.cwd);
+      if (argvs == null) {
+        commandWords(words, st, depth, piped, prior, subFetched, s.redirects());
+      } else {
+        // Each combination of the values its words can take is a command of its own.
+        String before = st.cwd;
+        String after = before;
+        for (int i = 0; i < argvs.size(); i++) {
+          st.cwd = before;
+          if (!argvs.get(i).isEmpty()) {
+            commandWords(argvs.get(i), st, depth, piped, prior, subFetched, s.redirects());
+          } else {
+            findings.cls(FS_READ); // the words expanded to nothing
+          }
+          after = i == 0 || java.util.Objects.equals(after, st.cwd) ? st.cwd : null;
+        }
+        st.cwd = after;
+      }
     }
   }
 
   /** Builtins that read input into the variables they name. */
   private static final Set<String> READERS = Set.of("read", "mapfile", "readarray");
-
-  /** How many values were assigned: a loop whose body assigned more is walked again. */
-  private int assignedWords;
-
-  /** Records {@code name=value} (or {@code name=(a b)}) for later expansions of the variable. */
-  private void assignVariable(Word a) {
-    String[] nv = nameAndValue(a);
-    if (nv == null) {
-      return;
-    }
-    String name = nv[0];
-    String value = nv[1];
-    if (!a.isLiteral()) {
-      unknownVars.add(name);
-      return;
-    }
-    if (value.startsWith("(") && value.endsWith(")")) {
-      for (String e : value.substring(1, value.length() - 1).split(" ")) {
-        if (!e.isEmpty()) {
-          assign(name, new Word(e, e.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
-        }
-      }
-      return;
-    }
-    assign(name, new Word(value, value.startsWith("~") ? ShellSyntax.TILDE : 0, List.of()), true);
-  }
-
-  private void assign(String name, Word value, boolean literalOnly) {
-    if (value.has(ShellSyntax.DYNAMIC) || value.has(ShellSyntax.PROCESS)) {
-      unknownVars.add(name);
-      return;
-    }
-    vars.computeIfAbsent(name, k -> new java.util.ArrayList<>(2)).add(value);
-    assignedWords++;
-  }
-
-  /** {@code x}, {@code x+}, {@code x[3]} are all the variable {@code x}. */
-  private static String variableName(String lhs) {
-    String n = lhs.endsWith("+") ? lhs.substring(0, lhs.length() - 1) : lhs;
-    int bracket = n.indexOf('[');
-    return bracket > 0 ? n.substring(0, bracket) : n;
-  }
-
-  /**
-   * The values a word stands for when it is {@code $x}, {@code ${x}}, {@code ${x[@]}} or one of
-   * them followed by literal text ({@code "$dir/a.txt"}), for a variable with only literal values;
-   * null otherwise.
-   */
-  private List<Word> variableValues(Word w) {
-    if (vars.isEmpty() || !w.has(ShellSyntax.DYNAMIC) || !w.substitutions().isEmpty()) {
-      return null;
-    }
-    String t = w.text();
-    if (t.length() < 2 || t.charAt(0) != '$') {
-      return null;
-    }
-    int end;
-    String name;
-    if (t.charAt(1) == '{') {
-      int close = t.indexOf('}');
-      if (close < 0) {
-        return null;
-      }
-      String inner = t.substring(2, close);
-      if (inner.endsWith("[@]") || inner.endsWith("[*]")) {
-        inner = inner.substring(0, inner.length() - 3);
-      }
-      name = inner;
-      end = close + 1;
-    } else {
-      end = 1;
-      while (end < t.length()
-          && (Character.isLetterOrDigit(t.charAt(end)) || t.charAt(end) == '_')) {
-        end++;
-      }
-      name = t.substring(1, end);
-    }
-    String rest = t.substring(end);
-    if (name.isEmpty() || unknownVars.contains(name) || rest.indexOf('$') >= 0) {
-      return null;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!(Character.isLetterOrDigit(c) || c == '_')) {
-        return null;
-      }
-    }
-    List<Word> values = vars.get(name);
-    if (values == null) {
-      return null;
-    }
-    List<Word> out = new java.util.ArrayList<>(values.size());
-    boolean split = !w.has(ShellSyntax.QUOTED); // $x unquoted is split into words, "$x" is not
-    for (Word v : values) {
-      String text = v.text() + rest;
-      for (String part : split ? text.split("[ \t\n]+") : new String[] {text}) {
-        if (!part.isEmpty()) {
-          int flags = v.flags() | (w.flags() & ShellSyntax.GLOB);
-          out.add(
-              new Word(part, part.startsWith("~") ? flags | ShellSyntax.TILDE : flags, List.of()));
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * True if a word is a variable whose every value is known and is not an option ({@code "$f"} in
-   * {@code for f in src/*.go}): it stands for operands, not for any option.
-   */
-  boolean expandsToOperands(Word w) {
-    List<Word> values = variableValues(w);
-    return values != null && values.stream().noneMatch(v -> v.text().startsWith("-"));
-  }
 
   /** Commands whose output a redirection can put into a file: their text is the content. */
   private static final Set<String> CONTENT_WRITERS = Set.of("cat", "echo", "printf", "tee");
@@ -458,6 +369,13 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /** {@code x}, {@code x+}, {@code x[3]} are all the variable {@code x}. */
+  private static String variableName(String lhs) {
+    String n = lhs.endsWith("+") ? lhs.substring(0, lhs.length() - 1) : lhs;
+    int bracket = n.indexOf('[');
+    return bracket > 0 ? n.substring(0, bracket) : n;
   }
 
   /** The variable ({@code x} of {@code x+=}, {@code x[3]=}) and value of an assignment word. */
@@ -573,6 +491,9 @@ final class ShellWalk {
         findings.tag("persistence");
       } else if (PathFacts.isAuthorizedKeys(p)) {
         findings.cls(ClassNames.ACCESS_CHANGE);
+      } else if (PathFacts.isGitHistory(p)) {
+        findings.cls(ClassNames.VCS_HISTORY_REWRITE); // echo … > .git/HEAD
+        findings.tag("git-history");
       }
     }
   }
@@ -693,67 +614,6 @@ final class ShellWalk {
           st = s2;
           cur = cmd;
         }
-        case "nice" -> cur = Args.parse(rest, "n", Set.of("--adjustment"), true).operands;
-        case "nohup", "unbuffer", "builtin", "setsid", "firejail" ->
-            cur = Args.parse(rest, "", Set.of(), true).operands;
-        case "proxychains", "proxychains4", "torsocks", "tsocks" -> {
-          findings.tag("proxy");
-          cur = Args.parse(rest, "fq", Set.of(), true).operands;
-        }
-        case "time" -> cur = Args.parse(rest, "fo", Set.of("--format", "--output"), true).operands;
-        case "caffeinate" -> cur = Args.parse(rest, "tw", Set.of(), true).operands;
-        case "stdbuf" ->
-            cur = Args.parse(rest, "ioe", Set.of("--input", "--output", "--error"), true).operands;
-        case "ionice" -> {
-          Args a = Args.parse(rest, "cnpPu", Set.of("--class", "--classdata", "--pid"), true);
-          if (a.has("-p", "--pid", "-P", "-u")) {
-            findings.cls(SYSTEM_MODIFY);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "command" -> {
-          Args a = Args.parse(rest, "", Set.of(), true);
-          if (a.has("-v", "-V")) {
-            findings.cls(FS_READ);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "exec" -> {
-          Args a = Args.parse(rest, "a", Set.of(), true);
-          if (a.operands.isEmpty()) {
-            findings.cls(FS_READ);
-            return;
-          }
-          cur = a.operands;
-        }
-        case "timeout" -> {
-          Args a = Args.parse(rest, "sk", Set.of("--signal", "--kill-after"), true);
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "chrt", "taskset" -> {
-          Args a = Args.parse(rest, "", Set.of(), true);
-          if (a.has("-p", "--pid")) {
-            findings.cls(SYSTEM_MODIFY);
-            return;
-          }
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "flock" -> {
-          Args a =
-              Args.parse(
-                  rest, "wEc", Set.of("--timeout", "--conflict-exit-code", "--command"), true);
-          for (Word c : a.values("-c", "--command")) {
-            nestedText(c, st, depth, subFetched);
-          }
-          cur = a.operands.isEmpty() ? a.operands : a.operands.subList(1, a.operands.size());
-        }
-        case "watch" -> {
-          Args a = Args.parse(rest, "nq", Set.of("--interval", "--equexit"), true);
-          joinAndNest(a.operands, st, depth, subFetched);
-          return;
-        }
         case "xargs" -> {
           Args a =
               Args.parse(
@@ -816,6 +676,17 @@ final class ShellWalk {
           return;
         }
         default -> {
+          CommandSpec spec = CommandTable.spec(name);
+          if (spec != null
+              && spec.handler().isEmpty()
+              && spec.grammar().wraps()
+              && !userCommands.containsKey(name)) {
+            cur = wrapped(spec, rest, st, depth, subFetched); // nice, timeout, flock, watch …
+            if (cur == null) {
+              return;
+            }
+            continue;
+          }
           if (nameWord.text().indexOf('/') >= 0) {
             String p = path(nameWord, st);
             if (p != null) {
@@ -829,6 +700,62 @@ final class ShellWalk {
         }
       }
     }
+  }
+
+  /**
+   * A command the table says runs a program ({@code runs operands}, {@code script}): records what
+   * its options mean and returns the command it runs, or null when it runs none (its class
+   * recorded). An option with a class ({@code command -v}, {@code ionice -p PID}) makes it that
+   * instead of a runner; a script option's value ({@code flock -c 'make'}) or script operands
+   * ({@code watch 'git status'}) are classified as scripts.
+   */
+  private List<Word> wrapped(
+      CommandSpec spec, List<Word> rest, State st, int depth, boolean subFetched) {
+    CommandSpec.Grammar g = spec.grammar();
+    Args a = Args.parse(rest, spec.valueLetters(), spec.longValues(), true);
+    g.tags().forEach(findings::tag);
+    boolean instead = false;
+    for (CommandSpec.OptionFact fact : g.options()) {
+      if (a.has(fact.names().toArray(new String[0]))) {
+        fact.tags().forEach(findings::tag);
+        fact.labels().forEach(findings::label);
+        if (fact.actionClass().isPresent()) {
+          findings.cls(fact.actionClass().get());
+          instead = true;
+        }
+      }
+    }
+    if (instead) {
+      return null;
+    }
+    spec.actionClass().ifPresent(findings::cls);
+    for (Word script : a.values(g.scriptOptions().toArray(new String[0]))) {
+      nestedText(script, st, depth, subFetched);
+    }
+    List<Word> ops = g.assignments() ? skipAssignments(a.operands) : a.operands;
+    if (g.scriptOperands().equals("joined")) {
+      joinAndNest(ops, st, depth, subFetched);
+      return null;
+    }
+    if (g.scriptOperands().equals("each")) {
+      for (Word script : ops) {
+        nestedText(script, st, depth, subFetched);
+      }
+      return null;
+    }
+    int from = g.runsOperandsFrom();
+    if (from < 0 || ops.size() <= from) {
+      if (spec.actionClass().isEmpty()) {
+        findings.cls(FS_READ); // nothing to run: nice, time or exec alone
+      }
+      return null;
+    }
+    List<Word> cmd = ops.subList(from, ops.size());
+    if (cmd.size() > 1 && g.scriptOptions().contains(cmd.get(0).text())) {
+      nestedText(cmd.get(1), st, depth, subFetched); // flock FILE -c SCRIPT
+      return null;
+    }
+    return cmd;
   }
 
   /**
@@ -1072,14 +999,18 @@ final class ShellWalk {
     if (t.isEmpty() || w.has(ShellSyntax.PROCESS)) {
       return null; // <(cmd) is a pipe; cmd was classified as a command of its own
     }
-    List<Word> values = variableValues(w);
-    if (values != null) {
-      String first = null;
-      for (Word v : values) {
-        String r = path(v, st);
-        first = first == null ? r : first;
+    if (w.has(ShellSyntax.DYNAMIC) && !w.has(ShellSyntax.EXPANDED)) {
+      List<List<Word>> values = vars.expand(w, st.cwd, false);
+      if (values != null) {
+        String first = null;
+        for (List<Word> fields : values) {
+          for (Word v : fields) {
+            String r = path(v, st);
+            first = first == null ? r : first;
+          }
+        }
+        return first;
       }
-      return first;
     }
     if (w.has(ShellSyntax.BRACE)) {
       List<String> words = BraceExpansion.expand(t);
@@ -1108,6 +1039,64 @@ final class ShellWalk {
       return null;
     }
     return recordPath(p);
+  }
+
+  /**
+   * Records a file that a read-only command reads. Like {@link #path}, except for a value of the
+   * user's environment ({@code ls "$OUT_DIR"}, {@code cat "$CONFIG/app.yml"}): the agent did not
+   * choose it, so it is not a run-time target ({@code dynamic}) but tagged {@code env-operand}; its
+   * literal parts are still checked ({@code "$D/.env"} is a secret, {@code /etc/$X} is in {@code
+   * /etc}), as is the variable's name ({@code $AWS_SHARED_CREDENTIALS_FILE}). A value with {@code
+   * ..} in it stays dynamic.
+   */
+  String readPath(Word w, State st) {
+    if (w.has(ShellSyntax.DYNAMIC) && !w.has(ShellSyntax.EXPANDED)) {
+      List<List<Word>> values = vars.expand(w, st.cwd, false);
+      if (values != null) {
+        String first = null;
+        for (List<Word> fields : values) {
+          for (Word v : fields) {
+            String r = readPath(v, st);
+            first = first == null ? r : first;
+          }
+        }
+        return first;
+      }
+    }
+    String t = w.text();
+    if (!w.has(ShellSyntax.ENVIRONMENT) || climbs(t) || w.has(ShellSyntax.PROCESS)) {
+      return path(w, st);
+    }
+    findings.tag("env-operand");
+    for (ShellSyntax.Expansion e : w.expansions()) {
+      if (CommandTable.namesSecret(e.name())) {
+        findings.label("secret");
+      }
+    }
+    pathFacts(t);
+    int slash = t.lastIndexOf('/', w.literalPrefix() - 1);
+    if (slash >= 0) {
+      // src/$NAME.ts is in src, /etc/$X in /etc.
+      path(
+          new Word(
+              slash == 0 ? "/" : t.substring(0, slash), w.flags() & ShellSyntax.TILDE, List.of()),
+          st);
+    }
+    return null;
+  }
+
+  /** True if a path has a {@code ..} segment ({@code $D/../x}; not {@code $BASE...HEAD}). */
+  private static boolean climbs(String t) {
+    int i = t.indexOf("..");
+    while (i >= 0) {
+      boolean startsSegment = i == 0 || t.charAt(i - 1) == '/';
+      boolean endsSegment = i + 2 == t.length() || t.charAt(i + 2) == '/';
+      if (startsSegment && endsSegment) {
+        return true;
+      }
+      i = t.indexOf("..", i + 1);
+    }
+    return false;
   }
 
   /** Records the working directory as the target of a command that acts on it implicitly. */

@@ -8,7 +8,6 @@ import static dev.proctor.classify.ClassNames.PACKAGE_INSTALL;
 
 import dev.proctor.classify.ShellSyntax.Word;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -21,7 +20,13 @@ final class TableCommands {
   private TableCommands() {}
 
   static void classify(Invocation in, CommandSpec spec) {
-    Args a = in.parse(spec.valueLetters(), spec.longValues());
+    CommandSpec.Grammar g = spec.grammar();
+    List<List<Word>> slots = new java.util.ArrayList<>(0);
+    List<Word> args = g.runsOptions().isEmpty() ? in.args : runSlots(in.args, g, slots);
+    Args a = Args.parse(args, spec.valueLetters(), spec.longValues(), false);
+    if (g.bsd()) {
+      a = a.withBsdClusters(g.bsdValueLetters()); // ps aux: a, u and x, not files
+    }
     for (Args.Opt o : a.options) {
       String n = o.name();
       if (spec.execs().contains(n)) {
@@ -31,21 +36,43 @@ final class TableCommands {
         in.cls(FS_WRITE);
         in.writePath(o.value());
       } else if (o.value() != null && spec.reads().contains(n)) {
-        in.path(o.value());
+        if (spec.actionClass().orElse("").equals(FS_READ)) {
+          in.readOperands(List.of(o.value()));
+        } else {
+          in.path(o.value());
+        }
       }
     }
     List<Word> ops = a.operands;
     String cls = spec.actionClass().orElse(ClassNames.SHELL_EXEC);
-    if (!spec.verbs().isEmpty() && !ops.isEmpty()) {
-      CommandSpec.Verb v = spec.verbs().get(ops.get(0).text());
+    if (!spec.verbs().isEmpty()) {
+      CommandSpec.Verb v = spec.verbs().get(ops.isEmpty() ? "-" : ops.get(0).text());
       if (v != null) {
         cls = v.actionClass();
         v.tags().forEach(in::tag);
-        ops = ops.subList(1, ops.size());
+        ops = ops.isEmpty() ? ops : ops.subList(1, ops.size());
       }
     }
+    for (CommandSpec.OptionFact fact : g.options()) {
+      if (a.has(fact.names().toArray(new String[0]))) {
+        fact.tags().forEach(in::tag);
+        fact.labels().forEach(in::label);
+        if (fact.actionClass().isPresent()) {
+          cls = fact.actionClass().get(); // crontab -l reads
+        }
+      }
+    }
+    g.tags().forEach(in::tag);
+    for (Word script : a.values(g.scriptOptions().toArray(new String[0]))) {
+      in.nestedText(script); // nodemon --exec 'npm test'
+    }
     if (spec.tasks()) {
-      for (Word w : ops) {
+      List<Word> tasks = ops;
+      if (!g.tasksAfter().isEmpty()) {
+        boolean after = !ops.isEmpty() && g.tasksAfter().contains(ops.get(0).text());
+        tasks = after ? ops.subList(1, ops.size()) : List.of(); // bazel run //:push
+      }
+      for (Word w : tasks) {
         if (w.isLiteral() && w.text().indexOf('=') < 0 && publishes(w.text())) {
           in.cls(DATA_EXPORT);
           in.tag("publish");
@@ -102,6 +129,32 @@ final class TableCommands {
         in.readPaths(Args.parse(in.args).operands);
       }
     }
+    for (List<Word> command : slots) {
+      // fd -x CMD: CMD runs for the files found under the operands (or here).
+      in.runFor(command, ops.isEmpty() ? List.of(new Word(".", 0, List.of())) : ops, true, null);
+    }
+  }
+
+  /**
+   * Removes the runner slots ({@code runs OPTION… until WORD…}: {@code fd -x rm {} ;}) from the
+   * arguments into {@code slots}, and returns the other arguments.
+   */
+  static List<Word> runSlots(List<Word> args, CommandSpec.Grammar g, List<List<Word>> slots) {
+    List<Word> kept = new java.util.ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      Set<String> ends = g.runsOptions().get(args.get(i).text());
+      if (ends == null || !args.get(i).isLiteral()) {
+        kept.add(args.get(i));
+        continue;
+      }
+      int j = i + 1;
+      while (j < args.size() && !ends.contains(args.get(j).text())) {
+        j++;
+      }
+      slots.add(args.subList(i + 1, j));
+      i = j;
+    }
+    return kept;
   }
 
   /**
@@ -163,7 +216,7 @@ final class TableCommands {
       }
     }
     if (!files.isEmpty() || !in.stdinPiped && !in.stdinIsFile() && !in.stdinIsHeredoc()) {
-      in.readPaths(files);
+      in.readOperands(files);
     }
   }
 
@@ -193,47 +246,13 @@ final class TableCommands {
     }
   }
 
-  /** Words of a task name that mean it sends the project somewhere. */
-  private static final Set<String> PUBLISH_WORDS =
-      Set.of("deploy", "publish", "upload", "push", "ship", "promote", "distribute");
-
-  /** Build verbs before {@code release} that mean a local build ({@code assembleRelease}). */
-  private static final Set<String> BUILD_WORDS =
-      Set.of("assemble", "bundle", "build", "compile", "test", "lint", "check", "package", "run");
-
-  /** Tasks that push an image or artifact although no word says so. */
-  private static final Set<String> PUBLISH_TASKS = Set.of("jib:build", "nexus-staging:close");
-
   /**
-   * True if a build task, goal or script name publishes, deploys or releases: one of its words
-   * (split at {@code : - _ . /} and camel case) is {@code deploy}, {@code publish}, {@code upload},
-   * {@code push}, {@code ship}, {@code promote}, {@code distribute}, or {@code release} not after a
-   * build verb ({@code make release}, {@code release:perform}, but not {@code assembleRelease}).
+   * True if a build task, goal or script name publishes, deploys or releases, by the table's task
+   * words ({@code taskwords} in commands.txt: {@code make release}, {@code release:perform}, {@code
+   * publishToMavenCentral}, but not {@code assembleRelease} or {@code release:notes}).
    */
   static boolean publishes(String task) {
-    if (PUBLISH_TASKS.contains(task)) {
-      return true;
-    }
-    String prev = "";
-    int start = 0;
-    int n = task.length();
-    for (int i = 0; i <= n; i++) {
-      char c = i < n ? task.charAt(i) : ':';
-      boolean sep = c == ':' || c == '-' || c == '_' || c == '.' || c == '/';
-      boolean camel = i > start && i < n && Character.isUpperCase(c);
-      if (sep || camel) {
-        if (i > start) {
-          String word = task.substring(start, i).toLowerCase(Locale.ROOT);
-          if (PUBLISH_WORDS.contains(word)
-              || word.equals("release") && !BUILD_WORDS.contains(prev)) {
-            return true;
-          }
-          prev = word;
-        }
-        start = sep ? i + 1 : i;
-      }
-    }
-    return false;
+    return CommandTable.table().taskWords().publishes(task);
   }
 
   /** C-family compilers whose {@code -o FILE} names the file they write. */

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.BadInputException;
 import dev.proctor.decision.Decision;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Claude Code's command hooks (and Cursor's, which loads Claude Code's hook settings): snake_case
@@ -30,6 +33,58 @@ import java.util.Optional;
  */
 final class ClaudeCodeHarness implements Harness {
 
+  /** The events Proctor decides. */
+  private static final List<String> DECIDED =
+      List.of("PreToolUse", "PermissionRequest", "PostToolUse", "PostToolUseFailure");
+
+  /**
+   * Claude Code's other events (docs/hooks.md, "Hook lifecycle", plus PreModelSwitch and
+   * PostModelSwitch of 2.1.302): observed, answered with no decision.
+   */
+  private static final List<String> OBSERVED =
+      List.of(
+          "SessionStart",
+          "Setup",
+          "SessionEnd",
+          "UserPromptSubmit",
+          "UserPromptExpansion",
+          "PermissionDenied",
+          "PostToolBatch",
+          "Notification",
+          "MessageDisplay",
+          "SubagentStart",
+          "SubagentStop",
+          "TaskCreated",
+          "TaskCompleted",
+          "TeammateIdle",
+          "Stop",
+          "StopFailure",
+          "InstructionsLoaded",
+          "ConfigChange",
+          "CwdChanged",
+          "DirectoryAdded",
+          "FileChanged",
+          "WorktreeCreate",
+          "WorktreeRemove",
+          "PreCompact",
+          "PostCompact",
+          "Elicitation",
+          "ElicitationResult",
+          "PreModelSwitch",
+          "PostModelSwitch");
+
+  /**
+   * Cursor's own events before a tool runs ({@code .cursor/hooks.json}), which Proctor does not
+   * implement: refused, in Cursor's own deny shape, with a pointer to the Claude Code form.
+   */
+  private static final List<String> CURSOR_NATIVE =
+      List.of(
+          "preToolUse",
+          "beforeShellExecution",
+          "beforeMCPExecution",
+          "beforeReadFile",
+          "beforeTabFileRead");
+
   private final String surface;
 
   ClaudeCodeHarness(String surface) {
@@ -45,9 +100,18 @@ final class ClaudeCodeHarness implements Harness {
   public HookCall parse(JsonNode payload, String payloadDigest, Optional<String> event) {
     Payload.requireObject(payload);
     String eventName = Payload.string(payload, "hook_event_name");
+    EventNames.consistent(Optional.of(eventName), event, String::equals);
     Optional<HookEvent> kind = kind(eventName);
     if (kind.isEmpty()) {
-      return new HookCall.OtherEvent(eventName, payloadDigest);
+      if (cursor() && CURSOR_NATIVE.contains(eventName)) {
+        throw new BadInputException(
+            "/hook_event_name",
+            "Cursor's own hook event '"
+                + eventName
+                + "' is not supported by proctor hook cursor: configure the Claude Code form"
+                + " (docs/integrations/cursor.md); denied");
+      }
+      return EventNames.other(surface, eventName, payloadDigest, Set.copyOf(OBSERVED));
     }
     String sessionId = Payload.string(payload, "session_id");
     String cwd = Payload.absolutePath(payload, "cwd");
@@ -99,9 +163,25 @@ final class ClaudeCodeHarness implements Harness {
     };
   }
 
+  private boolean cursor() {
+    return surface.equals("cursor");
+  }
+
   @Override
-  public Optional<HookEvent> eventOf(Optional<JsonNode> payload, Optional<String> event) {
-    return Payload.sniff(payload, "hook_event_name").flatMap(ClaudeCodeHarness::kind);
+  public List<String> eventNames() {
+    List<String> names = new ArrayList<>(DECIDED);
+    names.addAll(OBSERVED);
+    return List.copyOf(names);
+  }
+
+  @Override
+  public Optional<HookEvent> eventOf(Optional<String> stated, Optional<String> event) {
+    return stated.flatMap(ClaudeCodeHarness::kind).or(() -> event.flatMap(ClaudeCodeHarness::kind));
+  }
+
+  @Override
+  public boolean asksAtPrompt(HookEvent event) {
+    return event != HookEvent.POST_TOOL_USE;
   }
 
   @Override
@@ -117,6 +197,14 @@ final class ClaudeCodeHarness implements Harness {
   public HookAnswer cannotDecide(Optional<HookEvent> event, String reason) {
     if (event.isPresent() && event.get() == HookEvent.PERMISSION_REQUEST) {
       return HookAnswer.json(permissionDeny(reason)).withStderr(reason);
+    }
+    if (event.isEmpty() && cursor()) {
+      // The event cannot be told, and may be one of Cursor's own: exit 2 blocks in both forms,
+      // and Cursor's own events also read this deny (Claude Code ignores standard output on 2).
+      ObjectNode deny = JsonNodeFactory.instance.objectNode();
+      deny.put("permission", "deny").put("user_message", reason).put("agent_message", reason);
+      HookAnswer json = HookAnswer.json(deny);
+      return new HookAnswer(json.stdout(), 2, Optional.of(reason));
     }
     return HookAnswer.exitTwo(reason);
   }

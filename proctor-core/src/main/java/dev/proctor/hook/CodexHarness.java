@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.decision.Decision;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * OpenAI Codex CLI's command hooks: Claude-shaped snake_case payloads, answers held to Codex's
@@ -28,6 +31,22 @@ import java.util.Optional;
  */
 final class CodexHarness implements Harness {
 
+  /** The events Proctor decides. */
+  private static final List<String> DECIDED =
+      List.of("PreToolUse", "PermissionRequest", "PostToolUse");
+
+  /** Codex's other events (its generated hook schemas): observed, answered with no decision. */
+  private static final List<String> OBSERVED =
+      List.of(
+          "SessionStart",
+          "UserPromptSubmit",
+          "Stop",
+          "StopFailure",
+          "PreCompact",
+          "PostCompact",
+          "SubagentStart",
+          "SubagentStop");
+
   @Override
   public String name() {
     return "codex";
@@ -37,9 +56,10 @@ final class CodexHarness implements Harness {
   public HookCall parse(JsonNode payload, String payloadDigest, Optional<String> event) {
     Payload.requireObject(payload);
     String eventName = Payload.string(payload, "hook_event_name");
+    EventNames.consistent(Optional.of(eventName), event, String::equals);
     Optional<HookEvent> kind = kind(eventName);
     if (kind.isEmpty()) {
-      return new HookCall.OtherEvent(eventName, payloadDigest);
+      return EventNames.other(name(), eventName, payloadDigest, Set.copyOf(OBSERVED));
     }
     String sessionId = Payload.string(payload, "session_id");
     String cwd = Payload.absolutePath(payload, "cwd");
@@ -75,8 +95,21 @@ final class CodexHarness implements Harness {
   }
 
   @Override
-  public Optional<HookEvent> eventOf(Optional<JsonNode> payload, Optional<String> event) {
-    return Payload.sniff(payload, "hook_event_name").flatMap(CodexHarness::kind);
+  public List<String> eventNames() {
+    List<String> names = new ArrayList<>(DECIDED);
+    names.addAll(OBSERVED);
+    return List.copyOf(names);
+  }
+
+  @Override
+  public Optional<HookEvent> eventOf(Optional<String> stated, Optional<String> event) {
+    return stated.flatMap(CodexHarness::kind).or(() -> event.flatMap(CodexHarness::kind));
+  }
+
+  /** PreToolUse cannot ask (its answer is a deny); on PermissionRequest Codex asks its user. */
+  @Override
+  public boolean asksAtPrompt(HookEvent event) {
+    return event == HookEvent.PERMISSION_REQUEST;
   }
 
   @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.BadInputException;
 import dev.proctor.decision.Decision;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +30,36 @@ import java.util.Optional;
  */
 final class CopilotHarness implements Harness {
 
+  /**
+   * Copilot's events in both spellings — the camelCase of {@code .github/hooks/*.json} and the
+   * PascalCase of the VS Code compatible format — each with the one event it names, so that a
+   * payload's own name and {@code --event} can be held against each other. Names are compared
+   * exactly.
+   */
+  private static final Map<String, String> EVENTS = events();
+
+  private static Map<String, String> events() {
+    Map<String, String> m = new LinkedHashMap<>();
+    String[][] pairs = {
+      {"preToolUse", "PreToolUse"},
+      {"permissionRequest", "PermissionRequest"},
+      {"postToolUse", "PostToolUse"},
+      {"postToolUseFailure", "PostToolUseFailure"},
+      {"userPromptSubmitted", "UserPromptSubmit"},
+      {"sessionStart", "SessionStart"},
+      {"sessionEnd", "SessionEnd"},
+      {"agentStop", "Stop"},
+      {"subagentStop", "SubagentStop"},
+      {"errorOccurred", "ErrorOccurred"},
+      {"notification", "Notification"}
+    };
+    for (String[] pair : pairs) {
+      m.put(pair[0], pair[0]);
+      m.put(pair[1], pair[0]);
+    }
+    return Map.copyOf(m);
+  }
+
   @Override
   public String name() {
     return "copilot";
@@ -37,11 +69,7 @@ final class CopilotHarness implements Harness {
   public HookCall parse(JsonNode payload, String payloadDigest, Optional<String> event) {
     Payload.requireObject(payload);
     Optional<String> stated = Payload.optionalString(payload, "hook_event_name");
-    if (stated.isPresent() && event.isPresent() && !same(stated.get(), event.get())) {
-      throw new BadInputException(
-          "/hook_event_name",
-          "the payload says '" + stated.get() + "' but --event says '" + event.get() + "'");
-    }
+    EventNames.consistent(stated, event, CopilotHarness::same);
     String eventName =
         stated
             .or(() -> event)
@@ -53,7 +81,7 @@ final class CopilotHarness implements Harness {
                             + " (preToolUse, permissionRequest, postToolUse …)"));
     Optional<HookEvent> kind = kind(eventName);
     if (kind.isEmpty()) {
-      return new HookCall.OtherEvent(eventName, payloadDigest);
+      return EventNames.other(name(), eventName, payloadDigest, EVENTS.keySet());
     }
     // The PascalCase (VS Code compatible) format is snake_case; the camelCase one is camelCase.
     boolean snake = stated.isPresent();
@@ -78,7 +106,7 @@ final class CopilotHarness implements Harness {
 
   /** The tool result, or postToolUseFailure's error as a failed response. */
   private static JsonNode response(JsonNode payload, String eventName, boolean snake) {
-    if (eventName.equalsIgnoreCase("postToolUseFailure")) {
+    if (eventName.equals("postToolUseFailure") || eventName.equals("PostToolUseFailure")) {
       ObjectNode failed = JsonNodeFactory.instance.objectNode();
       failed.put("is_error", true);
       failed.put("error", Payload.string(payload, "error"));
@@ -96,9 +124,9 @@ final class CopilotHarness implements Harness {
     return result;
   }
 
+  /** Two names of one event: {@code PreToolUse} and {@code preToolUse}, not {@code PRETOOLUSE}. */
   private static boolean same(String a, String b) {
-    return a.equalsIgnoreCase(b)
-        || (a.equals("UserPromptSubmit") && b.equals("userPromptSubmitted"));
+    return EVENTS.containsKey(a) && EVENTS.get(a).equals(EVENTS.get(b));
   }
 
   /** Both spellings: {@code preToolUse} (camelCase config) and {@code PreToolUse} (PascalCase). */
@@ -113,8 +141,19 @@ final class CopilotHarness implements Harness {
   }
 
   @Override
-  public Optional<HookEvent> eventOf(Optional<JsonNode> payload, Optional<String> event) {
-    return Payload.sniff(payload, "hook_event_name").or(() -> event).flatMap(CopilotHarness::kind);
+  public List<String> eventNames() {
+    return EVENTS.keySet().stream().sorted().toList();
+  }
+
+  @Override
+  public Optional<HookEvent> eventOf(Optional<String> stated, Optional<String> event) {
+    return stated.flatMap(CopilotHarness::kind).or(() -> event.flatMap(CopilotHarness::kind));
+  }
+
+  /** preToolUse's {@code ask} is Copilot's own prompt (interactive mode). */
+  @Override
+  public boolean asksAtPrompt(HookEvent event) {
+    return event != HookEvent.POST_TOOL_USE;
   }
 
   @Override

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.decision.Decision;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Google Gemini CLI's command hooks: snake_case payloads with {@code hook_event_name} BeforeTool /
@@ -27,6 +30,22 @@ import java.util.Optional;
  */
 final class GeminiHarness implements Harness {
 
+  /** The events Proctor decides. */
+  private static final List<String> DECIDED = List.of("BeforeTool", "AfterTool");
+
+  /** Gemini's other events (its hooks' types): observed, answered with no decision. */
+  private static final List<String> OBSERVED =
+      List.of(
+          "BeforeAgent",
+          "AfterAgent",
+          "BeforeModel",
+          "AfterModel",
+          "BeforeToolSelection",
+          "SessionStart",
+          "SessionEnd",
+          "Notification",
+          "PreCompress");
+
   @Override
   public String name() {
     return "gemini";
@@ -36,9 +55,10 @@ final class GeminiHarness implements Harness {
   public HookCall parse(JsonNode payload, String payloadDigest, Optional<String> event) {
     Payload.requireObject(payload);
     String eventName = Payload.string(payload, "hook_event_name");
+    EventNames.consistent(Optional.of(eventName), event, String::equals);
     Optional<HookEvent> kind = kind(eventName);
     if (kind.isEmpty()) {
-      return new HookCall.OtherEvent(eventName, payloadDigest);
+      return EventNames.other(name(), eventName, payloadDigest, Set.copyOf(OBSERVED));
     }
     String sessionId = Payload.string(payload, "session_id");
     String cwd = Payload.absolutePath(payload, "cwd");
@@ -68,8 +88,21 @@ final class GeminiHarness implements Harness {
   }
 
   @Override
-  public Optional<HookEvent> eventOf(Optional<JsonNode> payload, Optional<String> event) {
-    return Payload.sniff(payload, "hook_event_name").flatMap(GeminiHarness::kind);
+  public List<String> eventNames() {
+    List<String> names = new ArrayList<>(DECIDED);
+    names.addAll(OBSERVED);
+    return List.copyOf(names);
+  }
+
+  @Override
+  public Optional<HookEvent> eventOf(Optional<String> stated, Optional<String> event) {
+    return stated.flatMap(GeminiHarness::kind).or(() -> event.flatMap(GeminiHarness::kind));
+  }
+
+  /** BeforeTool's {@code ask} is Gemini's own confirmation. */
+  @Override
+  public boolean asksAtPrompt(HookEvent event) {
+    return event == HookEvent.PRE_TOOL_USE;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.proctor.action.BadInputException;
 import dev.proctor.decision.Decision;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,10 +31,25 @@ public interface Harness {
   HookCall parse(JsonNode payload, String payloadDigest, Optional<String> event);
 
   /**
-   * The event of a payload that may be unreadable, so that a refusal is answered in that event's
+   * Every event name this harness sends, spelled as it sends them: the values {@code --event}
+   * accepts. Names are compared exactly.
+   */
+  List<String> eventNames();
+
+  /**
+   * The event of a payload that may be unreadable — from the name the payload states ({@link
+   * Hooks#statedEvent}), else from {@code --event} — so that a refusal is answered in that event's
    * shape; empty when it cannot be told. Never throws.
    */
-  Optional<HookEvent> eventOf(Optional<JsonNode> payload, Optional<String> event);
+  Optional<HookEvent> eventOf(Optional<String> stated, Optional<String> event);
+
+  /**
+   * Whether this harness's answer to a decision that needs approval puts the question to the user
+   * at the harness's own prompt on this event (Claude Code's {@code ask}); false where the answer
+   * is something else (Codex's PreToolUse cannot ask: it is a deny). Only then can a call that ran
+   * after such a decision have been approved there.
+   */
+  boolean asksAtPrompt(HookEvent event);
 
   /**
    * The answer that enforces a decision on a tool event (some harnesses can express a decision only

@@ -12,12 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,9 +30,6 @@ import java.util.regex.Pattern;
 public final class HarnessTools {
 
   private static final String RESOURCE = "harness-tools.yaml";
-  private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>()\\[\\]{}]+");
-  private static final Pattern PATCH_HEADER =
-      Pattern.compile("^\\*\\*\\* (Add File|Update File|Delete File|Move to): (.+)$");
 
   private final JsonNode tables;
   private final List<String> claudeNames;
@@ -91,10 +89,20 @@ public final class HarnessTools {
       };
     }
     JsonNode args = call.arguments();
+    if (entry.has("cwd")) {
+      Optional<ToolCall> moved = inDirectory(call, args.at(entry.get("cwd").textValue()));
+      if (moved.isEmpty()) {
+        return Optional.empty();
+      }
+      call = moved.get();
+    }
     if (entry.has("patch")) {
       return patch(call, args.at(entry.get("patch").textValue()));
     }
     String as = entry.path("as").textValue();
+    if (entry.has("gemini-urls")) {
+      return geminiUrls(call, as, args, entry.get("gemini-urls"));
+    }
     if (entry.has("each")) {
       JsonNode items = args.at(entry.get("each").textValue());
       if (!items.isArray() || items.isEmpty()) {
@@ -167,18 +175,6 @@ public final class HarnessTools {
       }
       return f.textNode(String.join(" ", words));
     }
-    if (spec.has("url-in")) {
-      JsonNode text = args.at(spec.get("url-in").textValue());
-      if (!text.isTextual()) {
-        return null;
-      }
-      Matcher m = URL.matcher(text.textValue());
-      List<String> urls = new ArrayList<>();
-      while (m.find()) {
-        urls.add(m.group());
-      }
-      return urls.size() == 1 ? f.textNode(urls.get(0)) : null;
-    }
     throw new IllegalStateException("unknown argument source " + spec);
   }
 
@@ -190,31 +186,118 @@ public final class HarnessTools {
     return "'" + word.replace("'", "'\\''") + "'";
   }
 
-  /** A Codex patch envelope: a write per added, updated or moved-to file, a delete per deleted. */
+  /**
+   * A Codex patch envelope read as Codex reads it ({@link CodexPatch}): an added file is a write of
+   * its content, an updated one an edit of its lines, a move also a {@code mv} to the new name (the
+   * old name is gone afterwards), a deleted one an {@code rm}. A patch Codex would read otherwise,
+   * or not at all, is unreadable.
+   */
   private static Optional<List<ToolCall>> patch(ToolCall call, JsonNode text) {
     if (!text.isTextual()) {
       return Optional.empty();
     }
+    Optional<List<CodexPatch.Hunk>> hunks = CodexPatch.parse(text.textValue());
+    if (hunks.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNodeFactory f = JsonNodeFactory.instance;
     List<ToolCall> calls = new ArrayList<>();
-    for (String line : text.textValue().split("\n", -1)) {
-      Matcher m = PATCH_HEADER.matcher(line.stripTrailing());
-      if (!m.matches()) {
-        continue;
-      }
-      String path = m.group(2).strip();
-      if (path.isEmpty()) {
-        return Optional.empty();
-      }
-      ObjectNode a = JsonNodeFactory.instance.objectNode();
-      if (m.group(1).equals("Delete File")) {
-        a.put("command", "rm -f -- " + quote(path));
-        calls.add(with(call, "Bash", a));
-      } else {
-        a.put("file_path", path);
-        calls.add(with(call, "Write", a));
+    for (CodexPatch.Hunk hunk : hunks.get()) {
+      switch (hunk.kind()) {
+        case ADD ->
+            calls.add(
+                with(
+                    call,
+                    "Write",
+                    f.objectNode().put("file_path", hunk.path()).put("content", hunk.content())));
+        case DELETE ->
+            calls.add(
+                with(
+                    call, "Bash", f.objectNode().put("command", "rm -f -- " + quote(hunk.path()))));
+        case UPDATE -> {
+          calls.add(
+              with(
+                  call,
+                  "Edit",
+                  f.objectNode()
+                      .put("file_path", hunk.path())
+                      .put("old_string", String.join("\n", hunk.oldLines()))
+                      .put("new_string", String.join("\n", hunk.newLines()))));
+          if (hunk.moveTo().isPresent()) {
+            calls.add(
+                with(
+                    call,
+                    "Bash",
+                    f.objectNode()
+                        .put(
+                            "command",
+                            "mv -f -- " + quote(hunk.path()) + " " + quote(hunk.moveTo().get()))));
+          }
+        }
       }
     }
-    return calls.isEmpty() ? Optional.empty() : Optional.of(calls);
+    return Optional.of(calls);
+  }
+
+  /**
+   * Gemini's {@code web_fetch}: one fetch per URL Gemini would fetch ({@link GeminiUrls}), from the
+   * prompt and the {@code url} argument; unreadable when there is none or one is in doubt.
+   */
+  private static Optional<List<ToolCall>> geminiUrls(
+      ToolCall call, String as, JsonNode args, JsonNode spec) {
+    JsonNode prompt = args.at(spec.path("prompt").asText("/prompt"));
+    JsonNode url = args.at(spec.path("url").asText("/url"));
+    if (!textOrAbsent(prompt) || !textOrAbsent(url)) {
+      return Optional.empty();
+    }
+    Optional<List<String>> urls =
+        GeminiUrls.of(
+            Optional.ofNullable(prompt.textValue()), Optional.ofNullable(url.textValue()));
+    if (urls.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ToolCall> calls = new ArrayList<>();
+    for (String u : urls.get()) {
+      calls.add(with(call, as, JsonNodeFactory.instance.objectNode().put("url", u)));
+    }
+    return Optional.of(calls);
+  }
+
+  private static boolean textOrAbsent(JsonNode node) {
+    return node.isMissingNode() || node.isNull() || node.isTextual();
+  }
+
+  /**
+   * The call as it runs in the directory its arguments name ({@code dir_path}, {@code workdir}):
+   * relative to the payload's cwd, as the harness resolves it; absent, null or empty leaves the cwd
+   * as it is; anything but a string is unreadable.
+   */
+  private static Optional<ToolCall> inDirectory(ToolCall call, JsonNode dir) {
+    if (dir.isMissingNode() || dir.isNull() || (dir.isTextual() && dir.textValue().isEmpty())) {
+      return Optional.of(call);
+    }
+    Optional<String> cwd = call.cwd();
+    if (!dir.isTextual() || cwd.isEmpty() || dir.textValue().indexOf('\0') >= 0) {
+      return Optional.empty();
+    }
+    String resolved;
+    try {
+      resolved = Path.of(cwd.get()).resolve(dir.textValue()).normalize().toString();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+    Map<String, String> context = new HashMap<>(call.context());
+    context.put("cwd", resolved);
+    return Optional.of(
+        new ToolCall(
+            call.principal(),
+            call.surface(),
+            call.tool(),
+            call.operation(),
+            call.arguments(),
+            call.declaredClass(),
+            call.labels(),
+            context));
   }
 
   private static ToolCall with(ToolCall call, String tool, JsonNode arguments) {

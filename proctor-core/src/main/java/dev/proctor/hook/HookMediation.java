@@ -105,14 +105,21 @@ public final class HookMediation {
    * A post-tool event: the call ran. Records how it ended under the decision the pre-tool event put
    * on record; a call Proctor never saw is decided now and recorded; one that ran against a deny is
    * reported and not recorded as executed.
+   *
+   * <p>A held call (approval required) that ran is recorded as approved at the harness's prompt
+   * only when that decision was on record before the call ran and the harness's answer to it was to
+   * ask its user ({@link Harness#asksAtPrompt}): after Codex's deny, or for a call decided only
+   * now, nobody was asked, so it is reported as having run although its decision was
+   * approval_required.
    */
   private static HookAnswer outcome(
       Harness harness, HookCall.ToolEvent tool, ToolCall call, Mediator mediator)
       throws LogUnavailableException {
     Optional<String> id = actionId(tool, call);
-    Optional<LifecycleState> state = id.flatMap(mediator::state);
+    Optional<LifecycleState> recorded = id.flatMap(mediator::state);
+    Optional<LifecycleState> state = recorded;
     String actionId;
-    if (state.isPresent()) {
+    if (recorded.isPresent()) {
       actionId = id.get();
     } else {
       Mediation decided =
@@ -125,8 +132,9 @@ public final class HookMediation {
         new Report(
             end(response),
             Outcome.ofOutput(Optional.empty(), CanonicalJson.bytes(response)),
-            state
+            recorded
                 .filter(s -> s == LifecycleState.APPROVAL_REQUIRED)
+                .filter(s -> harness.asksAtPrompt(HookEvent.PRE_TOOL_USE))
                 .map(s -> harness.name() + "-prompt:local-user"));
     try {
       mediator.report(actionId, report);

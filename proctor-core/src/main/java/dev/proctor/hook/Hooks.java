@@ -1,5 +1,6 @@
 package dev.proctor.hook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.proctor.decision.Decision;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +39,18 @@ public final class Hooks {
   /** Every harness name, sorted. */
   public static List<String> names() {
     return HARNESSES.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * The event name a payload states in {@code hook_event_name}: from the parsed payload, or — when
+   * it did not parse (malformed, too large, cut off) — from its raw bytes, if every such member in
+   * them names the same event. Never throws.
+   */
+  public static Optional<String> statedEvent(Optional<JsonNode> payload, byte[] raw) {
+    if (payload.isPresent()) {
+      return Payload.sniff(payload, "hook_event_name");
+    }
+    return EventNames.sniffRaw(raw);
   }
 
   /** SHA-256 (lower-case hex) of raw payload bytes. */

@@ -62,6 +62,14 @@ public record DataDirectory(Path root) {
     return keys().resolve("public");
   }
 
+  /**
+   * The directory of key-use records: per key, the largest checkpoint it signed ({@code <key
+   * id>.json}), kept beside the keys so that an emptied log shows it was used.
+   */
+  public Path keyUses() {
+    return keys().resolve("used");
+  }
+
   /** The mirror file: every receipt and checkpoint, one JSON line each. */
   public Path mirror() {
     return root.resolve("mirror").resolve("receipts.jsonl");

@@ -261,7 +261,7 @@ class LogVerifierTest {
               assertThat(p.line()).isEqualTo(2);
               assertThat(p.message())
                   .contains("no signed checkpoint covers any of the 60 receipts")
-                  .contains("at most " + LogVerifier.DEFAULT_MAX_UNSIGNED);
+                  .contains("none may be");
             });
     assertThat(r.unsigned()).isEqualTo(60);
     VerificationReport lenient =
@@ -272,13 +272,23 @@ class LogVerifierTest {
     assertThat(lenient.warnings()).contains("no signed checkpoint covers any receipt");
   }
 
+  private static VerificationReport verifyLive(List<String> l) {
+    try {
+      return new LogVerifier(KEYS, List.of())
+          .forLiveLog()
+          .verify(new java.io.ByteArrayInputStream(bytes(l)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void verify_lastCheckpointsDropped_tailBeyondTheAllowanceFails() {
+  void verifyLive_lastCheckpointsDropped_tailBeyondTheAllowanceFails() {
     List<Long> sizes = checkpointSizes();
     long kept = sizes.get(sizes.size() - 3);
-    assertThat(60 - kept).isGreaterThan(LogVerifier.DEFAULT_MAX_UNSIGNED);
+    assertThat(60 - kept).isGreaterThan(LogVerifier.LIVE_MAX_UNSIGNED);
 
-    VerificationReport r = verify(withoutCheckpointsAbove(kept));
+    VerificationReport r = verifyLive(withoutCheckpointsAbove(kept));
 
     assertThat(r.problem())
         .hasValueSatisfying(
@@ -292,12 +302,30 @@ class LogVerifierTest {
   }
 
   @Test
-  void verify_shortUnsignedTail_passesWithAWarning() {
+  void verify_lastCheckpointDropped_theShortestUnsignedTailFails() {
     List<Long> sizes = checkpointSizes();
     long kept = sizes.get(sizes.size() - 2);
-    assertThat(60 - kept).isBetween(1L, LogVerifier.DEFAULT_MAX_UNSIGNED);
 
     VerificationReport r = verify(withoutCheckpointsAbove(kept));
+
+    assertThat(r.problem())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.sequence()).isEqualTo(kept);
+              assertThat(p.message())
+                  .contains("not covered by a signed checkpoint")
+                  .contains("none may be");
+            });
+    assertThat(r.unsigned()).isEqualTo(60 - kept);
+  }
+
+  @Test
+  void verifyLive_shortUnsignedTail_passesWithAWarning() {
+    List<Long> sizes = checkpointSizes();
+    long kept = sizes.get(sizes.size() - 2);
+    assertThat(60 - kept).isBetween(1L, LogVerifier.LIVE_MAX_UNSIGNED);
+
+    VerificationReport r = verifyLive(withoutCheckpointsAbove(kept));
 
     assertThat(r.intact()).as(r.summary()).isTrue();
     assertThat(r.unsigned()).isEqualTo(60 - kept);
@@ -329,9 +357,12 @@ class LogVerifierTest {
     assertThat(verify(bad).problem())
         .hasValueSatisfying(
             p -> assertThat(p.message()).contains("do not extend to the checkpoint of size"));
-    // Dropping the line leaves the tail unsigned again (here within the allowance).
+    // Dropping the line leaves the tail unsigned again: an export may have none.
     VerificationReport dropped = verify(l.subList(0, l.size() - 1));
     assertThat(dropped.unsigned()).isEqualTo(2);
+    assertThat(dropped.problem())
+        .hasValueSatisfying(
+            p -> assertThat(p.message()).contains("not covered by a signed checkpoint"));
   }
 
   private static byte[] bytes(List<String> l) {
@@ -339,7 +370,8 @@ class LogVerifierTest {
   }
 
   @Test
-  void verify_smallLogWithEveryCheckpointDropped_failsThoughShorterThanTheTail() throws Exception {
+  void verifyLive_smallLogWithEveryCheckpointDropped_failsThoughShorterThanTheTail()
+      throws Exception {
     InMemoryLogStore small = new InMemoryLogStore("small");
     try (ActionLog log = LogTesting.open(small, SIGNER)) {
       log.recordAll(AuditFixtures.allowedAndSucceeded("only"));
@@ -352,7 +384,7 @@ class LogVerifierTest {
     }
     assertThat(l).hasSize(5);
 
-    VerificationReport r = verify(l);
+    VerificationReport r = verifyLive(l);
 
     assertThat(r.problem())
         .hasValueSatisfying(
@@ -365,8 +397,47 @@ class LogVerifierTest {
     // Accepting unsigned receipts is a decision the caller states.
     VerificationReport allowed =
         new LogVerifier(KEYS, List.of())
-            .withMaxUnsigned(LogVerifier.DEFAULT_MAX_UNSIGNED)
+            .withMaxUnsigned(LogVerifier.LIVE_MAX_UNSIGNED)
             .verify(new java.io.ByteArrayInputStream(bytes(l)));
     assertThat(allowed.intact()).as(allowed.summary()).isTrue();
+  }
+
+  @Test
+  void verify_rotatedLog_followsTheHandover_withOnlyTheFirstKey_andRefusesAForgedOne()
+      throws Exception {
+    CheckpointSigner next = AuditFixtures.signer();
+    InMemoryLogStore rotated = new InMemoryLogStore("rotated");
+    Checkpoint handover;
+    try (ActionLog log = LogTesting.open(rotated, SIGNER)) {
+      LogTesting.fill(log, "before-", 2);
+      handover = log.handOver(next.publicKey());
+    }
+    try (ActionLog log = LogTesting.open(rotated, next)) {
+      LogTesting.fill(log, "after-", 2);
+    }
+    assertThat(handover.keyId()).isEqualTo(SIGNER.keyId());
+    assertThat(handover.size()).isEqualTo(8);
+    assertThat(handover.nextKeyId()).contains(next.keyId());
+    List<String> l = LogTesting.export(rotated);
+
+    VerificationReport r = verify(l);
+
+    assertThat(r.intact()).as(r.summary()).isTrue();
+    assertThat(r.receipts()).isEqualTo(16);
+
+    // A handover naming another key than the one the old key signed does not verify.
+    String other = Checkpoint.nextKeyText(AuditFixtures.signer().publicKey());
+    List<String> forged = new ArrayList<>();
+    for (String line : l) {
+      forged.add(line.replace(handover.nextKey().orElseThrow(), other));
+    }
+    assertThat(verify(forged).problem())
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("wrong signature"));
+
+    // Without the handover, the new key is just unknown.
+    List<String> dropped = new ArrayList<>(l);
+    dropped.removeIf(line -> line.contains("\"nextKey\""));
+    assertThat(verify(dropped).problem())
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("signed by unknown key"));
   }
 }

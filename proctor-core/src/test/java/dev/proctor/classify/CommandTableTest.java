@@ -67,6 +67,7 @@ class CommandTableTest {
           s.handler().isPresent()
               || s.terminalOnly()
               || !s.execs().isEmpty()
+              || s.grammar().runsPrograms()
               || s.actionClass().map(runs::contains).orElse(false)
               || s.actionClass()
                   .map(c -> c.startsWith("system.") || c.equals(ClassNames.DATA_EXPORT))

@@ -80,6 +80,8 @@ class HarnessToolsTest {
       example.get("calls").forEach(want::add);
       assertThat(got).isEqualTo(want);
       mapped.get().forEach(c -> assertThat(c.surface()).isEqualTo(harness));
+      String cwd = example.path("cwd").asText("/work/p");
+      mapped.get().forEach(c -> assertThat(c.cwd()).as("cwd of %s", example).contains(cwd));
     }
     assertThat(CLASSIFIER.classify(call).actionClass())
         .as("class of %s", example)
@@ -103,7 +105,8 @@ class HarnessToolsTest {
                 .objectNode()
                 .put(
                     "command",
-                    "*** Begin Patch\n*** Update File: a.txt\n*** Add File: /etc/cron.d/x\n*** End Patch"));
+                    "*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n*** Add File: /etc/cron.d/x\n+x\n"
+                        + "*** End Patch"));
 
     var c = CLASSIFIER.classify(call);
 

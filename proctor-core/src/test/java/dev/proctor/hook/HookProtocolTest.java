@@ -275,7 +275,7 @@ class HookProtocolTest {
     }
   }
 
-  private static JsonNode readTree(String text) {
+  static JsonNode readTree(String text) {
     try {
       return JSON.readTree(text);
     } catch (IOException e) {

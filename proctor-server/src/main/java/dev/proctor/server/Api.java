@@ -31,6 +31,7 @@ import dev.proctor.policy.PolicyWatcher;
 import dev.proctor.policy.Rule;
 import dev.proctor.store.LogReader;
 import dev.proctor.store.StoredCheckpoint;
+import dev.proctor.store.StoredCosignature;
 import dev.proctor.store.StoredEntry;
 import io.opentelemetry.api.trace.Span;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * The JSON API under {@code /v1} and the operational routes ({@code /healthz}, {@code /readyz},
@@ -60,6 +62,7 @@ final class Api {
   private final Proctor proctor;
   private final Authenticator auth;
   private final EventFeed feed;
+  private final RuleHits hits;
   private final ServerMetrics metrics;
   private final ServerConfig config;
 
@@ -68,6 +71,7 @@ final class Api {
       Services services,
       Authenticator auth,
       EventFeed feed,
+      RuleHits hits,
       ServerMetrics metrics,
       ServerConfig config) {
     this.server = server;
@@ -75,6 +79,7 @@ final class Api {
     this.proctor = services.proctor();
     this.auth = auth;
     this.feed = feed;
+    this.hits = hits;
     this.metrics = metrics;
     this.config = config;
   }
@@ -374,7 +379,7 @@ final class Api {
     if (!rest.endsWith("/report") || rest.length() == "/report".length()) {
       throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
     }
-    String id = rest.substring(0, rest.length() - "/report".length());
+    String id = decodedId(rest.substring(0, rest.length() - "/report".length()));
     JsonNode body = parse(x.body());
     Set<String> allowed = Set.of("state", "outputHash", "exitStatus", "detail");
     body.fieldNames()
@@ -442,13 +447,26 @@ final class Api {
     }
   }
 
+  /**
+   * An action id from the path: the path is as sent (percent-encoded), and hook action ids hold
+   * what the harness sent (a session or tool-use id with spaces, brackets, quotes), which a client
+   * such as the console encodes segment by segment.
+   */
+  private static String decodedId(String raw) throws HttpError {
+    try {
+      return URIUtil.decodePath(raw);
+    } catch (RuntimeException e) {
+      throw new HttpError(400, "bad-request", "the action id in the path is not well encoded");
+    }
+  }
+
   private static boolean owns(Caller.Agent agent, StoredEntry entry) {
     String owner = ReceiptFormat.action(entry.json()).requester().agent().orElse("");
     return owner.equals(agent.name()) || owner.startsWith(agent.name() + "/");
   }
 
   private void action(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
-    String id = p.get("rest");
+    String id = decodedId(p.get("rest"));
     if (id.isEmpty()) {
       throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
     }
@@ -481,6 +499,11 @@ final class Api {
         throw new HttpError(
             400, "bad-request", "Last-Event-ID must be a receipt's sequence number");
       }
+    } else if (x.query("backlog").isPresent()) {
+      // A first connection that asks for the latest receipts too (EventSource cannot send
+      // Last-Event-ID before its first reconnect): start that many before the log's end.
+      long backlog = x.number("backlog", 0, 0, EventFeed.REPLAY);
+      last = Optional.of(Math.max(-1, proctor.log().store().size() - backlog - 1));
     }
     feed.serve(
         x,
@@ -513,6 +536,8 @@ final class Api {
     o.put("version", policy.version());
     o.put("digest", policy.digest());
     o.put("description", policy.description());
+    o.put("hitsSince", hits.since().toString());
+    o.put("hitsComplete", hits.complete());
     ArrayNode rules = o.putArray("rules");
     for (Rule r : policy.rules()) {
       ObjectNode rule = rules.addObject();
@@ -520,7 +545,15 @@ final class Api {
       rule.put("effect", r.effect().wireName());
       rule.put("mode", r.mode().name().toLowerCase(java.util.Locale.ROOT));
       rule.put("reason", r.reason());
+      rule.put("description", r.description());
       rule.put("position", r.position().toString());
+      ObjectNode match = rule.putObject("match");
+      r.match().classes().forEach(match.putArray("classes")::add);
+      r.match().tools().forEach(match.putArray("tools")::add);
+      r.when().ifPresent(w -> rule.put("when", w));
+      RuleHits.Count count = hits.of(r.id());
+      rule.put("hits", count.hits());
+      count.last().ifPresent(t -> rule.put("lastHit", t.toString()));
     }
     x.json(200, o);
   }
@@ -638,15 +671,26 @@ final class Api {
 
   private void proof(Exchange x, Optional<Caller> c, Map<String, String> p) throws Exception {
     try {
-      x.send(
-          200,
-          "application/json",
-          (proctor.log().prove(p.get("id")).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+      byte[] proof =
+          (proctor.log().prove(p.get("id")).toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+      if (x.query("download").isPresent()) {
+        // The console's download link: the browser saves it as a file `proctor audit verify` reads.
+        x.response
+            .getHeaders()
+            .put(
+                HttpHeader.CONTENT_DISPOSITION,
+                "attachment; filename=\"proof-" + fileSafe(p.get("id")) + ".json\"");
+      }
+      x.send(200, "application/json", proof);
     } catch (NoSuchElementException e) {
       throw new HttpError(404, "not-found", "no receipt " + ProctorServer.printable(p.get("id")));
     } catch (IllegalStateException e) {
       throw new HttpError(409, "unsigned", "the log has no signing key: " + e.getMessage());
     }
+  }
+
+  private static String fileSafe(String id) {
+    return id.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   private void checkpoints(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
@@ -664,6 +708,21 @@ final class Api {
     }
     ObjectNode o = F.objectNode();
     o.set("checkpoints", a);
+    // Witness co-signatures of the checkpoints listed, so a reader sees which ones a witness saw.
+    ArrayNode cosigned = o.putArray("cosignatures");
+    if (!list.isEmpty()) {
+      for (StoredCosignature s :
+          proctor
+              .log()
+              .store()
+              .cosignatures(list.get(start).size(), list.get(list.size() - 1).size())) {
+        try {
+          cosigned.add(Exchange.JSON.readTree(s.json()));
+        } catch (IOException e) {
+          cosigned.add(s.json());
+        }
+      }
+    }
     x.json(200, o);
   }
 
@@ -706,8 +765,9 @@ final class Api {
   }
 
   private void verify(Exchange x, Optional<Caller> c, Map<String, String> p) throws Exception {
+    // The live database, as `proctor audit verify` without FILE: its writers' unsigned tail counts.
     VerificationReport report =
-        new LogVerifier(services.logKeys(), List.of()).verify(proctor.log().store());
+        new LogVerifier(services.logKeys(), List.of()).forLiveLog().verify(proctor.log().store());
     ObjectNode o = F.objectNode();
     o.put("intact", report.intact());
     o.put("summary", report.summary());

@@ -70,6 +70,7 @@ final class HookEndpoint {
     Harness harness = found.get();
     Optional<String> event = x.query("event");
     Optional<JsonNode> payload = Optional.empty();
+    byte[] raw = new byte[0];
     HookCall call;
     AgentKey key;
     try {
@@ -79,7 +80,7 @@ final class HookEndpoint {
       // The body is read (bounded) before anything is checked, so that every refusal — of the
       // Host, the Origin, the key — is answered in the shape of the payload's event: a
       // PermissionRequest ignores any other block.
-      byte[] raw = x.body();
+      raw = x.body();
       payload = sniff(raw);
       server.checkHostAndOrigin(x);
       key = authenticate(x);
@@ -90,10 +91,18 @@ final class HookEndpoint {
       if (e.authFailure()) {
         server.recordAuthFailure(x, harness.name(), e);
       }
-      block(x, harness, harness.eventOf(payload, event), "proctor: " + e.getMessage());
+      block(
+          x,
+          harness,
+          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          "proctor: " + e.getMessage());
       return;
     } catch (BadInputException e) {
-      block(x, harness, harness.eventOf(payload, event), "proctor: bad input at " + e.getMessage());
+      block(
+          x,
+          harness,
+          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          "proctor: bad input at " + e.getMessage());
       return;
     }
     Optional<HookEvent> kind =

@@ -83,6 +83,7 @@ public final class ProctorServer implements AutoCloseable {
   private final ConnectionWatch watch;
   private final ServerMetrics metrics;
   private final EventFeed feed;
+  private final RuleHits hits;
   private final Authenticator auth;
   private final Api api;
   private final HookEndpoint hooks;
@@ -138,6 +139,7 @@ public final class ProctorServer implements AutoCloseable {
     jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
     this.metrics = new ServerMetrics(services.proctor().log());
     this.feed = new EventFeed(services.proctor().log(), limits.maxFeedSubscribers());
+    this.hits = new RuleHits(services.proctor().log(), services.clock());
     this.auth = new Authenticator(services.identities(), config.sessions(), services.clock());
     this.decisions =
         new ThreadPoolExecutor(
@@ -151,7 +153,7 @@ public final class ProctorServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.api = new Api(this, services, auth, feed, metrics, config);
+    this.api = new Api(this, services, auth, feed, hits, metrics, config);
     this.hooks = new HookEndpoint(this, services, auth, metrics, config);
     this.routes = api.routes();
     // A body slower than the minimum rate is cut off (408); answers have no minimum (the feed
@@ -478,6 +480,17 @@ public final class ProctorServer implements AutoCloseable {
     lastRecordFailed = !m.durable();
   }
 
+  /**
+   * The console's Content-Security-Policy: its own scripts, styles and API only, nothing inline (no
+   * {@code 'unsafe-inline'}, no {@code eval}), no plugins, no frames, forms post only here; DOM
+   * sinks take no strings ({@code require-trusted-types-for 'script'}: the console builds its DOM
+   * with {@code textContent}, so any {@code innerHTML} assignment would throw).
+   */
+  static final String CONSOLE_CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+          + " form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none';"
+          + " require-trusted-types-for 'script'; trusted-types 'none'";
+
   private static void securityHeaders(Response response, String path) {
     var h = response.getHeaders();
     h.put("X-Content-Type-Options", "nosniff");
@@ -486,9 +499,7 @@ public final class ProctorServer implements AutoCloseable {
     h.put(HttpHeader.CACHE_CONTROL, "no-store");
     h.put(
         "Content-Security-Policy",
-        path.startsWith("/console/")
-            ? "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-            : "default-src 'none'; frame-ancestors 'none'");
+        path.startsWith("/console/") ? CONSOLE_CSP : "default-src 'none'; frame-ancestors 'none'");
   }
 
   /** Stops accepting, finishes requests in flight, then closes Proctor (last checkpoint). */
@@ -500,6 +511,7 @@ public final class ProctorServer implements AutoCloseable {
     stopping = true;
     try {
       feed.close();
+      hits.close();
       jetty.stop();
     } catch (Exception e) {
       LOG.warn("stopping the HTTP server: {}", e.toString());

@@ -29,7 +29,7 @@ final class WireJson {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private static final Set<String> CHECKPOINT_FIELDS =
-      Set.of("schema", "logId", "size", "root", "time", "keyId", "signature");
+      Set.of("schema", "logId", "size", "root", "time", "keyId", "nextKey", "signature");
   private static final Set<String> COSIGNATURE_FIELDS =
       Set.of("schema", "logId", "size", "root", "time", "witnessKeyId", "signature");
 
@@ -79,6 +79,28 @@ final class WireJson {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Reads an array of checkpoint objects at a pointer; empty when missing. */
+  static List<Checkpoint> checkpoints(JsonNode n, String at) {
+    List<Checkpoint> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw new IllegalArgumentException(at + " must be an array of checkpoints");
+    }
+    for (int i = 0; i < n.size(); i++) {
+      out.add(checkpoint(n.get(i), at + "/" + i));
+    }
+    return out;
+  }
+
+  /** Checkpoints as a JSON array. */
+  static ArrayNode array(List<Checkpoint> checkpoints) {
+    ArrayNode a = MAPPER.createArrayNode();
+    checkpoints.forEach(c -> a.add(object(c)));
+    return a;
   }
 
   /** Reads a co-signature object at a pointer. */

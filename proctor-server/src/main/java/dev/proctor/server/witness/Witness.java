@@ -2,6 +2,7 @@ package dev.proctor.server.witness;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.audit.Checkpoint;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,10 +46,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a new log id from a key it knows is refused: a log's id is fixed when its database is
  * created, so wiping the database and starting again — a history rewritten from nothing — shows up
- * as a new log signed by the same key. Trust on first use would co-sign it. So once a key signs one
- * log the witness holds, a checkpoint of another log id signed by that key is refused ({@code
- * new_log}, with evidence) until an operator enrols the new id ({@link #enrol}), vouching out of
- * band that the log was recreated on purpose.
+ * as a new log signed by the same key. Trust on first use would co-sign it. So the witness keeps,
+ * per log it holds, every key that signed it or was handed it ({@code log-keys/}), and a checkpoint
+ * of another log id signed by one of them, or whose handovers lead back to one of them, is refused
+ * ({@code new_log}, with evidence) until an operator enrols the new id ({@link #enrol}), vouching
+ * out of band that the log was recreated on purpose. A log id refused once stays refused, whatever
+ * key signs it later, until it is enrolled: the evidence in {@code forks/} is read at start-up, so
+ * rotating the key of a wiped log — and trusting the new key — does not get it co-signed.
+ *
+ * <p>How a key rotation is followed: the old key signs a handover, a checkpoint naming the next key
+ * (see {@link Checkpoint}); a submission carries the log's handovers, and a handover signed by a
+ * key of the log makes the next key a key of that log — for that log only, and without the operator
+ * trusting it. A trusted key may also sign a log it holds (its consistency proofs protect the
+ * history) and becomes one of its keys. What stays open: a trusted key that signs no log the
+ * witness holds starts a new log on first use, so trust a key only for a new log — a rotated key
+ * needs no trust, its handover carries it.
  *
  * <p>How the size rules read: a larger size needs a consistency proof from the witnessed size; the
  * same size must have the same root; a smaller size is refused — as a {@code rollback}, with
@@ -66,6 +79,18 @@ public final class Witness {
   private final KeyRing trustedLogKeys;
   private final Clock clock;
   private final Map<String, Checkpoint> seen;
+  // Every key that signed, or was handed, each log the witness holds.
+  private final Map<String, Map<String, PublicKey>> logKeys;
+  // The log ids the witness refused with evidence, and what it held against them.
+  private final Map<String, Evidence> refusedBefore;
+
+  /** The most handovers one submission may carry. */
+  public static final int MAX_HANDOVERS = 32;
+
+  private static final String LOG_KEYS_SCHEMA = "proctor.witness-log-keys/1";
+
+  /** A refusal recorded in {@code forks/}: its kind, file and the checkpoint held against it. */
+  private record Evidence(String kind, Path file, Checkpoint witnessed) {}
 
   /** Why a checkpoint was refused; the code is what the HTTP answer carries. */
   public enum Reason {
@@ -121,12 +146,16 @@ public final class Witness {
       CheckpointSigner key,
       KeyRing trustedLogKeys,
       Clock clock,
-      Map<String, Checkpoint> seen) {
+      Map<String, Checkpoint> seen,
+      Map<String, Map<String, PublicKey>> logKeys,
+      Map<String, Evidence> refusedBefore) {
     this.dir = dir;
     this.key = key;
     this.trustedLogKeys = trustedLogKeys;
     this.clock = clock;
     this.seen = seen;
+    this.logKeys = logKeys;
+    this.refusedBefore = refusedBefore;
   }
 
   /**
@@ -162,7 +191,76 @@ public final class Witness {
         seen.put(c.logId(), c);
       }
     }
-    return new Witness(dir, key, trustedLogKeys, clock, seen);
+    Map<String, Map<String, PublicKey>> logKeys = readLogKeys(dir);
+    for (Checkpoint c : seen.values()) {
+      // A view written before the witness kept log keys: its signer is the log's key.
+      if (!logKeys.containsKey(c.logId())) {
+        trustedLogKeys
+            .key(c.keyId())
+            .ifPresent(k -> logKeys.put(c.logId(), new HashMap<>(Map.of(c.keyId(), k))));
+      }
+    }
+    return new Witness(dir, key, trustedLogKeys, clock, seen, logKeys, readEvidence(dir));
+  }
+
+  private static Map<String, Map<String, PublicKey>> readLogKeys(WitnessDirectory dir)
+      throws IOException {
+    Map<String, Map<String, PublicKey>> out = new HashMap<>();
+    if (!Files.isDirectory(dir.logKeys())) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(dir.logKeys())) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          JsonNode n = WireJson.parse(Files.readString(f, StandardCharsets.UTF_8));
+          if (!LOG_KEYS_SCHEMA.equals(n.path("schema").asText())) {
+            throw new IllegalArgumentException("not a " + LOG_KEYS_SCHEMA + " object");
+          }
+          String logId = n.path("logId").asText();
+          if (!f.getFileName().toString().equals(logId + ".json")) {
+            throw new IllegalArgumentException("it holds the keys of log " + logId);
+          }
+          Map<String, PublicKey> keys = new HashMap<>();
+          for (var e : n.path("keys").properties()) {
+            PublicKey k = KeyFiles.parsePublicPem(e.getValue().asText());
+            if (!KeyFiles.keyId(k).equals(e.getKey())) {
+              throw new IllegalArgumentException("key " + e.getKey() + " does not match its id");
+            }
+            keys.put(e.getKey(), k);
+          }
+          out.put(logId, keys);
+        } catch (IllegalArgumentException e) {
+          throw new IOException(f + ": not a list of log keys: " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The refusals recorded in {@code forks/}, by log id: the latest one of each. */
+  private static Map<String, Evidence> readEvidence(WitnessDirectory dir) throws IOException {
+    Map<String, Evidence> out = new HashMap<>();
+    try (Stream<Path> files = Files.list(dir.forks())) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          JsonNode n = WireJson.parse(Files.readString(f, StandardCharsets.UTF_8));
+          String logId = n.path("logId").asText();
+          if (!LOG_ID.matcher(logId).matches()) {
+            throw new IllegalArgumentException("/logId is not a log id");
+          }
+          out.put(
+              logId,
+              new Evidence(
+                  n.path("kind").asText(),
+                  f,
+                  WireJson.checkpoint(n.get("witnessed"), "/witnessed")));
+        } catch (IllegalArgumentException e) {
+          // The witness must not forget a refusal: unreadable evidence stops it.
+          throw new IOException(f + ": not fork evidence: " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
   }
 
   /** Loads the witness key from its directory, creating it (mode 0600) on first use. */
@@ -197,8 +295,19 @@ public final class Witness {
    */
   public synchronized Verdict submit(Checkpoint c, long fromSize, List<byte[]> proof)
       throws IOException {
+    return submit(c, fromSize, proof, List.of());
+  }
+
+  /**
+   * As {@link #submit(Checkpoint, long, List)}, with the log's handovers (oldest first): each one
+   * signed by a key of the log (or a trusted key) makes the key it names a key of this log.
+   */
+  public synchronized Verdict submit(
+      Checkpoint c, long fromSize, List<byte[]> proof, List<Checkpoint> handovers)
+      throws IOException {
     requireNonNull(c, "checkpoint is null");
     requireNonNull(proof, "proof is null");
+    requireNonNull(handovers, "handovers is null");
     if (!LOG_ID.matcher(c.logId()).matches()) {
       throw new IllegalArgumentException(
           "/checkpoint/logId must be 1 to 128 letters, digits, '.', '_' or '-'");
@@ -207,18 +316,53 @@ public final class Witness {
       throw new IllegalArgumentException(
           "/fromSize " + fromSize + " is beyond the checkpoint's size " + c.size());
     }
-    if (trustedLogKeys.key(c.keyId()).isEmpty()) {
+    if (handovers.size() > MAX_HANDOVERS) {
+      throw new IllegalArgumentException(
+          "/handovers has " + handovers.size() + " checkpoints; at most " + MAX_HANDOVERS);
+    }
+    Map<String, PublicKey> keys = new HashMap<>(logKeys.getOrDefault(c.logId(), Map.of()));
+    for (int i = 0; i < handovers.size(); i++) {
+      Checkpoint h = handovers.get(i);
+      String at = "/handovers/" + i;
+      if (!h.logId().equals(c.logId())) {
+        throw new IllegalArgumentException(at + " is a checkpoint of log " + h.logId());
+      }
+      PublicKey next =
+          h.nextPublicKey()
+              .orElseThrow(() -> new IllegalArgumentException(at + " names no nextKey"));
+      Optional<PublicKey> signer = keyOf(keys, h.keyId());
+      if (signer.isEmpty()) {
+        continue; // Signed by a key this witness never knew: it vouches for nothing here.
+      }
+      try {
+        KeyRing.of(List.of(signer.get())).verify(h);
+      } catch (ProofException e) {
+        return refused(
+            Reason.BAD_SIGNATURE,
+            "the handover at size " + h.size() + ": " + e.getMessage(),
+            Optional.empty());
+      }
+      keys.put(h.keyId(), signer.get());
+      keys.put(KeyFiles.keyId(next), next);
+    }
+    Optional<PublicKey> signer = keyOf(keys, c.keyId());
+    if (signer.isEmpty()) {
       return refused(
           Reason.UNTRUSTED_KEY,
-          "the checkpoint is signed by key " + c.keyId() + ", which this witness does not trust",
+          "the checkpoint is signed by key "
+              + c.keyId()
+              + ", which this witness does not trust and no handover from a key of log "
+              + c.logId()
+              + " names",
           Optional.empty());
     }
     try {
-      trustedLogKeys.verify(c);
+      KeyRing.of(List.of(signer.get())).verify(c);
     } catch (ProofException e) {
       return refused(
           Reason.BAD_SIGNATURE, "the checkpoint's signature: " + e.getMessage(), Optional.empty());
     }
+    keys.put(c.keyId(), signer.get());
     Checkpoint w = seen.get(c.logId());
     if (w == null) {
       if (fromSize != 0) {
@@ -227,32 +371,53 @@ public final class Witness {
             "this witness has seen nothing of log " + c.logId() + "; send fromSize 0",
             Optional.empty());
       }
-      Optional<Checkpoint> sibling = sameKey(c);
-      if (sibling.isPresent() && !Files.exists(enrolment(dir, c.logId()))) {
-        Checkpoint other = sibling.get();
-        return fork(
-            Reason.NEW_LOG,
-            "key "
-                + c.keyId()
-                + " signs log "
-                + other.logId()
-                + " (witnessed at size "
-                + other.size()
-                + ", "
-                + other.time()
-                + "); a new log id from the same key may be a wiped and rewritten history. If the"
-                + " log was recreated on purpose, enrol it on the witness: proctor witness enrol "
-                + c.logId(),
-            other,
-            c,
-            fromSize,
-            proof);
+      if (!Files.exists(enrolment(dir, c.logId()))) {
+        Evidence before = refusedBefore.get(c.logId());
+        if (before != null) {
+          return fork(
+              Reason.NEW_LOG,
+              "this witness refused log "
+                  + c.logId()
+                  + " before ("
+                  + before.kind()
+                  + ", evidence "
+                  + before.file().getFileName()
+                  + "); a refused log id stays refused, whatever key signs it, until an operator"
+                  + " enrols it. If the log was recreated on purpose, enrol it on the witness:"
+                  + " proctor witness enrol "
+                  + c.logId(),
+              before.witnessed(),
+              c,
+              fromSize,
+              proof);
+        }
+        Optional<Map.Entry<String, Checkpoint>> sibling = sharesAKey(keys, c.logId());
+        if (sibling.isPresent()) {
+          Checkpoint other = sibling.get().getValue();
+          return fork(
+              Reason.NEW_LOG,
+              "key "
+                  + sibling.get().getKey()
+                  + " signs log "
+                  + other.logId()
+                  + " (witnessed at size "
+                  + other.size()
+                  + ", "
+                  + other.time()
+                  + "); a new log id from the same key may be a wiped and rewritten history. If the"
+                  + " log was recreated on purpose, enrol it on the witness: proctor witness enrol "
+                  + c.logId(),
+              other,
+              c,
+              fromSize,
+              proof);
+        }
       }
-      return cosign(c);
+      return cosign(c, c, keys);
     }
     if (c.size() == w.size()) {
       if (c.root().equals(w.root())) {
-        return cosign(c.time().isAfter(w.time()) ? c : w, c);
+        return cosign(c.time().isAfter(w.time()) ? c : w, c, keys);
       }
       return fork(Reason.FORK, "two different roots for size " + c.size(), w, c, fromSize, proof);
     }
@@ -298,17 +463,32 @@ public final class Witness {
           fromSize,
           proof);
     }
-    return cosign(c);
+    return cosign(c, c, keys);
   }
 
-  /** The latest checkpoint the witness holds of another log signed by the same key. */
-  private Optional<Checkpoint> sameKey(Checkpoint c) {
-    Checkpoint found = null;
-    for (Checkpoint held : seen.values()) {
-      if (held.keyId().equals(c.keyId())
-          && !held.logId().equals(c.logId())
-          && (found == null || held.time().isAfter(found.time()))) {
-        found = held;
+  /** A key of the log (signed it, or handed to it), else a trusted key. */
+  private Optional<PublicKey> keyOf(Map<String, PublicKey> keysOfTheLog, String keyId) {
+    PublicKey k = keysOfTheLog.get(keyId);
+    return k != null ? Optional.of(k) : trustedLogKeys.key(keyId);
+  }
+
+  /**
+   * The latest checkpoint of another log the witness holds that shares one of {@code keys}, with
+   * the shared key's id.
+   */
+  private Optional<Map.Entry<String, Checkpoint>> sharesAKey(
+      Map<String, PublicKey> keys, String logId) {
+    Map.Entry<String, Checkpoint> found = null;
+    for (Map.Entry<String, Map<String, PublicKey>> e : logKeys.entrySet()) {
+      Checkpoint held = seen.get(e.getKey());
+      if (held == null || e.getKey().equals(logId)) {
+        continue;
+      }
+      for (String id : e.getValue().keySet()) {
+        if (keys.containsKey(id)
+            && (found == null || held.time().isAfter(found.getValue().time()))) {
+          found = Map.entry(id, held);
+        }
       }
     }
     return Optional.ofNullable(found);
@@ -341,12 +521,20 @@ public final class Witness {
     return dir.enrolled().resolve(logId + ".json");
   }
 
-  private Verdict cosign(Checkpoint c) throws IOException {
-    return cosign(c, c);
-  }
-
-  /** Records {@code keep} as the witness's view, then co-signs {@code signed}. */
-  private Verdict cosign(Checkpoint keep, Checkpoint signed) throws IOException {
+  /**
+   * Records the log's keys and {@code keep} as the witness's view, then co-signs {@code signed}.
+   */
+  private Verdict cosign(Checkpoint keep, Checkpoint signed, Map<String, PublicKey> keys)
+      throws IOException {
+    if (!keys.equals(logKeys.get(keep.logId()))) {
+      ObjectNode o = WireJson.MAPPER.createObjectNode();
+      o.put("schema", LOG_KEYS_SCHEMA);
+      o.put("logId", keep.logId());
+      ObjectNode k = o.putObject("keys");
+      keys.forEach((id, publicKey) -> k.put(id, KeyFiles.publicPem(publicKey)));
+      writeAtomically(dir.logKeys().resolve(keep.logId() + ".json"), CanonicalJson.write(o) + "\n");
+      logKeys.put(keep.logId(), Map.copyOf(keys));
+    }
     if (!keep.equals(seen.get(keep.logId()))) {
       writeAtomically(dir.logs().resolve(keep.logId() + ".json"), keep.toJson() + "\n");
       seen.put(keep.logId(), keep);
@@ -384,6 +572,7 @@ public final class Witness {
       file = dir.forks().resolve(base + "-" + i + ".json");
     }
     writeAtomically(file, CanonicalJson.write(e) + "\n");
+    refusedBefore.put(submitted.logId(), new Evidence(reason.code(), file, witnessed));
     LOG.error(
         "{} of log {} refused: {}; witnessed size {} root {}, submitted size {} root {};"
             + " evidence in {}",

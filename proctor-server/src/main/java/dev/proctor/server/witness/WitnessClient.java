@@ -97,6 +97,17 @@ public final class WitnessClient implements CheckpointSink {
       body.set("checkpoint", WireJson.object(checkpoint));
       body.put("fromSize", from);
       body.set("proof", WireJson.hexArray(proof));
+      if (w.isEmpty() || !w.get().keyId().equals(checkpoint.keyId())) {
+        // A key the witness may not know for this log: the handovers that lead to it.
+        List<Checkpoint> handovers = log.handovers();
+        if (!handovers.isEmpty()) {
+          body.set(
+              "handovers",
+              WireJson.array(
+                  handovers.subList(
+                      Math.max(0, handovers.size() - Witness.MAX_HANDOVERS), handovers.size())));
+        }
+      }
       HttpResponse<String> r =
           send(
               HttpRequest.newBuilder(base.resolve("v1/checkpoints"))

@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * (its private key, mode 0600), {@code keys/public/<key id>.pem} (its public key, to hand to log
  * operators), {@code trusted/} (public keys of the logs it witnesses), {@code logs/<log id>.json}
  * (the latest checkpoint it co-signed per log), {@code forks/} (evidence of refused forks) and
- * {@code enrolled/<log id>.json} (log ids an operator enrolled although their key signs another
- * log).
+ * {@code log-keys/<log id>.json} (every key that signed each log, or that a handover of the log
+ * named) and {@code enrolled/<log id>.json} (log ids an operator enrolled although their key signs
+ * another log, or after a refusal).
  */
 public record WitnessDirectory(Path root) {
 
@@ -41,6 +42,14 @@ public record WitnessDirectory(Path root) {
   /** The directory of fork evidence files. */
   public Path forks() {
     return root.resolve("forks");
+  }
+
+  /**
+   * The directory of the keys of each log the witness holds: those that signed it or were handed
+   * it.
+   */
+  public Path logKeys() {
+    return root.resolve("log-keys");
   }
 
   /** The directory of enrolled log ids. */

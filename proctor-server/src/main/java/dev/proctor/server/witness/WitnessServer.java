@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/witness} — {@code {"keyId", "publicKey"}}: the witness's key (PEM);
  *   <li>{@code GET /v1/logs/{logId}} — {@code {"checkpoint"}}: the latest checkpoint it co-signed
  *       for a log, or 404;
- *   <li>{@code POST /v1/checkpoints} with {@code {"checkpoint", "fromSize", "proof"}} — 200 {@code
- *       {"cosignature"}}; 409 {@code stale}, {@code fork}, {@code rollback} or {@code new_log} with
- *       the {@code witnessed} and {@code submitted} checkpoints; 403 for an untrusted key or bad
- *       signature; 400 for malformed JSON, unknown fields or bad values (the message names the JSON
- *       pointer); 413 for a body over {@value #MAX_BODY} bytes.
+ *   <li>{@code POST /v1/checkpoints} with {@code {"checkpoint", "fromSize", "proof", "handovers"}}
+ *       ({@code handovers}: the log's checkpoints naming a next key, needed when its key changed) —
+ *       200 {@code {"cosignature"}}; 409 {@code stale}, {@code fork}, {@code rollback} or {@code
+ *       new_log} with the {@code witnessed} and {@code submitted} checkpoints; 403 for an untrusted
+ *       key or bad signature; 400 for malformed JSON, unknown fields or bad values (the message
+ *       names the JSON pointer); 413 for a body over {@value #MAX_BODY} bytes.
  * </ul>
  *
  * Every error body is {@code {"error": code, "message": text}} plus the fields above.
@@ -45,7 +46,8 @@ public final class WitnessServer implements AutoCloseable {
   public static final int MAX_BODY = 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(WitnessServer.class);
-  private static final Set<String> SUBMISSION_FIELDS = Set.of("checkpoint", "fromSize", "proof");
+  private static final Set<String> SUBMISSION_FIELDS =
+      Set.of("checkpoint", "fromSize", "proof", "handovers");
 
   private final Witness witness;
   private final HttpServer server;
@@ -180,19 +182,21 @@ public final class WitnessServer implements AutoCloseable {
     Checkpoint c;
     long fromSize;
     List<byte[]> proof;
+    List<Checkpoint> handovers;
     try {
       JsonNode n = WireJson.parse(body);
       WireJson.onlyFields(n, SUBMISSION_FIELDS, "");
       c = WireJson.checkpoint(n.get("checkpoint"), "/checkpoint");
       fromSize = WireJson.size(n.get("fromSize"), "/fromSize", 0);
       proof = WireJson.hashes(n.get("proof"), "/proof");
+      handovers = WireJson.checkpoints(n.get("handovers"), "/handovers");
     } catch (IllegalArgumentException e) {
       error(ex, 400, "bad_request", e.getMessage());
       return;
     }
     Witness.Verdict v;
     try {
-      v = witness.submit(c, fromSize, proof);
+      v = witness.submit(c, fromSize, proof, handovers);
     } catch (IllegalArgumentException e) {
       error(ex, 400, "bad_request", e.getMessage());
       return;

@@ -18,6 +18,7 @@ import dev.proctor.audit.WitnessPublisher.Result;
 import dev.proctor.audit.WitnessPublisher.Status;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.StoredCosignature;
+import dev.proctor.store.jdbc.SqliteActionLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -63,9 +64,12 @@ class WitnessServerTest {
   }
 
   private void startWitness() throws Exception {
-    Witness w =
-        Witness.open(
-            witnessDir, witnessKey, KeyFiles.loadPublic(List.of(logDir.publicKeys())), clock);
+    startWitness(logDir.publicKeys());
+  }
+
+  /** Starts the witness trusting the log keys in a file or directory. */
+  private void startWitness(Path trusted) throws Exception {
+    Witness w = Witness.open(witnessDir, witnessKey, KeyFiles.loadPublic(List.of(trusted)), clock);
     server = WitnessServer.start(w, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     client = new WitnessClient(server.uri(), Duration.ofSeconds(10));
   }
@@ -429,6 +433,56 @@ class WitnessServerTest {
     startWitness();
   }
 
+  /** Deletes a data directory's database and mirror, keeping its keys: a wiped history. */
+  private static void wipe(DataDirectory dir) throws Exception {
+    for (String name : new String[] {"proctor.db", "proctor.db-wal", "proctor.db-shm"}) {
+      Files.deleteIfExists(dir.root().resolve(name));
+    }
+    Files.deleteIfExists(dir.mirror());
+  }
+
+  @Test
+  void newLog_refusedOnce_staysRefusedAfterAKeyRotationAndARestart_untilEnrolled()
+      throws Exception {
+    Checkpoint honest;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 3);
+      honest = log.checkpoint();
+      assertThat(only(publisher(log).push(honest)).status()).isEqualTo(Status.COSIGNED);
+    }
+    wipe(logDir);
+    clock.advance(Duration.ofMinutes(1));
+    String wipedId;
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      wipedId = wiped.logId();
+      Result r = only(publisher(wiped).push(wiped.checkpoint()));
+      assertThat(r.message()).startsWith("new_log:");
+    }
+    // The attacker rotates the key (no handover) and writes a receipt; the operator trusts the new
+    // key, as after a legitimate rotation, and restarts the witness.
+    KeyFiles.rotate(logDir.signingKey(), logDir.publicKeys());
+    server.close();
+    startWitness();
+    clock.advance(Duration.ofMinutes(1));
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(wiped, "forged-", 1);
+      Checkpoint forged = wiped.checkpoint();
+      assertThat(forged.keyId()).isNotEqualTo(honest.keyId());
+
+      Result r = only(publisher(wiped).push(forged));
+
+      assertThat(r.status()).as(r.message()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("new_log:").contains("proctor witness enrol " + wipedId);
+      assertThat(client.witnessed(wipedId)).isEmpty();
+      assertThat(forkEvidence()).hasSize(2);
+
+      // Only an operator's enrolment lets the id in.
+      Witness.enrol(witnessDir, wipedId, clock.instant());
+      Result enrolled = only(publisher(wiped).push(forged));
+      assertThat(enrolled.status()).as(enrolled.message()).isEqualTo(Status.COSIGNED);
+    }
+  }
+
   @Test
   void newLogId_fromAKeyTheWitnessKnows_isRefusedWith409AndEvidenceUntilEnrolled()
       throws Exception {
@@ -471,6 +525,143 @@ class WitnessServerTest {
       Result enrolled = only(publisher(wiped).push(wiped.checkpoint()));
       assertThat(enrolled.status()).as(enrolled.message()).isEqualTo(Status.COSIGNED);
       assertThat(client.witnessed(honest.logId())).contains(honest);
+    }
+  }
+
+  /** Copies the log's current public key alone: what an operator trusts before any rotation. */
+  private Path firstKeyOnly() throws Exception {
+    String id = KeyFiles.loadSigner(logDir.signingKey()).keyId();
+    Path dir = Files.createDirectories(tmp.resolve("trusted-first-key"));
+    return Files.copy(logDir.publicKeys().resolve(id + ".pem"), dir.resolve(id + ".pem"));
+  }
+
+  @Test
+  void rotation_ofAHeldLog_isFollowedThroughItsHandover_withoutTrustingTheNewKey()
+      throws Exception {
+    Path firstKey = firstKeyOnly();
+    server.close();
+    startWitness(firstKey);
+    Checkpoint before;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 2);
+      before = log.checkpoint();
+      assertThat(only(publisher(log).push(before)).status()).isEqualTo(Status.COSIGNED);
+    }
+    String next = SqliteActionLog.rotateKey(logDir);
+    clock.advance(Duration.ofSeconds(1));
+    Checkpoint after;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      assertThat(log.handovers())
+          .singleElement()
+          .satisfies(h -> assertThat(h.keyId()).isEqualTo(before.keyId()))
+          .satisfies(h -> assertThat(h.nextKeyId()).contains(next));
+      TestLogs.fill(log, "b-", 1);
+      after = log.checkpoint();
+      assertThat(after.keyId()).isEqualTo(next);
+
+      Result r = only(publisher(log).push(after));
+
+      assertThat(r.status()).as(r.message()).isEqualTo(Status.COSIGNED);
+      assertThat(client.witnessed(log.logId())).contains(after);
+
+      // A handover whose next key was swapped does not verify: 403, nothing changes.
+      Checkpoint handover = log.handovers().get(0);
+      String forged =
+          handover
+              .toJson()
+              .replace(
+                  handover.nextKey().orElseThrow(),
+                  Checkpoint.nextKeyText(AuditFixtures.signer().publicKey()));
+      HttpResponse<String> raw =
+          post(
+              "{\"checkpoint\":"
+                  + after.toJson()
+                  + ",\"fromSize\":"
+                  + after.size()
+                  + ",\"handovers\":["
+                  + forged
+                  + "]}");
+      assertThat(raw.statusCode()).isEqualTo(403);
+      assertThat(json(raw).path("error").asText()).isEqualTo("bad_signature");
+    }
+
+    // The witness remembers the new key as this log's across a restart.
+    server.close();
+    startWitness(firstKey);
+    clock.advance(Duration.ofSeconds(1));
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "c-", 1);
+      Result r = only(publisher(log).push(log.checkpoint()));
+      assertThat(r.status()).as(r.message()).isEqualTo(Status.COSIGNED);
+    }
+    assertThat(Files.readString(witnessDir.logKeys().resolve(before.logId() + ".json")))
+        .contains(before.keyId())
+        .contains(next);
+
+    // Wiped, the log comes back as a new id under the new key: a key of the held log, so refused
+    // even by a witness that trusts the new key directly.
+    wipe(logDir);
+    server.close();
+    startWitness(logDir.publicKeys());
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(wiped, "forged-", 1);
+      Result r = only(publisher(wiped).push(wiped.checkpoint()));
+      assertThat(r.status()).as(r.message()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("new_log:").contains("key " + next);
+    }
+  }
+
+  @Test
+  void rotation_withoutAHandover_isRefusedUntilTheNewKeyIsTrusted_thenBelongsToTheLog()
+      throws Exception {
+    Path firstKey = firstKeyOnly();
+    server.close();
+    startWitness(firstKey);
+    String logId;
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      logId = log.logId();
+      TestLogs.fill(log, "a-", 2);
+      assertThat(only(publisher(log).push(log.checkpoint())).status()).isEqualTo(Status.COSIGNED);
+    }
+    String next = KeyFiles.rotate(logDir.signingKey(), logDir.publicKeys());
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "b-", 1);
+      Checkpoint c = log.checkpoint();
+      Result r = only(publisher(log).push(c));
+      assertThat(r.status()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("untrusted_key:").contains("no handover");
+
+      // Trusted by the operator, the new key may sign the held log: its history is still checked.
+      server.close();
+      startWitness(logDir.publicKeys());
+      assertThat(only(publisher(log).push(c)).status()).isEqualTo(Status.COSIGNED);
+    }
+    assertThat(Files.readString(witnessDir.logKeys().resolve(logId + ".json"))).contains(next);
+  }
+
+  @Test
+  void wipedLog_rotatedBeforeItsFirstPush_isRefusedAsNewLog_itsHandoverLeadsToAHeldLogsKey()
+      throws Exception {
+    try (ActionLog log = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(log, "a-", 2);
+      assertThat(only(publisher(log).push(log.checkpoint())).status()).isEqualTo(Status.COSIGNED);
+    }
+    wipe(logDir);
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(wiped, "forged-", 1);
+    }
+    String next = SqliteActionLog.rotateKey(logDir);
+    // The operator trusts every key of the directory, the new one too, and restarts the witness.
+    server.close();
+    startWitness(logDir.publicKeys());
+    try (ActionLog wiped = TestLogs.open(logDir, clock)) {
+      TestLogs.fill(wiped, "forged-more-", 1);
+      Checkpoint c = wiped.checkpoint();
+      assertThat(c.keyId()).isEqualTo(next);
+      Result r = only(publisher(wiped).push(c));
+      assertThat(r.status()).as(r.message()).isEqualTo(Status.REFUSED);
+      assertThat(r.message()).startsWith("new_log:");
+      assertThat(client.witnessed(wiped.logId())).isEmpty();
     }
   }
 }

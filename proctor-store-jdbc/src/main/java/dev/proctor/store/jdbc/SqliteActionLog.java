@@ -2,12 +2,15 @@ package dev.proctor.store.jdbc;
 
 import dev.proctor.Proctor;
 import dev.proctor.audit.ActionLog;
+import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.CheckpointSigner;
 import dev.proctor.audit.KeyFiles;
 import dev.proctor.audit.LogOptions;
+import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.MirrorFile;
 import dev.proctor.store.DataDirectory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
@@ -45,7 +48,11 @@ public final class SqliteActionLog {
     CheckpointSigner signer = signer(dir);
     SqliteLogStore store = SqliteLogStore.open(dir.database());
     try {
-      return builder.signer(signer).logStore(store).mirror(MirrorFile.open(dir.mirror()));
+      return builder
+          .signer(signer)
+          .logStore(store)
+          .mirror(MirrorFile.open(dir.mirror()))
+          .onCheckpoint(keyUseRecorder(dir));
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -69,7 +76,49 @@ public final class SqliteActionLog {
       store.close();
       throw e;
     }
-    return ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+    ActionLog log = ActionLog.open(store, Optional.of(signer), Optional.of(mirror), clock, options);
+    log.onCheckpoint(keyUseRecorder(dir));
+    return log;
+  }
+
+  /**
+   * Keeps {@code keys/used/<key id>.json} at the largest checkpoint each key signed ({@link
+   * KeyFiles#recordUse}), so that a log emptied or deleted later does not verify as an intact empty
+   * one while its keys sit beside it. Runs on the log's writer thread: one small file replaced per
+   * checkpoint (at most one a second, and one on close).
+   */
+  private static Consumer<Checkpoint> keyUseRecorder(DataDirectory dir) {
+    return c -> {
+      try {
+        KeyFiles.recordUse(dir.keyUses(), c);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot record the key's use in " + dir.keyUses(), e);
+      }
+    };
+  }
+
+  /**
+   * Replaces the data directory's signing key and returns the new key's id. When the log exists,
+   * its current key first signs a handover naming the new key ({@link ActionLog#handOver}), so that
+   * a witness or verifier that knows the old key accepts the new one for this log — and counts it
+   * as this log's key, so that it cannot start another log unseen. If the handover cannot be
+   * written, the key is not replaced.
+   */
+  public static String rotateKey(DataDirectory dir) throws IOException {
+    signer(dir);
+    return KeyFiles.rotate(
+        dir.signingKey(),
+        dir.publicKeys(),
+        next -> {
+          if (Files.exists(dir.database())) {
+            try (ActionLog log = open(dir)) {
+              log.handOver(next);
+            } catch (LogUnavailableException e) {
+              throw new IOException(
+                  "the log cannot record the handover to the new key: " + e.getMessage(), e);
+            }
+          }
+        });
   }
 
   private static CheckpointSigner signer(DataDirectory dir) throws IOException {
