@@ -7,6 +7,7 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Classification;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.ActionRecord;
 import dev.proctor.audit.ApprovalRecord;
@@ -15,6 +16,7 @@ import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.Outcome;
 import dev.proctor.audit.Receipt;
 import dev.proctor.audit.ReceiptFormat;
+import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
 import dev.proctor.decision.Obligation;
 import dev.proctor.decision.PolicyRef;
@@ -71,13 +73,16 @@ public final class Mediator {
   private final Duration deadline;
   private final Clock clock;
   private final ScheduledExecutorService timer;
+  private final Approvals approvals;
 
   Mediator(
       RequestBuilder requests,
       Supplier<Policy> policy,
       ActionLog log,
+      Approvals approvals,
       Duration deadline,
       Clock clock) {
+    this.approvals = requireNonNull(approvals, "approvals is null");
     this.requests = requireNonNull(requests, "requests is null");
     this.policy = requireNonNull(policy, "policy is null");
     this.log = requireNonNull(log, "log is null");
@@ -121,7 +126,7 @@ public final class Mediator {
     List<Mediation> decided = new ArrayList<>(calls.size());
     List<List<LifecycleEvent>> units = new ArrayList<>(calls.size());
     for (ToolCall call : calls) {
-      Mediation m = decide(call, Optional.empty());
+      Mediation m = hold(decide(call, Optional.empty()));
       decided.add(m);
       units.add(events(m, List.of()));
     }
@@ -379,8 +384,37 @@ public final class Mediator {
    * cannot, the decision becomes a deny that says why — a deny stays a deny — with no receipts; an
    * action id already on record is refused, and that refusal is recorded under a fresh id.
    */
-  private Mediation record(Mediation decided, List<LifecycleEvent> then) {
+  private Mediation record(Mediation given, List<LifecycleEvent> then) {
+    Mediation decided = hold(given);
     return settle(decided, log.recordEach(List.of(events(decided, then)), deadline).get(0));
+  }
+
+  /**
+   * Holds an action whose approval is answered in Proctor before its decision is recorded; when the
+   * store cannot hold it, nobody could approve it: the decision becomes a deny saying so.
+   */
+  private Mediation hold(Mediation decided) {
+    if (decided.decision() instanceof Decision.RequireApproval ask
+        && ask.requirement().answeredAt() == ApprovalRequirement.AnsweredAt.PROCTOR) {
+      try {
+        approvals.hold(decided.request(), ask);
+      } catch (RuntimeException e) {
+        LOG.error(
+            "action {} could not be held for approval: {}", decided.request().id(), e.getMessage());
+        return new Mediation(
+            decided.request(),
+            Decision.Deny.failClosed(
+                "the approval store cannot hold this action for approval: " + e.getMessage(),
+                ask.policy()),
+            List.of());
+      }
+    }
+    return decided;
+  }
+
+  /** Held actions and their approval. */
+  public Approvals approvals() {
+    return approvals;
   }
 
   private static List<LifecycleEvent> events(Mediation decided, List<LifecycleEvent> then) {

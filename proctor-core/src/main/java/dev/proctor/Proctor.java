@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.Checkpoint;
 import dev.proctor.audit.CheckpointSigner;
@@ -19,6 +20,8 @@ import dev.proctor.policy.Policies;
 import dev.proctor.policy.Policy;
 import dev.proctor.policy.PolicyException;
 import dev.proctor.policy.PolicyLoader;
+import dev.proctor.store.ApprovalStore;
+import dev.proctor.store.InMemoryApprovalStore;
 import dev.proctor.store.InMemoryLogStore;
 import dev.proctor.store.LogStore;
 import java.io.IOException;
@@ -57,6 +60,7 @@ public final class Proctor implements AutoCloseable {
   private final AtomicReference<Policy> policy;
   private final ActionLog log;
   private final Mediator mediator;
+  private final ApprovalStore approvalStore;
 
   private Proctor(
       Taxonomy taxonomy,
@@ -64,13 +68,22 @@ public final class Proctor implements AutoCloseable {
       Policy policy,
       ActionLog log,
       RequestBuilder requests,
+      ApprovalStore approvalStore,
       Duration deadline,
       Clock clock) {
     this.taxonomy = taxonomy;
     this.loader = loader;
     this.policy = new AtomicReference<>(policy);
     this.log = log;
-    this.mediator = new Mediator(requests, this.policy::get, log, deadline, clock);
+    this.approvalStore = approvalStore;
+    this.mediator =
+        new Mediator(
+            requests,
+            this.policy::get,
+            log,
+            new Approvals(log, approvalStore, clock, deadline),
+            deadline,
+            clock);
   }
 
   /** A builder with the defaults: built-in taxonomy, the default pack, no log store yet. */
@@ -118,7 +131,16 @@ public final class Proctor implements AutoCloseable {
   @Override
   public void close() {
     mediator.close();
-    log.close();
+    try {
+      log.close();
+    } finally {
+      approvalStore.close();
+    }
+  }
+
+  /** Held actions and their approval (the mediator's). */
+  public Approvals approvals() {
+    return mediator.approvals();
   }
 
   /** Configures and builds a {@link Proctor}; not thread-safe, use once. */
@@ -131,6 +153,7 @@ public final class Proctor implements AutoCloseable {
     private Optional<Path> taxonomyFile = Optional.empty();
     private Optional<Path> policyDirectory = Optional.empty();
     private Optional<LogStore> store = Optional.empty();
+    private Optional<ApprovalStore> approvalStore = Optional.empty();
     private Optional<CheckpointSigner> signer = Optional.empty();
     private Optional<MirrorFile> mirror = Optional.empty();
     private LogOptions logOptions = LogOptions.DEFAULT;
@@ -170,6 +193,15 @@ public final class Proctor implements AutoCloseable {
     /** Record decisions in this store; the built {@link Proctor} owns and closes it. */
     public Builder logStore(LogStore store) {
       this.store = Optional.of(requireNonNull(store, "store is null"));
+      return this;
+    }
+
+    /**
+     * Hold actions for approval in this store (default: in memory, so that held actions do not
+     * survive the process); the built {@link Proctor} owns and closes it.
+     */
+    public Builder approvalStore(ApprovalStore store) {
+      this.approvalStore = Optional.of(requireNonNull(store, "store is null"));
       return this;
     }
 
@@ -275,6 +307,7 @@ public final class Proctor implements AutoCloseable {
         return assemble();
       } catch (TaxonomyException | PolicyException | RuntimeException e) {
         store.get().close();
+        approvalStore.ifPresent(ApprovalStore::close);
         if (mirror.isPresent()) {
           try {
             mirror.get().close();
@@ -306,7 +339,15 @@ public final class Proctor implements AutoCloseable {
               : loader.load(Policies.defaultPackPolicyFiles());
       ActionLog log = ActionLog.open(store.get(), signer, mirror, clock, logOptions);
       checkpointListeners.forEach(log::onCheckpoint);
-      return new Proctor(tax, loader, policy, log, requests, deadline, clock);
+      return new Proctor(
+          tax,
+          loader,
+          policy,
+          log,
+          requests,
+          approvalStore.orElseGet(InMemoryApprovalStore::new),
+          deadline,
+          clock);
     }
 
     /**

@@ -13,7 +13,9 @@ import dev.proctor.audit.ProofException;
 import dev.proctor.audit.VerificationReport;
 import dev.proctor.store.DataDirectory;
 import dev.proctor.store.LogReader;
+import dev.proctor.store.LogStore;
 import dev.proctor.store.StoredCheckpoint;
+import dev.proctor.store.jdbc.PostgresStore;
 import dev.proctor.store.jdbc.SqliteActionLog;
 import dev.proctor.store.jdbc.SqliteLogStore;
 import java.io.BufferedOutputStream;
@@ -105,6 +107,26 @@ public final class AuditCommand implements Runnable {
     Path db;
 
     @Option(
+        names = "--database",
+        paramLabel = "JDBC_URL",
+        description =
+            "Verify the shared log in a PostgreSQL database (jdbc:postgresql://…); the password"
+                + " from $PROCTOR_DATABASE_PASSWORD.")
+    String database;
+
+    @Option(
+        names = "--database-user",
+        paramLabel = "USER",
+        description = "The database user (default: proctor).")
+    String databaseUser = "proctor";
+
+    @Option(
+        names = "--database-schema",
+        paramLabel = "SCHEMA",
+        description = "The schema holding the log (default: the user's).")
+    String databaseSchema;
+
+    @Option(
         names = "--key",
         paramLabel = "PEM|DIR",
         description =
@@ -180,6 +202,18 @@ public final class AuditCommand implements Runnable {
           try (InputStream in =
               file.toString().equals("-") ? System.in : Files.newInputStream(file)) {
             report = verifier.verify(in);
+          }
+        } else if (database != null) {
+          PostgresStore.Settings settings =
+              PostgresStore.Settings.of(
+                  database,
+                  databaseUser,
+                  Optional.ofNullable(System.getenv("PROCTOR_DATABASE_PASSWORD")).orElse(""));
+          if (databaseSchema != null) {
+            settings = settings.inSchema(databaseSchema);
+          }
+          try (LogStore store = PostgresStore.open(settings).logStore()) {
+            report = verifier.verify(store);
           }
         } else {
           Path database = db != null ? db : dir.database();

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -60,8 +59,11 @@ final class Deadline {
 
   private final Duration limit;
   private final long failNanos;
-  private final AtomicBoolean answered = new AtomicBoolean();
-  private volatile int answeredCode;
+
+  /** Whether an answer went out, and its code; guarded by this. */
+  private boolean answered;
+
+  private int answeredCode;
 
   private Deadline(Duration limit, long endNanos, Duration exitWait) {
     this.limit = limit;
@@ -182,11 +184,17 @@ final class Deadline {
    * before the fail-closed moment halts right after the answer.
    */
   boolean answer(int code, Runnable print) {
-    if (!answered.compareAndSet(false, true)) {
-      return false;
+    synchronized (this) {
+      // The code is set and the answer printed under the lock that the fail-closed path takes:
+      // a deadline passing mid-print waits for this answer, and never halts with its code
+      // unprinted.
+      if (answered) {
+        return false;
+      }
+      answered = true;
+      answeredCode = code;
+      print.run();
     }
-    answeredCode = code;
-    print.run();
     if (standalone && failNanos - System.nanoTime() < CLOSE_MARGIN.toNanos()) {
       Runtime.getRuntime().halt(code);
     }
@@ -269,10 +277,11 @@ final class Deadline {
   }
 
   /** The fail-closed answer, unless the work answered already (then its answer stands). */
-  private int failClosed(FailClosed failClosed, String why) {
-    if (!answered.compareAndSet(false, true)) {
+  private synchronized int failClosed(FailClosed failClosed, String why) {
+    if (answered) {
       return answeredCode;
     }
+    answered = true;
     answeredCode = failClosed.answer(why);
     return answeredCode;
   }

@@ -28,6 +28,10 @@ public final class Main implements Runnable {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     Deadline.standalone = true;
+    // A schema migration's progress is not news (a hook's standard error is the harness's).
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.flywaydb") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+    }
     System.exit(run(args));
   }
 

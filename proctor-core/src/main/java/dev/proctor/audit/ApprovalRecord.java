@@ -4,9 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** The approval part of a receipt: who decided what, and when. */
-public record ApprovalRecord(List<Vote> votes) {
+/**
+ * The approval part of a receipt: who decided what, and when, and why the approval ended so (a
+ * rejecter's reason, an expiry, a cancellation) when there is a reason to give.
+ */
+public record ApprovalRecord(List<Vote> votes, Optional<String> reason) {
+
+  /** Votes with no reason. */
+  public ApprovalRecord(List<Vote> votes) {
+    this(votes, Optional.empty());
+  }
 
   /** One approver's answer: {@code approve} or {@code reject}. */
   public record Vote(String approver, String decision, Instant time) {
@@ -23,5 +32,6 @@ public record ApprovalRecord(List<Vote> votes) {
 
   public ApprovalRecord {
     votes = List.copyOf(requireNonNull(votes, "votes is null"));
+    requireNonNull(reason, "reason is null");
   }
 }

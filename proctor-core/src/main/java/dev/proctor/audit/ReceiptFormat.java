@@ -73,6 +73,7 @@ public final class ReceiptFormat {
         vote.put("decision", v.decision());
         vote.put("time", time(v.time()));
       }
+      a.approval().reason().ifPresent(r -> approval.put("reason", r));
       head.append(",\"approval\":").append(CanonicalJson.write(approval));
     } else if (event instanceof LifecycleEvent.Finished fin) {
       outcome = ",\"outcome\":" + CanonicalJson.write(outcome(fin.outcome()));

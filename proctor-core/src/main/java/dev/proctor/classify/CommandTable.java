@@ -1360,11 +1360,42 @@ final class CommandTable {
       in.unparseable("source without a file");
       return;
     }
-    scriptOperand(in, a.operands.get(0));
+    scriptOperand(in, a.operands.get(0), a.operands.subList(1, a.operands.size()));
   }
 
-  /** A script file run by a shell or interpreter: local files are shell.exec, others code.exec. */
-  private static void scriptOperand(Invocation in, Word script) {
+  /**
+   * Programs that, named as a pager or editor, only show text or do nothing: {@code GIT_PAGER=cat},
+   * {@code git -c core.pager=cat}, {@code man -P cat}, {@code GIT_SEQUENCE_EDITOR=:}. With letter
+   * options only ({@code less -R}); {@code less -k} (a key file that can set variables) and every
+   * other program still run code.
+   */
+  private static final Set<String> PASSIVE_PROGRAMS =
+      Set.of("cat", "less", "more", "most", ":", "true", "/bin/cat", "/usr/bin/cat", "/bin/true");
+
+  /** True if a pager, editor or program value only shows text ({@link #PASSIVE_PROGRAMS}). */
+  static boolean passiveProgram(String value) {
+    String[] words = value.trim().split("\\s+");
+    if (words.length == 0 || !PASSIVE_PROGRAMS.contains(words[0])) {
+      return false;
+    }
+    for (int i = 1; i < words.length; i++) {
+      if (!words[i].matches("-[A-JL-Za-z]+")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A script file and its arguments; see {@link #scriptOperand(Invocation, Word, List)}. */
+  private static void scriptOperand(Invocation in, List<Word> args, int index) {
+    scriptOperand(in, args.get(index), args.subList(index + 1, args.size()));
+  }
+
+  /**
+   * A script file run by a shell or interpreter: the project's own files are build.run ({@link
+   * Invocation#projectCode}), other local files shell.exec, computed ones code.exec.
+   */
+  private static void scriptOperand(Invocation in, Word script, List<Word> rest) {
     String t = script.text();
     if (script.has(ShellSyntax.PROCESS) || !script.isLiteral()) {
       in.cls(CODE_EXEC);
@@ -1377,8 +1408,13 @@ final class CommandTable {
       in.codeFromStdin(in.name.endsWith("sh") || in.name.equals("source") || in.name.equals("."));
       return;
     }
-    in.cls(SHELL_EXEC);
-    in.executedPath(script);
+    String p = in.path(script);
+    if (p != null) {
+      in.f.executed.add(p);
+    }
+    if (!in.projectCode(p, rest)) {
+      in.cls(SHELL_EXEC);
+    }
   }
 
   // ------------------------------------------------------------------ shells and interpreters
@@ -1522,7 +1558,7 @@ final class CommandTable {
         }
         continue;
       }
-      scriptOperand(in, w);
+      scriptOperand(in, args, i);
       return true;
     }
     in.codeFromStdin(false);
@@ -1593,14 +1629,20 @@ final class CommandTable {
     }
     boolean command = false;
     boolean stdinScript = false;
+    boolean noexec = false;
     for (int i = 0; i < args.size(); i++) {
       Word w = args.get(i);
       String t = w.text();
       if (stdinScript && !command) {
         break;
       }
+      if (noexec && !command && !(w.isLiteral() && t.startsWith("-"))) {
+        in.cls(FS_READ); // bash -n script: a syntax check, nothing runs
+        in.readPaths(args.subList(i, args.size()));
+        return;
+      }
       if (!w.isLiteral() && !command) {
-        scriptOperand(in, w);
+        scriptOperand(in, args, i);
         return;
       }
       if (t.equals("--") || t.equals("-")) {
@@ -1608,7 +1650,7 @@ final class CommandTable {
           continue;
         }
         if (i + 1 < args.size()) {
-          scriptOperand(in, args.get(i + 1));
+          scriptOperand(in, args, i + 1);
           return;
         }
         break;
@@ -1632,6 +1674,9 @@ final class CommandTable {
         if (t.indexOf('s') > 0 && t.charAt(0) == '-') {
           stdinScript = true;
         }
+        if (t.indexOf('n') > 0 && t.charAt(0) == '-') {
+          noexec = true;
+        }
         continue;
       }
       if (command) {
@@ -1645,7 +1690,7 @@ final class CommandTable {
         in.nestedScript(t, args.subList(i + 1, args.size())); // bash -c SCRIPT NAME ARGS…
         return;
       }
-      scriptOperand(in, w);
+      scriptOperand(in, args, i);
       return;
     }
     if (command) {

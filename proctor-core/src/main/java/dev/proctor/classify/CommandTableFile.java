@@ -32,7 +32,9 @@ final class CommandTableFile {
     /** Holds a credential: printing the value shows it. */
     SECRET,
     /** Names a file that holds credentials: reading the file it names reads them. */
-    SECRET_FILE
+    SECRET_FILE,
+    /** Names the deployment environment the program runs against (RAILS_ENV, NODE_ENV). */
+    ENVIRONMENT
   }
 
   /**

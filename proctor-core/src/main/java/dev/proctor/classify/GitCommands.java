@@ -712,7 +712,8 @@ final class GitCommands {
     int eq = keyValue.indexOf('=');
     String key = (eq < 0 ? keyValue : keyValue.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
     String value = eq < 0 ? "" : keyValue.substring(eq + 1);
-    if (CommandTable.table().gitConfigRunsProgram(key)) {
+    if (CommandTable.table().gitConfigRunsProgram(key)
+        && !(eq >= 0 && CommandTable.passiveProgram(value))) {
       // The value is a command git runs later (commands.txt lists the keys: pagers, drivers,
       // filters, textconv, credential helpers, ssh commands, editors, browsers ...).
       in.cls(CODE_EXEC);
@@ -909,7 +910,9 @@ final class GitCommands {
         in.target(Target.Kind.BRANCH, dst);
       } else {
         in.target(Target.Kind.BRANCH, branch);
-        if (!branch.equals(dst) && !dst.startsWith("refs/heads/")) {
+        if (!branch.equals(dst) && !dst.startsWith("refs/heads/")
+            || branch.equals(dst) && RELEASE_TAG.matcher(dst).matches()) {
+          // git pushes the tag when one of that name exists: v3.0.0 is a release, not a branch.
           in.tag("unresolved-ref");
         }
       }
@@ -919,6 +922,10 @@ final class GitCommands {
       in.cls(VCS_HISTORY_REWRITE);
     }
   }
+
+  /** A name shaped like a release tag ({@code v3.0.0}, {@code 1.4.2-rc1}). */
+  private static final java.util.regex.Pattern RELEASE_TAG =
+      java.util.regex.Pattern.compile("v?[0-9]+(\\.[0-9]+)+([-+][0-9A-Za-z.-]+)?");
 
   /**
    * The branch a push destination names: a plain name or {@code refs/heads/<name>}; {@code

@@ -112,6 +112,54 @@ final class Invocation {
     }
   }
 
+  /**
+   * Runs a file of the project ({@code python manage.py test}, {@code bin/rails test}, {@code
+   * ./build/tests/unit_tests}): the project's own code, run as its build and tests run it, so
+   * {@code build.run} with the tag {@code project-code}. Not when the line fetched something before
+   * (the file may be what it fetched), when the file was downloaded, lies under {@code .git}, or
+   * when its name or a literal operand publishes by the task words ({@code ./deploy.sh}, {@code
+   * python manage.py deploy}); those stay {@code shell.exec}. Returns true if it was project code.
+   */
+  /** Names of environments other than the developer's own: production, staging, live. */
+  private static final java.util.regex.Pattern SHARED_ENVIRONMENT =
+      java.util.regex.Pattern.compile(
+          "(?i)(^|[^a-z])(prod|production|prd|staging|stage|live|preprod)([^a-z]|$)");
+
+  boolean projectCode(String p, List<Word> operands) {
+    String root = walk.ctx.cwd().orElse(null);
+    if (p == null
+        || root == null
+        || fetchedBefore
+        || substitutionFetched
+        || f.fetches > 0
+        || f.downloaded.contains(p)
+        || !PathFacts.isInside(p, root)
+        || p.contains("/.git/")) {
+      return false;
+    }
+    String rel = p.substring(root.length());
+    for (String part : rel.split("/")) {
+      int dot = part.lastIndexOf('.');
+      if (!part.isEmpty() && TableCommands.publishes(dot > 0 ? part.substring(0, dot) : part)) {
+        return false;
+      }
+    }
+    for (Word w : operands) {
+      if (w.isLiteral() && !w.text().startsWith("-") && TableCommands.publishes(w.text())
+          || SHARED_ENVIRONMENT.matcher(w.text()).find()) {
+        return false;
+      }
+    }
+    for (Target t : f.targets) {
+      if (t.kind() == Target.Kind.ENVIRONMENT && SHARED_ENVIRONMENT.matcher(t.value()).find()) {
+        return false; // RAILS_ENV=production bin/rails db:schema:load runs against production
+      }
+    }
+    cls(ClassNames.BUILD_RUN);
+    tag("project-code");
+    return true;
+  }
+
   void writeFacts(String p) {
     if (PathFacts.isHarmlessDevice(p)) {
       return;

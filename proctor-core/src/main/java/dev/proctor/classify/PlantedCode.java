@@ -246,7 +246,8 @@ final class PlantedCode {
           "function",
           "unknown-command",
           "local-program",
-          "many-targets");
+          "many-targets",
+          "project-code");
 
   private static boolean risky(Findings f, ClassifyContext ctx) {
     if (!f.labels.isEmpty()) {

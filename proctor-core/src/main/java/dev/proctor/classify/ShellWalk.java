@@ -385,6 +385,47 @@ final class ShellWalk {
     return eq <= 0 ? null : new String[] {variableName(t.substring(0, eq)), t.substring(eq + 1)};
   }
 
+  /** Variables whose value is one program to run: a passive one ({@code cat}) runs no code. */
+  private static final Set<String> PROGRAM_VARIABLES =
+      Set.of(
+          "PAGER",
+          "GIT_PAGER",
+          "MANPAGER",
+          "SYSTEMD_PAGER",
+          "GIT_EDITOR",
+          "GIT_SEQUENCE_EDITOR",
+          "EDITOR",
+          "VISUAL",
+          "BAT_PAGER",
+          "DELTA_PAGER",
+          "PSQL_PAGER",
+          "AWS_PAGER",
+          "GH_PAGER");
+
+  /**
+   * Search paths for code: entries inside the project add only the project's own code ({@code
+   * PYTHONPATH=src}), which its tests import anyway; elsewhere they inject code.
+   */
+  private static final Set<String> CODE_PATH_VARIABLES =
+      Set.of("PYTHONPATH", "NODE_PATH", "PERL5LIB", "RUBYLIB", "GOPATH");
+
+  private boolean insideProject(String value) {
+    String root = ctx.cwd().orElse(null);
+    if (root == null || value.isEmpty() || value.indexOf('$') >= 0 || value.indexOf('`') >= 0) {
+      return false;
+    }
+    for (String entry : value.split(":")) {
+      String p =
+          entry.isEmpty() || entry.equals(".")
+              ? root
+              : entry.startsWith("/") ? entry : root + "/" + entry;
+      if (!PathFacts.isInside(PathFacts.normalize(p), root)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void assignment(Word a) {
     String[] nv = nameAndValue(a);
     if (nv == null) {
@@ -393,14 +434,20 @@ final class ShellWalk {
     String name = nv[0];
     String value = nv[1];
     java.util.Optional<CommandTableFile.Risk> risk = CommandTable.table().variable(name);
-    if (risk.isPresent() && risk.get() == CommandTableFile.Risk.EXEC
-        || TOOL_VARIABLES.contains(name) && namesProgram(value)) {
+    if ((risk.isPresent() && risk.get() == CommandTableFile.Risk.EXEC
+            || TOOL_VARIABLES.contains(name) && namesProgram(value))
+        && !(PROGRAM_VARIABLES.contains(name) && CommandTable.passiveProgram(value))
+        && !(CODE_PATH_VARIABLES.contains(name) && insideProject(value))) {
       // commands.txt lists them: LD_PRELOAD, NODE_OPTIONS, GIT_SSH_COMMAND, RUSTC_WRAPPER ...
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
     } else if (name.equals("PATH") && !(value.startsWith("$PATH") || value.startsWith("${PATH}"))) {
       findings.cls(CODE_EXEC);
       findings.tag("env-injection");
+    } else if (risk.isPresent()
+        && risk.get() == CommandTableFile.Risk.ENVIRONMENT
+        && !value.isEmpty()) {
+      findings.target(new Target(Target.Kind.ENVIRONMENT, value));
     } else if (risk.isPresent() && risk.get() == CommandTableFile.Risk.INDEX) {
       findings.tag("custom-index");
       if (value.indexOf("://") > 0) {
@@ -848,6 +895,11 @@ final class ShellWalk {
     if (inProject && (PROJECT_WRAPPERS.contains(name) || venvTool)) {
       CommandTable.classify(
           new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects));
+      return;
+    }
+    Invocation run =
+        new Invocation(name, rest, this, st, depth, piped, prior, subFetched, redirects);
+    if (run.projectCode(p, rest)) {
       return;
     }
     findings.cls(ClassNames.SHELL_EXEC);

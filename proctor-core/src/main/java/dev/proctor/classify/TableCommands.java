@@ -29,7 +29,8 @@ final class TableCommands {
     }
     for (Args.Opt o : a.options) {
       String n = o.name();
-      if (spec.execs().contains(n)) {
+      if (spec.execs().contains(n)
+          && !(o.value() != null && CommandTable.passiveProgram(o.value().text()))) {
         in.cls(CODE_EXEC);
         in.tag("exec-option");
       } else if (o.value() != null && spec.writes().contains(n)) {

@@ -7,19 +7,46 @@ import java.util.List;
 
 /**
  * Who must approve an action and how: approver groups, a quorum of N approvals, whether the
- * requester's own principal is excluded (always, today), and how long the request waits before it
- * expires (expiry means deny).
+ * requester's own principal is excluded (always, today), how long the request waits before it
+ * expires (expiry means deny), and where a human answers: at the harness's own prompt (recorded as
+ * the harness's user) or in Proctor, by authenticated people.
  */
 public record ApprovalRequirement(
-    List<String> approverGroups, int quorum, Duration expiry, boolean separationOfDuties) {
+    List<String> approverGroups,
+    int quorum,
+    Duration expiry,
+    boolean separationOfDuties,
+    AnsweredAt answeredAt) {
 
-  /** One approval from anyone in the default group, within fifteen minutes. */
+  /** Where the human answer to an approval comes from. */
+  public enum AnsweredAt {
+    /**
+     * The harness's own prompt (Claude Code's permission dialog), as before Proctor held actions.
+     */
+    HARNESS,
+    /** Proctor holds the action until authenticated approvers decide it. */
+    PROCTOR;
+
+    /** The policy's spelling: {@code harness} or {@code proctor}. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One approval from anyone in the default group, within fifteen minutes, at the harness. */
   public static final ApprovalRequirement DEFAULT =
       new ApprovalRequirement(List.of("approvers"), 1, Duration.ofMinutes(15), true);
+
+  /** A requirement answered at the harness's prompt. */
+  public ApprovalRequirement(
+      List<String> approverGroups, int quorum, Duration expiry, boolean separationOfDuties) {
+    this(approverGroups, quorum, expiry, separationOfDuties, AnsweredAt.HARNESS);
+  }
 
   public ApprovalRequirement {
     approverGroups = List.copyOf(requireNonNull(approverGroups, "approverGroups is null"));
     requireNonNull(expiry, "expiry is null");
+    requireNonNull(answeredAt, "answeredAt is null");
     if (quorum < 1) {
       throw new IllegalArgumentException("quorum must be at least 1, was " + quorum);
     }

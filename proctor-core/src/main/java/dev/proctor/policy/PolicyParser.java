@@ -54,7 +54,7 @@ final class PolicyParser {
   static final Set<String> PRINCIPAL_KEYS =
       Set.of("human", "agent", "service", "session", "tenant", "groups", "roles");
   static final Set<String> APPROVAL_KEYS =
-      Set.of("groups", "quorum", "expiry", "separation_of_duties", "escalation");
+      Set.of("groups", "quorum", "expiry", "separation_of_duties", "escalation", "answered_at");
   static final Set<String> ESCALATION_KEYS = Set.of("after", "groups");
   static final Set<String> MODIFY_KEYS = Set.of("set", "remove");
   static final Set<String> DEFER_KEYS = Set.of("timeout");
@@ -702,6 +702,16 @@ final class PolicyParser {
                         + " action");
               }
             });
+    ApprovalRequirement.AnsweredAt at = ApprovalRequirement.AnsweredAt.HARNESS;
+    Optional<Node> atNode = a.get("answered_at");
+    if (atNode.isPresent()) {
+      Optional<String> v = yaml.string(atNode.get(), "approval answered_at");
+      if (v.isPresent() && v.get().equals("proctor")) {
+        at = ApprovalRequirement.AnsweredAt.PROCTOR;
+      } else if (v.isPresent() && !v.get().equals("harness")) {
+        yaml.error(atNode.get(), "answered_at must be harness or proctor, was '" + v.get() + "'");
+      }
+    }
     Optional<Rule.Escalation> escalation =
         a.get("escalation")
             .flatMap(v -> yaml.object(v, "approval escalation", ESCALATION_KEYS))
@@ -719,7 +729,8 @@ final class PolicyParser {
       return Optional.empty();
     }
     return Optional.of(
-        new Rule.Approval(new ApprovalRequirement(groups, (int) quorum, expiry, true), escalation));
+        new Rule.Approval(
+            new ApprovalRequirement(groups, (int) quorum, expiry, true, at), escalation));
   }
 
   private Optional<Rule.Modify> modify(Node n, String what) {

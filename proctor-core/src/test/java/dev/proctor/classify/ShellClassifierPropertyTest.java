@@ -167,7 +167,7 @@ class ShellClassifierPropertyTest {
   }
 
   @Test
-  void classify_compoundOfCorpusCommands_isHighestOfParts() throws Exception {
+  void classify_compoundOfCorpusCommands_isAtLeastHighestOfParts() throws Exception {
     List<String> cmds = new ArrayList<>();
     ShellClassifierTest.corpus().forEach(a -> cmds.add((String) a.get()[1]));
     cmds.removeIf(c -> c.contains("\n") || c.contains("<<") || c.trim().endsWith("&"));
@@ -183,7 +183,11 @@ class ShellClassifierPropertyTest {
       }
       Classification both = classify("( " + a + "\n) && ( " + b + "\n)");
       String expected = TAXONOMY.highest(List.of(ca.actionClass(), cb.actionClass())).name();
-      assertThat(both.actionClass()).as(a + " && " + b).isEqualTo(expected);
+      // At least the highest part: a fetch before the project's code makes running it riskier
+      // (curl ... && python tool.py is no longer project-code), never less.
+      assertThat(risk(both.actionClass()))
+          .as(a + " && " + b + " -> " + both.actionClass() + ", parts " + expected)
+          .isGreaterThanOrEqualTo(risk(expected));
     }
   }
 

@@ -53,7 +53,9 @@ public final class ConfigLoader {
           "decisions",
           "sessions",
           "allowed_hosts",
-          "allowed_origins");
+          "allowed_origins",
+          "database",
+          "approvals");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?");
 
   private final String file;
@@ -131,13 +133,17 @@ public final class ConfigLoader {
         value(top, "allowed_hosts", List.of(), n -> list(n, "allowed_hosts", this::host));
     List<String> origins =
         value(top, "allowed_origins", List.of(), n -> list(n, "allowed_origins", this::origin));
+    Optional<ServerConfig.Database> database =
+        Optional.ofNullable(top.get("database")).map(t -> database(t.getValueNode()));
+    ServerConfig.Approvals approvals =
+        value(top, "approvals", d.approvals(), n -> approvals(n, d.approvals()));
     if (!problems.isEmpty()) {
       return d;
     }
     try {
       return new ServerConfig(
           listen, tls, dataDir, policyDir, taxonomy, watch, witnesses, limits, decisions, sessions,
-          hosts, origins);
+          hosts, origins, database, approvals);
     } catch (IllegalArgumentException e) {
       problem(root.get().getStartMark(), "decisions", e.getMessage());
       return d;
@@ -231,6 +237,36 @@ public final class ConfigLoader {
                     "hook_deadline",
                     d.hookDeadline(),
                     n -> duration(n, "decisions.hook_deadline"))),
+        d);
+  }
+
+  private ServerConfig.Database database(Node node) {
+    Map<String, NodeTuple> m =
+        mapping(node, "database", Set.of("url", "user", "password_file", "schema", "pool"));
+    String url = value(m, "url", "", n -> scalar(n, "database.url", v -> v));
+    if (!m.containsKey("url")) {
+      problem(node.getStartMark(), "database.url", "is required");
+    }
+    String user = value(m, "user", "proctor", n -> scalar(n, "database.user", v -> v));
+    Optional<Path> password = optionalPath(m, "password_file");
+    Optional<String> schema =
+        Optional.ofNullable(m.get("schema"))
+            .map(t -> scalar(t.getValueNode(), "database.schema", v -> v));
+    int pool = value(m, "pool", 8, n -> integer(n, "database.pool"));
+    return build(
+        node, "database", () -> new ServerConfig.Database(url, user, password, schema, pool), null);
+  }
+
+  private ServerConfig.Approvals approvals(Node node, ServerConfig.Approvals d) {
+    Map<String, NodeTuple> m = mapping(node, "approvals", Set.of("hook_wait", "max_wait", "sweep"));
+    return build(
+        node,
+        "approvals",
+        () ->
+            new ServerConfig.Approvals(
+                value(m, "hook_wait", d.hookWait(), n -> duration(n, "approvals.hook_wait")),
+                value(m, "max_wait", d.maxWait(), n -> duration(n, "approvals.max_wait")),
+                value(m, "sweep", d.sweep(), n -> duration(n, "approvals.sweep"))),
         d);
   }
 

@@ -10,6 +10,7 @@ import dev.proctor.policy.PolicyException;
 import dev.proctor.policy.PolicyWatcher;
 import dev.proctor.server.witness.WitnessClient;
 import dev.proctor.store.DataDirectory;
+import dev.proctor.store.jdbc.PostgresStore;
 import dev.proctor.store.jdbc.SqliteActionLog;
 import dev.proctor.store.jdbc.SqliteIdentityStore;
 import java.io.IOException;
@@ -61,7 +62,10 @@ public final class Gateway {
     config.policyDir().ifPresent(b::policyDirectory);
     config.taxonomy().ifPresent(b::taxonomyFile);
     config.tls().ifPresent(t -> b.protect(t.passwordFile()).protect(t.keyStore()));
-    Proctor proctor = SqliteActionLog.into(b, dir, notices).build();
+    Proctor proctor =
+        config.database().isPresent()
+            ? PostgresStore.open(settings(config.database().get())).into(b, dir, notices).build()
+            : SqliteActionLog.into(b, dir, notices).build();
     SqliteIdentityStore store = null;
     Optional<PolicyWatcher> watcher = Optional.empty();
     try {
@@ -93,6 +97,19 @@ public final class Gateway {
       proctor.close();
       throw e;
     }
+  }
+
+  /** The pool settings of a configured database; the password from its file or the environment. */
+  static PostgresStore.Settings settings(ServerConfig.Database db) throws IOException {
+    String password;
+    if (db.passwordFile().isPresent()) {
+      password = java.nio.file.Files.readString(db.passwordFile().get()).strip();
+    } else {
+      password = Optional.ofNullable(System.getenv("PROCTOR_DATABASE_PASSWORD")).orElse("");
+    }
+    PostgresStore.Settings s =
+        new PostgresStore.Settings(db.url(), db.user(), password, db.schema(), db.pool());
+    return s;
   }
 
   private static PolicyWatcher watch(

@@ -57,17 +57,10 @@ final class HookEndpoint {
     long start = System.nanoTime();
     String name = x.path().substring("/v1/hooks/".length());
     Optional<Harness> found = Hooks.harness(name);
-    if (found.isEmpty()) {
-      x.error(
-          404,
-          "not-found",
-          "no hook for harness '"
-              + ProctorServer.printable(name)
-              + "'; expected one of "
-              + Hooks.names());
-      return;
-    }
-    Harness harness = found.get();
+    // A name that is no harness (a typo in the hook's URL, a trailing slash) is answered as a
+    // block in Claude Code's shape, whose HTTP hooks these are — never a 404, which Claude Code
+    // reads as "go ahead".
+    Harness harness = found.orElseGet(() -> Hooks.harness("claude-code").orElseThrow());
     Optional<String> event = x.query("event");
     Optional<JsonNode> payload = Optional.empty();
     byte[] raw = new byte[0];
@@ -82,6 +75,15 @@ final class HookEndpoint {
       // PermissionRequest ignores any other block.
       raw = x.body();
       payload = sniff(raw);
+      if (found.isEmpty()) {
+        throw new HttpError(
+            404,
+            "not-found",
+            "no hook for harness '"
+                + ProctorServer.printable(name)
+                + "'; expected one of "
+                + Hooks.names());
+      }
       server.checkHostAndOrigin(x);
       key = authenticate(x);
       x.requireJson();

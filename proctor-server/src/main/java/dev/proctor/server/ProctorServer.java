@@ -86,6 +86,7 @@ public final class ProctorServer implements AutoCloseable {
   private final RuleHits hits;
   private final Authenticator auth;
   private final Api api;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
   private final HookEndpoint hooks;
   private final ThreadPoolExecutor decisions;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.proctor.server");
@@ -156,6 +157,27 @@ public final class ProctorServer implements AutoCloseable {
     this.api = new Api(this, services, auth, feed, hits, metrics, config);
     this.hooks = new HookEndpoint(this, services, auth, metrics, config);
     this.routes = api.routes();
+    // Held actions whose expiry passed are ended (expired = deny) by every instance; the log's
+    // lifecycle check lets one ending through.
+    this.sweeper =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "proctor-approval-sweep");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.approvals().sweep().toMillis();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            services.proctor().approvals().sweep();
+          } catch (RuntimeException e) {
+            LOG.warn("approval sweep failed: {}", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     // A body slower than the minimum rate is cut off (408); answers have no minimum (the feed
     // sends heartbeats only).
     GracefulHandler graceful =
@@ -509,6 +531,7 @@ public final class ProctorServer implements AutoCloseable {
       return;
     }
     stopping = true;
+    sweeper.shutdownNow();
     try {
       feed.close();
       hits.close();

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public enum Role {
   AGENT(EnumSet.of(Permission.DECIDE)),
-  APPROVER(EnumSet.of(Permission.READ_ACTIONS, Permission.WATCH)),
+  APPROVER(EnumSet.of(Permission.READ_ACTIONS, Permission.WATCH, Permission.APPROVE)),
   OPERATOR(EnumSet.of(Permission.READ_ACTIONS, Permission.WATCH, Permission.READ_POLICY)),
   POLICY_ADMIN(
       EnumSet.of(Permission.READ_POLICY, Permission.CHANGE_POLICY, Permission.READ_ACTIONS)),
@@ -26,6 +26,8 @@ public enum Role {
     DECIDE,
     /** Read any action's lifecycle. */
     READ_ACTIONS,
+    /** Read held actions and vote on them (within the approver groups the person is in). */
+    APPROVE,
     /** Follow the live action feed. */
     WATCH,
     /** Read the policy in force. */

@@ -25,9 +25,13 @@ public record ServerConfig(
     Decisions decisions,
     Sessions sessions,
     List<String> allowedHosts,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    Optional<Database> database,
+    Approvals approvals) {
 
   public ServerConfig {
+    requireNonNull(database, "database is null");
+    requireNonNull(approvals, "approvals is null");
     requireNonNull(listen, "listen is null");
     requireNonNull(tls, "tls is null");
     requireNonNull(dataDir, "dataDir is null");
@@ -63,7 +67,19 @@ public record ServerConfig(
         Decisions.DEFAULT,
         Sessions.DEFAULT,
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty(),
+        Approvals.DEFAULT);
+  }
+
+  /** The same configuration on a shared PostgreSQL database. */
+  public ServerConfig withDatabase(Database db) {
+    return toBuilder().database(db).build();
+  }
+
+  /** The same configuration with other approval settings. */
+  public ServerConfig withApprovals(Approvals other) {
+    return toBuilder().approvals(other).build();
   }
 
   /** The same configuration listening elsewhere ({@code --listen}). */
@@ -106,6 +122,8 @@ public record ServerConfig(
     private Optional<Path> taxonomy;
     private Limits limits;
     private Decisions decisions;
+    private Optional<Database> database;
+    private Approvals approvals;
     private final ServerConfig from;
 
     Builder(ServerConfig from) {
@@ -116,6 +134,18 @@ public record ServerConfig(
       this.taxonomy = from.taxonomy;
       this.limits = from.limits;
       this.decisions = from.decisions;
+      this.database = from.database;
+      this.approvals = from.approvals;
+    }
+
+    Builder database(Database d) {
+      database = Optional.of(d);
+      return this;
+    }
+
+    Builder approvals(Approvals a) {
+      approvals = a;
+      return this;
     }
 
     Builder listen(Listen l) {
@@ -161,7 +191,54 @@ public record ServerConfig(
           decisions,
           from.sessions,
           from.allowedHosts,
-          from.allowedOrigins);
+          from.allowedOrigins,
+          database,
+          approvals);
+    }
+  }
+
+  /**
+   * A PostgreSQL database shared with other instances: the log and held actions live there instead
+   * of the data directory's SQLite file. The password is read from {@code passwordFile}, else from
+   * the environment variable {@code PROCTOR_DATABASE_PASSWORD}, never from the configuration.
+   */
+  public record Database(
+      String url, String user, Optional<Path> passwordFile, Optional<String> schema, int pool) {
+    public Database {
+      requireNonNull(url, "url is null");
+      requireNonNull(user, "user is null");
+      requireNonNull(passwordFile, "passwordFile is null");
+      requireNonNull(schema, "schema is null");
+      if (!url.startsWith("jdbc:postgresql://")) {
+        throw new IllegalArgumentException("database.url must start with jdbc:postgresql://");
+      }
+      if (pool < 2 || pool > 200) {
+        throw new IllegalArgumentException("database.pool must be 2 to 200, was " + pool);
+      }
+    }
+  }
+
+  /**
+   * How held actions are waited for: a hook call for an action held for approval in Proctor waits
+   * up to {@code hookWait} for the decision (keep hook_deadline + hook_wait below the harness's
+   * hook timeout), an API long-poll at most {@code maxWait}; expired approvals are swept every
+   * {@code sweep}.
+   */
+  public record Approvals(Duration hookWait, Duration maxWait, Duration sweep) {
+
+    /** 4 s in a hook call, 60 s for a long-poll, a sweep each second. */
+    public static final Approvals DEFAULT =
+        new Approvals(Duration.ofSeconds(4), Duration.ofSeconds(60), Duration.ofSeconds(1));
+
+    public Approvals {
+      requireNonNull(hookWait, "hookWait is null");
+      requireNonNull(maxWait, "maxWait is null");
+      requireNonNull(sweep, "sweep is null");
+      if (hookWait.isNegative()) {
+        throw new IllegalArgumentException("approvals.hook_wait must not be negative");
+      }
+      positive("approvals.max_wait", maxWait.toMillis());
+      positive("approvals.sweep", sweep.toMillis());
     }
   }
 

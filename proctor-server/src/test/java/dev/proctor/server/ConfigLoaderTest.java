@@ -79,7 +79,7 @@ class ConfigLoaderTest {
                         "proctor.yaml:1:9: listen: expected HOST:PORT, was 'nowhere'",
                         "proctor.yaml:3:17: limits.idle_timeout: expected a positive duration such as 500ms, 30s, 15m, 2h or 1d (was 'forever')",
                         "proctor.yaml:4:13: limits.max_body: expected a size such as 512, 16KiB, 1MiB (was '10 apples')",
-                        "proctor.yaml:5:1: sesions: unknown key; expected one of [allowed_hosts, allowed_origins, data_dir, decisions, limits, listen, policy_dir, sessions, taxonomy, tls, watch_policy, witnesses]"));
+                        "proctor.yaml:5:1: sesions: unknown key; expected one of [allowed_hosts, allowed_origins, approvals, data_dir, database, decisions, limits, listen, policy_dir, sessions, taxonomy, tls, watch_policy, witnesses]"));
   }
 
   @Test

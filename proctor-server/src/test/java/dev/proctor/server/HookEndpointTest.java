@@ -191,8 +191,17 @@ class HookEndpointTest {
                 "{\"hook_event_name\":\"BeforeTool\",\"session_id\":\"g\",\"cwd\":\"/work/p\",\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"ls\"}}")
             .send();
     assertThat(gemini.json().get("decision").asText()).isEqualTo("allow");
-    assertThat(t.http.post("/v1/hooks/nope").bearer(t.key).json("{}").send().status())
-        .isEqualTo(404);
+    // A mistyped hook URL blocks in Claude Code's shape: a 404 would let the call through.
+    for (String path :
+        new String[] {"/v1/hooks/nope", "/v1/hooks/claude-code/", "/v1/hooks/Claude-Code"}) {
+      Http.Answer typo = t.http.post(path).bearer(t.key).json(pre("ls", "typo")).send();
+      assertThat(typo.status()).as(path).isEqualTo(200);
+      assertThat(typo.header("proctor-hook-exit")).as(path).contains("2");
+      assertThat(decision(typo).get("permissionDecision").asText()).as(path).isEqualTo("deny");
+      assertThat(decision(typo).get("permissionDecisionReason").asText())
+          .as(path)
+          .contains("no hook for harness");
+    }
   }
 
   @Test

@@ -31,7 +31,33 @@ public final class SqliteActionLog {
    */
   public static Proctor.Builder into(
       Proctor.Builder builder, DataDirectory dir, Consumer<String> notices) throws IOException {
-    if (!Files.exists(dir.database()) && !Files.exists(dir.signingKey())) {
+    CheckpointSigner signer = ensureSigner(dir, !Files.exists(dir.database()), notices);
+    SqliteLogStore store = SqliteLogStore.open(dir.database());
+    JdbcApprovalStore approvals = null;
+    try {
+      approvals = JdbcApprovalStore.sqlite(dir.database());
+      return builder
+          .signer(signer)
+          .logStore(store)
+          .approvalStore(approvals)
+          .mirror(MirrorFile.open(dir.mirror()))
+          .onCheckpoint(keyUseRecorder(dir));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      if (approvals != null) {
+        approvals.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The data directory's signing key, created first when {@code fresh} (no log yet) and it has
+   * none; a directory with a log but no key is refused.
+   */
+  static CheckpointSigner ensureSigner(DataDirectory dir, boolean fresh, Consumer<String> notices)
+      throws IOException {
+    if (fresh && !Files.exists(dir.signingKey())) {
       // Processes starting at once on a new directory: one creates the key, the others use it.
       KeyFiles.createIfAbsent(dir.signingKey(), dir.publicKeys())
           .ifPresent(
@@ -45,18 +71,7 @@ public final class SqliteActionLog {
                           + dir.publicKeys()
                           + " to verify the log elsewhere)"));
     }
-    CheckpointSigner signer = signer(dir);
-    SqliteLogStore store = SqliteLogStore.open(dir.database());
-    try {
-      return builder
-          .signer(signer)
-          .logStore(store)
-          .mirror(MirrorFile.open(dir.mirror()))
-          .onCheckpoint(keyUseRecorder(dir));
-    } catch (IOException | RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    return signer(dir);
   }
 
   /** Opens the log with the system clock and default options; the signing key must exist. */
@@ -87,7 +102,7 @@ public final class SqliteActionLog {
    * one while its keys sit beside it. Runs on the log's writer thread: one small file replaced per
    * checkpoint (at most one a second, and one on close).
    */
-  private static Consumer<Checkpoint> keyUseRecorder(DataDirectory dir) {
+  static Consumer<Checkpoint> keyUseRecorder(DataDirectory dir) {
     return c -> {
       try {
         KeyFiles.recordUse(dir.keyUses(), c);

@@ -28,7 +28,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * The identity store in its own SQLite file ({@code identity.db} beside the log), so that logins
  * and key look-ups never wait for the log's writer: WAL journal, {@code synchronous=FULL}, one
- * connection used under a lock. Tables in {@link SqliteSchema#IDENTITY}.
+ * connection used under a lock. Its schema is migrated by {@link Migrations} (set {@code
+ * sqlite-identity}).
  */
 public final class SqliteIdentityStore implements IdentityStore {
 
@@ -54,27 +55,8 @@ public final class SqliteIdentityStore implements IdentityStore {
       Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
-        s.execute("BEGIN IMMEDIATE");
-        for (String ddl : SqliteSchema.IDENTITY) {
-          s.execute(ddl);
-        }
-        s.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '"
-                + SqliteSchema.IDENTITY_VERSION
-                + "')");
-        try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
-          if (rs.next() && !rs.getString(1).equals(String.valueOf(SqliteSchema.IDENTITY_VERSION))) {
-            s.execute("ROLLBACK");
-            throw new LogStoreException(
-                file
-                    + " has identity schema version "
-                    + rs.getString(1)
-                    + ", this build reads "
-                    + SqliteSchema.IDENTITY_VERSION);
-          }
-        }
-        s.execute("COMMIT");
       }
+      Migrations.sqlite(file, c, Migrations.Set.SQLITE_IDENTITY);
       return new SqliteIdentityStore(file, c);
     } catch (SQLException | IOException e) {
       throw new LogStoreException(

@@ -31,11 +31,11 @@ import org.sqlite.SQLiteConfig;
  * <p>Tables: {@code receipts} (sequence number, ids, state, time, canonical JSON, hash), {@code
  * merkle_nodes} (perfect subtree hashes above the receipts, keyed by level and index, so that a
  * proof costs O(log n) primary-key look-ups), {@code checkpoints}, {@code cosignatures} and {@code
- * meta} (schema version, log id). One connection writes, another reads, each used under its lock.
+ * meta} (schema version, log id); the held actions of {@link SqliteApprovalStore} share the file.
+ * The schema is migrated by {@link Migrations} (set {@code sqlite-log}). One connection writes,
+ * another reads, each used under its lock.
  */
 public final class SqliteLogStore implements LogStore {
-
-  private static final int SCHEMA_VERSION = SqliteSchema.LOG_VERSION;
 
   static {
     privateNativeLibraryDirectory();
@@ -91,37 +91,17 @@ public final class SqliteLogStore implements LogStore {
         // A bounded page cache (16 MB) so that the last pages of the indexes stay in memory.
         s.execute("PRAGMA cache_size=-16384");
       }
+      Migrations.sqlite(file, w, Migrations.Set.SQLITE_LOG);
       String logId;
       try (Statement s = w.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
-        for (String ddl : SqliteSchema.LOG) {
-          s.execute(ddl);
-        }
-        s.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '"
-                + SCHEMA_VERSION
-                + "')");
         s.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', '"
                 + UUID.randomUUID()
                 + "')");
-        try (ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
-          String id = null;
-          while (rs.next()) {
-            if (rs.getString(1).equals("schema_version")
-                && !rs.getString(2).equals(String.valueOf(SCHEMA_VERSION))) {
-              throw new LogStoreException(
-                  file
-                      + " has log schema version "
-                      + rs.getString(2)
-                      + ", this build reads "
-                      + SCHEMA_VERSION);
-            }
-            if (rs.getString(1).equals("log_id")) {
-              id = rs.getString(2);
-            }
-          }
-          logId = id;
+        try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'log_id'")) {
+          rs.next();
+          logId = rs.getString(1);
         }
         s.execute("COMMIT");
       }

@@ -1,0 +1,195 @@
+package dev.proctor.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proctor.Proctor;
+import dev.proctor.action.BadInputException;
+import dev.proctor.action.JsonInput;
+import dev.proctor.action.ToolCall;
+import dev.proctor.approval.ApprovalException;
+import dev.proctor.approval.Approver;
+import dev.proctor.approval.HeldAction;
+import dev.proctor.lifecycle.LifecycleState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The approvals routes: held actions for approvers to read and vote on, and a long-poll for anyone
+ * who may read the action (its agent included) to wait for the decision. A refused vote is a clear
+ * error ({@code not-found} 404, {@code separation-of-duties} and {@code not-an-approver} 403,
+ * {@code already-decided}, {@code already-voted} and {@code expired} 409, {@code reason-required}
+ * 400, {@code store-unavailable} 503) and is recorded as a denied action of class {@code
+ * proctor.approval}; nothing else changes. A person approves as the approver group {@code
+ * approvers} when they hold the approver role.
+ */
+final class ApprovalsApi {
+
+  static final String CLASS = "proctor.approval";
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final ProctorServer server;
+  private final Proctor proctor;
+  private final ServerConfig.Approvals settings;
+
+  ApprovalsApi(ProctorServer server, Proctor proctor, ServerConfig.Approvals settings) {
+    this.server = server;
+    this.proctor = proctor;
+    this.settings = settings;
+  }
+
+  List<ProctorServer.Route> routes() {
+    return List.of(
+        new ProctorServer.Route(
+            "GET", "/v1/approvals", List.of(Role.Permission.APPROVE), false, this::list),
+        new ProctorServer.Route(
+            "GET",
+            "/v1/approvals/**",
+            List.of(Role.Permission.APPROVE, Role.Permission.DECIDE),
+            false,
+            this::show),
+        new ProctorServer.Route(
+            "POST", "/v1/approvals/**", List.of(Role.Permission.APPROVE), true, this::vote));
+  }
+
+  private void list(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
+    int limit = (int) x.number("limit", 100, 1, 1000);
+    ObjectNode o = F.objectNode();
+    ArrayNode a = o.putArray("approvals");
+    proctor.approvals().pending(limit).forEach(h -> a.add(json(h)));
+    x.json(200, o);
+  }
+
+  /** {@code GET /v1/approvals/{id}} or {@code GET /v1/approvals/{id}/wait?timeout=MS}. */
+  private void show(Exchange x, Optional<Caller> c, Map<String, String> p) throws Exception {
+    String rest = p.get("rest");
+    boolean wait = rest.endsWith("/wait");
+    String id = wait ? rest.substring(0, rest.length() - "/wait".length()) : rest;
+    HeldAction held =
+        proctor
+            .approvals()
+            .get(id)
+            .orElseThrow(
+                () ->
+                    new HttpError(
+                        404, "not-found", "no held action " + ProctorServer.printable(id)));
+    if (c.get() instanceof Caller.Agent a
+        && !held.requester()
+            .agent()
+            .map(n -> n.equals(a.name()) || n.startsWith(a.name() + "/"))
+            .orElse(false)) {
+      throw HttpError.auth(403, "forbidden", "the action belongs to another agent");
+    }
+    if (wait) {
+      long ms =
+          x.number("timeout", settings.maxWait().toMillis(), 0, settings.maxWait().toMillis());
+      proctor.approvals().await(id, Duration.ofMillis(ms));
+      held = proctor.approvals().get(id).orElseThrow();
+    }
+    x.json(200, json(held));
+  }
+
+  /** {@code POST /v1/approvals/{id}/approve} or {@code …/reject} with {@code {"reason"}}. */
+  private void vote(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
+    String rest = p.get("rest");
+    int slash = rest.lastIndexOf('/');
+    String verb = slash < 0 ? "" : rest.substring(slash + 1);
+    if (slash <= 0 || !(verb.equals("approve") || verb.equals("reject"))) {
+      throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
+    }
+    String id = rest.substring(0, slash);
+    if (!(c.get() instanceof Caller.Person person)) {
+      throw HttpError.auth(403, "forbidden", "only people vote");
+    }
+    Optional<String> reason;
+    try {
+      JsonNode body = x.body().length == 0 ? F.objectNode() : JsonInput.parse(x.body());
+      JsonNode r = body.get("reason");
+      if (r != null && !r.isTextual()) {
+        throw new HttpError(400, "bad-request", "/reason: expected a string");
+      }
+      reason = Optional.ofNullable(r).map(JsonNode::textValue);
+    } catch (BadInputException e) {
+      throw new HttpError(400, "bad-request", e.getMessage());
+    }
+    Approver approver =
+        new Approver(
+            person.name(), person.roles().contains(Role.APPROVER) ? Set.of("approvers") : Set.of());
+    try {
+      LifecycleState state =
+          verb.equals("approve")
+              ? proctor.approvals().approve(id, approver)
+              : proctor.approvals().reject(id, approver, reason.orElse(""));
+      ObjectNode o = F.objectNode();
+      o.put("actionId", id);
+      o.put("state", state.wireName());
+      o.put("voter", person.name());
+      x.json(200, o);
+    } catch (ApprovalException e) {
+      recordRefusal(x, person.name(), id, verb, e);
+      int status =
+          switch (e.code()) {
+            case NOT_FOUND -> 404;
+            case SEPARATION_OF_DUTIES, NOT_AN_APPROVER -> 403;
+            case REASON_REQUIRED -> 400;
+            case UNAVAILABLE -> 503;
+            default -> 409;
+          };
+      throw new HttpError(status, e.code().wireName(), e.getMessage());
+    }
+  }
+
+  private void recordRefusal(
+      Exchange x, String person, String id, String verb, ApprovalException e) {
+    ObjectNode args = F.objectNode();
+    args.put("actionId", id.length() > 512 ? id.substring(0, 512) : id);
+    args.put("vote", verb);
+    args.put("voter", person);
+    args.put("reason", e.code().wireName());
+    args.put("remote", x.remote());
+    proctor
+        .mediator()
+        .refuse(
+            ToolCall.builder(CLASS).surface("api").arguments(args).declaredClass(CLASS).build(),
+            e.getMessage());
+  }
+
+  static ObjectNode json(HeldAction h) {
+    ObjectNode o = F.objectNode();
+    o.put("actionId", h.actionId());
+    o.put("state", h.state().wireName());
+    o.put("tool", h.tool());
+    o.put("class", h.actionClass());
+    o.put("actionDigest", h.actionDigest());
+    o.set("parameters", h.parameters());
+    ObjectNode req = o.putObject("requester");
+    h.requester().agent().ifPresent(v -> req.put("agent", v));
+    h.requester().human().ifPresent(v -> req.put("owner", v));
+    h.requester().session().ifPresent(v -> req.put("session", v));
+    ArrayNode rules = o.putArray("rules");
+    h.ruleIds().forEach(rules::add);
+    o.put("reason", h.reason());
+    o.put("policyDigest", h.policyDigest());
+    ObjectNode need = o.putObject("requirement");
+    ArrayNode groups = need.putArray("groups");
+    h.requirement().approverGroups().forEach(groups::add);
+    need.put("quorum", h.requirement().quorum());
+    ArrayNode ex = o.putArray("cannotApprove");
+    h.excluded().stream().sorted().forEach(ex::add);
+    o.put("created", h.created().toString());
+    o.put("expires", h.expires().toString());
+    ArrayNode votes = o.putArray("votes");
+    for (HeldAction.Vote v : h.votes()) {
+      ObjectNode vo = votes.addObject();
+      vo.put("approver", v.approver());
+      vo.put("decision", v.decision());
+      v.reason().ifPresent(r -> vo.put("reason", r));
+      vo.put("time", v.time().toString());
+    }
+    return o;
+  }
+}
