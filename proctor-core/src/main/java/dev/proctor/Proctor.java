@@ -320,7 +320,7 @@ public final class Proctor implements AutoCloseable {
     }
 
     private Proctor assemble() throws TaxonomyException, PolicyException {
-      Taxonomy tax = taxonomy.isPresent() ? taxonomy.get() : loadTaxonomy();
+      Taxonomy tax = loadTaxonomy();
       Set<String> protect = new LinkedHashSet<>();
       protectedPaths.forEach(p -> protect.addAll(spellings(p)));
       policyDirectory.ifPresent(p -> protect.addAll(spellings(p)));
@@ -350,7 +350,30 @@ public final class Proctor implements AutoCloseable {
           clock);
     }
 
+    /**
+     * The taxonomy file given, else the policy directory's {@code taxonomy.yaml}, else the built-in
+     * taxonomy alone. Both a file and a directory taxonomy is refused: which one decides must not
+     * be a matter of precedence nobody reads.
+     */
     private Taxonomy loadTaxonomy() throws TaxonomyException {
+      Optional<Path> inDirectory =
+          policyDirectory
+              .map(d -> d.resolve(PolicyLoader.TAXONOMY_FILE))
+              .filter(f -> Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+      if (inDirectory.isPresent() && (taxonomyFile.isPresent() || taxonomy.isPresent())) {
+        throw new IllegalStateException(
+            "two taxonomies: "
+                + taxonomyFile.map(Path::toString).orElse("the one given to the builder")
+                + " and the policy directory's "
+                + inDirectory.get()
+                + "; give one");
+      }
+      if (inDirectory.isPresent()) {
+        return Taxonomy.load(inDirectory.get());
+      }
+      if (taxonomy.isPresent()) {
+        return taxonomy.get();
+      }
       return taxonomyFile.isPresent() ? Taxonomy.load(taxonomyFile.get()) : Taxonomy.builtIn();
     }
 

@@ -255,7 +255,7 @@ final class ArgumentPolicy {
               Optional.of("s-" + r.nextInt(1000)),
               Optional.of(r.nextInt(4) == 0 ? "globex" : "acme"),
               List.of());
-      Map<String, String> context =
+      Map<String, Object> context =
           Map.of("role", pick(r, ROLES), "trust", pick(r, TRUST), "cwd", "/srv/agent");
       out.add(
           new ToolCall(

@@ -94,11 +94,16 @@ final class TestCommand implements Callable<Integer> {
       }
     }
     out.printf("%d passed, %d failed%n", report.passed(), report.failed());
+    if (report.results().isEmpty()) {
+      out.println(
+          "FAIL no test cases: add expect: examples or tests/*.yaml suites (a policy with no cases"
+              + " is untested)");
+    }
     if (report.uncoveredRules().isEmpty()) {
       out.println("rule coverage: every rule exercised");
     } else {
       out.printf(
-          "rule coverage: %d rule(s) no test exercised: %s%n",
+          "rule coverage: %d rule(s) decided no case: %s%n",
           report.uncoveredRules().size(), String.join(", ", report.uncoveredRules()));
     }
   }

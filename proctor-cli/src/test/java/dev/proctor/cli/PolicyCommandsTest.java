@@ -95,4 +95,14 @@ class PolicyCommandsTest {
         .contains("source is allowed")
         .contains("1 passed, 1 failed");
   }
+
+  @Test
+  void test_noCases_exitsOne(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "policy: {id: empty, version: 1}\n");
+
+    CliRun run = CliRun.run("", "test", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("FAIL no test cases");
+  }
 }

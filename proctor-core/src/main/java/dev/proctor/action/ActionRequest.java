@@ -28,7 +28,7 @@ public record ActionRequest(
     JsonNode arguments,
     Classification classification,
     Set<String> labels,
-    Map<String, String> context) {
+    Map<String, Object> context) {
 
   public ActionRequest {
     requireNonNull(id, "id is null");
@@ -40,12 +40,19 @@ public record ActionRequest(
     requireNonNull(arguments, "arguments is null");
     requireNonNull(classification, "classification is null");
     labels = Set.copyOf(requireNonNull(labels, "labels is null"));
-    context = Map.copyOf(requireNonNull(context, "context is null"));
+    context = ContextValues.copy(requireNonNull(context, "context is null"));
   }
 
   /** The class the action is gated at. */
   public String actionClass() {
     return classification.actionClass();
+  }
+
+  /** A context entry that is a string; empty when absent or of another type. */
+  public java.util.Optional<String> contextString(String key) {
+    return context.get(key) instanceof String s
+        ? java.util.Optional.of(s)
+        : java.util.Optional.empty();
   }
 
   /** The fields that define the action, as the JSON object the digest is taken over. */

@@ -18,7 +18,11 @@ public record Target(Kind kind, String value) {
     BRANCH,
     REMOTE,
     PACKAGE,
-    RESOURCE;
+    RESOURCE,
+    /** A database table a statement reads or writes ({@code sales.orders}). */
+    TABLE,
+    /** A sum of money the call moves, as written in its arguments ({@code 250}, {@code 19.99}). */
+    AMOUNT;
 
     /** The name policies use, such as {@code path} or {@code domain}. */
     public String wireName() {

@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * A raw call as a surface receives it, before classification: who, through which surface ({@code
  * claude-code}, {@code cli}, {@code mcp}, {@code api}), which tool with which arguments, an
- * optional class the caller declares, declared data labels and context such as {@code cwd}.
+ * optional class the caller declares, declared data labels and context such as {@code cwd}. Context
+ * values are typed: strings, whole numbers ({@code Long}), decimals ({@code Double}), booleans and
+ * lists of these ({@link #context()}).
  *
  * <p>A declared class can only raise the class a classifier finds, never lower it.
  */
@@ -26,7 +28,7 @@ public record ToolCall(
     JsonNode arguments,
     Optional<String> declaredClass,
     Set<String> labels,
-    Map<String, String> context) {
+    Map<String, Object> context) {
 
   public ToolCall {
     requireNonNull(principal, "principal is null");
@@ -36,7 +38,7 @@ public record ToolCall(
     requireNonNull(arguments, "arguments is null");
     requireNonNull(declaredClass, "declaredClass is null");
     labels = Set.copyOf(requireNonNull(labels, "labels is null"));
-    context = Map.copyOf(requireNonNull(context, "context is null"));
+    context = ContextValues.copy(requireNonNull(context, "context is null"));
   }
 
   /**
@@ -59,14 +61,26 @@ public record ToolCall(
   }
 
   /** The same call with another context. */
-  public ToolCall withContext(Map<String, String> other) {
+  public ToolCall withContext(Map<String, Object> other) {
     return new ToolCall(
         principal, surface, tool, operation, arguments, declaredClass, labels, other);
   }
 
+  /** The same call with one more context entry (replacing one of that name). */
+  public ToolCall withContext(String key, Object value) {
+    Map<String, Object> next = new LinkedHashMap<>(context);
+    next.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+    return withContext(next);
+  }
+
   /** The working directory the call runs in, when the surface says. */
   public Optional<String> cwd() {
-    return Optional.ofNullable(context.get("cwd"));
+    return contextString("cwd");
+  }
+
+  /** A context entry that is a string; empty when absent or of another type. */
+  public Optional<String> contextString(String key) {
+    return context.get(key) instanceof String s ? Optional.of(s) : Optional.empty();
   }
 
   /** A builder for a call of a tool through the Java SDK (surface {@code sdk}). */
@@ -83,7 +97,7 @@ public record ToolCall(
     private ObjectNode arguments = JsonNodeFactory.instance.objectNode();
     private Optional<String> declaredClass = Optional.empty();
     private final Set<String> labels = new LinkedHashSet<>();
-    private final Map<String, String> context = new LinkedHashMap<>();
+    private final Map<String, Object> context = new LinkedHashMap<>();
 
     private Builder(String tool) {
       this.tool = tool;
@@ -154,7 +168,31 @@ public record ToolCall(
 
     /** One context entry. */
     public Builder context(String key, String value) {
-      context.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+      return put(key, requireNonNull(value, "value is null"));
+    }
+
+    /** One whole-number context entry, such as a risk score. */
+    public Builder context(String key, long value) {
+      return put(key, value);
+    }
+
+    /** One decimal context entry. */
+    public Builder context(String key, double value) {
+      return put(key, value);
+    }
+
+    /** One boolean context entry. */
+    public Builder context(String key, boolean value) {
+      return put(key, value);
+    }
+
+    /** One list context entry (strings, numbers, booleans). */
+    public Builder context(String key, java.util.List<?> value) {
+      return put(key, requireNonNull(value, "value is null"));
+    }
+
+    private Builder put(String key, Object value) {
+      context.put(requireNonNull(key, "key is null"), ContextValues.check(key, value));
       return this;
     }
 

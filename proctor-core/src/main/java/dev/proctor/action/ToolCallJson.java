@@ -19,11 +19,16 @@ import java.util.Set;
  * {"tool": "Bash", "arguments": {"command": "ls"}, "operation": "", "surface": "api",
  *  "principal": {"human": "…", "agent": "…", "service": "…", "session": "…", "tenant": "…",
  *                "delegationChain": ["…"]},
- *  "class": "fs.write", "labels": ["pii"], "context": {"cwd": "/work/project"}}
+ *  "class": "fs.write", "labels": ["pii"], "context": {"cwd": "/work/project", "risk": 42}}
  * }</pre>
  *
- * Only {@code tool} is required. Unknown members and wrong types are refused with the JSON pointer
- * of the offending member: a request Proctor half-understands is not a request it can decide.
+ * Context values are strings, numbers, booleans or lists of these. A principal that claims {@code
+ * groups}, {@code roles} or {@code attributes} is refused: those come from a trusted identity
+ * source (the policy's principals file, an authenticated key), never from the request.
+ *
+ * <p>Only {@code tool} is required. Unknown members and wrong types are refused with the JSON
+ * pointer of the offending member: a request Proctor half-understands is not a request it can
+ * decide.
  */
 public final class ToolCallJson {
 
@@ -32,6 +37,12 @@ public final class ToolCallJson {
           "tool", "arguments", "operation", "surface", "principal", "class", "labels", "context");
   private static final Set<String> PRINCIPAL_FIELDS =
       Set.of("human", "agent", "service", "session", "tenant", "delegationChain");
+
+  /** Context entries the classifiers read as text. */
+  private static final Set<String> STRING_CONTEXT = Set.of("cwd", "home");
+
+  /** What only the identity source says about a principal. */
+  private static final Set<String> IDENTITY_FIELDS = Set.of("groups", "roles", "attributes");
 
   private ToolCallJson() {}
 
@@ -62,7 +73,7 @@ public final class ToolCallJson {
         arguments,
         optionalString(node, "", "class"),
         stringSet(node.get("labels"), "/labels"),
-        stringMap(node.get("context"), "/context"));
+        context(node.get("context"), "/context"));
   }
 
   private static Principal principal(JsonNode node) {
@@ -70,6 +81,16 @@ public final class ToolCallJson {
       return Principal.ANONYMOUS;
     }
     requireObject(node, "/principal");
+    for (String claimed : IDENTITY_FIELDS) {
+      if (node.has(claimed)) {
+        throw new BadInputException(
+            "/principal/" + claimed,
+            "a request cannot claim "
+                + claimed
+                + ": they come from the identity source (the policy's principals file or the"
+                + " authenticated key)");
+      }
+    }
     rejectUnknown(node, "/principal", PRINCIPAL_FIELDS);
     JsonNode chain = node.get("delegationChain");
     return new Principal(
@@ -133,20 +154,54 @@ public final class ToolCallJson {
     return values;
   }
 
-  private static Map<String, String> stringMap(JsonNode node, String pointer) {
+  private static Map<String, Object> context(JsonNode node, String pointer) {
     if (node == null) {
       return Map.of();
     }
     requireObject(node, pointer);
-    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      if (!e.getValue().isTextual()) {
-        throw new BadInputException(
-            pointer + "/" + escape(e.getKey()), "expected a string, found " + kind(e.getValue()));
+      String at = pointer + "/" + escape(e.getKey());
+      JsonNode v = e.getValue();
+      if (STRING_CONTEXT.contains(e.getKey()) && !v.isTextual()) {
+        throw new BadInputException(at, "expected a string, found " + kind(v));
       }
-      values.put(e.getKey(), e.getValue().textValue());
+      if (v.isArray()) {
+        List<Object> items = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+          items.add(contextScalar(v.get(i), at + "/" + i));
+        }
+        values.put(e.getKey(), items);
+      } else {
+        values.put(e.getKey(), contextScalar(v, at));
+      }
     }
     return values;
+  }
+
+  /** A string, whole number, decimal or boolean context value. */
+  private static Object contextScalar(JsonNode v, String at) {
+    if (v.isTextual()) {
+      return v.textValue();
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isIntegralNumber()) {
+      if (!v.canConvertToLong()) {
+        throw new BadInputException(at, "the number is out of range");
+      }
+      return v.longValue();
+    }
+    if (v.isNumber()) {
+      double d = v.doubleValue();
+      if (Double.isInfinite(d)) {
+        throw new BadInputException(at, "the number is out of range");
+      }
+      return d;
+    }
+    throw new BadInputException(
+        at, "expected a string, number, boolean or a list of these, found " + kind(v));
   }
 
   static String kind(JsonNode node) {

@@ -114,7 +114,7 @@ public final class Approvals {
     p.human().ifPresent(out::add);
     p.service().ifPresent(out::add);
     out.addAll(p.delegationChain());
-    Optional.ofNullable(request.context().get(SESSION_STARTED_BY)).ifPresent(out::add);
+    request.contextString(SESSION_STARTED_BY).ifPresent(out::add);
     return out;
   }
 

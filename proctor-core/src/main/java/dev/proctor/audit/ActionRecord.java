@@ -93,11 +93,11 @@ public record ActionRecord(
         request.actionClass(),
         request.digest(),
         request.principal(),
-        Optional.ofNullable(request.context().get("scope")),
+        request.contextString("scope"),
         params,
         CanonicalJson.sha256Hex(request.arguments()),
         applied,
-        Optional.ofNullable(request.context().get("payload_digest")));
+        request.contextString("payload_digest"));
   }
 
   private static boolean redact(JsonNode params, JsonPointer pointer, JsonNode original) {

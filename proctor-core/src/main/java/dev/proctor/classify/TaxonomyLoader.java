@@ -42,7 +42,9 @@ final class TaxonomyLoader {
   private static final Set<String> EXAMPLE_KEYS = Set.of("command", "class", "tags");
   private static final Set<String> CLASS_KEYS =
       Set.of("impact", "reversibility", "default", "description");
-  private static final Set<String> MAPPING_KEYS = Set.of("class", "targets", "labels", "tags");
+  private static final Set<String> MAPPING_KEYS =
+      Set.of("class", "class_by", "sql", "targets", "labels", "tags");
+  private static final Set<String> CLASS_BY_KEYS = Set.of("pointer", "values", "default");
   private static final Set<String> SERVER_KEYS = Set.of("default", "tools");
   private static final Set<String> TARGET_KEYS = Set.of("kind", "pointer", "form");
 
@@ -310,8 +312,49 @@ final class TaxonomyLoader {
       return ToolMapping.of(className(node));
     }
     YamlFile.Obj m = mapping(node, what, MAPPING_KEYS);
-    Node c = m.get("class").orElseThrow(() -> error(node, what + " needs a 'class'"));
-    String cls = className(c);
+    Optional<ToolMapping.ClassBy> classBy = Optional.empty();
+    Optional<String> sql = Optional.empty();
+    String cls;
+    if (m.get("class_by").isPresent() && m.get("sql").isPresent()) {
+      throw error(m.keyNode("sql"), what + ": give class_by or sql, not both");
+    }
+    if (m.get("sql").isPresent()) {
+      if (m.get("class").isPresent()) {
+        throw error(m.keyNode("class"), what + ": with sql the statement decides the class");
+      }
+      sql = Optional.of(pointer(m.get("sql").get(), "'sql'"));
+      cls = "db.write";
+    } else if (m.get("class_by").isPresent()) {
+      if (m.get("class").isPresent()) {
+        throw error(
+            m.keyNode("class"), what + ": with class_by the class of other values is its default");
+      }
+      Node byNode = m.get("class_by").get();
+      YamlFile.Obj by = mapping(byNode, "'class_by'", CLASS_BY_KEYS);
+      String p =
+          pointer(
+              by.get("pointer").orElseThrow(() -> error(byNode, "class_by needs a 'pointer'")),
+              "'pointer'");
+      Node valuesNode =
+          by.get("values").orElseThrow(() -> error(byNode, "class_by needs 'values'"));
+      Map<String, String> values = new LinkedHashMap<>();
+      for (NodeTuple t : mapping(valuesNode, "'values'", null).entries().values()) {
+        values.put(key(t), className(t.getValueNode()));
+      }
+      if (values.isEmpty()) {
+        throw error(valuesNode, "class_by values must list at least one value");
+      }
+      Optional<Node> def = by.get("default");
+      if (def.isPresent()) {
+        cls = className(def.get());
+      } else {
+        cls = riskiest(values.values());
+      }
+      classBy = Optional.of(new ToolMapping.ClassBy(p, values));
+    } else {
+      Node c = m.get("class").orElseThrow(() -> error(node, what + " needs a 'class'"));
+      cls = className(c);
+    }
     List<TargetPointer> targets = new ArrayList<>();
     Optional<Node> t = m.get("targets");
     if (t.isPresent()) {
@@ -320,7 +363,30 @@ final class TaxonomyLoader {
       }
     }
     return new ToolMapping(
-        cls, targets, words(m.get("labels"), "label"), words(m.get("tags"), "tag"));
+        cls, targets, words(m.get("labels"), "label"), words(m.get("tags"), "tag"), classBy, sql);
+  }
+
+  /** A JSON pointer into the arguments. */
+  private String pointer(Node n, String what) throws TaxonomyException {
+    String p = string(n, what);
+    try {
+      new TargetPointer(Target.Kind.RESOURCE, p);
+    } catch (IllegalArgumentException e) {
+      throw error(n, "bad JSON pointer '" + p + "': " + e.getMessage());
+    }
+    return p;
+  }
+
+  /** The riskiest of some known classes (impact, then reversibility). */
+  private String riskiest(java.util.Collection<String> names) {
+    ActionClass best = null;
+    for (String n : names) {
+      ActionClass c = known.get(n);
+      if (c != null && (best == null || ActionClass.BY_RISK.compare(c, best) > 0)) {
+        best = c;
+      }
+    }
+    return best == null ? ClassNames.SHELL_UNPARSEABLE : best.name();
   }
 
   private TargetPointer target(Node node) throws TaxonomyException {

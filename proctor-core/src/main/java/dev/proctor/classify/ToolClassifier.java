@@ -49,7 +49,8 @@ public final class ToolClassifier implements Classifier {
   public Classification classify(ToolCall call) {
     requireNonNull(call, "call is null");
     ClassifyContext ctx =
-        ClassifyContext.lenient(call.context().get("cwd"), call.context().get("home"))
+        ClassifyContext.lenient(
+                call.contextString("cwd").orElse(null), call.contextString("home").orElse(null))
             .withProtectedPaths(protectedPaths);
     Findings f = new Findings();
     boolean ok;
@@ -230,7 +231,19 @@ public final class ToolClassifier implements Classifier {
       return shellLike(tool, args, walk, st, f);
     }
     ToolMapping mapping = m.get();
-    f.cls(mapping.actionClass());
+    if (mapping.sql().isPresent()) {
+      JsonNode q = args.at(mapping.sql().get());
+      if (!q.isTextual()) {
+        return false; // the statement is missing or not text: malformed, the worst class
+      }
+      SqlClassifier.classify(q.textValue(), f);
+    } else if (mapping.classBy().isPresent()) {
+      JsonNode v = args.at(mapping.classBy().get().pointer());
+      String chosen = v.isTextual() ? mapping.classBy().get().values().get(v.textValue()) : null;
+      f.cls(chosen != null ? chosen : mapping.actionClass());
+    } else {
+      f.cls(mapping.actionClass());
+    }
     f.labels.addAll(mapping.labels());
     f.tags.addAll(mapping.tags());
     for (TargetPointer tp : mapping.targets()) {
@@ -356,6 +369,12 @@ public final class ToolClassifier implements Classifier {
       case PATH -> walk.path(word(v), st);
       case URL -> walk.url(word(v));
       case DOMAIN -> walk.host(v.toLowerCase(java.util.Locale.ROOT));
+      case AMOUNT -> {
+        if (!isAmount(v)) {
+          return false; // an amount that is not a number is malformed: the worst class
+        }
+        f.target(new Target(tp.kind(), v.strip()));
+      }
       default -> {
         if (!v.isEmpty()) {
           f.target(new Target(tp.kind(), v));
@@ -363,6 +382,14 @@ public final class ToolClassifier implements Classifier {
       }
     }
     return true;
+  }
+
+  /** A finite decimal number such as {@code 250} or {@code -19.99}. */
+  static boolean isAmount(String v) {
+    if (!v.strip().matches("-?[0-9]{1,18}(\\.[0-9]{1,18})?")) {
+      return false;
+    }
+    return Double.isFinite(Double.parseDouble(v.strip()));
   }
 
   /**

@@ -286,7 +286,7 @@ public final class HarnessTools {
     } catch (InvalidPathException e) {
       return Optional.empty();
     }
-    Map<String, String> context = new HashMap<>(call.context());
+    Map<String, Object> context = new HashMap<>(call.context());
     context.put("cwd", resolved);
     return Optional.of(
         new ToolCall(
@@ -301,7 +301,7 @@ public final class HarnessTools {
   }
 
   private static ToolCall with(ToolCall call, String tool, JsonNode arguments) {
-    Map<String, String> context = new HashMap<>(call.context());
+    Map<String, Object> context = new HashMap<>(call.context());
     return new ToolCall(
         call.principal(),
         call.surface(),

@@ -109,7 +109,7 @@ final class Payload {
       String tool,
       JsonNode arguments,
       Map<String, String> context) {
-    Map<String, String> ctx = new HashMap<>(context);
+    Map<String, Object> ctx = new HashMap<>(context);
     String home = System.getProperty("user.home");
     if (!ctx.containsKey("home") && home != null && home.startsWith("/")) {
       ctx.put("home", home);

@@ -38,8 +38,19 @@ record CompiledRule(
     return false;
   }
 
-  boolean matchesPrincipal(Principal principal) {
+  /**
+   * Whether the rule's principal match holds: each named field has one of its values (a glob); for
+   * {@code groups} and {@code roles}, the identity has at least one of the listed ones.
+   */
+  boolean matchesPrincipal(Principal principal, PrincipalDirectory.Identity identity) {
     for (Map.Entry<String, List<String>> e : rule.match().principal().entrySet()) {
+      if (e.getKey().equals("groups") || e.getKey().equals("roles")) {
+        List<String> has = e.getKey().equals("groups") ? identity.groups() : identity.roles();
+        if (java.util.Collections.disjoint(has, e.getValue())) {
+          return false;
+        }
+        continue;
+      }
       Optional<String> value =
           switch (e.getKey()) {
             case "human" -> principal.human();

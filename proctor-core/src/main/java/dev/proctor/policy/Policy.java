@@ -53,6 +53,8 @@ public final class Policy {
   private final List<PolicyTestCase> examples;
   private final ClassCatalog catalog;
   private final RuleIndex index;
+  private final PrincipalDirectory principals;
+  private final RuntimeValues.MapValue listView;
 
   Policy(
       String id,
@@ -63,7 +65,9 @@ public final class Policy {
       Map<String, Effect> defaults,
       Allowlists allowlists,
       List<PolicyTestCase> examples,
-      ClassCatalog catalog) {
+      ClassCatalog catalog,
+      PrincipalDirectory principals,
+      Map<String, List<String>> lists) {
     this.id = requireNonNull(id, "id is null");
     this.version = requireNonNull(version, "version is null");
     this.description = requireNonNull(description, "description is null");
@@ -83,6 +87,21 @@ public final class Policy {
     this.examples = List.copyOf(examples);
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.index = new RuleIndex(this.compiled);
+    this.principals = requireNonNull(principals, "principals is null");
+    this.lists = Map.copyOf(requireNonNull(lists, "lists is null"));
+    this.listView = RuntimeValues.map(this.lists);
+  }
+
+  private final Map<String, List<String>> lists;
+
+  /** The principals file's agents, humans and services (empty without one). */
+  public PrincipalDirectory principals() {
+    return principals;
+  }
+
+  /** The named lists of every file's {@code lists:} section, merged. */
+  public Map<String, List<String>> lists() {
+    return lists;
   }
 
   /** The policy id from the {@code policy:} header. */
@@ -149,11 +168,11 @@ public final class Policy {
     requireNonNull(request, "request is null");
     Set<String> classes = request.classification().classes();
     List<CompiledRule> candidates = index.candidates(classes, request.tool());
-    RequestView view = new RequestView(request, allowlistView);
+    RequestView view = view(request);
     List<Matched> matched = new ArrayList<>(4);
     List<Evaluation.ShadowHit> shadow = List.of();
     for (CompiledRule r : candidates) {
-      if (!r.matchesPrincipal(request.principal())) {
+      if (!r.matchesPrincipal(request.principal(), view.identity())) {
         continue;
       }
       Matched m = evaluateCondition(r, view);
@@ -183,7 +202,7 @@ public final class Policy {
    * only the request's candidates.
    */
   List<String> fastPathDisagreements(ActionRequest request) {
-    RequestView view = new RequestView(request, allowlistView);
+    RequestView view = view(request);
     List<String> out = new ArrayList<>(0);
     for (CompiledRule r : compiled) {
       if (r.condition() != null && r.condition().hasFastPath()) {
@@ -195,8 +214,24 @@ public final class Policy {
     return out;
   }
 
+  /** The CEL view of a request, its principal resolved in this policy's principals. */
+  private RequestView view(ActionRequest request) {
+    return new RequestView(
+        request, allowlistView, listView, principals.resolve(request.principal()));
+  }
+
   /** A rule that matched, with the effect it stands for (deny when its condition failed). */
-  private record Matched(CompiledRule rule, Effect effect, String reason, boolean error) {}
+  private record Matched(CompiledRule rule, Effect effect, String reason, boolean error) {
+    /** Whether this is a gate that held: approval of what else allows, granting nothing. */
+    boolean gate() {
+      return !error && rule.rule().gate();
+    }
+  }
+
+  /** Whether a class effect lets the action go ahead (after re-authentication, say). */
+  private static boolean allowsAfterAll(Effect e) {
+    return e == Effect.ALLOW || e == Effect.MODIFY || e == Effect.STEP_UP;
+  }
 
   private static Matched evaluateCondition(CompiledRule r, RequestView view) {
     Rule rule = r.rule();
@@ -231,19 +266,38 @@ public final class Policy {
   private Decision combine(ActionRequest request, Set<String> classes, List<Matched> matched) {
     Effect winner = null;
     String defaultReason = null;
+    Set<Matched> appliedGates = Set.of();
     for (String c : classes) {
       Effect best = null;
+      List<Matched> gates = List.of();
       for (Matched m : matched) {
-        if (m.error || m.rule.coversClass(c)) {
-          best = best == null ? m.effect : best.mostRestrictive(m.effect);
+        if (!(m.error || m.rule.coversClass(c))) {
+          continue;
         }
+        if (m.gate()) {
+          if (gates.isEmpty()) {
+            gates = new ArrayList<>(2);
+          }
+          gates.add(m);
+          continue;
+        }
+        best = best == null ? m.effect : best.mostRestrictive(m.effect);
       }
       if (best == null) {
         Effect d = classDefault(c);
-        if (winner == null || d.compareTo(winner) > 0) {
+        if (!gates.isEmpty() && allowsAfterAll(d)) {
+          d = Effect.ASK;
+        } else if (winner == null || d.compareTo(winner) > 0) {
           defaultReason = defaultReason(c, d);
         }
         best = d;
+      }
+      if (!gates.isEmpty() && (allowsAfterAll(best) || best == Effect.ASK)) {
+        best = Effect.ASK;
+        if (appliedGates.isEmpty()) {
+          appliedGates = new java.util.HashSet<>(2);
+        }
+        appliedGates.addAll(gates);
       }
       winner = winner == null ? best : winner.mostRestrictive(best);
     }
@@ -252,7 +306,7 @@ public final class Policy {
     }
     List<Matched> winners = new ArrayList<>(2);
     for (Matched m : matched) {
-      if (m.effect == winner) {
+      if (m.effect == winner && (!m.gate() || appliedGates.contains(m))) {
         winners.add(m);
       }
     }

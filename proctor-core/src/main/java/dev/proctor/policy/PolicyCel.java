@@ -2,6 +2,7 @@ package dev.proctor.policy;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
@@ -13,6 +14,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -25,9 +27,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one CEL environment every policy condition is compiled in: the declared request variables and
- * the typed helper functions. Conditions are parsed and type-checked when the policy loads, must
- * yield a bool, and are planned once into a program that is reused for every request.
+ * The one CEL environment every policy condition is compiled in: the declared request variables,
+ * the typed helper functions and CEL's own extension libraries for strings ({@code split}, {@code
+ * lowerAscii}, {@code replace}, {@code join} …), lists ({@code distinct}, {@code flatten}, {@code
+ * sort} …), sets ({@code sets.contains}, {@code sets.intersects} …) and math ({@code
+ * math.greatest}, {@code math.abs} …). Conditions are parsed and type-checked when the policy
+ * loads, must yield a bool, and are planned once into a program that is reused for every request.
  */
 final class PolicyCel {
 
@@ -47,6 +52,13 @@ final class PolicyCel {
 
   private static final boolean GUARD = FAST_PATHS.contains("guard");
   private static final boolean DIRECT = FAST_PATHS.contains("direct");
+
+  /**
+   * Options shared by compiler and runtime: {@code 100 < 100.5} compares numbers of different types
+   * as numbers (amounts are doubles, literals often ints).
+   */
+  private static final CelOptions OPTIONS =
+      CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
   private static final CelCompiler COMPILER = compiler();
   private static final CelRuntime RUNTIME = runtime();
@@ -68,19 +80,29 @@ final class PolicyCel {
     v.put("branches", STRINGS);
     v.put("labels", STRINGS);
     v.put("tags", STRINGS);
-    v.put("principal", MapType.create(STRING, STRING));
+    v.put("principal", MapType.create(STRING, SimpleType.DYN));
     v.put("delegation_chain", STRINGS);
-    v.put("context", MapType.create(STRING, STRING));
+    v.put("context", MapType.create(STRING, SimpleType.DYN));
     v.put("cwd", STRING);
     v.put("home", STRING);
     v.put("allowlist", MapType.create(STRING, STRINGS));
+    v.put("lists", MapType.create(STRING, STRINGS));
+    v.put("recipients", STRINGS);
+    v.put("amounts", ListType.create(SimpleType.DOUBLE));
+    v.put("targets_by_kind", MapType.create(STRING, STRINGS));
     return java.util.Collections.unmodifiableMap(v);
   }
 
   private static CelCompiler compiler() {
     var b =
         CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(
+                CelExtensions.strings(),
+                CelExtensions.lists(),
+                CelExtensions.sets(OPTIONS),
+                CelExtensions.math())
             .setResultType(BOOL);
     VARIABLES.forEach(b::addVar);
     b.addFunctionDeclarations(Helpers.declarations());
@@ -89,6 +111,12 @@ final class PolicyCel {
 
   private static CelRuntime runtime() {
     return CelRuntimeFactory.plannerRuntimeBuilder()
+        .setOptions(OPTIONS)
+        .addLibraries(
+            CelExtensions.strings(),
+            CelExtensions.lists(),
+            CelExtensions.sets(OPTIONS),
+            CelExtensions.math())
         .setStandardFunctions(
             CelStandardFunctions.newBuilder()
                 .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES)

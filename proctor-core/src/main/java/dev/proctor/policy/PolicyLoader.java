@@ -36,6 +36,12 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class PolicyLoader {
 
+  /**
+   * The taxonomy a policy directory may carry, so that a policy brings its own tool mappings: it is
+   * not a policy file, but it is part of the policy digest.
+   */
+  public static final String TAXONOMY_FILE = "taxonomy.yaml";
+
   private final ClassCatalog catalog;
   private final Function<ToolCall, ActionRequest> pipeline;
 
@@ -74,19 +80,29 @@ public final class PolicyLoader {
     sorted.sort(Comparator.comparing(PolicySource::name));
     List<YamlFile> files = new ArrayList<>();
     List<Node> roots = new ArrayList<>();
+    PrincipalDirectory principals = PrincipalDirectory.EMPTY;
     for (PolicySource s : sorted) {
       YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
-      if (root.isPresent()) {
+      if (s.name().equals(TAXONOMY_FILE)) {
+        continue; // read by the taxonomy loader (Proctor.Builder); part of the digest all the same
+      }
+      if (root.isPresent() && s.name().equals(PrincipalsParser.FILE)) {
+        principals = new PrincipalsParser(file).parse(root.get());
+      } else if (root.isPresent()) {
         files.add(file);
         roots.add(root.get());
       }
     }
     Conditions conditions = new Conditions();
     conditions.precompile(roots);
+    Map<String, List<String>> lists = new java.util.TreeMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      PolicyParser.lists(files.get(i), roots.get(i), lists);
+    }
     List<PolicyParser.Parsed> parsed = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
-      parsed.add(new PolicyParser(files.get(i), catalog, conditions).parse(roots.get(i)));
+      parsed.add(new PolicyParser(files.get(i), catalog, conditions, lists).parse(roots.get(i)));
     }
     PolicyParser.Parsed header = null;
     for (PolicyParser.Parsed p : parsed) {
@@ -164,7 +180,9 @@ public final class PolicyLoader {
             new Allowlists(
                 distinct(domains), distinct(tools), distinct(mcpServers), distinct(recipients)),
             examples,
-            catalog);
+            catalog,
+            principals,
+            frozen(lists));
     for (PolicyTestCase example : examples) {
       checkExample(policy, example).ifPresent(problems::add);
     }
@@ -200,6 +218,12 @@ public final class PolicyLoader {
       }
     }
     return out;
+  }
+
+  private static Map<String, List<String>> frozen(Map<String, List<String>> lists) {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    lists.forEach((k, v) -> out.put(k, List.copyOf(v)));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static List<String> distinct(List<String> values) {

@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class PolicyParser {
 
-  static final Set<String> TOP_KEYS = Set.of("policy", "defaults", "allowlists", "rules", "expect");
+  static final Set<String> TOP_KEYS =
+      Set.of("policy", "defaults", "allowlists", "lists", "rules", "expect");
   static final Set<String> HEADER_KEYS = Set.of("id", "version", "description");
   static final Set<String> ALLOWLIST_KEYS = Set.of("domains", "tools", "mcp_servers", "recipients");
   static final Set<String> RULE_KEYS =
@@ -42,6 +43,7 @@ final class PolicyParser {
           "reason",
           "mode",
           "approval",
+          "require_approval",
           "modify",
           "defer",
           "budget",
@@ -50,7 +52,7 @@ final class PolicyParser {
           "obligations");
   static final Set<String> MATCH_KEYS = Set.of("class", "tool", "principal");
   static final Set<String> PRINCIPAL_KEYS =
-      Set.of("human", "agent", "service", "session", "tenant");
+      Set.of("human", "agent", "service", "session", "tenant", "groups", "roles");
   static final Set<String> APPROVAL_KEYS =
       Set.of("groups", "quorum", "expiry", "separation_of_duties", "escalation", "answered_at");
   static final Set<String> ESCALATION_KEYS = Set.of("after", "groups");
@@ -68,6 +70,10 @@ final class PolicyParser {
   static final Set<String> TRIPS = Set.of("denials", "failures", "abuse", "spend");
 
   private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+  private static final Pattern LIST_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
+  private static final Pattern LIST_USE =
+      Pattern.compile(
+          "\\blists\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*[\"']([^\"']*)[\"']\\s*\\])");
   private static final Pattern CLASS_PATTERN = Pattern.compile("[a-z0-9_*]+(\\.[a-z0-9_*]+)*");
   private static final Pattern DOMAIN_PATTERN =
       Pattern.compile(
@@ -100,11 +106,125 @@ final class PolicyParser {
   private final YamlFile yaml;
   private final ClassCatalog catalog;
   private final Conditions conditions;
+  private final Map<String, List<String>> lists;
 
-  PolicyParser(YamlFile yaml, ClassCatalog catalog, Conditions conditions) {
+  /** A parser for one file; {@code lists} are the named lists of every file, merged. */
+  PolicyParser(
+      YamlFile yaml, ClassCatalog catalog, Conditions conditions, Map<String, List<String>> lists) {
     this.yaml = yaml;
     this.catalog = catalog;
     this.conditions = conditions;
+    this.lists = lists;
+  }
+
+  /**
+   * Reads a file's {@code lists:} section into {@code into}: a list named in several files gets the
+   * entries of all, in file order, each once.
+   */
+  static void lists(YamlFile yaml, Node root, Map<String, List<String>> into) {
+    if (!(root instanceof org.yaml.snakeyaml.nodes.MappingNode m)) {
+      return;
+    }
+    for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k) || !k.getValue().equals("lists")) {
+        continue;
+      }
+      yaml.object(t.getValueNode(), "lists", null)
+          .ifPresent(
+              o -> {
+                for (String name : o.entries().keySet()) {
+                  if (!LIST_NAME.matcher(name).matches()) {
+                    yaml.error(
+                        o.keyNode(name),
+                        "list name '"
+                            + name
+                            + "' must be lower-case letters, digits and '_' (conditions read it as"
+                            + " lists."
+                            + name
+                            + ")");
+                    continue;
+                  }
+                  Node v = o.get(name).orElseThrow();
+                  if (!(v instanceof org.yaml.snakeyaml.nodes.SequenceNode)) {
+                    yaml.error(
+                        v,
+                        "list " + name + " must be a list of strings, found " + YamlFile.kind(v));
+                    continue;
+                  }
+                  List<String> values = yaml.stringList(v, "list " + name);
+                  List<String> merged = into.computeIfAbsent(name, x -> new ArrayList<>());
+                  for (String value : values) {
+                    if (!merged.contains(value)) {
+                      merged.add(value);
+                    }
+                  }
+                }
+              });
+    }
+  }
+
+  /**
+   * The values of a match key: a string, a {@code {list: NAME}} reference, or a list of strings and
+   * references; a reference stands for the named list's entries.
+   */
+  private List<String> matchValues(Node node, String what) {
+    return matchEntries(node, what).stream().map(Map.Entry::getKey).toList();
+  }
+
+  /** Like {@link #matchValues}, each value with the node it was written at. */
+  private List<Map.Entry<String, Node>> matchEntries(Node node, String what) {
+    List<Map.Entry<String, Node>> out = new ArrayList<>();
+    List<Node> items =
+        node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq ? seq.getValue() : List.of(node);
+    for (Node item : items) {
+      if (item instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+        yaml.object(item, what + " list reference", Set.of("list"))
+            .flatMap(o -> o.required("list"))
+            .flatMap(v -> yaml.nonEmptyString(v, what + " list").map(name -> Map.entry(v, name)))
+            .ifPresent(
+                e -> {
+                  List<String> values = lists.get(e.getValue());
+                  if (values == null) {
+                    yaml.error(e.getKey(), unknownList(e.getValue()));
+                  } else {
+                    values.forEach(v -> out.add(Map.entry(v, e.getKey())));
+                  }
+                });
+      } else {
+        yaml.nonEmptyString(item, what + " entry").ifPresent(v -> out.add(Map.entry(v, item)));
+      }
+    }
+    return out;
+  }
+
+  private String unknownList(String name) {
+    return "unknown list '"
+        + name
+        + "'"
+        + dev.proctor.classify.Taxonomy.nearestTag(name, lists.keySet())
+            .map(n -> " (did you mean '" + n + "'?)")
+            .orElse(
+                lists.isEmpty()
+                    ? " (no file has a lists: section)"
+                    : " (lists: " + String.join(", ", new TreeSet<>(lists.keySet())) + ")");
+  }
+
+  /**
+   * A condition reading {@code lists.NAME} of a list no file declares is an error, at its place.
+   */
+  private void unknownLists(ScalarNode when, String text, String what) {
+    java.util.regex.Matcher m = LIST_USE.matcher(text);
+    while (m.find()) {
+      int g = m.group(1) != null ? 1 : 2;
+      String name = m.group(g);
+      if (!lists.containsKey(name)) {
+        int start = m.start(g);
+        int line = 1 + (int) text.substring(0, start).chars().filter(ch -> ch == '\n').count();
+        int column = start - (text.lastIndexOf('\n', start - 1) + 1);
+        int[] at = celPosition(when, line, column);
+        yaml.error(at[0], at[1], what + ": " + unknownList(name));
+      }
+    }
   }
 
   /**
@@ -260,7 +380,28 @@ final class PolicyParser {
     String what = id == null ? "rule" : "rule " + id;
     String description =
         r.get("description").flatMap(v -> yaml.string(v, what + " description")).orElse("");
-    Effect effect = r.required("effect").flatMap(v -> effect(v, what + " effect")).orElse(null);
+    Optional<Node> gateNode = r.get("require_approval");
+    Effect effect;
+    if (gateNode.isPresent()) {
+      effect = Effect.ASK;
+      r.get("effect")
+          .ifPresent(
+              v ->
+                  yaml.error(
+                      r.keyNode("effect"),
+                      what
+                          + ": a rule with require_approval has no effect of its own: it makes"
+                          + " approval a condition of what other rules or the default allow (for an"
+                          + " approval that stands alone, write effect: ask and approval:)"));
+      r.get("approval")
+          .ifPresent(
+              v ->
+                  yaml.error(
+                      r.keyNode("approval"),
+                      what + ": put the approvers inside require_approval, not in approval"));
+    } else {
+      effect = r.required("effect").flatMap(v -> effect(v, what + " effect")).orElse(null);
+    }
 
     Set<String> classes = new TreeSet<>();
     List<String> classPatterns = new ArrayList<>();
@@ -273,30 +414,23 @@ final class PolicyParser {
               m.get("class")
                   .ifPresent(
                       c -> {
-                        List<Node> items =
-                            c instanceof ScalarNode
-                                ? List.of(c)
-                                : yaml.list(c, "match.class").orElse(List.of());
-                        for (Node item : items) {
-                          yaml.nonEmptyString(item, "match.class entry")
-                              .ifPresent(
-                                  p -> {
-                                    Set<String> resolved = resolveClasses(p, item);
-                                    if (!resolved.isEmpty()) {
-                                      classPatterns.add(p);
-                                      classes.addAll(resolved);
-                                    }
-                                  });
+                        for (Map.Entry<String, Node> e : matchEntries(c, "match.class")) {
+                          String p = e.getKey();
+                          Set<String> resolved = resolveClasses(p, e.getValue());
+                          if (!resolved.isEmpty()) {
+                            classPatterns.add(p);
+                            classes.addAll(resolved);
+                          }
                         }
                       });
-              m.get("tool").ifPresent(t -> tools.addAll(yaml.stringList(t, "match.tool")));
+              m.get("tool").ifPresent(t -> tools.addAll(matchValues(t, "match.tool")));
               m.get("principal")
                   .flatMap(p -> yaml.object(p, "match.principal", PRINCIPAL_KEYS))
                   .ifPresent(
                       p -> {
                         for (String key : p.entries().keySet()) {
                           List<String> values =
-                              yaml.stringList(p.get(key).orElseThrow(), "match.principal." + key);
+                              matchValues(p.get(key).orElseThrow(), "match.principal." + key);
                           if (!values.isEmpty()) {
                             principal.put(key, values);
                           }
@@ -320,6 +454,7 @@ final class PolicyParser {
         } else {
           condition = c.condition();
           unknownTags((ScalarNode) whenNode.get(), text.get(), what);
+          unknownLists((ScalarNode) whenNode.get(), text.get(), what);
         }
       }
     }
@@ -347,9 +482,18 @@ final class PolicyParser {
       }
     }
 
-    Optional<Rule.Approval> approval = r.get("approval").flatMap(v -> approval(v, what));
-    if (approval.isPresent() && effect != null && effect != Effect.ASK) {
-      yaml.error(r.keyNode("approval"), what + ": an approval block needs effect ask");
+    Optional<Rule.Approval> approval;
+    if (gateNode.isPresent()) {
+      approval = gate(gateNode.get(), what);
+    } else {
+      approval = r.get("approval").flatMap(v -> approval(v, what));
+      if (approval.isPresent() && effect != null && effect != Effect.ASK) {
+        yaml.error(
+            r.keyNode("approval"),
+            what
+                + ": an approval block needs effect ask (to require approval only of what is"
+                + " otherwise allowed, use require_approval)");
+      }
     }
     Optional<Rule.Modify> modify = r.get("modify").flatMap(v -> modify(v, what));
     if (effect == Effect.MODIFY && r.get("modify").isEmpty()) {
@@ -396,7 +540,8 @@ final class PolicyParser {
             budget,
             rateLimit,
             breaker,
-            obligations);
+            obligations,
+            gateNode.isPresent());
     return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, condition));
   }
 
@@ -516,6 +661,19 @@ final class PolicyParser {
               + " (allowed: allow, deny, modify, ask, step_up, defer)");
     }
     return e;
+  }
+
+  /** {@code require_approval: true} (one approver of the default requirement) or a block. */
+  private Optional<Rule.Approval> gate(Node n, String what) {
+    if (n instanceof ScalarNode) {
+      Optional<Boolean> b = yaml.bool(n, what + " require_approval");
+      if (b.isPresent() && !b.get()) {
+        yaml.error(n, what + ": require_approval: false gates nothing; remove the rule instead");
+      }
+      return b.filter(x -> x)
+          .map(x -> new Rule.Approval(ApprovalRequirement.DEFAULT, Optional.empty()));
+    }
+    return approval(n, what);
   }
 
   private Optional<Rule.Approval> approval(Node n, String what) {

@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * The results of running test suites against a policy, with rule coverage: the ids of the rules no
- * case exercised (matched, whether or not it won).
+ * The results of running test suites against a policy, with rule coverage: the ids of the rules
+ * that decided no case (were among the rules a decision named; a shadow rule counts when it
+ * matched). A rule that only matched while another decided is not covered: no case shows what it
+ * does.
  */
 public record PolicyTestReport(
     String policyId,
@@ -31,8 +33,8 @@ public record PolicyTestReport(
     return results.size() - passed();
   }
 
-  /** True when every case passed. */
+  /** True when there was at least one case and every case passed: no cases proves nothing. */
   public boolean ok() {
-    return failed() == 0;
+    return !results.isEmpty() && failed() == 0;
   }
 }

@@ -56,7 +56,7 @@ public final class PolicyTestRunner {
     long start = System.nanoTime();
     Evaluation e = PolicyLoader.evaluate(policy, pipeline, c.request());
     Duration time = Duration.ofNanos(System.nanoTime() - start);
-    exercised.addAll(e.matchedRules());
+    exercised.addAll(e.decision().ruleIds());
     e.shadowHits().forEach(h -> exercised.add(h.ruleId()));
     return result(suite, c, e.decision(), time, disagreements(policy, pipeline, c));
   }

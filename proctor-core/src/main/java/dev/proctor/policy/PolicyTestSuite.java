@@ -35,7 +35,7 @@ public record PolicyTestSuite(String name, String file, List<PolicyTestCase> cas
       if (root.isEmpty()) {
         continue;
       }
-      PolicyParser parser = new PolicyParser(file, null, new Conditions());
+      PolicyParser parser = new PolicyParser(file, null, new Conditions(), java.util.Map.of());
       Optional<YamlFile.Obj> top = file.object(root.get(), "a test suite", KEYS);
       if (top.isEmpty()) {
         continue;

@@ -21,6 +21,8 @@ final class RequestView implements CelVariableResolver {
 
   private final ActionRequest request;
   private final RuntimeValues.MapValue allowlist;
+  private final RuntimeValues.MapValue lists;
+  private final PrincipalDirectory.Identity identity;
 
   /** Computed variables by {@link #slot} (null: not yet computed). */
   private final Optional<?>[] cache = new Optional<?>[SLOTS.size()];
@@ -42,15 +44,33 @@ final class RequestView implements CelVariableResolver {
     return s == null ? -1 : s;
   }
 
-  /** The view of a request under a policy's allowlists (converted once, by the policy). */
-  RequestView(ActionRequest request, RuntimeValues.MapValue allowlist) {
+  /**
+   * The view of a request under a policy's allowlists and named lists (converted once, by the
+   * policy), for the identity the policy's principals give the request's principal.
+   */
+  RequestView(
+      ActionRequest request,
+      RuntimeValues.MapValue allowlist,
+      RuntimeValues.MapValue lists,
+      PrincipalDirectory.Identity identity) {
     this.request = request;
     this.allowlist = allowlist;
+    this.lists = lists;
+    this.identity = identity;
   }
 
-  /** The view of a request under allowlists given as plain lists. */
+  /** The view of a request under allowlists given as plain lists, with no principals file. */
   RequestView(ActionRequest request, Map<String, List<String>> allowlist) {
-    this(request, RuntimeValues.map(allowlist));
+    this(
+        request,
+        RuntimeValues.map(allowlist),
+        RuntimeValues.map(Map.of()),
+        PrincipalDirectory.EMPTY.resolve(request.principal()));
+  }
+
+  /** The identity of the request's principal. */
+  PrincipalDirectory.Identity identity() {
+    return identity;
   }
 
   @Override
@@ -116,13 +136,17 @@ final class RequestView implements CelVariableResolver {
       case "branches" -> Optional.of(targetValues(Target.Kind.BRANCH));
       case "labels" -> Optional.of(labels());
       case "tags" -> Optional.of(RuntimeValues.list(request.classification().tags()));
-      case "principal" -> Optional.of(RuntimeValues.strings(principal()));
+      case "principal" -> Optional.of(RuntimeValues.map(principal()));
       case "delegation_chain" ->
           Optional.of(RuntimeValues.list(request.principal().delegationChain()));
-      case "context" -> Optional.of(RuntimeValues.strings(request.context()));
-      case "cwd" -> Optional.ofNullable(request.context().get("cwd"));
-      case "home" -> Optional.ofNullable(request.context().get("home"));
+      case "context" -> Optional.of(RuntimeValues.map(request.context()));
+      case "cwd" -> request.contextString("cwd").map(s -> s);
+      case "home" -> request.contextString("home").map(s -> s);
       case "allowlist" -> Optional.of(allowlist);
+      case "lists" -> Optional.of(lists);
+      case "recipients" -> Optional.of(targetValues(Target.Kind.RECIPIENT));
+      case "amounts" -> Optional.of(amounts());
+      case "targets_by_kind" -> Optional.of(targetsByKind());
       default -> Optional.empty();
     };
   }
@@ -143,6 +167,29 @@ final class RequestView implements CelVariableResolver {
       }
     }
     return RuntimeValues.list(out);
+  }
+
+  /** Amount targets as numbers (the classifier only makes amount targets of numbers). */
+  private RuntimeValues.ListValue amounts() {
+    List<Double> out = new ArrayList<>();
+    for (Target t : request.classification().targets()) {
+      if (t.kind() == Target.Kind.AMOUNT) {
+        out.add(Double.parseDouble(t.value()));
+      }
+    }
+    return RuntimeValues.list(out);
+  }
+
+  /** Every target kind, each with the values of its targets (an empty list when it has none). */
+  private RuntimeValues.MapValue targetsByKind() {
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (Target.Kind k : Target.Kind.values()) {
+      out.put(k.wireName(), new ArrayList<>());
+    }
+    for (Target t : request.classification().targets()) {
+      out.get(t.kind().wireName()).add(t.value());
+    }
+    return RuntimeValues.map(out);
   }
 
   private RuntimeValues.ListValue domains() {
@@ -168,13 +215,24 @@ final class RequestView implements CelVariableResolver {
     return RuntimeValues.list(out);
   }
 
-  private Map<String, String> principal() {
-    Map<String, String> p = new java.util.HashMap<>(8);
+  /**
+   * The principal's ids as the request names them, and what the principals file says of the acting
+   * one: {@code groups}, {@code roles}, {@code attributes}, {@code registered}, and {@code kind}
+   * and {@code sponsor} when registered.
+   */
+  private Map<String, Object> principal() {
+    Map<String, Object> p = new java.util.HashMap<>(16);
     request.principal().human().ifPresent(v -> p.put("human", v));
     request.principal().agent().ifPresent(v -> p.put("agent", v));
     request.principal().service().ifPresent(v -> p.put("service", v));
     request.principal().session().ifPresent(v -> p.put("session", v));
     request.principal().tenant().ifPresent(v -> p.put("tenant", v));
+    p.put("groups", identity.groups());
+    p.put("roles", identity.roles());
+    p.put("attributes", identity.attributes());
+    p.put("registered", identity.registered());
+    identity.entry().ifPresent(e -> p.put("kind", e.kind().wireName()));
+    identity.sponsor().ifPresent(s -> p.put("sponsor", s));
     return p;
   }
 }

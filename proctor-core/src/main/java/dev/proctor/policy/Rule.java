@@ -16,6 +16,11 @@ import java.util.Optional;
  * CEL condition, the effect and its reason, whether it is enforced or only recorded (shadow mode),
  * and the controls attached to it. The control blocks (approval, budget, rate limit, breaker) are
  * parsed and validated now; budgets, rate limits and breakers are enforced by the controls layer.
+ *
+ * <p>A <em>gate</em> ({@code require_approval:} in the file) has effect {@code ask} but grants
+ * nothing: it makes approval a condition of what other rules or the class default allow, and leaves
+ * a deny or defer as it is. A plain {@code ask} rule is standalone: it makes an action approvable
+ * even when nothing else would allow it.
  */
 public record Rule(
     String id,
@@ -32,7 +37,8 @@ public record Rule(
     Optional<Budget> budget,
     Optional<RateLimit> rateLimit,
     Optional<Breaker> breaker,
-    List<Obligation> obligations) {
+    List<Obligation> obligations,
+    boolean gate) {
 
   public Rule {
     requireNonNull(id, "id is null");
@@ -50,6 +56,9 @@ public record Rule(
     requireNonNull(rateLimit, "rateLimit is null");
     requireNonNull(breaker, "breaker is null");
     obligations = List.copyOf(requireNonNull(obligations, "obligations is null"));
+    if (gate && (effect != Effect.ASK || approval.isEmpty())) {
+      throw new IllegalArgumentException("a gate has effect ask and an approval requirement");
+    }
   }
 
   /** Whether a rule is enforced or only evaluated and reported. */

@@ -36,6 +36,21 @@ class ToolCallJsonTest {
   }
 
   @Test
+  void fromJson_typedContext_keepsNumbersBoolsAndLists() {
+    ToolCall call =
+        parse(
+            "{\"tool\": \"Refund\", \"context\": {\"risk_score\": 72, \"ratio\": 0.5,"
+                + " \"vip\": true, \"regions\": [\"eu\", \"us\"], \"cwd\": \"/w\"}}");
+
+    assertThat(call.context())
+        .containsEntry("risk_score", 72L)
+        .containsEntry("ratio", 0.5)
+        .containsEntry("vip", true)
+        .containsEntry("regions", java.util.List.of("eu", "us"));
+    assertThat(call.cwd()).contains("/w");
+  }
+
+  @Test
   void fromJson_onlyTool_defaultsTheRest() {
     ToolCall call = parse("{\"tool\": \"Read\"}");
 
@@ -55,6 +70,11 @@ class ToolCallJsonTest {
         "{\"tool\": \"x\", \"arguments\": []}         | /arguments: expected an object, found an array",
         "{\"tool\": \"x\", \"labels\": [1]}           | /labels/0: expected a string, found a number",
         "{\"tool\": \"x\", \"context\": {\"cwd\": 1}} | /context/cwd: expected a string",
+        "{\"tool\": \"x\", \"context\": {\"a\": {}}} | /context/a: expected a string, number, boolean",
+        "{\"tool\": \"x\", \"context\": {\"a\": [[1]]}} | /context/a/0: expected a string, number",
+        "{\"tool\": \"x\", \"principal\": {\"groups\": [\"admins\"]}} | /principal/groups: a request cannot claim groups",
+        "{\"tool\": \"x\", \"principal\": {\"roles\": [\"root\"]}} | /principal/roles: a request cannot claim roles",
+        "{\"tool\": \"x\", \"principal\": {\"attributes\": {}}} | /principal/attributes: a request cannot claim",
         "{\"tool\": \"x\", \"principal\": {\"who\": \"me\"}} | /principal/who: unknown member",
         "[1, 2]                                       | /: expected an object, found an array",
       })

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ToolClassifierTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> CONTEXT =
+  private static final Map<String, Object> CONTEXT =
       Map.of("cwd", "/home/dev/project", "home", "/home/dev");
   private static final ToolClassifier TOOLS = new ToolClassifier(Taxonomy.builtIn());
 

@@ -102,7 +102,9 @@ class FastPathCheckTest {
             loaded.defaults(),
             loaded.allowlists(),
             loaded.examples(),
-            Fixtures.CATALOG);
+            Fixtures.CATALOG,
+            PrincipalDirectory.EMPTY,
+            java.util.Map.of());
     assertThat(
             PolicyTestRunner.check(broken, Fixtures.DECLARED, broken.examples().get(0)).failure())
         .hasValueSatisfying(

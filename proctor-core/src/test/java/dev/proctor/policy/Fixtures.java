@@ -102,6 +102,15 @@ final class Fixtures {
     return loader().load(List.of(PolicySource.of("policy.yaml", yaml)));
   }
 
+  /** JSON text as a tree. */
+  static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static Req req(String actionClass) {
     return new Req(actionClass);
   }
@@ -113,7 +122,7 @@ final class Fixtures {
     private final List<Target> targets = new ArrayList<>();
     private final Set<String> labels = new LinkedHashSet<>();
     private final Set<String> tags = new LinkedHashSet<>();
-    private final Map<String, String> context = new LinkedHashMap<>();
+    private final Map<String, Object> context = new LinkedHashMap<>();
     private String tool = "Bash";
     private JsonNode arguments = JsonNodeFactory.instance.objectNode();
     private Principal principal = Principal.agentSession("claude", "s1");
@@ -155,7 +164,7 @@ final class Fixtures {
       return this;
     }
 
-    Req context(String k, String v) {
+    Req context(String k, Object v) {
       context.put(k, v);
       return this;
     }

@@ -33,6 +33,31 @@ class PolicyTestRunnerTest {
           + "    expect: {effect: ask}\n";
 
   @Test
+  void run_noCases_isNotOk() throws Exception {
+    PolicyTestReport report =
+        new PolicyTestRunner(Fixtures.DECLARED).run(Fixtures.load(POLICY), List.of());
+    assertThat(report.results()).isEmpty();
+    assertThat(report.ok()).isFalse();
+  }
+
+  @Test
+  void run_ruleThatOnlyMatched_isNotCovered() throws Exception {
+    String suite =
+        "suite: s\n"
+            + "cases:\n"
+            + "  - name: a secret read\n"
+            + "    request: {tool: Read, class: fs.read, labels: [secret]}\n"
+            + "    expect: {effect: deny, rule: no-secrets}\n";
+    PolicyTestReport report =
+        new PolicyTestRunner(Fixtures.DECLARED)
+            .run(
+                Fixtures.load(POLICY),
+                PolicyTestSuite.parse(List.of(PolicySource.of("tests/s.yaml", suite))));
+    // read matched this case too, but no-secrets decided it: no case shows what read does.
+    assertThat(report.uncoveredRules()).containsExactly("read", "never-tested");
+  }
+
+  @Test
   void run_suiteFromDirectory_reportsFailuresAndUncoveredRules(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
     Files.createDirectory(dir.resolve("tests"));

@@ -39,7 +39,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -362,9 +361,7 @@ final class Api {
       throw new HttpError(
           400, "bad-request", pointer + "/surface: requests over HTTP are of surface 'api'");
     }
-    Map<String, String> context = new HashMap<>(call.context());
-    context.put(Hooks.PAYLOAD_DIGEST, digest);
-    ToolCall withDigest = call.withContext(context);
+    ToolCall withDigest = call.withContext(Hooks.PAYLOAD_DIGEST, digest);
     return Principals.bindRequest(withDigest, agent.key());
   }
 

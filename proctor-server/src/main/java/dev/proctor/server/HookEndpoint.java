@@ -12,7 +12,6 @@ import dev.proctor.hook.Hooks;
 import dev.proctor.store.AgentKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -162,9 +161,7 @@ final class HookEndpoint {
     if (home.isEmpty()) {
       return call;
     }
-    Map<String, String> ctx = new java.util.HashMap<>(call.context());
-    ctx.put("home", home.get());
-    return call.withContext(ctx);
+    return call.withContext("home", home.get());
   }
 
   private void block(Exchange x, Harness harness, Optional<HookEvent> event, String reason) {
