@@ -150,7 +150,16 @@ public final class WitnessCommand implements Runnable {
                 + dir.root());
         out.flush();
         if (portFile != null) {
-          Files.writeString(portFile, server.port() + "\n");
+          // Written whole, then moved into place: a script that waits for the file never reads
+          // it empty.
+          Path absolute = portFile.toAbsolutePath();
+          Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+          Files.writeString(partial, server.port() + "\n");
+          Files.move(
+              partial,
+              absolute,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
       } catch (IOException | RuntimeException e) {
         err.println("cannot start the witness: " + e.getMessage());
