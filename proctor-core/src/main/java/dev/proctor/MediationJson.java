@@ -36,7 +36,7 @@ public final class MediationJson {
       ObjectNode a = out.putObject("approval");
       strings(a.putArray("groups"), approval.requirement().approverGroups());
       a.put("quorum", approval.requirement().quorum());
-      a.put("expiry", approval.requirement().expiry().toString());
+      a.put("expiry", dev.proctor.policy.Durations.format(approval.requirement().expiry()));
     }
     out.put("class", request.actionClass());
     strings(out.putArray("classes"), new TreeSet<>(request.classification().classes()));

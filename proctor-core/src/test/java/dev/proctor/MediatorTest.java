@@ -523,6 +523,17 @@ class MediatorTest {
   }
 
   @Test
+  void render_heldAction_printsTheApprovalExpiryAsPolicyFilesWriteIt() throws Exception {
+    Mediation m =
+        proctor(new FaultyLogStore()).mediator().preview(call("Bash", "command", "npm i x"));
+
+    JsonNode json = MediationJson.render(m);
+
+    assertThat(json.at("/decision").asText()).isEqualTo("require_approval");
+    assertThat(json.at("/approval/expiry").asText()).isEqualTo("15m");
+  }
+
+  @Test
   void build_withoutALogStore_isRefused() {
     assertThatThrownBy(() -> Proctor.builder().build())
         .isInstanceOf(IllegalStateException.class)
