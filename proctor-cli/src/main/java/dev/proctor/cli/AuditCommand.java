@@ -255,18 +255,7 @@ public final class AuditCommand implements Runnable {
         if (report.intact() && report.receipts() == 0 && emptyTree(report)) {
           Optional<String> used = priorUse(dir, ring);
           if (used.isPresent()) {
-            report =
-                new VerificationReport(
-                    report.receipts(),
-                    report.checkpoints(),
-                    report.cosignatures(),
-                    report.unsigned(),
-                    report.logId(),
-                    report.root(),
-                    report.warnings(),
-                    Optional.of(
-                        new VerificationReport.Problem(
-                            -1, 0, "the log is empty, but " + used.get())));
+            report = report.broken(-1, 0, "the log is empty, but " + used.get());
           }
         }
         if (report.intact() && report.receipts() > 0 && own && inputLogId.isPresent()) {
@@ -277,33 +266,24 @@ public final class AuditCommand implements Runnable {
           if (other.isPresent()) {
             Checkpoint c = other.get().checkpoint();
             report =
-                new VerificationReport(
-                    report.receipts(),
-                    report.checkpoints(),
-                    report.cosignatures(),
-                    report.unsigned(),
-                    report.logId(),
-                    report.root(),
-                    report.warnings(),
-                    Optional.of(
-                        new VerificationReport.Problem(
-                            -1,
-                            0,
-                            "this is log "
-                                + inputLogId.get()
-                                + ", but key "
-                                + c.keyId()
-                                + " signed a checkpoint of log "
-                                + c.logId()
-                                + " at size "
-                                + c.size()
-                                + " ("
-                                + c.time()
-                                + ", in "
-                                + other.get().source()
-                                + "): the data directory's log was replaced by another (a"
-                                + " swapped database or mirror). After a deliberate reset remove"
-                                + " keys/used/ and the mirror too, or use a new data directory")));
+                report.broken(
+                    -1,
+                    0,
+                    "this is log "
+                        + inputLogId.get()
+                        + ", but key "
+                        + c.keyId()
+                        + " signed a checkpoint of log "
+                        + c.logId()
+                        + " at size "
+                        + c.size()
+                        + " ("
+                        + c.time()
+                        + ", in "
+                        + other.get().source()
+                        + "): the data directory's log was replaced by another (a"
+                        + " swapped database or mirror). After a deliberate reset remove"
+                        + " keys/used/ and the mirror too, or use a new data directory");
           }
         }
         out.println(report.summary());

@@ -36,6 +36,19 @@ public record VerificationReport(
     }
   }
 
+  /** The same report, found broken for this problem (a check made beside the verifier's). */
+  public VerificationReport broken(long sequence, long line, String message) {
+    return new VerificationReport(
+        receipts,
+        checkpoints,
+        cosignatures,
+        unsigned,
+        logId,
+        root,
+        warnings,
+        Optional.of(new Problem(sequence, line, message)));
+  }
+
   public VerificationReport {
     requireNonNull(logId, "logId is null");
     requireNonNull(root, "root is null");
