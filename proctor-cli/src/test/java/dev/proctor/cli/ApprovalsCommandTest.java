@@ -223,6 +223,39 @@ class ApprovalsCommandTest {
   }
 
   @Test
+  void embeddedHook_answersStillPendingAtOnce_andARetryAfterTheLocalVotesIsAllowed()
+      throws Exception {
+    String payload =
+        "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"hs\",\"cwd\":\"/work/p\","
+            + "\"tool_name\":\"deploy\",\"tool_input\":{\"env\":\"prod\"},"
+            + "\"tool_use_id\":\"toolu_1\"}";
+    String[] hook = {
+      "hook", "claude-code", "--policy", policy.toString(), "--data-dir", data.toString()
+    };
+    CliRun first = CliRun.run(payload, hook);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode answer = JSON.readTree(first.out()).get("hookSpecificOutput");
+    assertThat(answer.get("permissionDecision").asText()).isEqualTo("deny");
+    String reason = answer.get("permissionDecisionReason").asText();
+    assertThat(reason).contains("approval still pending: action claude-code/hs/toolu_1/");
+    String id = JSON.readTree(approvals("list", "--json").out()).get(0).get("actionId").asText();
+    assertThat(reason).contains(id);
+
+    assertThat(voteAs("dana", "approve", id).exitCode()).isZero();
+    assertThat(
+            JSON.readTree(CliRun.run(payload, hook).out())
+                .at("/hookSpecificOutput/permissionDecision")
+                .asText())
+        .isEqualTo("deny");
+    assertThat(voteAs("erin", "approve", id).out()).contains("it is now approved");
+    JsonNode retry = JSON.readTree(CliRun.run(payload, hook).out()).get("hookSpecificOutput");
+    assertThat(retry.get("permissionDecision").asText()).isEqualTo("allow");
+    assertThat(retry.get("permissionDecisionReason").asText())
+        .contains("approved in Proctor by dana, erin");
+    assertThat(approvals("list").out()).contains("no held actions");
+  }
+
+  @Test
   void server_loginStoresTheSessionPrivately_andVotesGoThroughTheApiAsThatPerson()
       throws Exception {
     String id = hold("terraform apply");

@@ -192,6 +192,21 @@ class ApprovalsApiTest {
   }
 
   @Test
+  void openapi_describesTheApprovalRoutesAndTheActionEvents() {
+    JsonNode paths = t.http.get("/v1/openapi.json").send().json().get("paths");
+    for (String p :
+        List.of(
+            "/v1/approvals",
+            "/v1/approvals/{id}",
+            "/v1/approvals/{id}/wait",
+            "/v1/approvals/{id}/approve",
+            "/v1/approvals/{id}/reject",
+            "/v1/actions/{id}/events")) {
+      assertThat(paths.has(p)).as(p).isTrue();
+    }
+  }
+
+  @Test
   void quorumOfTwo_firstVoteKeepsItPending_secondApproves_laterVotesAreRefused() {
     String id = hold("deploy", "helm upgrade api");
     Http.Answer first = vote(dana, id, "approve", "{}");
