@@ -92,6 +92,15 @@ final class RuntimeValues {
   }
 
   /**
+   * A map made for the value alone: its values converted in place and the map itself kept, which
+   * saves {@link #map}'s copy. The caller must not use {@code entries} afterwards.
+   */
+  static MapValue own(LinkedHashMap<String, Object> entries) {
+    entries.replaceAll((k, v) -> convert(v));
+    return new MapValue(entries);
+  }
+
+  /**
    * A map of strings, which needs no conversion; copied, in its iteration order, into the one map
    * class every {@link MapValue} holds, so that look-ups stay monomorphic.
    */
