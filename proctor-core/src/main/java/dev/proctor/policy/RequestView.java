@@ -140,7 +140,7 @@ final class RequestView implements CelVariableResolver {
       case "principal" -> Optional.of(principal());
       case "delegation_chain" ->
           Optional.of(RuntimeValues.list(request.principal().delegationChain()));
-      case "context" -> Optional.of(RuntimeValues.map(request.context()));
+      case "context" -> Optional.of(RuntimeValues.context(request.context()));
       case "cwd" -> request.contextString("cwd").map(s -> s);
       case "home" -> request.contextString("home").map(s -> s);
       case "allowlist" -> Optional.of(allowlist);
