@@ -331,7 +331,13 @@ final class ApprovalsCommand implements Runnable {
       out.println("no held actions waiting for votes");
       return;
     }
-    String format = "%-44s %-18s %-20s %-6s %-20s %s%n";
+    int idWidth = 6;
+    int toolWidth = 4;
+    for (JsonNode h : held) {
+      idWidth = Math.max(idWidth, h.path("actionId").asText().length());
+      toolWidth = Math.max(toolWidth, h.path("tool").asText().length());
+    }
+    String format = "%-" + idWidth + "s  %-17s  %-" + toolWidth + "s  %-5s  %-24s  %s%n";
     out.printf(format, "ACTION", "STATE", "TOOL", "VOTES", "EXPIRES", "REQUESTER");
     for (JsonNode h : held) {
       out.printf(
