@@ -222,6 +222,58 @@ class ApprovalsCommandTest {
         .contains("not during the freeze");
   }
 
+  /** The real command in its own JVM, with an environment of the test's choosing. */
+  private static ProcessResult process(java.util.Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.proctor.cli.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+    b.environment().putAll(env);
+    Process p = b.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new ProcessResult(p.exitValue(), out, err);
+  }
+
+  private record ProcessResult(int exitCode, String out, String err) {}
+
+  @Test
+  void local_vote_readsThePasswordFromProctorPassword() throws Exception {
+    String id = hold("kubectl scale --replicas=0");
+    ProcessResult wrong =
+        process(
+            java.util.Map.of("PROCTOR_PASSWORD", "not the password at all"),
+            "approvals",
+            "approve",
+            id,
+            "--user",
+            "dana",
+            "--data-dir",
+            data.toString());
+    assertThat(wrong.exitCode()).as(wrong.err()).isEqualTo(1);
+    assertThat(wrong.err()).contains("refused (bad-credentials)");
+    ProcessResult right =
+        process(
+            java.util.Map.of("PROCTOR_PASSWORD", PASSWORD),
+            "approvals",
+            "approve",
+            id,
+            "--user",
+            "dana",
+            "--data-dir",
+            data.toString());
+    assertThat(right.exitCode()).as(right.err()).isZero();
+    assertThat(right.out()).contains("dana voted approve on " + id);
+  }
+
   @Test
   void embeddedHook_answersStillPendingAtOnce_andARetryAfterTheLocalVotesIsAllowed()
       throws Exception {
