@@ -255,6 +255,7 @@ final class CommandTable {
           "mongosh",
           "mongo",
           "redis-cli",
+          "valkey-cli",
           "clickhouse-client",
           "cqlsh",
           "sqlcmd",

@@ -89,6 +89,15 @@ final class Expansions {
     this.home = home;
   }
 
+  /** What a command substitution prints, when the line shows it; null when unknown. */
+  private java.util.function.BiFunction<String, String, List<Word>> commandOutput =
+      (source, cwd) -> null;
+
+  /** Sets what tells the output of a command substitution from its source text and directory. */
+  void commandOutput(java.util.function.BiFunction<String, String, List<Word>> f) {
+    commandOutput = f;
+  }
+
   int stores() {
     return stores;
   }
@@ -357,7 +366,12 @@ final class Expansions {
   private List<List<Word>> value(Expansion e, String text, String cwd) {
     return switch (e.kind()) {
       case ARITHMETIC, LENGTH -> one(literal("0"));
-      case COMMAND, INDIRECT -> one(computed(e, text));
+      case COMMAND -> {
+        List<Word> out =
+            text.isEmpty() ? null : commandOutput.apply(text.substring(e.start(), e.end()), cwd);
+        yield out == null ? one(computed(e, text)) : List.of(out);
+      }
+      case INDIRECT -> one(computed(e, text));
       case PARAMETER -> parameter(e, text, cwd);
     };
   }

@@ -734,6 +734,10 @@ final class NetworkCommands {
       }
     }
     List<Word> ops = a.operands;
+    if (n.equals("redis-cli") || n.equals("valkey-cli")) {
+      redis(in, ops);
+      return;
+    }
     if (n.equals("sqlite3") || n.equals("duckdb")) {
       if (!ops.isEmpty()) {
         in.path(ops.get(0));
@@ -764,7 +768,137 @@ final class NetworkCommands {
       in.cls(DB_WRITE);
       return;
     }
-    in.cls(isReadOnlySql(sql) ? DB_READ : DB_WRITE);
+    if (n.equals("mongosh") || n.equals("mongo")) {
+      in.cls(isReadOnlyMongo(sql) ? DB_READ : DB_WRITE);
+      return;
+    }
+    query(in, sql);
+  }
+
+  /**
+   * The statements a client is given ({@code psql -c}, {@code mysql -e}, {@code sqlite3 db SQL}):
+   * client meta-commands ({@code \d+ users}, {@code .schema}) by the table's {@code verb} lines of
+   * the client; SQL by {@link SqlClassifier}'s parse tree. SQL the parser cannot read falls back to
+   * its first word, a read only for a reading verb with none of the known writing constructs.
+   */
+  private static void query(Invocation in, String sql) {
+    String s = sql.strip();
+    if (s.startsWith("\\") || s.startsWith(".")) {
+      metaCommand(in, s);
+      return;
+    }
+    Findings parsed = new Findings();
+    SqlClassifier.classify(s, parsed);
+    if (parsed.classes.contains(ClassNames.SHELL_UNPARSEABLE)) {
+      in.cls(isReadOnlySql(s) ? DB_READ : DB_WRITE);
+      return;
+    }
+    parsed.classes.forEach(in::cls);
+    parsed.tags.forEach(in::tag);
+    parsed.targets.forEach(in.f::target);
+  }
+
+  /**
+   * A client's own command ({@code \dt}, {@code \d+ users}, {@code .tables}): the table lists the
+   * ones that only describe ({@code verb db.read}); the rest ({@code \!}, {@code \o file}, {@code
+   * \copy}, {@code .shell}, {@code .output}) may run programs or write files: {@code db.write}.
+   */
+  private static void metaCommand(Invocation in, String s) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    for (String line : s.split("\n")) {
+      String t = line.strip();
+      if (t.isEmpty()) {
+        continue;
+      }
+      int space = t.indexOf(' ');
+      String word = space < 0 ? t : t.substring(0, space);
+      String verb = word.length() > 2 ? word.replaceFirst("[+S]+$", "") : word;
+      CommandSpec.Verb v = spec == null ? null : spec.verbs().get(verb);
+      in.cls(v == null ? DB_WRITE : v.actionClass());
+    }
+  }
+
+  /**
+   * {@code redis-cli GET k}, {@code redis-cli --scan}: the table's {@code verb} lines of redis-cli
+   * name the reading commands and its {@code option} lines the reading modes; any other command
+   * (FLUSHALL, DEL, CONFIG, EVAL) or an interactive session is {@code db.write}.
+   */
+  private static void redis(Invocation in, List<Word> ops) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    for (CommandSpec.OptionFact fact : spec.grammar().options()) {
+      for (Word w : in.args) {
+        if (fact.names().contains(w.text()) && fact.actionClass().isPresent()) {
+          in.cls(fact.actionClass().get());
+          return;
+        }
+      }
+    }
+    ops = Args.parse(in.args, spec.valueLetters(), spec.longValues(), true).operands;
+    if (ops.isEmpty() || !ops.get(0).isLiteral()) {
+      in.cls(DB_WRITE);
+      return;
+    }
+    CommandSpec.Verb v = spec.verbs().get(ops.get(0).text().toLowerCase(Locale.ROOT));
+    in.cls(v == null ? DB_WRITE : v.actionClass());
+  }
+
+  /** Methods of the MongoDB shell that only read. */
+  private static final Set<String> MONGO_READ =
+      Set.of(
+          "find",
+          "findOne",
+          "countDocuments",
+          "estimatedDocumentCount",
+          "count",
+          "distinct",
+          "aggregate",
+          "getCollectionNames",
+          "getCollectionInfos",
+          "getIndexes",
+          "stats",
+          "getName",
+          "getSiblingDB",
+          "limit",
+          "sort",
+          "skip",
+          "project",
+          "toArray",
+          "pretty",
+          "explain",
+          "serverStatus",
+          "version",
+          "hostInfo",
+          "isMaster",
+          "hello",
+          "listCollections",
+          "printjson",
+          "print",
+          "log",
+          "stringify",
+          "forEach");
+
+  /**
+   * True for a mongosh {@code --eval} whose every call is a reading method ({@code
+   * db.users.countDocuments({active: true})}) and that has no aggregation stage that writes.
+   */
+  static boolean isReadOnlyMongo(String js) {
+    if (js.contains("$out")
+        || js.contains("$merge")
+        || js.contains("$where")
+        || js.contains("$function")
+        || js.contains("$accumulator")) {
+      return false;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(").matcher(js);
+    boolean any = false;
+    while (m.find()) {
+      any = true;
+      if (!MONGO_READ.contains(m.group(1))) {
+        return false;
+      }
+    }
+    return any || js.strip().startsWith("show ");
   }
 
   private static void hosts(Invocation in, Args a) {
