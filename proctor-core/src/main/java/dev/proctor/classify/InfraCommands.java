@@ -175,7 +175,39 @@ final class InfraCommands {
         return false;
       }
     }
+    rehearsal(in);
     return true;
+  }
+
+  /**
+   * {@code kubectl apply --dry-run=server}, {@code helm upgrade --dry-run}, {@code ansible-playbook
+   * --check}: an option the table's {@code rehearsal} line names shows the change without making
+   * it, so a change is {@code infra.read}. Access changes, remote execution and escapes stay as
+   * they are; {@code --dry-run=none} (or {@code =false}) is no rehearsal.
+   */
+  private static void rehearsal(Invocation in) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    if (spec == null
+        || spec.grammar().rehearsals().isEmpty()
+        || !in.f.classes.contains(INFRA_CHANGE)
+        || in.f.tags.contains("remote-exec")) {
+      return;
+    }
+    for (Word w : in.args) {
+      String t = w.text();
+      if (t.equals("--")) {
+        return;
+      }
+      int eq = t.indexOf('=');
+      String value = eq > 0 ? t.substring(eq + 1) : "";
+      if (spec.grammar().rehearsals().contains(eq > 0 ? t.substring(0, eq) : t)
+          && !value.equals("none")
+          && !value.equals("false")) {
+        in.f.classes.remove(INFRA_CHANGE);
+        in.cls(INFRA_READ);
+        return;
+      }
+    }
   }
 
   private static void environment(Invocation in, Args a, String... names) {

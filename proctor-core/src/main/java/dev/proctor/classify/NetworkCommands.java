@@ -159,7 +159,7 @@ final class NetworkCommands {
           }
         }
         case "-o", "--output" -> {
-          if (v != null && !v.text().equals("-")) {
+          if (v != null && !v.text().equals("-") && !PathFacts.isHarmlessDevice(v.text())) {
             in.cls(FS_WRITE);
             in.downloadPath(v);
           }
@@ -614,7 +614,38 @@ final class NetworkCommands {
           }
         }
       }
-      case "genrsa", "genpkey", "req", "pkcs12", "ecparam", "rsa", "ec", "enc", "ca", "x509" -> {
+      case "x509", "verify", "crl" -> {
+        // Certificates: x509 prints a certificate's public fields (or the certificate), never a
+        // private key, even from a file that also holds one; verify and crl print a verdict.
+        // The file read is a certificate resource, not a path a secret could be read from.
+        in.cls(FS_READ);
+        for (int i = 0; i + 1 < in.args.size(); i++) {
+          String t = in.args.get(i).text();
+          Word v = in.args.get(i + 1);
+          if (t.equals("-out")) {
+            in.cls(FS_WRITE);
+            in.writePath(v);
+          } else if (t.equals("-in") || t.equals("-CAfile") || t.equals("-untrusted")) {
+            String p = in.walk.resolve(v, in.state);
+            if (p == null || !v.isLiteral()) {
+              in.path(v);
+            } else {
+              in.target(Target.Kind.RESOURCE, "certificate:" + p);
+            }
+          }
+        }
+        if (!verb.equals("x509")) {
+          for (Word w : a.operands.subList(1, a.operands.size())) {
+            String p = in.walk.resolve(w, in.state);
+            if (p != null && w.isLiteral()) {
+              in.target(Target.Kind.RESOURCE, "certificate:" + p);
+            } else {
+              in.path(w);
+            }
+          }
+        }
+      }
+      case "genrsa", "genpkey", "req", "pkcs12", "ecparam", "rsa", "ec", "enc", "ca" -> {
         in.cls(FS_READ);
         for (int i = 0; i + 1 < in.args.size(); i++) {
           String t = in.args.get(i).text();
