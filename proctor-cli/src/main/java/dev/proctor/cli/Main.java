@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       AgentsCommand.class,
       UsersCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
