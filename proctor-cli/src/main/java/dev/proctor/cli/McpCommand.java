@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -138,10 +137,7 @@ final class McpCommand implements Runnable {
       }
       Process child;
       try {
-        child =
-            new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       } catch (IOException e) {
         proctor.close();
         err.println("proctor: cannot start the MCP server " + command + ": " + e.getMessage());
@@ -163,8 +159,10 @@ final class McpCommand implements Runnable {
                 new PinStore(dir.root(), server, Clock.systemUTC()),
                 options,
                 System.getProperty("user.dir"),
-                Optional.ofNullable(System.getProperty("user.home")).filter(h -> h.startsWith("/")));
-        OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+                Optional.ofNullable(System.getProperty("user.home"))
+                    .filter(h -> h.startsWith("/")));
+        OutputStream out =
+            new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out));
         return gateway.run(System.in, out, child);
       } finally {
         if (child.isAlive()) {
@@ -311,7 +309,14 @@ final class McpCommand implements Runnable {
         PinStore store = new PinStore(dataDir.resolve().root(), name, Clock.systemUTC());
         PinStore.Pin pin = store.approve(tool);
         out.println(
-            "pinned " + name + "/" + tool + " at sha256:" + pin.sha256() + " (seen " + pin.at()
+            "pinned "
+                + name
+                + "/"
+                + tool
+                + " at sha256:"
+                + pin.sha256()
+                + " (seen "
+                + pin.at()
                 + ")");
         return 0;
       } catch (IllegalArgumentException e) {
@@ -359,7 +364,10 @@ final class McpCommand implements Runnable {
           .orElseThrow(
               () ->
                   new TypeConversionException(
-                      "expected a duration such as " + Durations.EXAMPLES + ", was '" + value
+                      "expected a duration such as "
+                          + Durations.EXAMPLES
+                          + ", was '"
+                          + value
                           + "'"));
     }
   }

@@ -323,8 +323,7 @@ public final class PinStore {
     root.set("pinned", write(pins.pinned()));
     root.set("changed", write(pins.changed()));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(
-        tmp, JsonRpc.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    Files.write(tmp, JsonRpc.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

@@ -40,12 +40,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code proctor mcp stdio}: to the MCP client it is the server on standard input and output; it
  * runs the real server as a child process and relays newline-delimited JSON-RPC both ways, reading
- * only what policy needs and forwarding each message's original bytes. Three methods are
- * mediated: a {@code tools/call} is decided and recorded before it is forwarded, and its answer is
- * recorded as the action's outcome (a denied call is answered here and never reaches the server);
- * a {@code tools/list} answer has its tools pinned and the tools that can never be allowed, or
- * whose definition changed since pinned, taken out; and {@code notifications/cancelled} for a call
- * in flight records it as interrupted.
+ * only what policy needs and forwarding each message's original bytes. Three methods are mediated:
+ * a {@code tools/call} is decided and recorded before it is forwarded, and its answer is recorded
+ * as the action's outcome (a denied call is answered here and never reaches the server); a {@code
+ * tools/list} answer has its tools pinned and the tools that can never be allowed, or whose
+ * definition changed since pinned, taken out; and {@code notifications/cancelled} for a call in
+ * flight records it as interrupted.
  *
  * <p>Why ids are tracked per direction: both sides number their requests from 0, so a client
  * request {@code 0} and a server request {@code 0} are different requests. Only the client's
@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * request or notification of the server's, relayed as is, and a message from the client without a
  * method is its answer to one of those, relayed as is.
  *
- * <p>Threads: the client's messages are read and handled on one thread and the server's on
- * another, each in arrival order; a {@code tools/call} is decided on the client's thread, so the
- * client's later messages (its cancellation of that call, say) are handled after the decision.
+ * <p>Threads: the client's messages are read and handled on one thread and the server's on another,
+ * each in arrival order; a {@code tools/call} is decided on the client's thread, so the client's
+ * later messages (its cancellation of that call, say) are handled after the decision.
  */
 public final class StdioGateway {
 
@@ -107,6 +107,9 @@ public final class StdioGateway {
 
   /** The hash of each tool's definition in the server's latest {@code tools/list} answer. */
   private final Map<String, String> listed = new ConcurrentHashMap<>();
+
+  /** Set once the client's input ended: the server's output ending then is no news. */
+  private volatile boolean clientGone;
 
   private final Object toClient = new Object();
   private final Object toServer = new Object();
@@ -161,12 +164,16 @@ public final class StdioGateway {
               } catch (IOException | RuntimeException e) {
                 LOG.warn("reading the MCP server failed: {}", e.toString());
               }
+              if (clientGone) {
+                return;
+              }
               serverEnded();
               int status;
               try {
-                status = server.waitFor(options.exitGrace().toMillis(), TimeUnit.MILLISECONDS)
-                    ? server.exitValue()
-                    : 1;
+                status =
+                    server.waitFor(options.exitGrace().toMillis(), TimeUnit.MILLISECONDS)
+                        ? server.exitValue()
+                        : 1;
               } catch (InterruptedException e) {
                 status = 1;
               }
@@ -196,6 +203,7 @@ public final class StdioGateway {
       code = 1;
     }
     if (code == 0) {
+      clientGone = true;
       clientEnded();
     }
     stop(server);
@@ -225,9 +233,7 @@ public final class StdioGateway {
 
   private void relayClient(InputStream in) throws IOException {
     LineReader reader = new LineReader(in, options.maxMessageBytes());
-    for (Optional<LineReader.Line> next = reader.next();
-        next.isPresent();
-        next = reader.next()) {
+    for (Optional<LineReader.Line> next = reader.next(); next.isPresent(); next = reader.next()) {
       LineReader.Line line = next.get();
       try {
         fromClient(line);
@@ -439,7 +445,10 @@ public final class StdioGateway {
         }
         if (s.isPresent() && s.get() != LifecycleState.APPROVAL_REQUIRED) {
           return Decision.Deny.failClosed(
-              "approval required: the approval ended " + s.get().wireName() + " (" + ask.reason()
+              "approval required: the approval ended "
+                  + s.get().wireName()
+                  + " ("
+                  + ask.reason()
                   + ")",
               ask.policy());
         }
@@ -498,9 +507,7 @@ public final class StdioGateway {
 
   private void relayServer(InputStream in) throws IOException {
     LineReader reader = new LineReader(in, options.maxMessageBytes());
-    for (Optional<LineReader.Line> next = reader.next();
-        next.isPresent();
-        next = reader.next()) {
+    for (Optional<LineReader.Line> next = reader.next(); next.isPresent(); next = reader.next()) {
       try {
         fromServer(next.get());
       } catch (RuntimeException e) {
@@ -580,7 +587,8 @@ public final class StdioGateway {
           c,
           LifecycleState.FAILED,
           Optional.of(line.bytes()),
-          "the server answered with a JSON-RPC error: " + msg.path("error").path("message").asText(""));
+          "the server answered with a JSON-RPC error: "
+              + msg.path("error").path("message").asText(""));
     } else if (result.path("isError").asBoolean(false)) {
       report(c, LifecycleState.FAILED, Optional.of(output(result)), "the tool reported an error");
     } else {
@@ -751,8 +759,7 @@ public final class StdioGateway {
   private void clientEnded() {
     for (String key : List.copyOf(pending.keySet())) {
       if (pending.remove(key) instanceof Call c) {
-        report(
-            c, LifecycleState.INTERRUPTED, Optional.empty(), "the MCP client ended the session");
+        report(c, LifecycleState.INTERRUPTED, Optional.empty(), "the MCP client ended the session");
       }
     }
   }
@@ -767,7 +774,8 @@ public final class StdioGateway {
   private void report(Call c, LifecycleState end, Optional<byte[]> output, String detail) {
     Outcome base =
         output.isPresent() ? Outcome.ofOutput(Optional.empty(), output.get()) : Outcome.NONE;
-    Outcome outcome = new Outcome(base.exitStatus(), base.outputHash(), Optional.ofNullable(detail));
+    Outcome outcome =
+        new Outcome(base.exitStatus(), base.outputHash(), Optional.ofNullable(detail));
     try {
       mediator.report(c.actionId(), new Report(end, outcome, Optional.empty()));
     } catch (Exception e) {

@@ -30,8 +30,8 @@ record ToolDefinition(String name, JsonNode definition, String sha256) {
   /**
    * The pinned part of one tool of a {@code tools/list} answer.
    *
-   * @throws IllegalArgumentException when the tool is not an object with a textual name, or holds
-   *     a value canonical JSON cannot write
+   * @throws IllegalArgumentException when the tool is not an object with a textual name, or holds a
+   *     value canonical JSON cannot write
    */
   static ToolDefinition of(JsonNode tool) {
     if (tool == null || !tool.isObject()) {
