@@ -15,7 +15,7 @@ import dev.proctor.decision.Obligation;
 import dev.proctor.decision.PolicyRef;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -335,18 +335,29 @@ public final class Policy {
     if (winners.size() == 1) {
       return winners.get(0).reason;
     }
-    Set<String> distinct = new LinkedHashSet<>();
-    for (Matched m : winners) {
-      distinct.add(m.reason);
-    }
+    // Usually a handful of winners: a scan of the earlier ones finds a repeat sooner than a set.
+    Set<String> distinct = winners.size() > 8 ? new HashSet<>() : null;
     StringBuilder out = new StringBuilder();
-    for (String r : distinct) {
+    for (int i = 0; i < winners.size(); i++) {
+      String r = winners.get(i).reason;
+      if (distinct != null ? !distinct.add(r) : seenBefore(winners, i, r)) {
+        continue;
+      }
       if (out.length() > 0) {
         out.append("; ");
       }
       out.append(r);
     }
     return out.toString();
+  }
+
+  private static boolean seenBefore(List<Matched> winners, int i, String reason) {
+    for (int j = 0; j < i; j++) {
+      if (winners.get(j).reason.equals(reason)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Decision modify(ActionRequest request, Decision.Basis basis, List<Matched> winners) {
