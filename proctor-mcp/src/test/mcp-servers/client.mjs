@@ -3,10 +3,12 @@
 //   {command, args, env, cwd, steps: [{op: "list"} | {op: "call", name, arguments, cancelAfterMs}]}
 // runs the steps in order against the server it starts (the gateway), and prints one JSON object
 // on stdout: {serverName, steps: [...results], closed}. A failing step records its error and the
-// run goes on; a step after the connection closed records that.
+// run goes on; a step after the connection closed records that. It answers the server's
+// roots/list requests with one root, file:///proctor-test-root.
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const script = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const transport = new StdioClientTransport({
@@ -17,7 +19,14 @@ const transport = new StdioClientTransport({
   stderr: 'inherit',
 });
 let closed = false;
-const client = new Client({ name: 'proctor-test-client', version: '1.0.0' });
+const client = new Client(
+  { name: 'proctor-test-client', version: '1.0.0' },
+  { capabilities: { roots: { listChanged: false } } },
+);
+// The server's requests to the client come through the gateway too.
+client.setRequestHandler(ListRootsRequestSchema, async () => ({
+  roots: [{ uri: 'file:///proctor-test-root', name: 'test root' }],
+}));
 client.onclose = () => {
   closed = true;
 };

@@ -4,6 +4,8 @@
 //   sleep  - waits {ms}; when the client cancels it, writes "cancelled" to $CANCEL_MARK
 //   crash  - the server process exits in the middle of the call
 //   big    - answers with {bytes} characters of text
+//   roots  - asks the client for its roots (a server-to-client request) in the middle of the call
+//            and answers with their URIs
 import { writeFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -49,6 +51,15 @@ server.registerTool(
   'big',
   { description: 'Answers with a long text.', inputSchema: { bytes: z.number() } },
   async ({ bytes }) => ({ content: [{ type: 'text', text: 'x'.repeat(bytes) }] }),
+);
+
+server.registerTool(
+  'roots',
+  { description: 'Lists the client roots.', inputSchema: {} },
+  async () => {
+    const { roots } = await server.server.listRoots();
+    return { content: [{ type: 'text', text: roots.map((r) => r.uri).join(' ') }] };
+  },
 );
 
 await server.connect(new StdioServerTransport());

@@ -174,6 +174,25 @@ class McpStdioCommandTest {
   }
 
   @Test
+  void serverToClientRequest_midCall_isRelayedBothWaysWithItsOwnIds() throws Exception {
+    // Both sides number requests from 0: the server's roots/list request and the client's
+    // tools/call are told apart by direction, not by id.
+    JsonNode out =
+        session(
+            "t",
+            Map.of(),
+            List.of("node", SERVERS.resolve("test-server.mjs").toString()),
+            list(),
+            call("roots", Map.of()));
+
+    JsonNode roots = out.path("steps").get(1);
+    assertThat(roots.path("isError").asBoolean()).as(roots.toString()).isFalse();
+    assertThat(roots.path("text").asText()).isEqualTo("file:///proctor-test-root");
+    assertThat(events(receipts(), "mcp__t__roots"))
+        .containsExactly("requested", "allowed", "executing", "succeeded");
+  }
+
+  @Test
   void serverCrashMidCall_theClientGetsAnErrorAndTheGatewayEnds() throws Exception {
     JsonNode out =
         session(

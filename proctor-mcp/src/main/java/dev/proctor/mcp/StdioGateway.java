@@ -207,6 +207,9 @@ public final class StdioGateway {
       clientEnded();
     }
     stop(server);
+    // The server's thread may still be recording the outcome of a call it just relayed; the
+    // caller closes the log after this returns.
+    fromServer.join(TimeUnit.SECONDS.toMillis(5));
     return code;
   }
 
@@ -568,7 +571,10 @@ public final class StdioGateway {
     }
   }
 
-  /** A tool call's answer: recorded as its outcome, relayed unless it is over the result limit. */
+  /**
+   * A tool call's answer: relayed unless it is over the result limit, then recorded as the action's
+   * outcome.
+   */
   private void answered(Call c, JsonNode msg, LineReader.Line line) {
     if (line.length() > options.maxResultBytes()) {
       String why =
@@ -581,6 +587,9 @@ public final class StdioGateway {
       sendClient(JsonRpc.toolError(msg.get("id"), why));
       return;
     }
+    // The answer goes out first: the outcome is no decision, and waiting for its receipt would add
+    // a durable write to every call's latency. The action's decision is on record already.
+    sendClient(line.bytes());
     JsonNode result = msg.get("result");
     if (result == null) {
       report(
@@ -594,7 +603,6 @@ public final class StdioGateway {
     } else {
       report(c, LifecycleState.SUCCEEDED, Optional.of(output(result)), null);
     }
-    sendClient(line.bytes());
   }
 
   private static byte[] output(JsonNode result) {
