@@ -111,6 +111,9 @@ public final class StdioGateway {
   /** Set once the client's input ended: the server's output ending then is no news. */
   private volatile boolean clientGone;
 
+  /** Set once the server's output ended: the client's later requests are answered as errors. */
+  private volatile boolean serverGone;
+
   private final Object toClient = new Object();
   private final Object toServer = new Object();
   private OutputStream clientOut;
@@ -167,6 +170,7 @@ public final class StdioGateway {
               if (clientGone) {
                 return;
               }
+              serverGone = true;
               serverEnded();
               int status;
               try {
@@ -317,6 +321,10 @@ public final class StdioGateway {
       sendClient(
           JsonRpc.error(
               null, JsonRpc.INVALID_REQUEST, "proctor: a request id must be a string or integer"));
+      return;
+    }
+    if (serverGone) {
+      sendClient(JsonRpc.error(idNode, JsonRpc.SERVER_GONE, "proctor: the MCP server has ended"));
       return;
     }
     if (pending.containsKey(key.get())) {
