@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       AgentsCommand.class,
       UsersCommand.class,
+      ApprovalsCommand.class,
+      LoginCommand.class,
       McpCommand.class,
       CommandLine.HelpCommand.class
     })
