@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,95 @@ class McpStdioCommandTest {
   }
 
   @Test
+  void heldCall_waitsForAnApprover_approvedIsForwarded_rejectedIsDenied() throws Exception {
+    Path password = tmp.resolve("password");
+    Files.writeString(password, "correct horse battery staple\n");
+    CliRun added =
+        CliRun.run(
+            "correct horse battery staple\n",
+            "users",
+            "add",
+            "dana",
+            "--role",
+            "approver",
+            "--data-dir",
+            data.toString());
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    ObjectNode first = call("greet", Map.of("name", "held"));
+    ObjectNode second = call("greet", Map.of("name", "refused"));
+    Process client =
+        startClient(
+            "h",
+            Map.of(),
+            List.of("node", SERVERS.resolve("test-server.mjs").toString()),
+            List.of("--approval-wait", "50s"),
+            list(),
+            first,
+            second);
+
+    String approved = pendingAction(Set.of());
+    CliRun yes =
+        CliRun.run(
+            "",
+            "approvals",
+            "approve",
+            approved,
+            "--user",
+            "dana",
+            "--password-file",
+            password.toString(),
+            "--data-dir",
+            data.toString());
+    assertThat(yes.exitCode()).as(yes.err()).isZero();
+    String rejected = pendingAction(Set.of(approved));
+    CliRun no =
+        CliRun.run(
+            "",
+            "approvals",
+            "reject",
+            rejected,
+            "--user",
+            "dana",
+            "--password-file",
+            password.toString(),
+            "--data-dir",
+            data.toString(),
+            "--reason",
+            "not this one");
+    assertThat(no.exitCode()).as(no.err()).isZero();
+    JsonNode out = finish(client);
+
+    assertThat(out.path("steps").get(1).path("text").asText()).isEqualTo("hello held");
+    JsonNode denied = out.path("steps").get(2);
+    assertThat(denied.path("isError").asBoolean()).isTrue();
+    assertThat(denied.path("text").asText())
+        .contains("approval required: the approval ended rejected");
+    assertThat(actions(receipts(), "mcp__h__greet"))
+        .containsExactly(
+            List.of("requested", "approval_required", "approved", "executing", "succeeded"),
+            List.of("requested", "approval_required", "rejected"));
+    assertVerifies();
+  }
+
+  /** The id of the one action held for approval now that is not among those given. */
+  private String pendingAction(Set<String> not) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      CliRun list = CliRun.run("", "approvals", "list", "--json", "--data-dir", data.toString());
+      if (list.exitCode() == 0) {
+        for (JsonNode a : JSON.readTree(list.out())) {
+          String id = a.path("actionId").asText();
+          if (!not.contains(id)) {
+            return id;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no action was held for approval within 60 s");
+  }
+
+  @Test
   void serverCrashMidCall_theClientGetsAnErrorAndTheGatewayEnds() throws Exception {
     JsonNode out =
         session(
@@ -305,6 +395,17 @@ class McpStdioCommandTest {
       List<String> options,
       ObjectNode... steps)
       throws Exception {
+    return finish(startClient(name, env, server, options, steps));
+  }
+
+  /** Starts the scripted client, which starts the gateway, which starts the server. */
+  private Process startClient(
+      String name,
+      Map<String, String> env,
+      List<String> server,
+      List<String> options,
+      ObjectNode... steps)
+      throws Exception {
     List<String> command = gatewayCommand(name, options, server);
     ObjectNode script = JSON.createObjectNode();
     script.put("command", command.get(0));
@@ -319,10 +420,13 @@ class McpStdioCommandTest {
     }
     Path file = Files.createTempFile(tmp, "script", ".json");
     Files.write(file, JSON.writeValueAsBytes(script));
-    Process client =
-        new ProcessBuilder("node", SERVERS.resolve("client.mjs").toString(), file.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    return new ProcessBuilder("node", SERVERS.resolve("client.mjs").toString(), file.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  /** Waits for the client and reads the results it printed. */
+  private static JsonNode finish(Process client) throws Exception {
     byte[] stdout = client.getInputStream().readAllBytes();
     assertThat(client.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(client.exitValue()).as(new String(stdout, StandardCharsets.UTF_8)).isZero();

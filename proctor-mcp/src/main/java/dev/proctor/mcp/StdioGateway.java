@@ -469,7 +469,7 @@ public final class StdioGateway {
         LOG.warn("waiting for the approval of {} failed: {}", id, e.getMessage());
       }
     }
-    if (heldHere) {
+    if (heldHere && mediator.state(id).orElse(null) == LifecycleState.APPROVAL_REQUIRED) {
       try {
         mediator
             .approvals()
