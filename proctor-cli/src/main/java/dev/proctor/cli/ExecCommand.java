@@ -123,6 +123,15 @@ final class ExecCommand implements Callable<Integer> {
   Duration wait;
 
   @Option(
+      names = "--deadline",
+      paramLabel = "DURATION",
+      converter = Deadline.Converter.class,
+      description =
+          "How long the decision may wait for its receipts to become durable before it is a"
+              + " deny (default: 5s).")
+  Duration deadline;
+
+  @Option(
       names = "--agent",
       paramLabel = "NAME",
       description = "The agent the command is recorded for (default: exec).")
@@ -151,6 +160,11 @@ final class ExecCommand implements Callable<Integer> {
     return exec;
   }
 
+  /** How long the decision may wait for its receipts. */
+  private Duration recordWithin() {
+    return deadline == null ? Proctor.Builder.DEFAULT_DEADLINE : deadline;
+  }
+
   /** What runs: the line classified, and the vector started. */
   record Plan(String line, List<String> argv, boolean shell) {}
 
@@ -162,7 +176,7 @@ final class ExecCommand implements Callable<Integer> {
     run.takeSignals();
     Proctor proctor;
     try {
-      proctor = Embedded.open(policy, dataDir.resolve(), Proctor.Builder.DEFAULT_DEADLINE, err);
+      proctor = Embedded.open(policy, dataDir.resolve(), recordWithin(), err);
     } catch (Exception | StackOverflowError e) {
       return denied(err, Failures.describe(e).replaceFirst("^proctor: ", ""), Optional.empty());
     }
@@ -716,7 +730,7 @@ final class ExecCommand implements Callable<Integer> {
    * held in Proctor, so nobody could approve it; recorded as canceled so that the log does not show
    * it waiting for ever.
    */
-  private static void closeUnheld(Proctor proctor, String id, String why) {
+  private void closeUnheld(Proctor proctor, String id, String why) {
     try {
       var last = proctor.log().store().lastEntry(id);
       if (last.isEmpty()
@@ -732,7 +746,7 @@ final class ExecCommand implements Callable<Integer> {
                       action,
                       LifecycleState.CANCELED,
                       new ApprovalRecord(List.of(), Optional.of("canceled: " + why)))),
-              Proctor.Builder.DEFAULT_DEADLINE);
+              recordWithin());
     } catch (LogUnavailableException | RuntimeException e) {
       System.err.println(
           "proctor: action " + id + " stays approval_required in the log: " + e.getMessage());

@@ -64,7 +64,9 @@ class ExecCommandTest {
     final Path err = tmp.resolve("err-" + started.size());
 
     Exec(boolean examplePolicy, String... args) throws IOException {
-      List<String> cli = new ArrayList<>(List.of("exec", "--data-dir", data.toString()));
+      // A generous deadline: on a loaded machine the log's writer may not run for a while.
+      List<String> cli =
+          new ArrayList<>(List.of("exec", "--data-dir", data.toString(), "--deadline", "60s"));
       if (!examplePolicy) {
         cli.addAll(List.of("--policy", POLICY.toString()));
       }
@@ -280,6 +282,19 @@ class ExecCommandTest {
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(128 + 15);
     assertThat(states(onlyAction())).endsWith("interrupted");
     assertThat(onlyAction().get(3).json()).contains("the policy's time limit of 1s passed");
+  }
+
+  @Test
+  void exec_commandRewrittenByTheCommandsPolicy_runsTheRewrittenLineAndSaysSo() throws Exception {
+    Exec run = exec("--", "touch", "rewrite-me");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).isEqualTo("rewritten by the policy\n");
+    assertThat(work.resolve("rewrite-me")).doesNotExist();
+    assertThat(run.stderr())
+        .contains("proctor: the policy rewrote the command; running: echo rewritten by the policy");
+    assertThat(states(onlyAction()))
+        .containsExactly("requested", "allowed", "executing", "succeeded");
   }
 
   @Test
