@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -260,6 +261,65 @@ class ExecCommandTest {
         .contains("SIG" + signal + " reached proctor and was passed to the command")
         .contains("\"exitStatus\":7");
     assertLogIntact();
+  }
+
+  @Test
+  void exec_ctrlCAtATerminal_reachesTheCommandOnceAndIsRecorded() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script makes the terminal");
+    List<String> cli =
+        new ArrayList<>(
+            LogTesting.javaCommand(
+                Main.class,
+                "exec",
+                "--data-dir",
+                data.toString(),
+                "--deadline",
+                "60s",
+                "--policy",
+                POLICY.toString(),
+                "--",
+                "sh",
+                "-c",
+                "trap 'echo int >> caught' INT; touch ready;"
+                    + " while [ ! -f stop ]; do sleep 0.1; done; exit 4"));
+    // script runs proctor on a new pseudo-terminal, in its foreground process group with the
+    // command; a Ctrl-C written to the terminal goes to the whole group.
+    Process terminal =
+        new ProcessBuilder(
+                "script",
+                "-qfec",
+                "exec " + ShellQuoting.join(cli),
+                tmp.resolve("typescript").toString())
+            .directory(work.toFile())
+            .redirectOutput(tmp.resolve("tty-out").toFile())
+            .redirectErrorStream(true)
+            .start();
+    started.add(terminal);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(work.resolve("ready"))) {
+      assertThat(terminal.isAlive()).as(Files.readString(tmp.resolve("tty-out"))).isTrue();
+      assertThat(System.nanoTime()).isLessThan(until);
+      Thread.sleep(50);
+    }
+    Thread.sleep(300);
+
+    terminal.getOutputStream().write(3); // Ctrl-C
+    terminal.getOutputStream().flush();
+    long caught = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(work.resolve("caught")) && System.nanoTime() < caught) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1000); // time for a second SIGINT, were one passed on
+    Files.writeString(work.resolve("stop"), "");
+
+    assertThat(terminal.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(terminal.exitValue()).as(Files.readString(tmp.resolve("tty-out"))).isEqualTo(4);
+    assertThat(work.resolve("caught")).content().isEqualTo("int\n");
+    List<StoredEntry> entries = onlyAction();
+    assertThat(states(entries)).containsExactly("requested", "allowed", "executing", "interrupted");
+    assertThat(entries.get(3).json())
+        .contains("SIGINT from the terminal reached the command itself; exited with status 4");
   }
 
   @Test
