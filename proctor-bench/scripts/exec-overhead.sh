@@ -3,9 +3,12 @@
 # and through `bin/proctor exec -- true`, interleaved in one run, each call timed from start to
 # exit with date +%s%N. Every proctor call starts a JVM, loads the default pack, decides, records
 # four receipts durably in a fresh data directory's SQLite log (requested, allowed, executing,
-# succeeded), runs the command and signs a checkpoint on close.
+# succeeded), runs the command and signs a checkpoint on close. For scale, a third series times
+# `bin/proctor check` deciding the same call (a JVM, the pack, two receipts, no command run).
 #
 # Usage: proctor-bench/scripts/exec-overhead.sh [JAVA_HOME]   (after mvn -DskipTests package)
+# Both proctor commands get --deadline 60s, so that a loaded machine slows them rather than
+# turning them into fail-closed denials (which end the script).
 # Environment: CALLS (30 measured calls of each, after WARMUP unmeasured ones; WARMUP 3).
 # bin/proctor runs on $JAVA_HOME's java and maps the class-data archive made for that JDK
 # (proctor-cli/target/proctor.jsa for the build's JDK; another JDK 19+ makes its own on first use,
@@ -34,11 +37,15 @@ timed() {
 }
 
 for _ in $(seq "$WARMUP"); do
-  timed "$DATA/warm" bin/proctor exec -- true
+  timed "$DATA/warm" bin/proctor exec --deadline 60s -- true
 done
+cat >"$DATA/request.json" <<JSON
+{"tool":"Bash","arguments":{"command":"true"},"context":{"cwd":"$PWD"}}
+JSON
 for _ in $(seq "$CALLS"); do
   timed "$DATA/direct" true
-  timed "$DATA/exec" bin/proctor exec -- true
+  timed "$DATA/exec" bin/proctor exec --deadline 60s -- true
+  timed "$DATA/check" bin/proctor check --deadline 60s --request "$DATA/request.json"
 done
 
 # p50, p90 and p99 (nearest rank) of a file of microseconds, printed in milliseconds.
@@ -56,6 +63,7 @@ pcts() {
 }
 echo "true directly:            $(pcts "$DATA/direct")"
 echo "bin/proctor exec -- true: $(pcts "$DATA/exec")"
+echo "bin/proctor check (scale): $(pcts "$DATA/check")"
 paste "$DATA/direct" "$DATA/exec" | awk '{ print $2 - $1 }' >"$DATA/added"
 echo "added per call:           $(pcts "$DATA/added")"
 echo "1-minute load average at end: $(cut -d' ' -f1 /proc/loadavg)"
