@@ -539,7 +539,12 @@ final class ExecCommand implements Callable<Integer> {
                                       + v.reason().map(r -> ": " + r).orElse("")))
               .orElse(state.wireName());
       return Optional.of(
-          state == LifecycleState.REJECTED ? why : "the approval " + state.wireName());
+          switch (state) {
+            case REJECTED -> why;
+            case EXPIRED -> "the approval expired before enough approvers approved it";
+            case CANCELED -> "the held action was canceled";
+            default -> "the held action ended " + state.wireName();
+          });
     }
 
     /** Runs an allowed or approved command and records how it ended. */

@@ -408,6 +408,17 @@ class ExecCommandTest {
   }
 
   @Test
+  void exec_heldCommandWhoseApprovalExpiresWhileWaiting_isExpiredAndDoesNotRun() throws Exception {
+    Exec run = exec("--wait", "2m", "--", "touch", "expiring-marker");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExecCommand.DENIED);
+    assertThat(work.resolve("expiring-marker")).doesNotExist();
+    assertThat(run.stderr()).contains("proctor: denied: the approval expired");
+    assertThat(states(onlyAction())).containsExactly("requested", "approval_required", "expired");
+    assertLogIntact();
+  }
+
+  @Test
   void exec_interruptedWhileWaitingForApproval_cancelsTheHeldAction() throws Exception {
     Exec run = exec("--", "touch", "held-marker");
     run.heldActionId();
