@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       AgentsCommand.class,
       UsersCommand.class,
+      ApprovalsCommand.class,
+      LoginCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
