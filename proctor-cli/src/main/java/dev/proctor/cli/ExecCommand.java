@@ -412,7 +412,7 @@ final class ExecCommand implements Callable<Integer> {
               + String.join(", ", held.requirement().approverGroups())
               + " can decide it: proctor approvals approve "
               + id
-              + " --data-dir "
+              + " --user NAME --data-dir "
               + dir.root()
               + " (or reject), or in the console or the API (POST /v1/approvals/"
               + id

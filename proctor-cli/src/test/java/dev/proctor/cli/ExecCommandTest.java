@@ -380,6 +380,44 @@ class ExecCommandTest {
   }
 
   @Test
+  void exec_heldCommand_approvedWithTheApprovalsCommand_runs() throws Exception {
+    Path password = tmp.resolve("password");
+    Files.writeString(password, "correct horse battery staple\n");
+    CliRun user =
+        CliRun.run(
+            "correct horse battery staple\n",
+            "users",
+            "add",
+            "dana",
+            "--role",
+            "approver",
+            "--data-dir",
+            data.toString());
+    assertThat(user.exitCode()).as(user.err()).isZero();
+    Exec run = exec("--", "touch", "held-marker");
+    String id = run.heldActionId();
+
+    CliRun vote =
+        CliRun.run(
+            "",
+            "approvals",
+            "approve",
+            id,
+            "--user",
+            "dana",
+            "--password-file",
+            password.toString(),
+            "--data-dir",
+            data.toString());
+
+    assertThat(vote.exitCode()).as(vote.out() + vote.err()).isZero();
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(work.resolve("held-marker")).exists();
+    assertThat(run.stderr()).contains("approved by dana");
+    assertLogIntact();
+  }
+
+  @Test
   void exec_heldCommand_rejected_doesNotRunAndSaysWhy() throws Exception {
     Path marker = work.resolve("held-marker");
     Exec run = exec("--", "touch", "held-marker");
