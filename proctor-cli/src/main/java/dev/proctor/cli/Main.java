@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       UsersCommand.class,
       ApprovalsCommand.class,
       LoginCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
