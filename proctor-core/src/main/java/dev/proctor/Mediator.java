@@ -280,6 +280,34 @@ public final class Mediator {
   }
 
   /**
+   * Records that an action allowed or approved on record is handed to execution ({@code
+   * executing}), for a surface that runs the action itself and then reports how it ended with
+   * {@link #report}: returns once the receipt is durable, so that nothing runs before its start is
+   * on record.
+   *
+   * @throws NoSuchElementException when no action with that id is on record
+   * @throws IllegalTransitionException when the action is not {@code allowed} or {@code approved}
+   *     (denied, still waiting for approval, already running or ended), or it is an observed
+   *     harness event; nothing is recorded
+   * @throws LogUnavailableException when the receipt cannot be made durable
+   */
+  public List<Receipt> begin(String actionId) throws LogUnavailableException {
+    requireNonNull(actionId, "actionId is null");
+    StoredEntry last =
+        log.store()
+            .lastEntry(actionId)
+            .orElseThrow(() -> new NoSuchElementException("no action " + actionId + " on record"));
+    Optional<LifecycleState> from = LifecycleState.fromWireName(last.state());
+    ActionRecord action = ReceiptFormat.action(last.json());
+    if (action.actionClass().equals(OBSERVED_CLASS)
+        || from.isEmpty()
+        || (from.get() != LifecycleState.ALLOWED && from.get() != LifecycleState.APPROVED)) {
+      throw new IllegalTransitionException(actionId, from, LifecycleState.EXECUTING);
+    }
+    return log.recordAll(List.of(new LifecycleEvent.Executing(action)), deadline);
+  }
+
+  /**
    * Records a call Proctor does not decide — an agent-harness event it does not know, answered with
    * no decision so that the harness carries on — as an action of class {@value #OBSERVED_CLASS}
    * allowed by no rule, so that the log shows what the harness sent. The policy is not asked.

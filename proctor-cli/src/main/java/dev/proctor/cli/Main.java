@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       PolicyCommand.class,
       HookCommand.class,
+      ExecCommand.class,
       KeysCommand.class,
       AuditCommand.class,
       WitnessCommand.class,
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       UsersCommand.class,
       ApprovalsCommand.class,
       LoginCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -49,7 +51,15 @@ public final class Main implements Runnable {
       hook.setParameterExceptionHandler(HookCommand::usageError);
       return hook.execute(Arrays.copyOfRange(args, 1, args.length));
     }
-    return new CommandLine(new Main()).execute(args);
+    if (args.length > 0 && args[0].equals("exec")) {
+      // One command per run as well, started for every command it mediates: its model alone.
+      CommandLine exec = ExecCommand.commandLine();
+      exec.setCommandName("proctor exec");
+      return exec.execute(Arrays.copyOfRange(args, 1, args.length));
+    }
+    CommandLine main = new CommandLine(new Main());
+    ExecCommand.configure(main.getSubcommands().get("exec"));
+    return main.execute(args);
   }
 
   @Override

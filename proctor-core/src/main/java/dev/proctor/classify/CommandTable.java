@@ -255,6 +255,7 @@ final class CommandTable {
           "mongosh",
           "mongo",
           "redis-cli",
+          "valkey-cli",
           "clickhouse-client",
           "cqlsh",
           "sqlcmd",
@@ -1537,6 +1538,11 @@ final class CommandTable {
         }
         for (int k = 1; k < t.length(); k++) {
           if (codeFlags.indexOf(t.charAt(k)) >= 0) {
+            Word code =
+                k + 1 < t.length() ? w.slice(k + 1) : i + 1 < args.size() ? args.get(i + 1) : null;
+            if (!perlInPlace && code != null && code.isLiteral() && readOnlyCode(in, base, code)) {
+              return true; // python3 -c "import sys; print(sys.version)"
+            }
             in.cls(CODE_EXEC);
             if (perlInPlace) {
               in.writePaths(operandsAfterCode(args, i));
@@ -1558,11 +1564,57 @@ final class CommandTable {
         }
         continue;
       }
+      if (t.equals("-") && readOnlyStdin(in, base)) {
+        return true; // python3 - <<'PY' … PY
+      }
       scriptOperand(in, args, i);
+      return true;
+    }
+    if (readOnlyStdin(in, base)) {
       return true;
     }
     in.codeFromStdin(false);
     return true;
+  }
+
+  /** The language {@link InlineCode} reads for an interpreter, or null. */
+  private static String inlineLanguage(String base) {
+    return switch (base) {
+      case "python", "pypy" -> "python";
+      case "node", "nodejs" -> "javascript";
+      default -> null;
+    };
+  }
+
+  /**
+   * A one-liner {@link InlineCode} proves read-only is {@code fs.read} of the files it opens by
+   * name (none: it only prints facts); anything else stays {@code code.exec}.
+   */
+  private static boolean readOnlyCode(Invocation in, String base, Word code) {
+    String language = inlineLanguage(base);
+    if (language == null) {
+      return false;
+    }
+    java.util.Optional<List<String>> reads = InlineCode.readOnlyReads(language, code.text());
+    if (reads.isEmpty()) {
+      return false;
+    }
+    in.cls(FS_READ);
+    for (String file : reads.get()) {
+      in.readOperands(List.of(new Word(file, ShellSyntax.QUOTED, List.of())));
+    }
+    return true;
+  }
+
+  /** A program given on stdin as a literal here-document, examined like a one-liner. */
+  private static boolean readOnlyStdin(Invocation in, String base) {
+    for (ShellSyntax.Redirect r : in.redirects) {
+      if (r.isHeredoc()
+          && (r.quotedDelimiter || r.body.indexOf('$') < 0 && r.body.indexOf('`') < 0)) {
+        return readOnlyCode(in, base, new Word(r.body, ShellSyntax.QUOTED, List.of()));
+      }
+    }
+    return false;
   }
 
   private static List<Word> operandsAfterCode(List<Word> args, int codeFlagIndex) {

@@ -69,6 +69,11 @@ final class Expansions {
   /** Variables whose value comes from input or run time in a way no word records. */
   private final Set<String> computed = new HashSet<>(2);
 
+  /**
+   * The keys of associative arrays the line assigned whole ({@code m=([k]=v)}): {@code ${!m[@]}}.
+   */
+  private final Map<String, List<Word>> keys = new HashMap<>(1);
+
   /** Arrays assigned element by element ({@code xs[3]=v}): an index names any element. */
   private final Set<String> indexed = new HashSet<>(1);
 
@@ -87,6 +92,15 @@ final class Expansions {
 
   Expansions(String home) {
     this.home = home;
+  }
+
+  /** What a command substitution prints, when the line shows it; null when unknown. */
+  private java.util.function.BiFunction<String, String, List<Word>> commandOutput =
+      (source, cwd) -> null;
+
+  /** Sets what tells the output of a command substitution from its source text and directory. */
+  void commandOutput(java.util.function.BiFunction<String, String, List<Word>> f) {
+    commandOutput = f;
   }
 
   int stores() {
@@ -196,7 +210,18 @@ final class Expansions {
   private void array(String name, List<Word> elements, boolean append, String cwd) {
     List<List<Word>> alts = new ArrayList<>(1);
     alts.add(List.of());
-    for (Word e : elements) {
+    List<Word> names = new ArrayList<>(append ? keys.getOrDefault(name, List.of()) : List.of());
+    for (Word element : elements) {
+      Word e = element;
+      int close = e.text().startsWith("[") ? e.text().indexOf("]=") : -1;
+      if (close > 0 && e.literalPrefix() > close) {
+        // declare -A ports=([api]=8080): the key names the element, the value is what expands
+        names.add(literal(e.text().substring(1, close)));
+        e = e.slice(close + 2);
+        if (!PathFacts.hasGlob(e.text())) {
+          e = withFlags(e, e.flags() & ~GLOB); // the brackets of the key were the glob
+        }
+      }
       List<List<Word>> vs = e.has(DYNAMIC) ? expand(e, cwd, false) : null;
       if (vs == null) {
         vs = List.of(List.of(e));
@@ -212,6 +237,11 @@ final class Expansions {
         }
       }
       alts = next;
+    }
+    if (!names.isEmpty()) {
+      keys.put(name, names);
+    } else if (!append) {
+      keys.remove(name);
     }
     List<List<Word>> old = append ? values.get(name) : null;
     if (old == null) {
@@ -357,7 +387,19 @@ final class Expansions {
   private List<List<Word>> value(Expansion e, String text, String cwd) {
     return switch (e.kind()) {
       case ARITHMETIC, LENGTH -> one(literal("0"));
-      case COMMAND, INDIRECT -> one(computed(e, text));
+      case COMMAND -> {
+        List<Word> out =
+            text.isEmpty() ? null : commandOutput.apply(text.substring(e.start(), e.end()), cwd);
+        yield out == null ? one(computed(e, text)) : List.of(out);
+      }
+      case INDIRECT -> {
+        // ${!m[@]}: the keys of an associative array the line assigned whole
+        String n = e.name();
+        String array =
+            n.endsWith("[@]") || n.endsWith("[*]") ? n.substring(0, n.length() - 3) : null;
+        List<Word> k = array == null || computed.contains(array) ? null : keys.get(array);
+        yield k == null ? one(computed(e, text)) : List.of(k);
+      }
       case PARAMETER -> parameter(e, text, cwd);
     };
   }

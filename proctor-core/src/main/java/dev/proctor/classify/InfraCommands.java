@@ -175,7 +175,39 @@ final class InfraCommands {
         return false;
       }
     }
+    rehearsal(in);
     return true;
+  }
+
+  /**
+   * {@code kubectl apply --dry-run=server}, {@code helm upgrade --dry-run}, {@code ansible-playbook
+   * --check}: an option the table's {@code rehearsal} line names shows the change without making
+   * it, so a change is {@code infra.read}. Access changes, remote execution and escapes stay as
+   * they are; {@code --dry-run=none} (or {@code =false}) is no rehearsal.
+   */
+  private static void rehearsal(Invocation in) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    if (spec == null
+        || spec.grammar().rehearsals().isEmpty()
+        || !in.f.classes.contains(INFRA_CHANGE)
+        || in.f.tags.contains("remote-exec")) {
+      return;
+    }
+    for (Word w : in.args) {
+      String t = w.text();
+      if (t.equals("--")) {
+        return;
+      }
+      int eq = t.indexOf('=');
+      String value = eq > 0 ? t.substring(eq + 1) : "";
+      if (spec.grammar().rehearsals().contains(eq > 0 ? t.substring(0, eq) : t)
+          && !value.equals("none")
+          && !value.equals("false")) {
+        in.f.classes.remove(INFRA_CHANGE);
+        in.cls(INFRA_READ);
+        return;
+      }
+    }
   }
 
   private static void environment(Invocation in, Args a, String... names) {
@@ -966,15 +998,18 @@ final class InfraCommands {
           in.tag("publish");
         }
       }
-      case "run", "create", "exec", "start", "up", "attach", "debug" -> {
-        in.cls(CODE_EXEC);
-        in.tag("container");
-        escapeFlags(in, in.args);
+      case "run", "create", "exec", "start", "up", "attach", "restart", "stop", "down" -> {
+        container(in, compose, verb);
         if (compose) {
           for (Word f : a.values("-f", "--file")) {
             in.path(f);
           }
         }
+      }
+      case "debug" -> {
+        in.cls(CODE_EXEC);
+        in.tag("container");
+        escapeFlags(in, in.args);
       }
       case "pull" -> {
         in.cls(NET_FETCH);
@@ -1008,6 +1043,159 @@ final class InfraCommands {
       }
       default -> in.cls(INFRA_CHANGE);
     }
+  }
+
+  /**
+   * {@code docker run}, {@code docker exec}, {@code docker compose up}: running the project's
+   * containers is everyday work, {@code build.run} with the tag {@code container}, as long as the
+   * container stays a container. What breaks it out ({@code --privileged}, host namespaces, the
+   * Docker socket or {@code /} mounted) is {@code container.escape}; a host directory mounted or an
+   * env file passed is a path target, judged like any other (so {@code -v ~/.ssh:/k} asks or
+   * denies); the command run inside ({@code docker exec db psql -c 'TRUNCATE t'}, {@code docker run
+   * node npm test}) is classified as the command it is. The options of {@code run} that take a
+   * value are the {@code values} of {@code docker} in {@code commands.txt}; an option the table
+   * does not know leaves the image and its command unknown: {@code code.exec}.
+   */
+  private static void container(Invocation in, boolean compose, String verb) {
+    in.tag("container");
+    escapeFlags(in, in.args);
+    if (in.f.classes.contains(CONTAINER_ESCAPE)) {
+      return;
+    }
+    in.cls(BUILD_RUN);
+    if (verb.equals("down")
+        && in.args.stream()
+            .anyMatch(
+                w ->
+                    w.text().equals("-v")
+                        || w.text().equals("--volumes")
+                        || w.text().startsWith("--rmi"))) {
+      in.cls(INFRA_CHANGE); // deletes the volumes' data
+      return;
+    }
+    if (!verb.equals("run") && !verb.equals("create") && !verb.equals("exec")) {
+      return;
+    }
+    List<Word> args = in.args;
+    int at = indexOf(args, verb, compose);
+    if (at < 0) {
+      in.cls(CODE_EXEC);
+      return;
+    }
+    CommandSpec spec = CommandTable.spec("docker");
+    Args run =
+        Args.parse(args.subList(at + 1, args.size()), spec.valueLetters(), spec.longValues(), true);
+    for (Args.Opt o : run.options) {
+      Word v = o.value();
+      switch (o.name()) {
+        case "-v", "--volume", "--mount" -> {
+          if (v != null) {
+            mount(in, v);
+          }
+        }
+        case "--env-file" -> {
+          if (v != null) {
+            in.path(v);
+          }
+        }
+        default -> {
+          if (o.name().startsWith("--")
+              && v == null
+              && !spec.longValues().contains(o.name())
+              && !CONTAINER_FLAGS.contains(o.name())) {
+            in.cls(CODE_EXEC); // an option the table does not know: the image is not known
+            return;
+          }
+        }
+      }
+    }
+    List<Word> entry = run.values("--entrypoint");
+    List<Word> ops = run.operands;
+    if (ops.isEmpty()) {
+      return;
+    }
+    List<Word> cmd = new java.util.ArrayList<>(entry);
+    cmd.addAll(ops.subList(1, ops.size())); // after the image, container or service
+    in.nestedWords(cmd);
+  }
+
+  /** Options of {@code docker run} and {@code exec} that take no value. */
+  private static final Set<String> CONTAINER_FLAGS =
+      Set.of(
+          "--rm",
+          "--detach",
+          "--interactive",
+          "--tty",
+          "--init",
+          "--read-only",
+          "--publish-all",
+          "--quiet",
+          "--no-deps",
+          "--service-ports",
+          "--use-aliases",
+          "--no-TTY",
+          "--privileged",
+          "--sig-proxy",
+          "--no-healthcheck",
+          "--oom-kill-disable",
+          "--build",
+          "--remove-orphans");
+
+  /** The index of the verb among the arguments (after {@code compose} for compose). */
+  private static int indexOf(List<Word> args, String verb, boolean compose) {
+    boolean seenCompose = !compose;
+    for (int i = 0; i < args.size(); i++) {
+      String t = args.get(i).text();
+      if (t.equals("compose")) {
+        seenCompose = true;
+      } else if (seenCompose && t.equals(verb)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A bind mount's host side is a path the container reads and writes; a named volume is not. */
+  private static void mount(Invocation in, Word v) {
+    String t = v.text();
+    Word host = null;
+    if (t.startsWith("type=") || t.contains("source=") || t.contains("src=")) {
+      int at = 0;
+      for (String part : t.split(",")) {
+        if (part.startsWith("source=") || part.startsWith("src=")) {
+          host = v.slice(at + part.indexOf('=') + 1);
+          int comma = host.text().indexOf(',');
+          if (comma >= 0) {
+            host = new Word(host.text().substring(0, comma), host.flags(), List.of());
+          }
+        }
+        at += part.length() + 1;
+      }
+    } else {
+      int colon = t.indexOf(':');
+      String src = colon >= 0 ? t.substring(0, colon) : t;
+      if (colon >= 0 || src.startsWith("/")) {
+        host = new Word(src, v.flags(), v.substitutions(), prefixExpansions(v, src), List.of());
+      }
+    }
+    if (host == null) {
+      return;
+    }
+    String h = host.text();
+    if (h.startsWith("/") || h.startsWith(".") || h.startsWith("~") || h.startsWith("$")) {
+      in.path(host);
+      in.cls(FS_WRITE); // what the container writes there stays on the host
+    }
+  }
+
+  private static List<ShellSyntax.Expansion> prefixExpansions(Word v, String src) {
+    List<ShellSyntax.Expansion> kept = new java.util.ArrayList<>(1);
+    for (ShellSyntax.Expansion e : v.expansions()) {
+      if (e.end() <= src.length()) {
+        kept.add(e);
+      }
+    }
+    return kept;
   }
 
   private static void escapeFlags(Invocation in, List<Word> args) {

@@ -159,7 +159,7 @@ final class NetworkCommands {
           }
         }
         case "-o", "--output" -> {
-          if (v != null && !v.text().equals("-")) {
+          if (v != null && !v.text().equals("-") && !PathFacts.isHarmlessDevice(v.text())) {
             in.cls(FS_WRITE);
             in.downloadPath(v);
           }
@@ -614,7 +614,38 @@ final class NetworkCommands {
           }
         }
       }
-      case "genrsa", "genpkey", "req", "pkcs12", "ecparam", "rsa", "ec", "enc", "ca", "x509" -> {
+      case "x509", "verify", "crl" -> {
+        // Certificates: x509 prints a certificate's public fields (or the certificate), never a
+        // private key, even from a file that also holds one; verify and crl print a verdict.
+        // The file read is a certificate resource, not a path a secret could be read from.
+        in.cls(FS_READ);
+        for (int i = 0; i + 1 < in.args.size(); i++) {
+          String t = in.args.get(i).text();
+          Word v = in.args.get(i + 1);
+          if (t.equals("-out")) {
+            in.cls(FS_WRITE);
+            in.writePath(v);
+          } else if (t.equals("-in") || t.equals("-CAfile") || t.equals("-untrusted")) {
+            String p = in.walk.resolve(v, in.state);
+            if (p == null || !v.isLiteral()) {
+              in.path(v);
+            } else {
+              in.target(Target.Kind.RESOURCE, "certificate:" + p);
+            }
+          }
+        }
+        if (!verb.equals("x509")) {
+          for (Word w : a.operands.subList(1, a.operands.size())) {
+            String p = in.walk.resolve(w, in.state);
+            if (p != null && w.isLiteral()) {
+              in.target(Target.Kind.RESOURCE, "certificate:" + p);
+            } else {
+              in.path(w);
+            }
+          }
+        }
+      }
+      case "genrsa", "genpkey", "req", "pkcs12", "ecparam", "rsa", "ec", "enc", "ca" -> {
         in.cls(FS_READ);
         for (int i = 0; i + 1 < in.args.size(); i++) {
           String t = in.args.get(i).text();
@@ -734,6 +765,10 @@ final class NetworkCommands {
       }
     }
     List<Word> ops = a.operands;
+    if (n.equals("redis-cli") || n.equals("valkey-cli")) {
+      redis(in, ops);
+      return;
+    }
     if (n.equals("sqlite3") || n.equals("duckdb")) {
       if (!ops.isEmpty()) {
         in.path(ops.get(0));
@@ -764,7 +799,137 @@ final class NetworkCommands {
       in.cls(DB_WRITE);
       return;
     }
-    in.cls(isReadOnlySql(sql) ? DB_READ : DB_WRITE);
+    if (n.equals("mongosh") || n.equals("mongo")) {
+      in.cls(isReadOnlyMongo(sql) ? DB_READ : DB_WRITE);
+      return;
+    }
+    query(in, sql);
+  }
+
+  /**
+   * The statements a client is given ({@code psql -c}, {@code mysql -e}, {@code sqlite3 db SQL}):
+   * client meta-commands ({@code \d+ users}, {@code .schema}) by the table's {@code verb} lines of
+   * the client; SQL by {@link SqlClassifier}'s parse tree. SQL the parser cannot read falls back to
+   * its first word, a read only for a reading verb with none of the known writing constructs.
+   */
+  private static void query(Invocation in, String sql) {
+    String s = sql.strip();
+    if (s.startsWith("\\") || s.startsWith(".")) {
+      metaCommand(in, s);
+      return;
+    }
+    Findings parsed = new Findings();
+    SqlClassifier.classify(s, parsed);
+    if (parsed.classes.contains(ClassNames.SHELL_UNPARSEABLE)) {
+      in.cls(isReadOnlySql(s) ? DB_READ : DB_WRITE);
+      return;
+    }
+    parsed.classes.forEach(in::cls);
+    parsed.tags.forEach(in::tag);
+    parsed.targets.forEach(in.f::target);
+  }
+
+  /**
+   * A client's own command ({@code \dt}, {@code \d+ users}, {@code .tables}): the table lists the
+   * ones that only describe ({@code verb db.read}); the rest ({@code \!}, {@code \o file}, {@code
+   * \copy}, {@code .shell}, {@code .output}) may run programs or write files: {@code db.write}.
+   */
+  private static void metaCommand(Invocation in, String s) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    for (String line : s.split("\n")) {
+      String t = line.strip();
+      if (t.isEmpty()) {
+        continue;
+      }
+      int space = t.indexOf(' ');
+      String word = space < 0 ? t : t.substring(0, space);
+      String verb = word.length() > 2 ? word.replaceFirst("[+S]+$", "") : word;
+      CommandSpec.Verb v = spec == null ? null : spec.verbs().get(verb);
+      in.cls(v == null ? DB_WRITE : v.actionClass());
+    }
+  }
+
+  /**
+   * {@code redis-cli GET k}, {@code redis-cli --scan}: the table's {@code verb} lines of redis-cli
+   * name the reading commands and its {@code option} lines the reading modes; any other command
+   * (FLUSHALL, DEL, CONFIG, EVAL) or an interactive session is {@code db.write}.
+   */
+  private static void redis(Invocation in, List<Word> ops) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    for (CommandSpec.OptionFact fact : spec.grammar().options()) {
+      for (Word w : in.args) {
+        if (fact.names().contains(w.text()) && fact.actionClass().isPresent()) {
+          in.cls(fact.actionClass().get());
+          return;
+        }
+      }
+    }
+    ops = Args.parse(in.args, spec.valueLetters(), spec.longValues(), true).operands;
+    if (ops.isEmpty() || !ops.get(0).isLiteral()) {
+      in.cls(DB_WRITE);
+      return;
+    }
+    CommandSpec.Verb v = spec.verbs().get(ops.get(0).text().toLowerCase(Locale.ROOT));
+    in.cls(v == null ? DB_WRITE : v.actionClass());
+  }
+
+  /** Methods of the MongoDB shell that only read. */
+  private static final Set<String> MONGO_READ =
+      Set.of(
+          "find",
+          "findOne",
+          "countDocuments",
+          "estimatedDocumentCount",
+          "count",
+          "distinct",
+          "aggregate",
+          "getCollectionNames",
+          "getCollectionInfos",
+          "getIndexes",
+          "stats",
+          "getName",
+          "getSiblingDB",
+          "limit",
+          "sort",
+          "skip",
+          "project",
+          "toArray",
+          "pretty",
+          "explain",
+          "serverStatus",
+          "version",
+          "hostInfo",
+          "isMaster",
+          "hello",
+          "listCollections",
+          "printjson",
+          "print",
+          "log",
+          "stringify",
+          "forEach");
+
+  /**
+   * True for a mongosh {@code --eval} whose every call is a reading method ({@code
+   * db.users.countDocuments({active: true})}) and that has no aggregation stage that writes.
+   */
+  static boolean isReadOnlyMongo(String js) {
+    if (js.contains("$out")
+        || js.contains("$merge")
+        || js.contains("$where")
+        || js.contains("$function")
+        || js.contains("$accumulator")) {
+      return false;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(").matcher(js);
+    boolean any = false;
+    while (m.find()) {
+      any = true;
+      if (!MONGO_READ.contains(m.group(1))) {
+        return false;
+      }
+    }
+    return any || js.strip().startsWith("show ");
   }
 
   private static void hosts(Invocation in, Args a) {

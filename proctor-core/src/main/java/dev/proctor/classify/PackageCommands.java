@@ -206,6 +206,12 @@ final class PackageCommands {
           "cowsay");
 
   static boolean classify(Invocation in) {
+    CommandSpec spec = CommandTable.spec(in.name);
+    if (spec != null
+        && spec.handler().filter("packages"::equals).isPresent()
+        && execOption(in, spec.execs())) {
+      return true;
+    }
     switch (in.name) {
       case "npm", "pnpm", "yarn", "bun", "cnpm", "corepack" -> js(in);
       case "npx", "bunx", "pnpx", "uvx" ->
@@ -504,6 +510,7 @@ final class PackageCommands {
     }
     if (JS_REGISTRY.contains(verb)) {
       in.cls(NET_FETCH);
+      registry(in);
       if (verb.equals("audit") && !rest.isEmpty() && rest.get(0).text().equals("fix")) {
         in.cls(PACKAGE_INSTALL);
       }
@@ -522,6 +529,51 @@ final class PackageCommands {
    * A package script named like a release step ({@code deploy}, {@code release:prod}, {@code
    * publish:npm}) ships the project: {@code data.export} with the tag {@code publish}.
    */
+  /**
+   * {@code npm test --script-shell=…}, {@code npm_config_…} aside: an option the table's {@code
+   * exec} line names runs the program it is given, {@code code.exec} with {@code exec-option}; its
+   * value, a command line, is classified too ({@code fetch-exec} for a planted {@code curl | sh}).
+   */
+  private static boolean execOption(Invocation in, Set<String> execs) {
+    boolean found = false;
+    for (int i = 0; i < in.args.size(); i++) {
+      Word w = in.args.get(i);
+      String t = w.text();
+      if (t.equals("--")) {
+        break;
+      }
+      int eq = t.indexOf('=');
+      String name = eq > 0 ? t.substring(0, eq) : t;
+      if (!execs.contains(name)) {
+        continue;
+      }
+      found = true;
+      in.cls(CODE_EXEC);
+      in.tag("exec-option");
+      Word value = eq > 0 ? w.slice(eq + 1) : i + 1 < in.args.size() ? in.args.get(i + 1) : null;
+      if (value != null && value.isLiteral() && value.text().indexOf(' ') > 0) {
+        in.nested(value.text());
+      }
+    }
+    return found;
+  }
+
+  /** The registry a JavaScript package manager queries: {@code --registry}, else npm's own. */
+  private static void registry(Invocation in) {
+    for (int i = 0; i < in.args.size(); i++) {
+      String t = in.args.get(i).text();
+      if (t.startsWith("--registry=")) {
+        in.url(in.args.get(i).slice("--registry=".length()));
+        return;
+      }
+      if (t.equals("--registry") && i + 1 < in.args.size()) {
+        in.url(in.args.get(i + 1));
+        return;
+      }
+    }
+    in.host(in.name.equals("yarn") ? "registry.yarnpkg.com" : "registry.npmjs.org");
+  }
+
   private static void publishingScript(Invocation in, String script) {
     if (TableCommands.publishes(script)) {
       in.cls(DATA_EXPORT);

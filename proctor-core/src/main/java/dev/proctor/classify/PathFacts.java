@@ -215,6 +215,16 @@ final class PathFacts {
       }
       return true;
     }
+    if (base.endsWith(".env") && base.length() > 4 && base.matches("[a-z0-9_.-]+")) {
+      // production.env, app.env: an env file under another name (docker --env-file prod.env)
+      String stem = base.substring(0, base.length() - 4);
+      for (String safe : ENV_SAFE_SUFFIXES) {
+        if (stem.endsWith(safe) || stem.equals(safe.substring(1))) {
+          return false; // example.env, app.sample.env
+        }
+      }
+      return true;
+    }
     if (BROWSER_STORES.contains(base)
         || base.endsWith(".binarycookies")
         || base.startsWith(".vault-token")
@@ -381,6 +391,7 @@ final class PathFacts {
             ".env",
             ".env.local",
             ".env.production",
+            "production.env",
             "id_rsa",
             "id_dsa",
             "id_ecdsa",

@@ -50,7 +50,10 @@ final class PlantedCode {
     GRADLE,
     MAVEN_POM,
     PYPROJECT,
-    JSON_SCRIPTS
+    JSON_SCRIPTS,
+    COMPOSE,
+    CARGO_CONFIG,
+    CMAKE
   }
 
   private static final Pattern JS_CONFIG =
@@ -63,6 +66,11 @@ final class PlantedCode {
       Pattern.compile(
           "(setuptests|setup-tests|test-setup|testsetup|global-setup|globalsetup)"
               + "\\.(js|cjs|mjs|ts|tsx|jsx)");
+
+  /** Test files a test run imports and runs: test_x.py, x_test.py, x.test.ts, x.spec.js. */
+  private static final Pattern TEST_FILE =
+      Pattern.compile(
+          "test_[\\w-]*\\.py|[\\w-]+_test\\.py|[\\w.-]+\\.(test|spec)\\.(js|cjs|mjs|ts|tsx|jsx|mts|cts)");
 
   private static final Pattern SAFE_WORD = Pattern.compile("[\\w./:=@%+,-]+");
 
@@ -115,6 +123,22 @@ final class PlantedCode {
     if (base.endsWith(".ipynb")) {
       return Kind.NOTEBOOK;
     }
+    if (yaml
+        && (base.startsWith("docker-compose")
+            || base.startsWith("compose.")
+            || base.startsWith("compose-"))) {
+      return Kind.COMPOSE;
+    }
+    if (p.endsWith(".cargo/config.toml") || p.endsWith(".cargo/config")) {
+      return Kind.CARGO_CONFIG;
+    }
+    if (base.equals("cmakelists.txt") || base.endsWith(".cmake")) {
+      return Kind.CMAKE;
+    }
+    if (TEST_FILE.matcher(base).matches()
+        && (base.endsWith(".py") || p.contains("/tests/") || p.contains("/test/"))) {
+      return base.endsWith(".py") ? Kind.PYTHON : Kind.JAVASCRIPT; // the test run runs them
+    }
     if (base.equals("conftest.py")
         || base.equals("setup.py")
         || base.equals("noxfile.py")
@@ -164,7 +188,16 @@ final class PlantedCode {
       String content,
       boolean fragment) {
     Kind kind = kindOf(path);
+    if (kind == null
+        && path.contains("/__tests__/")
+        && path.matches(".*\\.(js|jsx|ts|tsx|mjs|cjs)")) {
+      kind = Kind.JAVASCRIPT;
+    }
     if (kind == null || content.isEmpty()) {
+      return;
+    }
+    if (kind == Kind.COMPOSE) {
+      compose(into, content);
       return;
     }
     List<String> commands;
@@ -306,7 +339,148 @@ final class PlantedCode {
       case MAVEN_POM -> pom(content);
       case PYPROJECT -> pyprojectTasks(content);
       case JSON_SCRIPTS -> jsonStrings(content, fragment);
+      case COMPOSE -> List.of();
+      case CARGO_CONFIG -> cargoConfig(content);
+      case CMAKE -> cmake(content);
     };
+  }
+
+  /** Keys of a compose service that break it out of its container, and their breaking values. */
+  private static final Pattern COMPOSE_ESCAPE =
+      Pattern.compile(
+          "(?m)^\\s*(?:privileged:\\s*(?:true|yes)|(?:pid|network_mode|ipc|userns_mode|uts):\\s*"
+              + "[\"']?host[\"']?|cap_add:[^\\n]*(?:SYS_ADMIN|ALL|SYS_PTRACE|SYS_MODULE)"
+              + "|-\\s*[\"']?(?:SYS_ADMIN|ALL|SYS_PTRACE|SYS_MODULE)[\"']?\\s*$)");
+
+  private static final Pattern COMPOSE_MOUNT =
+      Pattern.compile("(?m)^\\s*-\\s*[\"']?([^\\s\"':#]+):[^\\s\"']+[\"']?\\s*$");
+
+  /**
+   * A compose file the next {@code docker compose up} runs: a service made privileged, put in the
+   * host's namespaces or given the Docker socket or the host's {@code /} is {@code
+   * container.escape}, as {@code docker run} with those flags is.
+   */
+  static void compose(Findings into, String content) {
+    boolean escape = COMPOSE_ESCAPE.matcher(content).find();
+    Matcher m = COMPOSE_MOUNT.matcher(content);
+    while (m.find()) {
+      escape |= CommandTable.isContainerEscapeMount(m.group(1) + ":/x");
+    }
+    if (escape) {
+      into.cls(ClassNames.CONTAINER_ESCAPE);
+      into.tag("plants-exec");
+    }
+  }
+
+  private static final Pattern CARGO_PROGRAM =
+      Pattern.compile(
+          "(?m)^\\s*(?:runner|rustc-wrapper|rustc-workspace-wrapper|rustc|rustdoc|linker)\\s*=\\s*"
+              + "(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\[[^\\]]*])");
+
+  /** .cargo/config.toml: the runner, wrappers and linker cargo runs, as command lines. */
+  static List<String> cargoConfig(String content) {
+    List<String> out = new ArrayList<>();
+    Matcher m = CARGO_PROGRAM.matcher(content);
+    while (m.find()) {
+      String v = m.group(1);
+      StringBuilder cmd = new StringBuilder();
+      Matcher lit = STRING_LITERAL.matcher(v);
+      while (lit.find()) {
+        String x = lit.group(1) != null ? unescapeToml(lit.group(1)) : lit.group(2);
+        cmd.append(cmd.length() == 0 ? "" : " ").append(v.startsWith("[") ? shellQuote(x) : x);
+      }
+      out.add(cmd.toString());
+    }
+    return out;
+  }
+
+  private static String unescapeToml(String s) {
+    return s.replace("\\\"", "\"").replace("\\\\", "\\");
+  }
+
+  private static final Pattern CMAKE_CALL =
+      Pattern.compile(
+          "(?is)\\b(?:execute_process|add_custom_command|add_custom_target)\\s*\\(((?:[^()\"]|\"(?:[^\"\\\\]|\\\\.)*\")*)\\)");
+
+  private static final Set<String> CMAKE_KEYWORDS =
+      Set.of(
+          "COMMAND",
+          "WORKING_DIRECTORY",
+          "OUTPUT",
+          "DEPENDS",
+          "COMMENT",
+          "VERBATIM",
+          "RESULT_VARIABLE",
+          "RESULTS_VARIABLE",
+          "OUTPUT_VARIABLE",
+          "ERROR_VARIABLE",
+          "INPUT_FILE",
+          "OUTPUT_FILE",
+          "ERROR_FILE",
+          "OUTPUT_QUIET",
+          "ERROR_QUIET",
+          "TIMEOUT",
+          "BYPRODUCTS",
+          "MAIN_DEPENDENCY",
+          "IMPLICIT_DEPENDS",
+          "USES_TERMINAL",
+          "ALL",
+          "SOURCES",
+          "COMMAND_EXPAND_LISTS",
+          "JOB_POOL",
+          "TARGET",
+          "PRE_BUILD",
+          "PRE_LINK",
+          "POST_BUILD",
+          "ECHO_OUTPUT_VARIABLE",
+          "ECHO_ERROR_VARIABLE",
+          "COMMAND_ECHO",
+          "ENCODING",
+          "OUTPUT_STRIP_TRAILING_WHITESPACE",
+          "ERROR_STRIP_TRAILING_WHITESPACE",
+          "APPEND",
+          "DEPFILE",
+          "CODEGEN");
+
+  /**
+   * CMake files: the {@code COMMAND} lines of {@code execute_process} (run when the project is
+   * configured) and of custom commands and targets (run by the build), with {@code
+   * ${CMAKE_COMMAND}} as {@code cmake}, the source and binary directories as {@code .} and {@code
+   * build}, generator expressions as {@code build} and other variables as plain words.
+   */
+  static List<String> cmake(String content) {
+    List<String> out = new ArrayList<>();
+    Matcher m = CMAKE_CALL.matcher(content);
+    while (m.find()) {
+      Matcher arg = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s\"]+)").matcher(m.group(1));
+      StringBuilder cmd = null;
+      while (arg.find()) {
+        String quoted = arg.group(1);
+        String word = quoted != null ? quoted : arg.group(2);
+        if (quoted == null && CMAKE_KEYWORDS.contains(word)) {
+          if (cmd != null && cmd.length() > 0) {
+            out.add(cmd.toString());
+          }
+          cmd = word.equals("COMMAND") ? new StringBuilder() : null;
+          continue;
+        }
+        if (cmd == null) {
+          continue;
+        }
+        word =
+            word.replace("${CMAKE_COMMAND}", "cmake")
+                .replaceAll("\\$\\{(?:CMAKE_|CMAKE_CURRENT_|PROJECT_)SOURCE_DIR}", ".")
+                .replaceAll("\\$\\{(?:CMAKE_|CMAKE_CURRENT_|PROJECT_)BINARY_DIR}", "build")
+                .replaceAll("\\$<[^>]*>", "build") // generator expressions: build outputs
+                .replaceAll("\\$\\{(?:Python3?_EXECUTABLE|PYTHON_EXECUTABLE)}", "python3")
+                .replaceAll("\\$\\{([A-Za-z0-9_]+)}", "$1");
+        cmd.append(cmd.length() == 0 ? "" : " ").append(quoted != null ? shellQuote(word) : word);
+      }
+      if (cmd != null && cmd.length() > 0) {
+        out.add(cmd.toString());
+      }
+    }
+    return out;
   }
 
   private static final Pattern MAKE_VAR =
@@ -784,7 +958,51 @@ final class PlantedCode {
     if (fetches && evaluates) {
       out.add("curl -s https://unknown.invalid/ | sh");
     }
+    sent(content, out);
     return out;
+  }
+
+  private static final Pattern SENDS =
+      Pattern.compile(
+          "urlopen\\([^)]*data\\s*=|requests\\.(?:post|put|patch)\\(|httpx\\.(?:post|put)\\("
+              + "|\\bdata\\s*=|\\bjson\\s*=|method\\s*:\\s*['\"](?:POST|PUT)|\\bbody\\s*:"
+              + "|\\.(?:post|put)\\(|\\.write\\(|\\.send\\(");
+
+  private static final Pattern NETWORK =
+      Pattern.compile(
+          "urlopen\\(|urllib\\.request|requests\\.|httpx\\.|http\\.client|\\bfetch\\(|axios"
+              + "|https?\\.request\\(|socket\\.|net\\.connect|new WebSocket");
+
+  private static final Pattern SENSITIVE =
+      Pattern.compile(
+          "os\\.environ|process\\.env\\b|\\.aws|\\.ssh|credentials|id_rsa|id_ed25519|\\.netrc"
+              + "|\\.npmrc|\\.pypirc|\\.kube|\\.docker|\\.env\\b|getenv");
+
+  private static final Pattern URL = Pattern.compile("https?://[^\\s\"'`)]+");
+
+  /**
+   * Test and set-up code that sends data to a host ({@code urlopen(URL, data=…)}, {@code fetch(URL,
+   * {method: 'POST'})}), or talks to one and reads credentials or the environment, exfiltrates when
+   * the test run runs it: recorded as {@code curl -d @- URL} for each URL.
+   */
+  private static void sent(String content, List<String> out) {
+    if (!NETWORK.matcher(content).find()) {
+      return;
+    }
+    boolean sends = SENDS.matcher(content).find();
+    boolean sensitive = SENSITIVE.matcher(content).find();
+    if (!sends && !sensitive) {
+      return;
+    }
+    Matcher u = URL.matcher(content);
+    boolean any = false;
+    while (u.find()) {
+      any = true;
+      out.add("curl -s --data-binary @- " + shellQuote(u.group()));
+    }
+    if (!any) {
+      out.add("curl -s --data-binary @- https://unknown.invalid/");
+    }
   }
 
   private static final Pattern RUST_COMMAND =

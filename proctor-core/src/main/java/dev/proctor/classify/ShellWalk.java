@@ -40,6 +40,13 @@ final class ShellWalk {
      */
     int input;
 
+    /**
+     * What the names the previous stage prints stand for, when it lists files ({@code git
+     * ls-files}, {@code rg -l x src}): a pattern per directory it searches ({@code /p/src/**});
+     * null when unknown.
+     */
+    List<Word> listed;
+
     State(String cwd) {
       this.cwd = cwd;
     }
@@ -81,6 +88,80 @@ final class ShellWalk {
     this.home = ctx.home().orElse(null);
     this.userCommands = userCommands;
     this.vars = new Expansions(home);
+    this.vars.commandOutput(this::commandOutput);
+  }
+
+  /**
+   * What a command substitution prints, when the line shows it: {@code $(git ls-files '*.py')},
+   * {@code $(rg -l x src)} and other listers (optionally through filters) print names of files
+   * under the directories they search ({@link #listedPatterns}); {@code $(mktemp)} and {@code
+   * $(mktemp -d)} print a new name under {@code /tmp}. Null (unknown) for anything else.
+   */
+  private List<Word> commandOutput(String source, String cwd) {
+    String inner;
+    if (source.startsWith("$(") && source.endsWith(")") && !source.startsWith("$((")) {
+      inner = source.substring(2, source.length() - 1);
+    } else if (source.startsWith("`") && source.endsWith("`") && source.length() > 1) {
+      inner = source.substring(1, source.length() - 1);
+    } else {
+      return null;
+    }
+    Script sc;
+    try {
+      sc = ShellParser.parse(inner, 1);
+    } catch (ShellSyntaxException e) {
+      return null;
+    }
+    if (sc.pipelines().size() != 1) {
+      return null;
+    }
+    List<Command> cmds = sc.pipelines().get(0).commands();
+    List<List<Word>> stages = new java.util.ArrayList<>(cmds.size());
+    for (Command c : cmds) {
+      if (!(c instanceof Simple simple) || !simple.assignments().isEmpty()) {
+        return null;
+      }
+      for (Redirect r : simple.redirects()) {
+        if (!(r.op.equals(">") || r.op.equals("2>")) || !r.target.text().equals("/dev/null")) {
+          if (!r.op.equals(">&") && !r.op.equals("2>&")) {
+            return null;
+          }
+        }
+      }
+      stages.add(simple.words());
+    }
+    if (stages.size() == 1 && mktemp(stages.get(0))) {
+      return List.of(Expansions.literal(SCRATCH_NAME));
+    }
+    List<Word> listed = listedPatterns(stages.get(0), cwd);
+    if (listed == null) {
+      return null;
+    }
+    for (List<Word> filter : stages.subList(1, stages.size())) {
+      if (!isFilter(filter)) {
+        return null;
+      }
+    }
+    return listed;
+  }
+
+  /** The name {@code mktemp} stands for: a new file or directory under {@code /tmp}. */
+  static final String SCRATCH_NAME = "/tmp/tmp.XXXXXXXXXX";
+
+  /** True for {@code mktemp}, {@code mktemp -d}, {@code mktemp -t name.XXXX}: a name in /tmp. */
+  private static boolean mktemp(List<Word> words) {
+    if (words.isEmpty() || !words.get(0).text().equals("mktemp")) {
+      return false;
+    }
+    for (Word w : words.subList(1, words.size())) {
+      String t = w.text();
+      if (!w.isLiteral()
+          || t.indexOf('/') >= 0
+          || t.startsWith("-") && !t.matches("-[dqt]+|--directory|--quiet|--suffix=[\\w.-]+")) {
+        return false; // mktemp -p DIR, mktemp /other/x.XXXX, mktemp -u (a name only)
+      }
+    }
+    return true;
   }
 
   // ------------------------------------------------------------------ structure
@@ -98,14 +179,138 @@ final class ShellWalk {
       return;
     }
     int start = findings.fetches;
+    State previous = null;
     for (int i = 0; i < cmds.size(); i++) {
       boolean prior = findings.fetches > start;
       State stage = st.copy();
       if (i > 0 && cmds.get(i - 1) instanceof Simple lister) {
         stage.input = listing(lister.words());
+        stage.listed =
+            stage.input != LISTED_SECRETS ? listedPatterns(lister.words(), st.cwd) : null;
+        if (stage.listed != null) {
+          stage.input = LISTED; // seq 1 5 | xargs -I{} …: numbers
+        }
+        if (stage.input == 0 && previous.listed != null && isFilter(lister.words())) {
+          stage.input = previous.input; // git status --porcelain | awk '{print $2}' | grep '\.ts$'
+          stage.listed = previous.listed;
+        }
       }
       command(cmds.get(i), stage, depth, i > 0, prior);
+      previous = stage;
     }
+  }
+
+  /**
+   * The names a lister prints as patterns, one per directory it searches: {@code git ls-files} and
+   * {@code git diff --name-only} list under the working directory, {@code find src …} under {@code
+   * src}, {@code rg -l x lib} under {@code lib}; {@code seq} prints numbers. Null when the command
+   * is not a lister, its pattern may match secrets, or a directory is not known.
+   */
+  List<Word> listedPatterns(List<Word> words, String cwd) {
+    if (words.isEmpty() || cwd == null || !words.stream().allMatch(Word::isLiteral)) {
+      return null;
+    }
+    String name = words.get(0).text();
+    if (name.equals("seq")) {
+      return List.of(Expansions.literal("1"));
+    }
+    if (listing(words) != LISTED) {
+      return null;
+    }
+    List<Word> args = words.subList(1, words.size());
+    for (Word w : args) {
+      if (Glob.isGlob(w.text()) && SENSITIVE_NAME.matcher(w.text()).find()) {
+        return null; // git ls-files '*.env', find . -name '*key*': the names may be credentials
+      }
+    }
+    CommandSpec spec = CommandTable.spec(name);
+    List<Word> roots = new java.util.ArrayList<>(2);
+    switch (name) {
+      case "find" -> {
+        for (Word w : args) {
+          String t = w.text();
+          if (t.startsWith("-") || t.equals("(") || t.equals("!")) {
+            break;
+          }
+          roots.add(w);
+        }
+      }
+      case "git" -> {
+        for (Word w : args.subList(1, args.size())) {
+          String t = w.text();
+          if (t.startsWith("/") || t.startsWith("..")) {
+            return null; // git ls-files ../other
+          }
+        }
+      }
+      default -> {
+        Args a = Args.parse(args, spec.valueLetters(), spec.longValues(), false);
+        boolean patternGiven =
+            a.has("--files", "-e", "--regexp", "-f", "--file") || name.equals("ls");
+        List<Word> ops = a.operands;
+        roots.addAll(patternGiven || ops.isEmpty() ? ops : ops.subList(1, ops.size()));
+      }
+    }
+    if (roots.isEmpty()) {
+      roots.add(Expansions.literal("."));
+    }
+    List<Word> out = new java.util.ArrayList<>(roots.size());
+    for (Word r : roots) {
+      String p = resolve(r, new State(cwd));
+      if (p == null || Glob.isGlob(p)) {
+        return null;
+      }
+      out.add(
+          new Word(
+              p.equals("/") ? "/**" : p + "/**",
+              ShellSyntax.GLOB | ShellSyntax.EXPANDED,
+              List.of()));
+    }
+    return out;
+  }
+
+  /** Parts of file names that often hold credentials. */
+  private static final java.util.regex.Pattern SENSITIVE_NAME =
+      java.util.regex.Pattern.compile(
+          "(?i)env|key|secret|cred|token|pass|pem|p12|pfx|id_|netrc|npmrc|pypirc|tfstate");
+
+  /** Commands that pass on some of the lines they read, changed at most in form. */
+  private static final Set<String> FILTERS =
+      Set.of("grep", "egrep", "fgrep", "rg", "sort", "uniq", "head", "tail", "cut", "tr", "awk");
+
+  /**
+   * True for a stage that only filters the names it is fed: {@code grep '\.ts$'}, {@code sort -u},
+   * {@code head -20}, {@code awk '{print $2}'} with no file of their own (and an awk program that
+   * runs and writes nothing).
+   */
+  private static boolean isFilter(List<Word> words) {
+    if (words.isEmpty() || !words.stream().allMatch(Word::isLiteral)) {
+      return false;
+    }
+    String name = words.get(0).text();
+    if (!FILTERS.contains(name)) {
+      return false;
+    }
+    CommandSpec spec = CommandTable.spec(name);
+    Args a =
+        spec == null
+            ? Args.parse(words.subList(1, words.size()))
+            : Args.parse(
+                words.subList(1, words.size()), spec.valueLetters(), spec.longValues(), false);
+    int program =
+        switch (name) {
+          case "grep", "egrep", "fgrep", "rg" -> a.has("-e", "--regexp", "-f", "--file") ? 0 : 1;
+          case "awk", "tr" -> 1;
+          default -> 0;
+        };
+    if (name.equals("tr")) {
+      program = a.operands.size(); // tr SET1 SET2 reads stdin only
+    }
+    if (name.equals("awk")
+        && (a.operands.isEmpty() || AwkProgram.runsOrWrites(a.operands.get(0).text()))) {
+      return false;
+    }
+    return a.operands.size() <= program;
   }
 
   private void command(Command c, State st, int depth, boolean piped, boolean prior) {
@@ -161,7 +366,10 @@ final class ShellWalk {
           case "fd", "fdfind" -> !has(words, "-x*", "-X*", "--exec*");
           case "git" ->
               words.size() > 1 && words.get(1).text().equals("ls-files")
-                  || has(words, "--name-only", "--name-status");
+                  || has(words, "--name-only", "--name-status")
+                  || words.size() > 1
+                      && words.get(1).text().equals("status")
+                      && has(words, "--porcelain*", "--short", "-s");
           case "rg", "grep", "ag", "ugrep", "egrep" ->
               has(words, "-l", "-L", "--files", "--files-with*")
                   || words.stream().anyMatch(w -> isFlagCluster(w.text(), "l"));
@@ -271,8 +479,28 @@ final class ShellWalk {
       }
     }
     if (READERS.contains(first)) {
+      List<Word> names = new java.util.ArrayList<>(1);
       for (Word w : words.subList(1, words.size())) {
         if (!w.text().startsWith("-")) {
+          names.add(w);
+        }
+      }
+      boolean listedInput =
+          first.equals("read")
+              && names.size() == 1
+              && st.listed != null
+              && st.input == LISTED
+              && words.stream().noneMatch(w -> w.text().matches("-[a-zA-Z]*[adnNpstu].*"));
+      for (Word w : names) {
+        if (listedInput) {
+          // git diff --name-only | while read -r f: f is one of the names listed
+          vars.assign(
+              new Word(
+                  w.text() + "=" + st.listed.get(0).text(),
+                  ShellSyntax.GLOB | ShellSyntax.QUOTED,
+                  List.of()),
+              st.cwd);
+        } else {
           vars.unknown(w.text()); // read x: the value comes from input
         }
       }
@@ -680,6 +908,13 @@ final class ShellWalk {
           for (Word file : a.values("-a", "--arg-file")) {
             path(file, st);
           }
+          if (st.input == LISTED && st.listed != null && !a.operands.isEmpty()) {
+            cur = withListed(a, st.listed);
+            if (DELETERS.contains(cur.get(0).text())) {
+              findings.tag("input-operands"); // git ls-files | xargs rm: which files is not shown
+            }
+            continue;
+          }
           if (st.input != 0 && !a.operands.isEmpty() && readsListedFiles(a.operands, st, depth)) {
             return;
           }
@@ -801,6 +1036,37 @@ final class ShellWalk {
     if (cmd.size() > 1 && g.scriptOptions().contains(cmd.get(0).text())) {
       nestedText(cmd.get(1), st, depth, subFetched); // flock FILE -c SCRIPT
       return null;
+    }
+    return cmd;
+  }
+
+  /** Commands that delete their operands. */
+  private static final Set<String> DELETERS =
+      Set.of("rm", "unlink", "rmdir", "shred", "srm", "trash", "trash-put", "wipe");
+
+  /**
+   * The command xargs runs with what a lister printed: each {@code -I} replacement string (or
+   * {@code {}} of {@code -i}) replaced by the listed pattern, else the patterns appended.
+   */
+  private static List<Word> withListed(Args a, List<Word> listed) {
+    List<Word> repl = a.values("-I", "--replace");
+    String r = !repl.isEmpty() ? repl.get(0).text() : a.has("-i") ? "{}" : null;
+    List<Word> cmd = new java.util.ArrayList<>(a.operands.size() + listed.size());
+    if (r == null || r.isEmpty()) {
+      cmd.addAll(a.operands);
+      cmd.addAll(listed);
+      return cmd;
+    }
+    String item = listed.get(0).text();
+    for (int i = 0; i < a.operands.size(); i++) {
+      Word w = a.operands.get(i);
+      if (i > 0 && w.text().contains(r)) {
+        cmd.add(
+            new Word(
+                w.text().replace(r, item), w.flags() | listed.get(0).flags(), w.substitutions()));
+      } else {
+        cmd.add(w);
+      }
     }
     return cmd;
   }
