@@ -20,17 +20,13 @@ import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.approval.ApprovalException;
 import dev.proctor.approval.HeldAction;
-import dev.proctor.audit.LifecycleEvent;
 import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.Outcome;
-import dev.proctor.audit.ReceiptFormat;
 import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
 import dev.proctor.lifecycle.LifecycleState;
-import dev.proctor.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -246,12 +242,7 @@ final class MediatedToolExecutor implements ToolExecutor {
       Mediation m, ToolExecutionRequest request, InvocationContext context) {
     String id = m.actionId();
     try {
-      StoredEntry first = proctor.log().store().entriesOf(id, 1).get(0);
-      proctor
-          .log()
-          .recordAll(
-              List.of(new LifecycleEvent.Executing(ReceiptFormat.action(first.json()))),
-              Proctor.Builder.DEFAULT_DEADLINE);
+      proctor.mediator().begin(id);
     } catch (LogUnavailableException | RuntimeException e) {
       LOG.error("approved action {} could not start on record: {}", id, e.getMessage());
       return refusal(
