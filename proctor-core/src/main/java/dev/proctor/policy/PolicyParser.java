@@ -31,7 +31,7 @@ final class PolicyParser {
 
   static final Set<String> TOP_KEYS =
       Set.of("policy", "defaults", "allowlists", "lists", "rules", "expect");
-  static final Set<String> HEADER_KEYS = Set.of("id", "version", "description");
+  static final Set<String> HEADER_KEYS = Set.of("id", "version", "description", "extends");
   static final Set<String> ALLOWLIST_KEYS = Set.of("domains", "tools", "mcp_servers", "recipients");
   static final Set<String> RULE_KEYS =
       Set.of(
@@ -85,6 +85,11 @@ final class PolicyParser {
     String version;
     String description = "";
     SourcePosition headerPosition;
+
+    /** The {@code extends:} path as written, if the header has one, and where it was written. */
+    String extendsPath;
+
+    SourcePosition extendsPosition;
     final Map<String, Effect> defaults = new LinkedHashMap<>();
     final Map<String, SourcePosition> defaultPositions = new LinkedHashMap<>();
     final List<String> domains = new ArrayList<>();
@@ -298,6 +303,15 @@ final class PolicyParser {
               h.get("description")
                   .flatMap(v -> yaml.string(v, "policy description"))
                   .ifPresent(v -> out.description = v);
+              h.get("extends")
+                  .ifPresent(
+                      v ->
+                          yaml.nonEmptyString(v, "policy extends")
+                              .ifPresent(
+                                  path -> {
+                                    out.extendsPath = path;
+                                    out.extendsPosition = position(v);
+                                  }));
             });
   }
 
