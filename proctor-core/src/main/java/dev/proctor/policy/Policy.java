@@ -147,6 +147,15 @@ public final class Policy {
     return location;
   }
 
+  /** Where each baseline of the chain was loaded from, nearest first. */
+  public List<Path> baselineLocations() {
+    List<Path> out = new ArrayList<>();
+    for (Optional<Policy> b = baseline; b.isPresent(); b = b.get().baseline()) {
+      b.get().location().ifPresent(out::add);
+    }
+    return out;
+  }
+
   /** Where each class default was written (the key of the pattern that decided it). */
   Map<String, SourcePosition> defaultPositions() {
     return defaultPositions;

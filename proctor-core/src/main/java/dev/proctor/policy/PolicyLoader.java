@@ -83,6 +83,69 @@ public final class PolicyLoader {
     return load(sources, null, "", List.of());
   }
 
+  /**
+   * The baselines a policy directory's {@code extends:} chain names, resolved, without loading
+   * anything: read before the classifier is built, so that the baselines are protected like the
+   * policy directory itself. Best effort — it stops at the first file that does not read, and
+   * {@link #load(Path)} reports why.
+   */
+  public static List<Path> baselineLocations(Path directory) {
+    List<Path> out = new ArrayList<>();
+    Path current = directory;
+    while (out.size() <= MAX_BASELINE_DEPTH) {
+      Optional<String> next = extendsOf(current);
+      if (next.isEmpty()) {
+        break;
+      }
+      Path base = Files.isDirectory(current) ? current : current.toAbsolutePath().getParent();
+      Path target = realPath(base.resolve(next.get()).normalize());
+      if (out.contains(target) || target.equals(realPath(directory))) {
+        break;
+      }
+      out.add(target);
+      current = target;
+    }
+    return out;
+  }
+
+  /** The {@code policy.extends} value of a policy directory or file, if it has one. */
+  private static Optional<String> extendsOf(Path target) {
+    List<PolicySource> sources;
+    try {
+      sources =
+          Files.isDirectory(target)
+              ? readPolicyFiles(target)
+              : List.of(
+                  new PolicySource(
+                      target.getFileName().toString(),
+                      YamlFile.read(target, PolicySource.MAX_BYTES)));
+    } catch (IOException | PolicyException | RuntimeException e) {
+      return Optional.empty();
+    }
+    for (PolicySource s : sources) {
+      YamlFile file = new YamlFile(s.name(), s.text(), p -> {});
+      Optional<Node> root = file.parseOrNothing(PolicySource.MAX_BYTES);
+      if (root.isEmpty() || !(root.get() instanceof org.yaml.snakeyaml.nodes.MappingNode m)) {
+        continue;
+      }
+      for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+            && k.getValue().equals("policy")
+            && t.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode h) {
+          for (org.yaml.snakeyaml.nodes.NodeTuple ht : h.getValue()) {
+            if (ht.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode hk
+                && hk.getValue().equals("extends")
+                && ht.getValueNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode v
+                && !v.getValue().isBlank()) {
+              return Optional.of(v.getValue());
+            }
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** One policy of an extends chain: where it really is and how problems name it. */
   private record Layer(Path real, String shown) {}
 
