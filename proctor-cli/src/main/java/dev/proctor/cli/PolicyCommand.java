@@ -2,7 +2,9 @@ package dev.proctor.cli;
 
 import dev.proctor.Proctor;
 import dev.proctor.policy.Policy;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +21,26 @@ final class PolicyCommand implements Runnable {
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * One line per baseline of the policy's {@code extends:} chain, nearest first: what it is, its
+   * digest and where it really lives, so a reader sees which file set the floor.
+   */
+  static void printBaselines(Policy policy, PrintStream out) {
+    String indent = "";
+    for (Optional<Policy> b = policy.baseline(); b.isPresent(); b = b.get().baseline()) {
+      Policy p = b.get();
+      out.printf(
+          "%sextends: baseline %s version %s, %d rules, digest %s, from %s%n",
+          indent,
+          p.id(),
+          p.version(),
+          p.rules().size(),
+          p.digest(),
+          p.location().map(Path::toString).orElse("(no directory)"));
+      indent += "  ";
+    }
   }
 
   /** {@code proctor policy validate DIR}. */
@@ -58,6 +80,7 @@ final class PolicyCommand implements Runnable {
             policy.rules().size(),
             policy.examples().size(),
             policy.digest());
+        printBaselines(policy, System.out);
         return 0;
       } catch (Exception | StackOverflowError e) {
         Failures.report(e, System.err);
