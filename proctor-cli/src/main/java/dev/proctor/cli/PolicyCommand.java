@@ -2,8 +2,10 @@ package dev.proctor.cli;
 
 import dev.proctor.Proctor;
 import dev.proctor.policy.Policy;
+import dev.proctor.policy.PolicyAnalysis;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,8 +51,11 @@ final class PolicyCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Load a policy directory and report every problem as file:line:column: message"
-            + " (YAML, unknown keys, wrong types, rule ids, classes, CEL, failing expect: examples).",
-        "Exit codes: 0 valid, 1 invalid."
+            + " (YAML, unknown keys, wrong types, rule ids, classes, CEL, failing expect: examples,"
+            + " a weakened baseline), then semantic findings as warning: file:line:column: message"
+            + " (rules that never fire, shadowed rules, a policy or defaults allowing everything,"
+            + " budget, rate_limit and breaker blocks nothing enforces).",
+        "Exit codes: 0 valid (warnings or not), 1 invalid, or any warning under --strict."
       })
   static final class Validate implements Callable<Integer> {
 
@@ -63,6 +68,9 @@ final class PolicyCommand implements Runnable {
         description = "User taxonomy file (default: $PROCTOR_TAXONOMY, else none).")
     Path taxonomy;
 
+    @Option(names = "--strict", description = "Treat every warning as an error (exit 1).")
+    boolean strict;
+
     @Override
     public Integer call() {
       try {
@@ -72,6 +80,16 @@ final class PolicyCommand implements Runnable {
         Policy policy;
         try (Proctor proctor = Embedded.withoutLog(options)) {
           policy = proctor.policy();
+        }
+        List<PolicyAnalysis.Finding> findings = PolicyAnalysis.findings(policy);
+        for (PolicyAnalysis.Finding f : findings) {
+          System.err.println((strict ? "error: " : "warning: ") + f.problem());
+        }
+        if (strict && !findings.isEmpty()) {
+          System.err.printf(
+              "invalid under --strict: %d warning%s%n",
+              findings.size(), findings.size() == 1 ? "" : "s");
+          return 1;
         }
         System.out.printf(
             "valid: policy %s version %s, %d rules, %d expect examples, digest %s%n",

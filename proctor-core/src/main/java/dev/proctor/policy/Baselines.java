@@ -91,7 +91,7 @@ final class Baselines {
           || r.when().isPresent()
           || r.effect().compareTo(Effect.STEP_UP) < 0
           || t.effect().compareTo(r.effect()) >= 0
-          || !contains(base, team)) {
+          || !contains(base, team, false)) {
         continue;
       }
       return Optional.of(
@@ -156,8 +156,12 @@ final class Baselines {
     return false;
   }
 
-  /** Whether {@code outer} matches every request {@code inner} matches (as far as matches go). */
-  static boolean contains(CompiledRule outer, CompiledRule inner) {
+  /**
+   * Whether {@code outer} matches every request {@code inner} matches (as far as matches go);
+   * {@code sameIdentities}: both resolve groups and roles in the same principals file, so a subset
+   * of groups is a subset of principals.
+   */
+  static boolean contains(CompiledRule outer, CompiledRule inner, boolean sameIdentities) {
     if (!outer.classes().isEmpty()
         && (inner.classes().isEmpty() || !outer.classes().containsAll(inner.classes()))) {
       return false;
@@ -175,8 +179,15 @@ final class Baselines {
     }
     for (Map.Entry<String, List<String>> e : outer.rule().match().principal().entrySet()) {
       List<String> innerValues = inner.rule().match().principal().get(e.getKey());
-      if (e.getKey().equals("groups") || e.getKey().equals("roles") || innerValues == null) {
+      boolean identity = e.getKey().equals("groups") || e.getKey().equals("roles");
+      if (innerValues == null || (identity && !sameIdentities)) {
         return false;
+      }
+      if (identity) {
+        if (!e.getValue().containsAll(innerValues)) {
+          return false;
+        }
+        continue;
       }
       for (String v : innerValues) {
         boolean accepted = e.getValue().contains(v);

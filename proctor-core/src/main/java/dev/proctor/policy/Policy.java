@@ -161,6 +161,11 @@ public final class Policy {
     return defaultPositions;
   }
 
+  /** The classes the policy was compiled against. */
+  ClassCatalog catalog() {
+    return catalog;
+  }
+
   /** The compiled rules, in declaration order. */
   List<CompiledRule> compiledRules() {
     return compiled;

@@ -222,4 +222,65 @@ final class PolicyCel {
       return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));
     }
   }
+
+  /**
+   * The value of a condition that is a constant, as far as a simple fold shows: literals, {@code
+   * !}, {@code &&}, {@code ||} (either side deciding) and {@code ==}/{@code !=} between literals.
+   * Empty when the value depends on the request (or the expression does not compile).
+   */
+  static Optional<Boolean> constantValue(String expression) {
+    CelValidationResult result = COMPILER.compile(expression);
+    if (result.hasError()) {
+      return Optional.empty();
+    }
+    try {
+      Object v = fold(result.getAst().getExpr());
+      return v instanceof Boolean b ? Optional.of(b) : Optional.empty();
+    } catch (CelValidationException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A constant expression's value, or null when it is not constant to this fold. */
+  private static Object fold(CelExpr e) {
+    if (e.getKind() == CelExpr.ExprKind.Kind.CONSTANT) {
+      CelConstant c = e.constant();
+      return switch (c.getKind()) {
+        case BOOLEAN_VALUE -> c.booleanValue();
+        case STRING_VALUE -> c.stringValue();
+        case INT64_VALUE -> c.int64Value();
+        default -> null;
+      };
+    }
+    if (e.getKind() != CelExpr.ExprKind.Kind.CALL) {
+      return null;
+    }
+    CelExpr.CelCall call = e.call();
+    List<CelExpr> args = call.args();
+    switch (call.function()) {
+      case "!_" -> {
+        return fold(args.get(0)) instanceof Boolean b ? !b : null;
+      }
+      case "_&&_", "_||_" -> {
+        boolean and = call.function().equals("_&&_");
+        Object a = fold(args.get(0));
+        Object b = fold(args.get(1));
+        if (Boolean.valueOf(!and).equals(a) || Boolean.valueOf(!and).equals(b)) {
+          return !and; // false && x, true || x
+        }
+        return a instanceof Boolean && b instanceof Boolean ? and : null;
+      }
+      case "_==_", "_!=_" -> {
+        Object a = fold(args.get(0));
+        Object b = fold(args.get(1));
+        if (a == null || b == null || a.getClass() != b.getClass()) {
+          return null;
+        }
+        return a.equals(b) == call.function().equals("_==_");
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
 }
