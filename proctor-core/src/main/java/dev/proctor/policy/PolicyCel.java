@@ -188,6 +188,43 @@ final class PolicyCel {
    */
   record Compiled(Condition condition, List<Issue> issues) {}
 
+  /**
+   * Every name a condition may use: the variables, the macros, and the functions of CEL's standard
+   * library, its extension libraries declared above, and Proctor's helpers.
+   */
+  static final java.util.Set<String> KNOWN_NAMES = knownNames();
+
+  private static java.util.Set<String> knownNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>(VARIABLES.keySet());
+    names.addAll(List.of("all", "exists", "exists_one", "filter", "has", "map"));
+    for (var f : dev.cel.checker.CelStandardDeclarations.StandardFunction.values()) {
+      names.add(f.functionName());
+    }
+    List<dev.cel.common.CelFunctionDecl> decls = new ArrayList<>(Helpers.declarations());
+    decls.addAll(CelExtensions.strings().functions());
+    decls.addAll(CelExtensions.lists().functions());
+    decls.addAll(CelExtensions.sets(OPTIONS).functions());
+    decls.addAll(CelExtensions.math().functions());
+    decls.forEach(d -> names.add(d.name()));
+    names.removeIf(n -> !n.matches("[A-Za-z_][A-Za-z0-9_.]*"));
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
+  private static final java.util.regex.Pattern UNDECLARED =
+      java.util.regex.Pattern.compile("undeclared reference to '([^']+)'");
+
+  /** CEL's message, with "did you mean" after an undeclared name that is near a known one. */
+  static String withSuggestion(String message) {
+    java.util.regex.Matcher m = UNDECLARED.matcher(message);
+    if (!m.find()) {
+      return message;
+    }
+    String hint = dev.proctor.yaml.DidYouMean.hint(m.group(1), KNOWN_NAMES);
+    return hint.isEmpty()
+        ? message
+        : message.substring(0, m.end()) + hint + message.substring(m.end());
+  }
+
   /** One compile problem inside an expression. */
   record Issue(int line, int column, String message) {}
 
@@ -201,7 +238,7 @@ final class PolicyCel {
             new Issue(
                 i.getSourceLocation().getLine(),
                 i.getSourceLocation().getColumn(),
-                i.getMessage()));
+                withSuggestion(i.getMessage())));
       }
       return new Compiled(null, issues);
     }

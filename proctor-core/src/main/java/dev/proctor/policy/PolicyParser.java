@@ -631,7 +631,13 @@ final class PolicyParser {
     Set<String> out = new TreeSet<>();
     if (pattern.indexOf('*') < 0) {
       if (catalog.find(pattern).isEmpty()) {
-        yaml.error(at, "unknown action class '" + pattern + "'" + suggestion(pattern));
+        yaml.error(
+            at,
+            "unknown action class '"
+                + pattern
+                + "'"
+                + dev.proctor.yaml.DidYouMean.hint(pattern, catalog.names())
+                + suggestion(pattern));
         return Set.of();
       }
       out.add(pattern);
