@@ -86,6 +86,11 @@ final class HookEndpoint {
       }
       server.checkHostAndOrigin(x);
       key = authenticate(x);
+      Optional<String> unknown = Hooks.unknownEvent(harness, event, "?event=");
+      if (unknown.isPresent()) {
+        event = Optional.empty();
+        throw new HttpError(400, "unknown-event", unknown.get());
+      }
       x.requireJson();
       payload = Optional.of(JsonInput.parse(raw));
       call = harness.parse(payload.get(), Hooks.digest(raw), event);
@@ -96,14 +101,14 @@ final class HookEndpoint {
       block(
           x,
           harness,
-          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          harness.eventOf(Hooks.statedEvent(payload, x.bodyRead()), event),
           "proctor: " + e.getMessage());
       return;
     } catch (BadInputException e) {
       block(
           x,
           harness,
-          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          harness.eventOf(Hooks.statedEvent(payload, x.bodyRead()), event),
           "proctor: bad input at " + e.getMessage());
       return;
     }
