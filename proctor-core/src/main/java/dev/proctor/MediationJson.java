@@ -27,10 +27,7 @@ public final class MediationJson {
     out.put("decision", decision.kind().wireName());
     out.put("reason", decision.reason());
     strings(out.putArray("rules"), decision.ruleIds());
-    ObjectNode policy = out.putObject("policy");
-    policy.put("id", decision.policy().id());
-    policy.put("version", decision.policy().version());
-    policy.put("digest", decision.policy().digest());
+    dev.proctor.audit.ReceiptFormat.policyRef(out.putObject("policy"), decision.policy());
     decision.rewrittenArguments().ifPresent(a -> out.set("arguments", a));
     if (decision instanceof Decision.RequireApproval approval) {
       ObjectNode a = out.putObject("approval");

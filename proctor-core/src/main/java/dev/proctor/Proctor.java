@@ -324,6 +324,9 @@ public final class Proctor implements AutoCloseable {
       Set<String> protect = new LinkedHashSet<>();
       protectedPaths.forEach(p -> protect.addAll(spellings(p)));
       policyDirectory.ifPresent(p -> protect.addAll(spellings(p)));
+      // A baseline the policy extends is as much Proctor's configuration as the policy itself.
+      policyDirectory.ifPresent(
+          p -> PolicyLoader.baselineLocations(p).forEach(b -> protect.addAll(spellings(b))));
       taxonomyFile.ifPresent(p -> protect.addAll(spellings(p)));
       // Harness hooks name their tools their own way: each is classified as the tool it is.
       RequestBuilder requests =

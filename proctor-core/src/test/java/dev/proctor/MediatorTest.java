@@ -19,11 +19,15 @@ import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
 import dev.proctor.audit.AuditFixtures;
+import dev.proctor.audit.KeyRing;
+import dev.proctor.audit.LogVerifier;
 import dev.proctor.audit.Outcome;
 import dev.proctor.audit.Receipt;
+import dev.proctor.audit.VerificationReport;
 import dev.proctor.decision.Decision;
 import dev.proctor.lifecycle.IllegalTransitionException;
 import dev.proctor.store.FaultyLogStore;
+import dev.proctor.store.InMemoryLogStore;
 import dev.proctor.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -546,6 +550,38 @@ class MediatorTest {
           .as(file.toString())
           .contains("proctor-config");
     }
+  }
+
+  @Test
+  void build_policyExtendingABaseline_protectsTheBaselineAndRecordsItInTheReceipt()
+      throws Exception {
+    Path org = Files.createDirectories(dir.resolve("org-baseline"));
+    Files.writeString(
+        org.resolve("policy.yaml"),
+        "policy: {id: org, version: 3}\nrules:\n"
+            + "  - {id: no-payments, match: {class: payment}, effect: deny}\n");
+    Path team = Files.createDirectories(dir.resolve("team"));
+    Files.writeString(
+        team.resolve("policy.yaml"),
+        POLICY.replace("description: d}", "description: d, extends: ../org-baseline}"));
+    InMemoryLogStore store = new InMemoryLogStore();
+    dev.proctor.audit.CheckpointSigner signer = AuditFixtures.signer();
+    Proctor p = Proctor.builder().policyDirectory(team).logStore(store).signer(signer).build();
+
+    Mediation write =
+        p.mediator().preview(call("Write", "file_path", org.resolve("policy.yaml").toString()));
+    assertThat(write.request().classification().tags()).contains("proctor-config");
+    Mediation read = p.mediator().mediate(READ);
+    assertThat(read.decision().policy().baseline())
+        .map(dev.proctor.decision.PolicyRef::id)
+        .hasValue("org");
+    String baselineDigest = p.policy().baseline().orElseThrow().digest();
+    p.close();
+    assertThat(store.entry(1).orElseThrow().json())
+        .contains("\"policy\":{\"baseline\":{\"digest\":\"" + baselineDigest + "\"");
+    VerificationReport report =
+        new LogVerifier(KeyRing.of(List.of(signer.publicKey())), List.of()).verify(store);
+    assertThat(report.intact()).as(report.summary()).isTrue();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.proctor.cli;
 
 import dev.proctor.Proctor;
 import dev.proctor.policy.JUnitXmlWriter;
+import dev.proctor.policy.Policy;
 import dev.proctor.policy.PolicyLoader;
 import dev.proctor.policy.PolicyTestReport;
 import dev.proctor.policy.PolicyTestResult;
@@ -56,11 +57,13 @@ final class TestCommand implements Callable<Integer> {
       options.taxonomy = taxonomy;
       List<PolicyTestSuite> suites = PolicyTestSuite.parse(PolicyLoader.readTestFiles(dir));
       PolicyTestReport report;
+      Policy policy;
       try (Proctor proctor = Embedded.withoutLog(options)) {
-        report =
-            new PolicyTestRunner(proctor.policyLoader().pipeline()).run(proctor.policy(), suites);
+        policy = proctor.policy();
+        report = new PolicyTestRunner(proctor.policyLoader().pipeline()).run(policy, suites);
       }
       print(report, out);
+      PolicyCommand.printBaselines(policy, out);
       if (junit != null) {
         Path parent = junit.toAbsolutePath().getParent();
         if (parent != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,5 +105,83 @@ class PolicyCommandsTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("FAIL no test cases");
+  }
+
+  @Test
+  void validateStrict_shippedPacks_haveNoWarnings() {
+    for (String pack : List.of("../examples/coding-agent", "../examples/support-finance")) {
+      CliRun run = CliRun.run("", "policy", "validate", "--strict", pack);
+
+      assertThat(run.exitCode()).as(pack + ": " + run.err()).isEqualTo(0);
+      assertThat(run.err()).as(pack).doesNotContain("warning:").doesNotContain("error:");
+    }
+  }
+
+  @Test
+  void validate_findings_printWarningsAndExitZero_strictExitsOne(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        POLICY + "  - {id: later-reads, match: {class: fs.read, tool: Read}, effect: allow}\n");
+
+    CliRun lenient = CliRun.run("", "policy", "validate", dir.toString());
+    CliRun strict = CliRun.run("", "policy", "validate", "--strict", dir.toString());
+
+    String line =
+        "policy.yaml:14:5: rule later-reads is shadowed by rule allow-reads (at policy.yaml:8:5)";
+    assertThat(lenient.exitCode()).as(lenient.err()).isEqualTo(0);
+    assertThat(lenient.err()).contains("warning: " + line);
+    assertThat(lenient.out()).contains("valid: policy demo");
+    assertThat(strict.exitCode()).isEqualTo(1);
+    assertThat(strict.err())
+        .contains("error: " + line)
+        .contains("invalid under --strict: 1 warning");
+    assertThat(strict.out()).doesNotContain("valid:");
+  }
+
+  @Test
+  void validateAndTest_policyExtendingABaseline_showTheBaselineAndWhereItIs(@TempDir Path dir)
+      throws Exception {
+    Path org = Files.createDirectories(dir.resolve("org-baseline"));
+    Files.writeString(
+        org.resolve("policy.yaml"),
+        "policy: {id: org, version: 3}\nrules:\n"
+            + "  - {id: no-payments, match: {class: payment}, effect: deny}\n");
+    Path team = Files.createDirectories(dir.resolve("team"));
+    Files.writeString(
+        team.resolve("policy.yaml"),
+        POLICY.replace("version: '1'}", "version: '1', extends: ../org-baseline}"));
+    Files.createDirectories(team.resolve("tests"));
+    Files.writeString(team.resolve("tests/reads.yaml"), SUITE);
+
+    CliRun validate = CliRun.run("", "policy", "validate", team.toString());
+    CliRun test = CliRun.run("", "test", team.toString());
+
+    String shown = "extends: baseline org version 3, 1 rules, digest ";
+    assertThat(validate.exitCode()).as(validate.err()).isEqualTo(0);
+    assertThat(validate.out()).contains(shown).contains("from " + org.toRealPath());
+    assertThat(test.out()).contains(shown).contains("from " + org.toRealPath());
+  }
+
+  @Test
+  void validate_teamRuleWeakeningTheBaseline_exitsOneNamingBothRules(@TempDir Path dir)
+      throws Exception {
+    Path org = Files.createDirectories(dir.resolve("org"));
+    Files.writeString(
+        org.resolve("policy.yaml"),
+        "policy: {id: org, version: 3}\nrules:\n"
+            + "  - {id: no-reads, match: {class: fs.read}, effect: deny}\n");
+    Path team = Files.createDirectories(dir.resolve("team"));
+    Files.writeString(
+        team.resolve("policy.yaml"),
+        POLICY.replace("version: '1'}", "version: '1', extends: ../org}"));
+
+    CliRun run = CliRun.run("", "policy", "validate", team.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "policy.yaml:8:5: rule allow-reads (allow) is weaker than baseline org's rule no-reads"
+                + " (deny, at ../org/policy.yaml:3:5)");
   }
 }

@@ -230,15 +230,24 @@ public final class ReceiptFormat {
   private static ObjectNode decision(DecisionRecord d) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("result", d.kind().wireName());
-    ObjectNode policy = o.putObject("policy");
-    policy.put("id", d.policy().id());
-    policy.put("version", d.policy().version());
-    policy.put("digest", d.policy().digest());
+    policyRef(o.putObject("policy"), d.policy());
     d.ruleIds().forEach(o.putArray("ruleIds")::add);
     o.put("reason", d.reason());
     d.modifiedParametersDigest().ifPresent(v -> o.put("modifiedParametersDigest", v));
     d.waitMillis().ifPresent(v -> o.put("waitMillis", v));
     return o;
+  }
+
+  /**
+   * Writes a policy reference into {@code o} as receipts and answers spell it: id, version, digest
+   * and, only for a policy that extends a baseline, the baseline's reference under {@code baseline}
+   * (so receipts of policies without one keep their bytes).
+   */
+  public static void policyRef(ObjectNode o, dev.proctor.decision.PolicyRef ref) {
+    o.put("id", ref.id());
+    o.put("version", ref.version());
+    o.put("digest", ref.digest());
+    ref.baseline().ifPresent(b -> policyRef(o.putObject("baseline"), b));
   }
 
   private static ObjectNode outcome(Outcome out) {

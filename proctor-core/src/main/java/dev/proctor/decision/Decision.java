@@ -38,6 +38,11 @@ public sealed interface Decision {
     return basis().policy();
   }
 
+  /**
+   * The same decision on another basis (a policy combining its baseline's decision with its own).
+   */
+  Decision withBasis(Basis basis);
+
   /** What the enforcing side must do besides the effect. */
   default List<Obligation> obligations() {
     return basis().obligations();
@@ -146,6 +151,11 @@ public sealed interface Decision {
     public Kind kind() {
       return Kind.ALLOW;
     }
+
+    @Override
+    public Allow withBasis(Basis other) {
+      return new Allow(other);
+    }
   }
 
   /** Refuse. */
@@ -163,6 +173,11 @@ public sealed interface Decision {
     public Kind kind() {
       return Kind.DENY;
     }
+
+    @Override
+    public Deny withBasis(Basis other) {
+      return new Deny(other);
+    }
   }
 
   /** Proceed with rewritten arguments. */
@@ -175,6 +190,11 @@ public sealed interface Decision {
     @Override
     public Kind kind() {
       return Kind.MODIFY;
+    }
+
+    @Override
+    public Modify withBasis(Basis other) {
+      return new Modify(other, arguments);
     }
 
     @Override
@@ -194,6 +214,11 @@ public sealed interface Decision {
     public Kind kind() {
       return Kind.REQUIRE_APPROVAL;
     }
+
+    @Override
+    public RequireApproval withBasis(Basis other) {
+      return new RequireApproval(other, requirement);
+    }
   }
 
   /** The requester must authenticate again before the action proceeds. */
@@ -205,6 +230,11 @@ public sealed interface Decision {
     @Override
     public Kind kind() {
       return Kind.STEP_UP;
+    }
+
+    @Override
+    public StepUp withBasis(Basis other) {
+      return new StepUp(other);
     }
   }
 
@@ -218,6 +248,11 @@ public sealed interface Decision {
     @Override
     public Kind kind() {
       return Kind.DEFER;
+    }
+
+    @Override
+    public Defer withBasis(Basis other) {
+      return new Defer(other, timeout);
     }
 
     @Override
@@ -236,6 +271,11 @@ public sealed interface Decision {
     @Override
     public Kind kind() {
       return Kind.RATE_LIMITED;
+    }
+
+    @Override
+    public RateLimited withBasis(Basis other) {
+      return new RateLimited(other, retryAfter);
     }
 
     @Override

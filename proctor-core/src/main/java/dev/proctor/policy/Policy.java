@@ -13,6 +13,7 @@ import dev.proctor.decision.Decision;
 import dev.proctor.decision.Effect;
 import dev.proctor.decision.Obligation;
 import dev.proctor.decision.PolicyRef;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,11 +71,47 @@ public final class Policy {
       ClassCatalog catalog,
       PrincipalDirectory principals,
       Map<String, List<String>> lists) {
+    this(
+        id,
+        version,
+        description,
+        digest,
+        compiled,
+        defaults,
+        Map.of(),
+        allowlists,
+        examples,
+        catalog,
+        principals,
+        lists,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  Policy(
+      String id,
+      String version,
+      String description,
+      String digest,
+      List<CompiledRule> compiled,
+      Map<String, Effect> defaults,
+      Map<String, SourcePosition> defaultPositions,
+      Allowlists allowlists,
+      List<PolicyTestCase> examples,
+      ClassCatalog catalog,
+      PrincipalDirectory principals,
+      Map<String, List<String>> lists,
+      Optional<Policy> baseline,
+      Optional<Path> location) {
     this.id = requireNonNull(id, "id is null");
     this.version = requireNonNull(version, "version is null");
     this.description = requireNonNull(description, "description is null");
     this.digest = requireNonNull(digest, "digest is null");
-    this.ref = new PolicyRef(id, version, digest);
+    this.baseline = requireNonNull(baseline, "baseline is null");
+    this.location = requireNonNull(location, "location is null");
+    this.defaultPositions =
+        Map.copyOf(requireNonNull(defaultPositions, "defaultPositions is null"));
+    this.ref = new PolicyRef(id, version, digest, baseline.map(Policy::ref));
     this.compiled = List.copyOf(compiled);
     this.rules = this.compiled.stream().map(CompiledRule::rule).toList();
     this.defaults = Map.copyOf(defaults);
@@ -95,6 +132,46 @@ public final class Policy {
   }
 
   private final Map<String, List<String>> lists;
+  private final Optional<Policy> baseline;
+  private final Optional<Path> location;
+  private final Map<String, SourcePosition> defaultPositions;
+
+  /**
+   * The organisation baseline this policy {@code extends}, if any: whatever it denies, defers or
+   * asks approval for, this policy cannot allow (see {@link #evaluate}).
+   */
+  public Optional<Policy> baseline() {
+    return baseline;
+  }
+
+  /** Where the policy was loaded from (its directory or file, as it really is), if from disk. */
+  public Optional<Path> location() {
+    return location;
+  }
+
+  /** Where each baseline of the chain was loaded from, nearest first. */
+  public List<Path> baselineLocations() {
+    List<Path> out = new ArrayList<>();
+    for (Optional<Policy> b = baseline; b.isPresent(); b = b.get().baseline()) {
+      b.get().location().ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** Where each class default was written (the key of the pattern that decided it). */
+  Map<String, SourcePosition> defaultPositions() {
+    return defaultPositions;
+  }
+
+  /** The classes the policy was compiled against. */
+  ClassCatalog catalog() {
+    return catalog;
+  }
+
+  /** The compiled rules, in declaration order. */
+  List<CompiledRule> compiledRules() {
+    return compiled;
+  }
 
   /** The principals file's agents, humans and services (empty without one). */
   public PrincipalDirectory principals() {
@@ -165,9 +242,63 @@ public final class Policy {
     return evaluate(request).decision();
   }
 
-  /** Decides a request and says how: candidates, matched rules, shadow hits. */
+  /**
+   * Decides a request and says how: candidates, matched rules, shadow hits. Under a {@link
+   * #baseline()}, the request is decided by both and the baseline restricts: the more restrictive
+   * effect wins, so a baseline deny or defer stays one, and a baseline approval (or step-up) stays
+   * required whatever this policy allows; on a tie of restrictive effects the baseline's approval
+   * requirement and rewrite apply, and the rule ids of both are named. A baseline decides only
+   * through its own rules and explicit {@code defaults:}: a class it says nothing about is this
+   * policy's to decide (its taxonomy defaults and the deny of unmatched high-impact actions are
+   * this policy's). Obligations of both apply.
+   */
   public Evaluation evaluate(ActionRequest request) {
     requireNonNull(request, "request is null");
+    return evaluate(request, false);
+  }
+
+  private Evaluation evaluate(ActionRequest request, boolean asBaseline) {
+    Evaluation own = evaluateOwn(request, asBaseline);
+    if (baseline.isEmpty()) {
+      return own;
+    }
+    Evaluation base = baseline.get().evaluate(request, true);
+    List<String> matched = new ArrayList<>(base.matchedRules());
+    matched.addAll(own.matchedRules());
+    List<Evaluation.ShadowHit> shadow = new ArrayList<>(base.shadowHits());
+    shadow.addAll(own.shadowHits());
+    return new Evaluation(
+        restrict(base.decision(), own.decision()),
+        base.candidates() + own.candidates(),
+        matched,
+        shadow);
+  }
+
+  /** This policy's decision under its baseline's: see {@link #evaluate}. */
+  private Decision restrict(Decision base, Decision team) {
+    Effect b = base.effect();
+    Effect t = team.effect();
+    List<Obligation> obligations = mergeObligations(base.obligations(), team.obligations());
+    if (b == Effect.ALLOW || t.compareTo(b) > 0) {
+      return team.withBasis(new Decision.Basis(team.reason(), team.ruleIds(), ref, obligations));
+    }
+    String baseReason = "baseline " + baseline.orElseThrow().id() + ": " + base.reason();
+    if (b.compareTo(t) > 0) {
+      return base.withBasis(new Decision.Basis(baseReason, base.ruleIds(), ref, obligations));
+    }
+    Set<String> ids = new java.util.TreeSet<>(base.ruleIds());
+    ids.addAll(team.ruleIds());
+    String reason =
+        team.reason().equals(base.reason()) ? baseReason : baseReason + "; " + team.reason();
+    Decision.Basis basis = new Decision.Basis(reason, List.copyOf(ids), ref, obligations);
+    if (base instanceof Decision.Defer bd && team instanceof Decision.Defer td) {
+      return new Decision.Defer(
+          basis, bd.timeout().compareTo(td.timeout()) <= 0 ? bd.timeout() : td.timeout());
+    }
+    return base.withBasis(basis);
+  }
+
+  private Evaluation evaluateOwn(ActionRequest request, boolean asBaseline) {
     Set<String> classes = request.classification().classes();
     List<CompiledRule> candidates = index.candidates(classes, request.tool());
     RequestView view = view(request);
@@ -190,7 +321,7 @@ public final class Policy {
         matched.add(m);
       }
     }
-    Decision decision = combine(request, classes, matched);
+    Decision decision = combine(request, classes, matched, asBaseline);
     List<String> matchedIds = new ArrayList<>(matched.size());
     for (Matched m : matched) {
       matchedIds.add(m.rule.rule().id());
@@ -213,6 +344,7 @@ public final class Policy {
             .ifPresent(d -> out.add("rule " + r.rule().id() + ": " + d));
       }
     }
+    baseline.ifPresent(b -> out.addAll(b.fastPathDisagreements(request)));
     return out;
   }
 
@@ -265,7 +397,8 @@ public final class Policy {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
-  private Decision combine(ActionRequest request, Set<String> classes, List<Matched> matched) {
+  private Decision combine(
+      ActionRequest request, Set<String> classes, List<Matched> matched, boolean asBaseline) {
     Effect winner = null;
     String defaultReason = null;
     Set<Matched> appliedGates = Set.of();
@@ -286,11 +419,11 @@ public final class Policy {
         best = best == null ? m.effect : best.mostRestrictive(m.effect);
       }
       if (best == null) {
-        Effect d = classDefault(c);
+        Effect d = classDefault(c, asBaseline);
         if (!gates.isEmpty() && allowsAfterAll(d)) {
           d = Effect.ASK;
         } else if (winner == null || d.compareTo(winner) > 0) {
-          defaultReason = defaultReason(c);
+          defaultReason = defaultReason(c, asBaseline);
         }
         best = d;
       }
@@ -412,11 +545,31 @@ public final class Policy {
   }
 
   private static List<Obligation> obligations(List<Matched> matched) {
+    if (matched.isEmpty()) {
+      return List.of();
+    }
+    List<List<Obligation>> each = new ArrayList<>(matched.size());
+    for (Matched m : matched) {
+      each.add(m.rule.rule().obligations());
+    }
+    return mergeObligations(each);
+  }
+
+  /** Obligations of two decisions, merged as those of two rules are. */
+  private static List<Obligation> mergeObligations(List<Obligation> a, List<Obligation> b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : mergeObligations(List.of(a, b));
+  }
+
+  /**
+   * Several rules' obligations as one set: every redacted pointer (sorted), a snapshot if any asks
+   * for one, the shortest time limit.
+   */
+  private static List<Obligation> mergeObligations(List<List<Obligation>> each) {
     List<String> redact = null;
     boolean snapshot = false;
     Duration timeLimit = null;
-    for (Matched m : matched) {
-      for (Obligation o : m.rule.rule().obligations()) {
+    for (List<Obligation> list : each) {
+      for (Obligation o : list) {
         if (o instanceof Obligation.Redact r) {
           if (redact == null) {
             redact = new ArrayList<>();
@@ -451,10 +604,17 @@ public final class Policy {
     return out;
   }
 
-  private Effect classDefault(String actionClass) {
+  /**
+   * The effect for a class no rule decided: the policy's default, else (for a policy deciding as a
+   * baseline, which has no opinion then) allow, else the taxonomy's.
+   */
+  private Effect classDefault(String actionClass, boolean asBaseline) {
     Effect d = defaults.get(actionClass);
     if (d != null) {
       return d;
+    }
+    if (asBaseline) {
+      return Effect.ALLOW;
     }
     Optional<ActionClass> c = catalog.find(actionClass);
     if (c.isEmpty() || c.get().impact().isHighImpact()) {
@@ -466,23 +626,30 @@ public final class Policy {
   /**
    * Why a class no rule matched gets its default — the same text for every decision, so kept for
    * the classes this policy knows (the set is bounded by the taxonomy and the defaults; a class
-   * name a request made up is described afresh each time).
+   * name a request made up is described afresh each time). A policy deciding as a baseline
+   * describes it afresh: that path is not the hot one.
    */
-  private String defaultReason(String actionClass) {
+  private String defaultReason(String actionClass, boolean asBaseline) {
+    if (asBaseline) {
+      return describeDefault(actionClass, classDefault(actionClass, true), true);
+    }
     String known = defaultReasons.get(actionClass);
     if (known != null) {
       return known;
     }
-    String reason = describeDefault(actionClass, classDefault(actionClass));
+    String reason = describeDefault(actionClass, classDefault(actionClass, false), false);
     if (defaults.containsKey(actionClass) || catalog.find(actionClass).isPresent()) {
       defaultReasons.putIfAbsent(actionClass, reason);
     }
     return reason;
   }
 
-  private String describeDefault(String actionClass, Effect effect) {
+  private String describeDefault(String actionClass, Effect effect, boolean asBaseline) {
     if (defaults.containsKey(actionClass)) {
       return "no rule matched class " + actionClass + ": policy default " + effect.wireName();
+    }
+    if (asBaseline) {
+      return "no baseline rule or default for class " + actionClass;
     }
     Optional<ActionClass> c = catalog.find(actionClass);
     if (c.isEmpty()) {

@@ -188,6 +188,43 @@ final class PolicyCel {
    */
   record Compiled(Condition condition, List<Issue> issues) {}
 
+  /**
+   * Every name a condition may use: the variables, the macros, and the functions of CEL's standard
+   * library, its extension libraries declared above, and Proctor's helpers.
+   */
+  static final java.util.Set<String> KNOWN_NAMES = knownNames();
+
+  private static java.util.Set<String> knownNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>(VARIABLES.keySet());
+    names.addAll(List.of("all", "exists", "exists_one", "filter", "has", "map"));
+    for (var f : dev.cel.checker.CelStandardDeclarations.StandardFunction.values()) {
+      names.add(f.functionName());
+    }
+    List<dev.cel.common.CelFunctionDecl> decls = new ArrayList<>(Helpers.declarations());
+    decls.addAll(CelExtensions.strings().functions());
+    decls.addAll(CelExtensions.lists().functions());
+    decls.addAll(CelExtensions.sets(OPTIONS).functions());
+    decls.addAll(CelExtensions.math().functions());
+    decls.forEach(d -> names.add(d.name()));
+    names.removeIf(n -> !n.matches("[A-Za-z_][A-Za-z0-9_.]*"));
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
+  private static final java.util.regex.Pattern UNDECLARED =
+      java.util.regex.Pattern.compile("undeclared reference to '([^']+)'");
+
+  /** CEL's message, with "did you mean" after an undeclared name that is near a known one. */
+  static String withSuggestion(String message) {
+    java.util.regex.Matcher m = UNDECLARED.matcher(message);
+    if (!m.find()) {
+      return message;
+    }
+    String hint = dev.proctor.yaml.DidYouMean.hint(m.group(1), KNOWN_NAMES);
+    return hint.isEmpty()
+        ? message
+        : message.substring(0, m.end()) + hint + message.substring(m.end());
+  }
+
   /** One compile problem inside an expression. */
   record Issue(int line, int column, String message) {}
 
@@ -201,7 +238,7 @@ final class PolicyCel {
             new Issue(
                 i.getSourceLocation().getLine(),
                 i.getSourceLocation().getColumn(),
-                i.getMessage()));
+                withSuggestion(i.getMessage())));
       }
       return new Compiled(null, issues);
     }
@@ -220,6 +257,67 @@ final class PolicyCel {
           List.of());
     } catch (CelValidationException | CelEvaluationException e) {
       return new Compiled(null, List.of(new Issue(1, 0, e.getMessage())));
+    }
+  }
+
+  /**
+   * The value of a condition that is a constant, as far as a simple fold shows: literals, {@code
+   * !}, {@code &&}, {@code ||} (either side deciding) and {@code ==}/{@code !=} between literals.
+   * Empty when the value depends on the request (or the expression does not compile).
+   */
+  static Optional<Boolean> constantValue(String expression) {
+    CelValidationResult result = COMPILER.compile(expression);
+    if (result.hasError()) {
+      return Optional.empty();
+    }
+    try {
+      Object v = fold(result.getAst().getExpr());
+      return v instanceof Boolean b ? Optional.of(b) : Optional.empty();
+    } catch (CelValidationException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A constant expression's value, or null when it is not constant to this fold. */
+  private static Object fold(CelExpr e) {
+    if (e.getKind() == CelExpr.ExprKind.Kind.CONSTANT) {
+      CelConstant c = e.constant();
+      return switch (c.getKind()) {
+        case BOOLEAN_VALUE -> c.booleanValue();
+        case STRING_VALUE -> c.stringValue();
+        case INT64_VALUE -> c.int64Value();
+        default -> null;
+      };
+    }
+    if (e.getKind() != CelExpr.ExprKind.Kind.CALL) {
+      return null;
+    }
+    CelExpr.CelCall call = e.call();
+    List<CelExpr> args = call.args();
+    switch (call.function()) {
+      case "!_" -> {
+        return fold(args.get(0)) instanceof Boolean b ? !b : null;
+      }
+      case "_&&_", "_||_" -> {
+        boolean and = call.function().equals("_&&_");
+        Object a = fold(args.get(0));
+        Object b = fold(args.get(1));
+        if (Boolean.valueOf(!and).equals(a) || Boolean.valueOf(!and).equals(b)) {
+          return !and; // false && x, true || x
+        }
+        return a instanceof Boolean && b instanceof Boolean ? and : null;
+      }
+      case "_==_", "_!=_" -> {
+        Object a = fold(args.get(0));
+        Object b = fold(args.get(1));
+        if (a == null || b == null || a.getClass() != b.getClass()) {
+          return null;
+        }
+        return a.equals(b) == call.function().equals("_==_");
+      }
+      default -> {
+        return null;
+      }
     }
   }
 }

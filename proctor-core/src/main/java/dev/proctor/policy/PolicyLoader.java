@@ -64,17 +64,154 @@ public final class PolicyLoader {
     return pipeline;
   }
 
-  /** Loads the policy files of a directory. */
+  /** How many baselines deep a chain of {@code extends} may go. */
+  public static final int MAX_BASELINE_DEPTH = 8;
+
+  /**
+   * Loads the policy files of a directory and, when its header says {@code extends:}, the baseline
+   * it names (a directory or a single file, relative to the directory), recursively.
+   */
   public Policy load(Path directory) throws PolicyException {
-    return load(readPolicyFiles(directory));
+    return loadPath(directory, "", new ArrayList<>());
   }
 
-  /** Loads a policy from sources (names must be unique). */
+  /**
+   * Loads a policy from sources (names must be unique). Sources have no directory to resolve an
+   * {@code extends:} against, so a header with one is refused.
+   */
   public Policy load(List<PolicySource> sources) throws PolicyException {
+    return load(sources, null, "", List.of());
+  }
+
+  /**
+   * The baselines a policy directory's {@code extends:} chain names, resolved, without loading
+   * anything: read before the classifier is built, so that the baselines are protected like the
+   * policy directory itself. Best effort — it stops at the first file that does not read, and
+   * {@link #load(Path)} reports why.
+   */
+  public static List<Path> baselineLocations(Path directory) {
+    List<Path> out = new ArrayList<>();
+    Path current = directory;
+    while (out.size() <= MAX_BASELINE_DEPTH) {
+      Optional<String> next = extendsOf(current);
+      if (next.isEmpty()) {
+        break;
+      }
+      Path base = Files.isDirectory(current) ? current : current.toAbsolutePath().getParent();
+      Path target = realPath(base.resolve(next.get()).normalize());
+      if (out.contains(target) || target.equals(realPath(directory))) {
+        break;
+      }
+      out.add(target);
+      current = target;
+    }
+    return out;
+  }
+
+  /** The {@code policy.extends} value of a policy directory or file, if it has one. */
+  private static Optional<String> extendsOf(Path target) {
+    List<PolicySource> sources;
+    try {
+      sources =
+          Files.isDirectory(target)
+              ? readPolicyFiles(target)
+              : List.of(
+                  new PolicySource(
+                      target.getFileName().toString(),
+                      YamlFile.read(target, PolicySource.MAX_BYTES)));
+    } catch (IOException | PolicyException | RuntimeException e) {
+      return Optional.empty();
+    }
+    for (PolicySource s : sources) {
+      YamlFile file = new YamlFile(s.name(), s.text(), p -> {});
+      Optional<Node> root = file.parseOrNothing(PolicySource.MAX_BYTES);
+      if (root.isEmpty() || !(root.get() instanceof org.yaml.snakeyaml.nodes.MappingNode m)) {
+        continue;
+      }
+      for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+            && k.getValue().equals("policy")
+            && t.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode h) {
+          for (org.yaml.snakeyaml.nodes.NodeTuple ht : h.getValue()) {
+            if (ht.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode hk
+                && hk.getValue().equals("extends")
+                && ht.getValueNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode v
+                && !v.getValue().isBlank()) {
+              return Optional.of(v.getValue());
+            }
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One policy of an extends chain: where it really is and how problems name it. */
+  private record Layer(Path real, String shown) {}
+
+  /**
+   * Loads a directory or a single policy file; {@code prefix} is put before every file name in
+   * problems and positions (a baseline's files are cited by their path from the team policy),
+   * {@code chain} holds the policies that extend this one, outermost first.
+   */
+  private Policy loadPath(Path target, String prefix, List<Layer> chain) throws PolicyException {
+    List<PolicySource> sources;
+    Path base;
+    try {
+      if (Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        base = target.toAbsolutePath().getParent();
+        sources =
+            List.of(
+                new PolicySource(
+                    target.getFileName().toString(),
+                    YamlFile.read(target, PolicySource.MAX_BYTES)));
+      } else {
+        base = target;
+        sources = readPolicyFiles(target);
+      }
+    } catch (IOException e) {
+      throw new PolicyException(
+          List.of(new PolicyProblem(prefix + target.getFileName(), 0, 0, e.getMessage())));
+    } catch (PolicyException e) {
+      throw prefixed(e, prefix);
+    }
+    List<Layer> layers = new ArrayList<>(chain);
+    layers.add(new Layer(realPath(target), prefix.isEmpty() ? "." : shown(prefix, target)));
+    return load(sources, base, prefix, layers);
+  }
+
+  private static String shown(String prefix, Path target) {
+    return Files.isDirectory(target)
+        ? prefix.substring(0, prefix.length() - 1)
+        : prefix + target.getFileName();
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+
+  private static PolicyException prefixed(PolicyException e, String prefix) {
+    if (prefix.isEmpty()) {
+      return e;
+    }
+    List<PolicyProblem> out = new ArrayList<>();
+    for (PolicyProblem p : e.problems()) {
+      out.add(new PolicyProblem(prefix + p.file(), p.line(), p.column(), p.message()));
+    }
+    return new PolicyException(out);
+  }
+
+  private Policy load(List<PolicySource> sources, Path base, String prefix, List<Layer> chain)
+      throws PolicyException {
     List<PolicyProblem> problems = new ArrayList<>();
     if (sources.isEmpty()) {
       throw new PolicyException(
-          List.of(new PolicyProblem("(policy)", 0, 0, "no policy files (*.yaml or *.yml)")));
+          List.of(
+              new PolicyProblem(prefix + "(policy)", 0, 0, "no policy files (*.yaml or *.yml)")));
     }
     List<PolicySource> sorted = new ArrayList<>(sources);
     sorted.sort(Comparator.comparing(PolicySource::name));
@@ -82,9 +219,20 @@ public final class PolicyLoader {
     List<Node> roots = new ArrayList<>();
     PrincipalDirectory principals = PrincipalDirectory.EMPTY;
     for (PolicySource s : sorted) {
-      YamlFile file = new YamlFile(s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
+      YamlFile file =
+          new YamlFile(prefix + s.name(), s.text(), p -> problems.add(PolicyProblem.of(p)));
       Optional<Node> root = file.parse(PolicySource.MAX_BYTES);
       if (s.name().equals(TAXONOMY_FILE)) {
+        if (chain.size() > 1) {
+          problems.add(
+              new PolicyProblem(
+                  prefix + s.name(),
+                  0,
+                  0,
+                  "a baseline's taxonomy is not read (requests are classified once, by the team"
+                      + " policy's taxonomy): move its mappings into the taxonomy the team policy"
+                      + " uses"));
+        }
         continue; // read by the taxonomy loader (Proctor.Builder); part of the digest all the same
       }
       if (root.isPresent() && s.name().equals(PrincipalsParser.FILE)) {
@@ -120,7 +268,7 @@ public final class PolicyLoader {
     if (header == null && problems.isEmpty()) {
       problems.add(
           new PolicyProblem(
-              sorted.get(0).name(), 0, 0, "no file has the policy: header (id, version)"));
+              prefix + sorted.get(0).name(), 0, 0, "no file has the policy: header (id, version)"));
     }
     Map<String, SourcePosition> ruleIds = new HashMap<>();
     Map<String, SourcePosition> defaultKeys = new HashMap<>();
@@ -166,6 +314,17 @@ public final class PolicyLoader {
       recipients.addAll(p.recipients);
       examples.addAll(p.examples);
     }
+    Optional<Policy> baseline = Optional.empty();
+    if (header != null && header.extendsPath != null) {
+      baseline = baseline(header, base, prefix, chain, problems);
+    }
+    Map<String, String> defaultOrigins = new HashMap<>();
+    Map<String, Effect> defaults = resolveDefaults(defaultPatterns, defaultOrigins);
+    Map<String, SourcePosition> defaultPositions = new HashMap<>();
+    defaultOrigins.forEach((c, pattern) -> defaultPositions.put(c, defaultKeys.get(pattern)));
+    if (baseline.isPresent()) {
+      Baselines.check(baseline.get(), rules, defaults, defaultPositions, problems);
+    }
     if (!problems.isEmpty()) {
       throw new PolicyException(sortProblems(problems));
     }
@@ -174,15 +333,18 @@ public final class PolicyLoader {
             header.id,
             header.version,
             header.description,
-            digest(sorted),
+            baseline.isPresent() ? digest(sorted, baseline.get().digest()) : digest(sorted),
             rules,
-            resolveDefaults(defaultPatterns),
+            defaults,
+            defaultPositions,
             new Allowlists(
                 distinct(domains), distinct(tools), distinct(mcpServers), distinct(recipients)),
             examples,
             catalog,
             principals,
-            frozen(lists));
+            frozen(lists),
+            baseline,
+            chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(chain.size() - 1).real()));
     for (PolicyTestCase example : examples) {
       checkExample(policy, example).ifPresent(problems::add);
     }
@@ -200,9 +362,86 @@ public final class PolicyLoader {
   }
 
   /**
-   * Class defaults with globs resolved: an exact key beats a pattern, a longer pattern a shorter.
+   * Resolves, loads and returns the baseline a header {@code extends}, adding a problem at the
+   * {@code extends:} value when it is missing, closes a cycle, goes too deep or does not load.
    */
-  private Map<String, Effect> resolveDefaults(Map<String, Effect> patterns) {
+  private Optional<Policy> baseline(
+      PolicyParser.Parsed header,
+      Path base,
+      String prefix,
+      List<Layer> chain,
+      List<PolicyProblem> problems) {
+    SourcePosition at = header.extendsPosition;
+    if (base == null) {
+      problems.add(
+          at.problem(
+              "extends '"
+                  + header.extendsPath
+                  + "' cannot be resolved: this policy was not loaded from a directory"));
+      return Optional.empty();
+    }
+    Path target = base.resolve(header.extendsPath).normalize();
+    String written =
+        Path.of(prefix.isEmpty() ? "." : prefix).resolve(header.extendsPath).normalize().toString();
+    String shown = written.isEmpty() ? "." : written;
+    if (!Files.exists(target)) {
+      problems.add(
+          at.problem(
+              "extends '"
+                  + header.extendsPath
+                  + "': no baseline there (resolved to "
+                  + target.toAbsolutePath()
+                  + ")"));
+      return Optional.empty();
+    }
+    Path real = realPath(target);
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.get(i).real().equals(real)) {
+        StringBuilder cycle = new StringBuilder();
+        for (int j = i; j < chain.size(); j++) {
+          cycle.append(chain.get(j).shown()).append(" -> ");
+        }
+        cycle.append(shown);
+        problems.add(
+            at.problem(
+                "extends '"
+                    + header.extendsPath
+                    + "' makes a cycle: "
+                    + cycle
+                    + " ("
+                    + real
+                    + ")"));
+        return Optional.empty();
+      }
+    }
+    if (chain.size() > MAX_BASELINE_DEPTH) {
+      problems.add(
+          at.problem(
+              "extends '"
+                  + header.extendsPath
+                  + "': more than "
+                  + MAX_BASELINE_DEPTH
+                  + " baselines deep"));
+      return Optional.empty();
+    }
+    String nextPrefix =
+        Files.isDirectory(target)
+            ? shown + "/"
+            : Optional.ofNullable(Path.of(shown).getParent()).map(p -> p + "/").orElse("");
+    try {
+      return Optional.of(loadPath(target, nextPrefix, chain));
+    } catch (PolicyException e) {
+      problems.addAll(e.problems());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Class defaults with globs resolved: an exact key beats a pattern, a longer pattern a shorter.
+   * {@code origins} gets the pattern that decided each class.
+   */
+  private Map<String, Effect> resolveDefaults(
+      Map<String, Effect> patterns, Map<String, String> origins) {
     Map<String, Effect> out = new HashMap<>();
     Map<String, Integer> specificity = new HashMap<>();
     for (Map.Entry<String, Effect> e : patterns.entrySet()) {
@@ -213,6 +452,7 @@ public final class PolicyLoader {
         boolean hit = glob ? CelFunctions.nameMatches(name, pattern) : name.equals(pattern);
         if (hit && weight > specificity.getOrDefault(name, -1)) {
           out.put(name, e.getValue());
+          origins.put(name, pattern);
           specificity.put(name, weight);
         }
       }
@@ -230,8 +470,20 @@ public final class PolicyLoader {
     return List.copyOf(new java.util.LinkedHashSet<>(values));
   }
 
+  /** See {@link Policy#digest()}: with a baseline, over its digest and the files. */
+  static String digest(List<PolicySource> sortedSources, String baselineDigest) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("baseline", baselineDigest);
+    o.set("files", files(sortedSources));
+    return CanonicalJson.sha256Hex(o);
+  }
+
   /** See {@link Policy#digest()}. */
   static String digest(List<PolicySource> sortedSources) {
+    return CanonicalJson.sha256Hex(files(sortedSources));
+  }
+
+  private static ArrayNode files(List<PolicySource> sortedSources) {
     ArrayNode files = JsonNodeFactory.instance.arrayNode();
     for (PolicySource s : sortedSources) {
       files
@@ -239,7 +491,7 @@ public final class PolicyLoader {
           .put("name", s.name())
           .put("sha256", HexFormat.of().formatHex(CanonicalJson.sha256(s.bytes())));
     }
-    return CanonicalJson.sha256Hex(files);
+    return files;
   }
 
   private static List<PolicyProblem> sortProblems(List<PolicyProblem> problems) {

@@ -31,7 +31,7 @@ final class PolicyParser {
 
   static final Set<String> TOP_KEYS =
       Set.of("policy", "defaults", "allowlists", "lists", "rules", "expect");
-  static final Set<String> HEADER_KEYS = Set.of("id", "version", "description");
+  static final Set<String> HEADER_KEYS = Set.of("id", "version", "description", "extends");
   static final Set<String> ALLOWLIST_KEYS = Set.of("domains", "tools", "mcp_servers", "recipients");
   static final Set<String> RULE_KEYS =
       Set.of(
@@ -85,6 +85,11 @@ final class PolicyParser {
     String version;
     String description = "";
     SourcePosition headerPosition;
+
+    /** The {@code extends:} path as written, if the header has one, and where it was written. */
+    String extendsPath;
+
+    SourcePosition extendsPosition;
     final Map<String, Effect> defaults = new LinkedHashMap<>();
     final Map<String, SourcePosition> defaultPositions = new LinkedHashMap<>();
     final List<String> domains = new ArrayList<>();
@@ -298,6 +303,15 @@ final class PolicyParser {
               h.get("description")
                   .flatMap(v -> yaml.string(v, "policy description"))
                   .ifPresent(v -> out.description = v);
+              h.get("extends")
+                  .ifPresent(
+                      v ->
+                          yaml.nonEmptyString(v, "policy extends")
+                              .ifPresent(
+                                  path -> {
+                                    out.extendsPath = path;
+                                    out.extendsPosition = position(v);
+                                  }));
             });
   }
 
@@ -545,43 +559,84 @@ final class PolicyParser {
     return Optional.of(new ParsedRule(rule, classes, exactTools, toolGlobs, condition));
   }
 
-  /** Maps a CEL issue (1-based line, 0-based column in the expression) to the file. */
+  /**
+   * Maps a CEL issue (1-based line, 0-based column in the expression) to the file's 1-based line
+   * and column.
+   *
+   * <p>Why an alignment. The expression CEL reads is the scalar's value, not its text: a literal
+   * block ({@code |}) drops the indentation of every line, a folded block ({@code >}) and a plain
+   * or quoted scalar spread over lines also turn line breaks into spaces (an empty line into a line
+   * break), and quotes and escapes take characters of their own. Every character of the value is
+   * still one character of the text, in order, or a line break written as one; so the value is
+   * walked against the text from where the content starts (the line after a block's indicator, the
+   * character after a quote), each value character taking the next text character equal to it — or,
+   * for a space or line break in the value, a line break in the text — and skipping what the
+   * scalar's syntax added (indentation, a quote's escape).
+   */
   private int[] celPosition(ScalarNode node, int celLine, int celColumn) {
-    int line0 = node.getStartMark().getLine();
-    int col0 = node.getStartMark().getColumn();
+    String value = node.getValue();
+    int offset = 0;
+    for (int line = 1; line < celLine; line++) {
+      int nl = value.indexOf('\n', offset);
+      if (nl < 0) {
+        break;
+      }
+      offset = nl + 1;
+    }
+    offset = Math.min(value.length(), offset + Math.max(0, celColumn));
+    String text = yaml.text();
+    int fi = offsetOf(text, node.getStartMark().getLine(), node.getStartMark().getColumn());
+    int end =
+        Math.min(
+            text.length(),
+            offsetOf(text, node.getEndMark().getLine(), node.getEndMark().getColumn()));
     DumperOptions.ScalarStyle style = node.getScalarStyle();
-    String[] lines = yaml.text().split("\n", -1);
     if (style == DumperOptions.ScalarStyle.LITERAL || style == DumperOptions.ScalarStyle.FOLDED) {
-      // Block content starts on the line after the indicator; CEL columns count from the block's
-      // indentation, which is that of its first non-blank line.
-      int indent = 0;
-      for (int i = line0 + 1; i < lines.length; i++) {
-        if (!lines[i].isBlank()) {
-          while (indent < lines[i].length() && lines[i].charAt(indent) == ' ') {
-            indent++;
-          }
-          break;
-        }
+      int nl = text.indexOf('\n', fi);
+      fi = nl < 0 ? text.length() : nl + 1; // content starts on the line after the indicator
+    } else if (style == DumperOptions.ScalarStyle.DOUBLE_QUOTED
+        || style == DumperOptions.ScalarStyle.SINGLE_QUOTED) {
+      fi++;
+    }
+    for (int vi = 0; vi < offset && fi < end; ) {
+      char vc = value.charAt(vi);
+      char fc = text.charAt(fi);
+      if (vc == fc || ((vc == ' ' || vc == '\n') && fc == '\n')) {
+        vi++;
       }
-      return new int[] {line0 + Math.max(celLine, 1) + 1, indent + celColumn + 1};
+      fi++;
     }
-    int quote =
-        style == DumperOptions.ScalarStyle.DOUBLE_QUOTED
-                || style == DumperOptions.ScalarStyle.SINGLE_QUOTED
-            ? 1
-            : 0;
-    if (celLine <= 1) {
-      return new int[] {line0 + 1, col0 + quote + celColumn + 1};
-    }
-    int fileLine = line0 + celLine - 1;
-    int indent = 0;
-    if (fileLine < lines.length) {
-      String l = lines[fileLine];
-      while (indent < l.length() && l.charAt(indent) == ' ') {
-        indent++;
+    if (offset < value.length()) {
+      // Skip what the syntax added before the character itself (indentation, an escape).
+      char target = value.charAt(offset);
+      while (fi < end
+          && text.charAt(fi) != target
+          && !((target == ' ' || target == '\n') && text.charAt(fi) == '\n')) {
+        fi++;
       }
     }
-    return new int[] {fileLine + 1, indent + celColumn + 1};
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < fi && i < text.length(); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new int[] {line, fi - lineStart + 1};
+  }
+
+  /** The offset in {@code text} of a 0-based line and column. */
+  private static int offsetOf(String text, int line, int column) {
+    int at = 0;
+    for (int l = 0; l < line; l++) {
+      int nl = text.indexOf('\n', at);
+      if (nl < 0) {
+        return text.length();
+      }
+      at = nl + 1;
+    }
+    return Math.min(text.length(), at + column);
   }
 
   private static final Pattern TAG_TEST =
@@ -617,7 +672,13 @@ final class PolicyParser {
     Set<String> out = new TreeSet<>();
     if (pattern.indexOf('*') < 0) {
       if (catalog.find(pattern).isEmpty()) {
-        yaml.error(at, "unknown action class '" + pattern + "'" + suggestion(pattern));
+        yaml.error(
+            at,
+            "unknown action class '"
+                + pattern
+                + "'"
+                + dev.proctor.yaml.DidYouMean.hint(pattern, catalog.names())
+                + suggestion(pattern));
         return Set.of();
       }
       out.add(pattern);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -92,6 +93,15 @@ public final class PolicyWatcher implements AutoCloseable {
         StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY,
         StandardWatchEventKinds.ENTRY_DELETE);
+    // A baseline's edits reload the policy too (a baseline given as a file: its directory).
+    for (Path baseline : initial.baselineLocations()) {
+      Path dir = Files.isDirectory(baseline) ? baseline : baseline.getParent();
+      dir.register(
+          watchService,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+    }
     this.thread = new Thread(this::watch, "proctor-policy-watcher");
     this.thread.setDaemon(true);
   }
@@ -106,6 +116,21 @@ public final class PolicyWatcher implements AutoCloseable {
     Reload r;
     try {
       Policy next = loader.load(directory);
+      List<Path> baselines = next.baselineLocations();
+      if (!baselines.equals(current.get().baselineLocations())) {
+        // The classifier protects the baselines it was built with; a new one would be unguarded.
+        throw new PolicyException(
+            List.of(
+                new PolicyProblem(
+                    directory.toString(),
+                    0,
+                    0,
+                    "the baseline chain changed from "
+                        + current.get().baselineLocations()
+                        + " to "
+                        + baselines
+                        + ": restart Proctor so that the new baseline is protected too")));
+      }
       current.set(next);
       r = new Reload(clock.instant(), Optional.of(next.digest()), List.of());
       LOG.info("policy {} reloaded from {}: digest {}", next.id(), directory, next.digest());

@@ -338,6 +338,7 @@ public final class YamlFile {
                 + key
                 + "' in "
                 + what
+                + DidYouMean.hint(key, allowed)
                 + " (allowed: "
                 + String.join(", ", new java.util.TreeSet<>(allowed))
                 + ")");

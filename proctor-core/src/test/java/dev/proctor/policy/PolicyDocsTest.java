@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The YAML examples in docs/policy-language.md load (policies) or parse and pass (suites). */
 class PolicyDocsTest {
+
+  @TempDir Path tmp;
 
   private static List<String> yamlBlocks() throws Exception {
     List<String> blocks = new ArrayList<>();
@@ -32,10 +35,23 @@ class PolicyDocsTest {
     List<String> blocks = yamlBlocks();
     assertThat(blocks).hasSizeGreaterThanOrEqualTo(3);
     Policy first = null;
+    String previous = null;
     int policies = 0;
     for (String block : blocks) {
-      if (block.startsWith("policy:")) {
+      if (block.startsWith("policy:") && block.contains("extends: ")) {
+        // A team policy extends the policy of the block before it, at the path it names.
+        String path = block.split("extends: ", 2)[1].split("[},\\n]", 2)[0].strip();
+        Path team = Files.createDirectories(tmp.resolve("team"));
+        Path baseline = team.resolve(path).normalize();
+        Files.createDirectories(baseline);
+        Files.writeString(baseline.resolve("policy.yaml"), previous);
+        Files.writeString(team.resolve("policy.yaml"), block);
+        Policy p = Fixtures.loader().load(team);
+        assertThat(p.baseline()).isPresent();
+        policies++;
+      } else if (block.startsWith("policy:")) {
         Policy p = Fixtures.load(block);
+        previous = block;
         first = first == null ? p : first;
         policies++;
       } else if (block.startsWith("agents:") || block.startsWith("humans:")) {

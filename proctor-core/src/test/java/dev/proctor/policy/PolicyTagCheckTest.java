@@ -41,6 +41,29 @@ class PolicyTagCheckTest {
   }
 
   @Test
+  void load_misspelledTagInsideALiteralBlock_namesItsLineAndColumn() {
+    String yaml =
+        "policy: {id: t, version: 1}\n"
+            + "rules:\n"
+            + "  - id: r\n"
+            + "    when: |\n"
+            + "      tool == \"Bash\" &&\n"
+            + "        (\"sudoo\" in tags)\n"
+            + "    effect: deny\n";
+    PolicyException e =
+        catchThrowableOfType(
+            PolicyException.class,
+            () -> loader(Taxonomy.builtIn()).load(List.of(PolicySource.of("p.yaml", yaml))));
+
+    assertThat(e).isNotNull();
+    assertThat(e.problems())
+        .extracting(PolicyProblem::toString)
+        .anySatisfy(
+            p ->
+                assertThat(p).startsWith("p.yaml:6:11: rule r: unknown tag 'sudoo' (did you mean"));
+  }
+
+  @Test
   void load_tagWithoutNeighbour_namesTheList() {
     PolicyException e =
         catchThrowableOfType(

@@ -83,4 +83,32 @@ class PolicyWatcherTest {
                 PolicyWatcher.start(dir, Fixtures.loader(), CLOCK, Duration.ofMillis(50), r -> {}))
         .isInstanceOf(PolicyException.class);
   }
+
+  @Test
+  void watch_baselineEdited_reloads_baselineMoved_isRefused(@TempDir Path tmp) throws Exception {
+    Path org = Files.createDirectories(tmp.resolve("org"));
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Path team = Files.createDirectories(tmp.resolve("team"));
+    Files.writeString(org.resolve("policy.yaml"), "policy: {id: org, version: 1}\nrules: []\n");
+    Files.writeString(other.resolve("policy.yaml"), "policy: {id: other, version: 1}\nrules: []\n");
+    String teamPolicy = V1.replace("version: 1}", "version: 1, extends: ../org}");
+    Files.writeString(team.resolve("policy.yaml"), teamPolicy);
+    List<PolicyWatcher.Reload> reloads = new CopyOnWriteArrayList<>();
+    try (PolicyWatcher w =
+        PolicyWatcher.start(team, Fixtures.loader(), CLOCK, Duration.ofMillis(50), reloads::add)) {
+      Files.writeString(org.resolve("policy.yaml"), "policy: {id: org, version: 2}\nrules: []\n");
+      await(() -> w.current().baseline().orElseThrow().version().equals("2"));
+      String good = w.current().digest();
+
+      int before = reloads.size();
+      Files.writeString(team.resolve("policy.yaml"), teamPolicy.replace("../org", "../other"));
+      await(() -> reloads.size() > before && !reloads.get(reloads.size() - 1).loaded());
+
+      String was = "the baseline chain changed from [" + org.toRealPath();
+      assertThat(reloads.get(reloads.size() - 1).problems())
+          .extracting(PolicyProblem::message)
+          .anyMatch(m -> m.startsWith(was));
+      assertThat(w.current().digest()).isEqualTo(good);
+    }
+  }
 }
