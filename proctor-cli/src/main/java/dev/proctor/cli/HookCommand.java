@@ -126,8 +126,10 @@ final class HookCommand implements Callable<Integer> {
       return print(harness.cannotDecide(Optional.empty(), Failures.describe(e)), out, err);
     }
     Optional<String> eventName = Optional.ofNullable(event);
-    if (eventName.isPresent() && !harness.eventNames().contains(eventName.get())) {
-      return print(unknownEvent(harness, eventName.get()), out, err);
+    Optional<String> unknown = Hooks.unknownEvent(harness, eventName, "--event");
+    if (unknown.isPresent()) {
+      // Answered with the block for a call it cannot tell (Copilot: its JSON deny on exit 0).
+      return print(harness.cannotDecide(Optional.empty(), "proctor: " + unknown.get()), out, err);
     }
     // The payload is read inside the deadline: a stalled stdin must not hold the answer back.
     Stdin stdin = new Stdin(source);
@@ -172,24 +174,6 @@ final class HookCommand implements Callable<Integer> {
         },
         out,
         err);
-  }
-
-  /**
-   * An {@code --event} the harness does not send: a usage error, named with the harness's events.
-   * It is answered with the harness's block for a call it cannot tell — exit 2 with the message on
-   * stderr, and for Copilot, which skips a hook that exits non-zero, its JSON deny on exit 0 —
-   * since a hook that only printed usage would let the call through wherever the harness skips a
-   * failed hook.
-   */
-  static HookAnswer unknownEvent(Harness harness, String eventName) {
-    return harness.cannotDecide(
-        Optional.empty(),
-        "proctor: unknown --event '"
-            + eventName
-            + "' for "
-            + harness.name()
-            + " (names are compared exactly, as the harness spells them); expected one of "
-            + String.join(", ", harness.eventNames()));
   }
 
   /**

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       AgentsCommand.class,
       UsersCommand.class,
+      ApprovalsCommand.class,
+      LoginCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

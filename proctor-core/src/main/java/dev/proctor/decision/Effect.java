@@ -15,9 +15,11 @@ public enum Effect {
   DEFER,
   DENY;
 
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   /** The name used in policy files and JSON output, such as {@code step_up}. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** The effect a policy file names, if it names one. */

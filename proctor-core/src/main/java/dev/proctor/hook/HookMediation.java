@@ -10,15 +10,22 @@ import dev.proctor.Report;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Principal;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.HeldAction;
 import dev.proctor.audit.LogUnavailableException;
 import dev.proctor.audit.Outcome;
+import dev.proctor.decision.ApprovalRequirement;
+import dev.proctor.decision.Decision;
+import dev.proctor.decision.PolicyRef;
 import dev.proctor.lifecycle.IllegalTransitionException;
 import dev.proctor.lifecycle.LifecycleState;
+import dev.proctor.policy.Policy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +34,14 @@ import java.util.function.UnaryOperator;
  * recorded; a post-tool event records how the call ended under the decision already on record,
  * without classifying or deciding it again; an event Proctor does not decide is recorded as
  * observed and answered with no decision. The answer is in the harness's own shape.
+ *
+ * <p>An action held for approval in Proctor (a rule's {@code answered_at: proctor}) is not handed
+ * to the harness's prompt: the hook call waits for the vote that decides it, as long as the surface
+ * lets it ({@code approvalWait}), and is then answered allow (approved), deny with the rejection's
+ * reason, or deny "approval still pending: action ID" when the wait ran out. A retried pre-tool
+ * event for the same call (same tool-use id, session and arguments, hence the same action id) gets
+ * the answer of the action on record — waiting again while it is pending — never a second held
+ * action.
  */
 public final class HookMediation {
 
@@ -49,7 +64,23 @@ public final class HookMediation {
   public static HookAnswer handle(
       Harness harness, HookCall call, Mediator mediator, UnaryOperator<ToolCall> bind)
       throws LogUnavailableException {
+    return handle(harness, call, mediator, bind, () -> Duration.ZERO);
+  }
+
+  /**
+   * Handles one harness call as {@link #handle(Harness, HookCall, Mediator, UnaryOperator)} does; a
+   * call held for approval in Proctor waits for its decision for as long as {@code approvalWait}
+   * says once the hold is on record (zero: answer "still pending" at once).
+   */
+  public static HookAnswer handle(
+      Harness harness,
+      HookCall call,
+      Mediator mediator,
+      UnaryOperator<ToolCall> bind,
+      Supplier<Duration> approvalWait)
+      throws LogUnavailableException {
     requireNonNull(harness, "harness is null");
+    requireNonNull(approvalWait, "approvalWait is null");
     requireNonNull(call, "call is null");
     requireNonNull(mediator, "mediator is null");
     requireNonNull(bind, "bind is null");
@@ -65,9 +96,85 @@ public final class HookMediation {
     // PermissionRequest follows PreToolUse for the same call: it is decided as its own action.
     Optional<String> id =
         tool.event() == HookEvent.PRE_TOOL_USE ? actionId(tool, bound) : Optional.empty();
+    if (id.isPresent() && mediator.approvals().get(id.get()).isPresent()) {
+      // A retry of a call held in Proctor: answered from the action on record.
+      return held(harness, tool, mediator, id.get(), approvalWait.get());
+    }
     Mediation mediation =
         id.isPresent() ? mediator.mediate(bound, id.get()) : mediator.mediate(bound);
+    if (mediation.durable()
+        && mediation.decision() instanceof Decision.RequireApproval ask
+        && ask.requirement().answeredAt() == ApprovalRequirement.AnsweredAt.PROCTOR) {
+      return held(harness, tool, mediator, mediation.actionId(), approvalWait.get());
+    }
     return harness.answer(tool, mediation.decision());
+  }
+
+  /**
+   * Waits up to {@code wait} for a held action to be decided, then answers from its state: allow
+   * once approved, deny with why when it ended otherwise or is still pending. An action whose
+   * approval already led to an execution is denied: an approval lets one call through.
+   */
+  private static HookAnswer held(
+      Harness harness, HookCall.ToolEvent tool, Mediator mediator, String actionId, Duration wait) {
+    try {
+      mediator.approvals().await(actionId, wait.isNegative() ? Duration.ZERO : wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Optional<HeldAction> found = mediator.approvals().get(actionId);
+    Policy policy = mediator.policy();
+    PolicyRef ref = policy == null ? PolicyRef.NONE : policy.ref();
+    if (found.isEmpty()) {
+      return harness.answer(
+          tool,
+          Decision.Deny.failClosed(
+              "action " + actionId + " is held, but its decision is not on record", ref));
+    }
+    HeldAction h = found.get();
+    List<String> rules = h.ruleIds();
+    String why =
+        switch (h.state()) {
+          case APPROVED ->
+              "approved in Proctor by " + voters(h, "approve") + ": action " + actionId;
+          case APPROVAL_REQUIRED -> "approval still pending: action " + actionId;
+          case REJECTED ->
+              "rejected in Proctor by "
+                  + voters(h, "reject")
+                  + h.votes().stream()
+                      .filter(v -> v.decision().equals("reject"))
+                      .findFirst()
+                      .flatMap(HeldAction.Vote::reason)
+                      .map(r -> ": " + r)
+                      .orElse("")
+                  + " (action "
+                  + actionId
+                  + ")";
+          case EXPIRED ->
+              "approval expired: no quorum before " + h.expires() + " (action " + actionId + ")";
+          case CANCELED -> "approval canceled (action " + actionId + ")";
+          default ->
+              "action "
+                  + actionId
+                  + " is "
+                  + h.state().wireName()
+                  + " already: its approval let one call through";
+        };
+    Decision.Basis basis = new Decision.Basis(why, rules, ref, List.of());
+    return harness.answer(
+        tool,
+        h.state() == LifecycleState.APPROVED
+            ? new Decision.Allow(basis)
+            : new Decision.Deny(basis));
+  }
+
+  private static String voters(HeldAction h, String decision) {
+    return String.join(
+        ", ",
+        h.votes().stream()
+            .filter(v -> v.decision().equals(decision))
+            .map(v -> v.approver())
+            .toList());
   }
 
   /**

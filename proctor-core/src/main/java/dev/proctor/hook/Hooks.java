@@ -53,6 +53,28 @@ public final class Hooks {
     return EventNames.sniffRaw(raw);
   }
 
+  /**
+   * What is wrong with an event name the harness does not send, given as {@code option} (the CLI's
+   * {@code --event}, the HTTP endpoint's {@code ?event=}), naming the events it does send; empty
+   * for a name it sends. The caller answers it with the harness's block: a hook that only reported
+   * the mistake would let the call through wherever the harness skips a failed hook.
+   */
+  public static Optional<String> unknownEvent(
+      Harness harness, Optional<String> eventName, String option) {
+    if (eventName.isEmpty() || harness.eventNames().contains(eventName.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "unknown "
+            + option
+            + " '"
+            + eventName.get()
+            + "' for "
+            + harness.name()
+            + " (names are compared exactly, as the harness spells them); expected one of "
+            + String.join(", ", harness.eventNames()));
+  }
+
   /** SHA-256 (lower-case hex) of raw payload bytes. */
   public static String digest(byte[] raw) {
     try {

@@ -43,7 +43,11 @@ record CompiledRule(
    * {@code groups} and {@code roles}, the identity has at least one of the listed ones.
    */
   boolean matchesPrincipal(Principal principal, PrincipalDirectory.Identity identity) {
-    for (Map.Entry<String, List<String>> e : rule.match().principal().entrySet()) {
+    Map<String, List<String>> match = rule.match().principal();
+    if (match.isEmpty()) {
+      return true;
+    }
+    for (Map.Entry<String, List<String>> e : match.entrySet()) {
       if (e.getKey().equals("groups") || e.getKey().equals("roles")) {
         List<String> has = e.getKey().equals("groups") ? identity.groups() : identity.roles();
         if (java.util.Collections.disjoint(has, e.getValue())) {

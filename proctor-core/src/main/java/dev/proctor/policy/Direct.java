@@ -189,6 +189,20 @@ final class Direct {
         return null;
       }
       String field = s.field();
+      if (s.operand().getKind() == CelExpr.ExprKind.Kind.IDENT
+          && s.operand().ident().name().equals("principal")
+          && scopes.stream().noneMatch(scope -> scope.containsKey("principal"))
+          && RequestView.PRINCIPAL_SCALARS.contains(field)) {
+        // principal.human and the other scalar fields: read from the request, without building the
+        // principal's map (which also converts its groups, roles and attributes).
+        if (s.testOnly()) {
+          return (view, locals) -> view.principalScalar(field) != null;
+        }
+        return (view, locals) -> {
+          Object v = view.principalScalar(field);
+          return v == null ? ERROR : v;
+        };
+      }
       if (s.testOnly()) {
         // has(m.f): a key test on a map; anything else fails in CEL too.
         return (view, locals) -> {

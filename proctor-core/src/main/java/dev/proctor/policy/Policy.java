@@ -15,11 +15,12 @@ import dev.proctor.decision.Obligation;
 import dev.proctor.decision.PolicyRef;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded, validated and compiled policy: immutable, safe to share between threads, and able to
@@ -52,6 +53,7 @@ public final class Policy {
   private final RuntimeValues.MapValue allowlistView;
   private final List<PolicyTestCase> examples;
   private final ClassCatalog catalog;
+  private final Map<String, String> defaultReasons = new ConcurrentHashMap<>();
   private final RuleIndex index;
   private final PrincipalDirectory principals;
   private final RuntimeValues.MapValue listView;
@@ -288,7 +290,7 @@ public final class Policy {
         if (!gates.isEmpty() && allowsAfterAll(d)) {
           d = Effect.ASK;
         } else if (winner == null || d.compareTo(winner) > 0) {
-          defaultReason = defaultReason(c, d);
+          defaultReason = defaultReason(c);
         }
         best = d;
       }
@@ -335,18 +337,29 @@ public final class Policy {
     if (winners.size() == 1) {
       return winners.get(0).reason;
     }
-    Set<String> distinct = new LinkedHashSet<>();
-    for (Matched m : winners) {
-      distinct.add(m.reason);
-    }
+    // Usually a handful of winners: a scan of the earlier ones finds a repeat sooner than a set.
+    Set<String> distinct = winners.size() > 8 ? new HashSet<>() : null;
     StringBuilder out = new StringBuilder();
-    for (String r : distinct) {
+    for (int i = 0; i < winners.size(); i++) {
+      String r = winners.get(i).reason;
+      if (distinct != null ? !distinct.add(r) : seenBefore(winners, i, r)) {
+        continue;
+      }
       if (out.length() > 0) {
         out.append("; ");
       }
       out.append(r);
     }
     return out.toString();
+  }
+
+  private static boolean seenBefore(List<Matched> winners, int i, String reason) {
+    for (int j = 0; j < i; j++) {
+      if (winners.get(j).reason.equals(reason)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Decision modify(ActionRequest request, Decision.Basis basis, List<Matched> winners) {
@@ -450,7 +463,24 @@ public final class Policy {
     return c.get().defaultControl();
   }
 
-  private String defaultReason(String actionClass, Effect effect) {
+  /**
+   * Why a class no rule matched gets its default — the same text for every decision, so kept for
+   * the classes this policy knows (the set is bounded by the taxonomy and the defaults; a class
+   * name a request made up is described afresh each time).
+   */
+  private String defaultReason(String actionClass) {
+    String known = defaultReasons.get(actionClass);
+    if (known != null) {
+      return known;
+    }
+    String reason = describeDefault(actionClass, classDefault(actionClass));
+    if (defaults.containsKey(actionClass) || catalog.find(actionClass).isPresent()) {
+      defaultReasons.putIfAbsent(actionClass, reason);
+    }
+    return reason;
+  }
+
+  private String describeDefault(String actionClass, Effect effect) {
     if (defaults.containsKey(actionClass)) {
       return "no rule matched class " + actionClass + ": policy default " + effect.wireName();
     }

@@ -3,6 +3,7 @@ package dev.proctor.policy;
 import static java.util.Objects.requireNonNull;
 
 import dev.proctor.action.Principal;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,8 +73,8 @@ public final class PrincipalDirectory {
       Map<String, Object> attributes) {
     public Identity {
       requireNonNull(entry, "entry is null");
-      groups = List.copyOf(new TreeSet<>(requireNonNull(groups, "groups is null")));
-      roles = List.copyOf(new TreeSet<>(requireNonNull(roles, "roles is null")));
+      groups = sortedSet(requireNonNull(groups, "groups is null"));
+      roles = sortedSet(requireNonNull(roles, "roles is null"));
       attributes = Map.copyOf(requireNonNull(attributes, "attributes is null"));
     }
 
@@ -88,15 +89,45 @@ public final class PrincipalDirectory {
     }
   }
 
+  /** The identity of an unregistered principal that no binder gave groups. */
+  private static final Identity NOBODY =
+      new Identity(Optional.empty(), List.of(), List.of(), Map.of());
+
   private final Map<String, Entry> agents;
   private final Map<String, Entry> humans;
   private final Map<String, Entry> services;
+
+  /**
+   * The identity of each entry's principal when no binder added groups — the common case, built
+   * once so that a decision does not rebuild it. Read-only after construction.
+   */
+  private final IdentityHashMap<Entry, Identity> identities = new IdentityHashMap<>();
 
   PrincipalDirectory(
       Map<String, Entry> agents, Map<String, Entry> humans, Map<String, Entry> services) {
     this.agents = Map.copyOf(agents);
     this.humans = Map.copyOf(humans);
     this.services = Map.copyOf(services);
+    for (Map<String, Entry> m : List.of(this.agents, this.humans, this.services)) {
+      m.values()
+          .forEach(
+              e ->
+                  identities.put(
+                      e, new Identity(Optional.of(e), e.groups(), e.roles(), e.attributes())));
+    }
+  }
+
+  /**
+   * The items sorted, each once, as an immutable list: the list itself when it already is one (as
+   * the entries' and the cached identities' lists are), so that no decision sorts them again.
+   */
+  private static List<String> sortedSet(List<String> items) {
+    for (int i = 1; i < items.size(); i++) {
+      if (items.get(i - 1).compareTo(items.get(i)) >= 0) {
+        return List.copyOf(new TreeSet<>(items));
+      }
+    }
+    return List.copyOf(items);
   }
 
   /** The registered principal of a kind and id. */
@@ -152,7 +183,12 @@ public final class PrincipalDirectory {
       entry = Optional.ofNullable(humans.get(principal.human().get()));
     }
     if (entry.isEmpty()) {
-      return new Identity(Optional.empty(), principal.groups(), List.of(), Map.of());
+      return principal.groups().isEmpty()
+          ? NOBODY
+          : new Identity(Optional.empty(), principal.groups(), List.of(), Map.of());
+    }
+    if (principal.groups().isEmpty()) {
+      return identities.get(entry.get());
     }
     TreeSet<String> groups = new TreeSet<>(principal.groups());
     groups.addAll(entry.get().groups());

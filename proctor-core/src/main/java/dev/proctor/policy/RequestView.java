@@ -4,6 +4,7 @@ import dev.cel.runtime.CelVariableResolver;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Target;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -136,10 +137,10 @@ final class RequestView implements CelVariableResolver {
       case "branches" -> Optional.of(targetValues(Target.Kind.BRANCH));
       case "labels" -> Optional.of(labels());
       case "tags" -> Optional.of(RuntimeValues.list(request.classification().tags()));
-      case "principal" -> Optional.of(RuntimeValues.map(principal()));
+      case "principal" -> Optional.of(principal());
       case "delegation_chain" ->
           Optional.of(RuntimeValues.list(request.principal().delegationChain()));
-      case "context" -> Optional.of(RuntimeValues.map(request.context()));
+      case "context" -> Optional.of(RuntimeValues.context(request.context()));
       case "cwd" -> request.contextString("cwd").map(s -> s);
       case "home" -> request.contextString("home").map(s -> s);
       case "allowlist" -> Optional.of(allowlist);
@@ -220,8 +221,30 @@ final class RequestView implements CelVariableResolver {
    * one: {@code groups}, {@code roles}, {@code attributes}, {@code registered}, and {@code kind}
    * and {@code sponsor} when registered.
    */
-  private Map<String, Object> principal() {
-    Map<String, Object> p = new java.util.HashMap<>(16);
+  /** The fields of {@code principal} that hold a string or a bool, read without the whole map. */
+  static final Set<String> PRINCIPAL_SCALARS =
+      Set.of("human", "agent", "service", "session", "tenant", "registered", "kind", "sponsor");
+
+  /**
+   * A field of {@link #PRINCIPAL_SCALARS} as {@code principal} holds it, or null where the map has
+   * no such key.
+   */
+  Object principalScalar(String field) {
+    return switch (field) {
+      case "human" -> request.principal().human().orElse(null);
+      case "agent" -> request.principal().agent().orElse(null);
+      case "service" -> request.principal().service().orElse(null);
+      case "session" -> request.principal().session().orElse(null);
+      case "tenant" -> request.principal().tenant().orElse(null);
+      case "registered" -> identity.registered();
+      case "kind" -> identity.entry().map(e -> e.kind().wireName()).orElse(null);
+      case "sponsor" -> identity.sponsor().orElse(null);
+      default -> throw new IllegalArgumentException("not a scalar field of principal: " + field);
+    };
+  }
+
+  private RuntimeValues.MapValue principal() {
+    LinkedHashMap<String, Object> p = new LinkedHashMap<>(16);
     request.principal().human().ifPresent(v -> p.put("human", v));
     request.principal().agent().ifPresent(v -> p.put("agent", v));
     request.principal().service().ifPresent(v -> p.put("service", v));
@@ -233,6 +256,6 @@ final class RequestView implements CelVariableResolver {
     p.put("registered", identity.registered());
     identity.entry().ifPresent(e -> p.put("kind", e.kind().wireName()));
     identity.sponsor().ifPresent(s -> p.put("sponsor", s));
-    return p;
+    return RuntimeValues.own(p);
   }
 }

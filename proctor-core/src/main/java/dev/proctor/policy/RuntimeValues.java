@@ -47,6 +47,9 @@ final class RuntimeValues {
   /** The empty list. */
   static final ListValue EMPTY_LIST = new ListValue(List.of());
 
+  /** The empty map. */
+  private static final MapValue EMPTY_MAP = new MapValue(new LinkedHashMap<>());
+
   private RuntimeValues() {}
 
   /** JSON as runtime values: maps, lists, strings, int64 or double, bool, null. */
@@ -92,6 +95,36 @@ final class RuntimeValues {
   }
 
   /**
+   * A request's context: the map itself when every value is already a runtime leaf (a string,
+   * int64, double or bool), which saves the copy {@link #map} makes; else converted like any map.
+   * The context of an {@code ActionRequest} is an unmodifiable map its request owns and never
+   * changes.
+   */
+  static MapValue context(Map<String, Object> context) {
+    if (context.isEmpty()) {
+      return EMPTY_MAP;
+    }
+    for (Object v : context.values()) {
+      if (!(v instanceof String
+          || v instanceof Long
+          || v instanceof Double
+          || v instanceof Boolean)) {
+        return map(context);
+      }
+    }
+    return new MapValue(context);
+  }
+
+  /**
+   * A map made for the value alone: its values converted in place and the map itself kept, which
+   * saves {@link #map}'s copy. The caller must not use {@code entries} afterwards.
+   */
+  static MapValue own(LinkedHashMap<String, Object> entries) {
+    entries.replaceAll((k, v) -> convert(v));
+    return new MapValue(entries);
+  }
+
+  /**
    * A map of strings, which needs no conversion; copied, in its iteration order, into the one map
    * class every {@link MapValue} holds, so that look-ups stay monomorphic.
    */
@@ -131,10 +164,13 @@ final class RuntimeValues {
 
   /** A string-keyed map that CEL reads as it is. */
   static final class MapValue extends StructValue<String, MapValue> implements Map<String, Object> {
-    /** Owned by this value and never changed: every constructor caller passes a fresh map. */
-    private final LinkedHashMap<String, Object> entries;
+    /**
+     * Never changed: a fresh {@link LinkedHashMap} this value owns, or (from {@link #context}) a
+     * request's unmodifiable context, so look-ups see at most two map classes.
+     */
+    private final Map<String, Object> entries;
 
-    private MapValue(LinkedHashMap<String, Object> entries) {
+    private MapValue(Map<String, Object> entries) {
       this.entries = entries;
     }
 

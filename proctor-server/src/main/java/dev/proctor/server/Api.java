@@ -453,7 +453,7 @@ final class Api {
    * what the harness sent (a session or tool-use id with spaces, brackets, quotes), which a client
    * such as the console encodes segment by segment.
    */
-  private static String decodedId(String raw) throws HttpError {
+  static String decodedId(String raw) throws HttpError {
     try {
       return URIUtil.decodePath(raw);
     } catch (RuntimeException e) {
@@ -466,12 +466,24 @@ final class Api {
     return owner.equals(agent.name()) || owner.startsWith(agent.name() + "/");
   }
 
+  /**
+   * {@code GET /v1/actions/{id}}: the action's receipts; {@code GET /v1/actions/{id}/events}: they
+   * as Server-Sent Events until the action reaches a final state (an action whose own id ends in
+   * {@code /events} is the action, not its stream).
+   */
   private void action(Exchange x, Optional<Caller> c, Map<String, String> p) throws HttpError {
-    String id = decodedId(p.get("rest"));
+    String rest = p.get("rest");
+    String id = decodedId(rest);
     if (id.isEmpty()) {
       throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
     }
     List<StoredEntry> entries = proctor.log().store().entriesOf(id, 1000);
+    boolean stream = false;
+    if (entries.isEmpty() && rest.endsWith("/events") && rest.length() > "/events".length()) {
+      id = decodedId(rest.substring(0, rest.length() - "/events".length()));
+      entries = proctor.log().store().entriesOf(id, 1);
+      stream = true;
+    }
     if (entries.isEmpty()) {
       throw new HttpError(404, "not-found", "no action " + ProctorServer.printable(id));
     }
@@ -479,6 +491,11 @@ final class Api {
         && !c.get().allows(Role.Permission.READ_ACTIONS)
         && !owns(a, entries.get(0))) {
       throw HttpError.auth(403, "forbidden", "the action belongs to another agent");
+    }
+    if (stream) {
+      feed.serveAction(x, id);
+      x.streamed();
+      return;
     }
     ObjectNode o = F.objectNode();
     o.put("actionId", id);

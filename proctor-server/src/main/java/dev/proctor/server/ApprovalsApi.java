@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.Proctor;
 import dev.proctor.action.BadInputException;
 import dev.proctor.action.JsonInput;
-import dev.proctor.action.ToolCall;
 import dev.proctor.approval.ApprovalException;
 import dev.proctor.approval.Approver;
 import dev.proctor.approval.HeldAction;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The approvals routes: held actions for approvers to read and vote on, and a long-poll for anyone
@@ -26,7 +24,8 @@ import java.util.Set;
  * {@code already-decided}, {@code already-voted} and {@code expired} 409, {@code reason-required}
  * 400, {@code store-unavailable} 503, {@code step-up-required} 401 and {@code step-up-failed} 403)
  * and is recorded as a denied action of class {@code proctor.approval}; nothing else changes. A
- * person approves as the approver group {@code approvers} when they hold the approver role.
+ * person approves as the approver group {@code approvers} when they hold the approver role ({@link
+ * Voting}).
  *
  * <p>Step-up: an action whose rule says {@code step_up: totp} counts an approving vote only with
  * {@code "totp": "<code>"} in the body, a fresh code from the voter's own enrolled authenticator
@@ -36,7 +35,6 @@ import java.util.Set;
  */
 final class ApprovalsApi {
 
-  static final String CLASS = "proctor.approval";
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private final ProctorServer server;
@@ -73,7 +71,7 @@ final class ApprovalsApi {
     int limit = (int) x.number("limit", 100, 1, 1000);
     ObjectNode o = F.objectNode();
     ArrayNode a = o.putArray("approvals");
-    proctor.approvals().pending(limit).forEach(h -> a.add(json(h)));
+    proctor.approvals().pending(limit).forEach(h -> a.add(Voting.json(h)));
     x.json(200, o);
   }
 
@@ -81,7 +79,7 @@ final class ApprovalsApi {
   private void show(Exchange x, Optional<Caller> c, Map<String, String> p) throws Exception {
     String rest = p.get("rest");
     boolean wait = rest.endsWith("/wait");
-    String id = wait ? rest.substring(0, rest.length() - "/wait".length()) : rest;
+    String id = Api.decodedId(wait ? rest.substring(0, rest.length() - "/wait".length()) : rest);
     HeldAction held =
         proctor
             .approvals()
@@ -103,7 +101,7 @@ final class ApprovalsApi {
       proctor.approvals().await(id, Duration.ofMillis(ms));
       held = proctor.approvals().get(id).orElseThrow();
     }
-    ObjectNode shown = json(held);
+    ObjectNode shown = Voting.json(held);
     proctor.approvals().token(id).ifPresent(tk -> shown.put("token", tk));
     x.json(200, shown);
   }
@@ -116,14 +114,28 @@ final class ApprovalsApi {
     if (slash <= 0 || !(verb.equals("approve") || verb.equals("reject"))) {
       throw new HttpError(404, "not-found", "no route " + ProctorServer.printable(x.path()));
     }
-    String id = rest.substring(0, slash);
+    String id = Api.decodedId(rest.substring(0, slash));
     if (!(c.get() instanceof Caller.Person person)) {
       throw HttpError.auth(403, "forbidden", "only people vote");
     }
     Optional<String> reason;
     Optional<String> totp;
     try {
-      JsonNode body = x.body().length == 0 ? F.objectNode() : JsonInput.parse(x.body());
+      byte[] raw = x.body();
+      JsonNode body = raw.length == 0 ? F.objectNode() : JsonInput.parse(raw);
+      if (!body.isObject()) {
+        throw new HttpError(400, "bad-request", "/: expected a JSON object");
+      }
+      for (String name : (Iterable<String>) body::fieldNames) {
+        if (!name.equals("reason") && !name.equals("totp")) {
+          throw new HttpError(
+              400,
+              "bad-request",
+              "/"
+                  + ProctorServer.printable(name)
+                  + ": unknown member; a vote has only 'reason' and 'totp'");
+        }
+      }
       JsonNode r = body.get("reason");
       if (r != null && !r.isTextual()) {
         throw new HttpError(400, "bad-request", "/reason: expected a string");
@@ -137,9 +149,7 @@ final class ApprovalsApi {
     } catch (BadInputException e) {
       throw new HttpError(400, "bad-request", e.getMessage());
     }
-    Approver approver =
-        new Approver(
-            person.name(), person.roles().contains(Role.APPROVER) ? Set.of("approvers") : Set.of());
+    Approver approver = Voting.approver(person.name(), person.roles());
     try {
       StepUpCheck stepUp =
           totp.isEmpty()
@@ -156,68 +166,8 @@ final class ApprovalsApi {
       proctor.approvals().token(id).ifPresent(tk -> o.put("token", tk));
       x.json(200, o);
     } catch (ApprovalException e) {
-      recordRefusal(x, person.name(), id, verb, e);
-      int status =
-          switch (e.code()) {
-            case NOT_FOUND -> 404;
-            case SEPARATION_OF_DUTIES, NOT_AN_APPROVER, STEP_UP_FAILED -> 403;
-            case STEP_UP_REQUIRED -> 401;
-            case REASON_REQUIRED -> 400;
-            case UNAVAILABLE -> 503;
-            default -> 409;
-          };
-      throw new HttpError(status, e.code().wireName(), e.getMessage());
+      Voting.recordRefusal(proctor.mediator(), "api", person.name(), id, verb, e, x.remote());
+      throw new HttpError(Voting.status(e.code()), e.code().wireName(), e.getMessage());
     }
-  }
-
-  private void recordRefusal(
-      Exchange x, String person, String id, String verb, ApprovalException e) {
-    ObjectNode args = F.objectNode();
-    args.put("actionId", id.length() > 512 ? id.substring(0, 512) : id);
-    args.put("vote", verb);
-    args.put("voter", person);
-    args.put("reason", e.code().wireName());
-    args.put("remote", x.remote());
-    proctor
-        .mediator()
-        .refuse(
-            ToolCall.builder(CLASS).surface("api").arguments(args).declaredClass(CLASS).build(),
-            e.getMessage());
-  }
-
-  static ObjectNode json(HeldAction h) {
-    ObjectNode o = F.objectNode();
-    o.put("actionId", h.actionId());
-    o.put("state", h.state().wireName());
-    o.put("tool", h.tool());
-    o.put("class", h.actionClass());
-    o.put("actionDigest", h.actionDigest());
-    o.set("parameters", h.parameters());
-    ObjectNode req = o.putObject("requester");
-    h.requester().agent().ifPresent(v -> req.put("agent", v));
-    h.requester().human().ifPresent(v -> req.put("owner", v));
-    h.requester().session().ifPresent(v -> req.put("session", v));
-    ArrayNode rules = o.putArray("rules");
-    h.ruleIds().forEach(rules::add);
-    o.put("reason", h.reason());
-    o.put("policyDigest", h.policyDigest());
-    ObjectNode need = o.putObject("requirement");
-    ArrayNode groups = need.putArray("groups");
-    h.requirement().approverGroups().forEach(groups::add);
-    need.put("quorum", h.requirement().quorum());
-    need.put("stepUp", h.requirement().stepUp().wireName());
-    ArrayNode ex = o.putArray("cannotApprove");
-    h.excluded().stream().sorted().forEach(ex::add);
-    o.put("created", h.created().toString());
-    o.put("expires", h.expires().toString());
-    ArrayNode votes = o.putArray("votes");
-    for (HeldAction.Vote v : h.votes()) {
-      ObjectNode vo = votes.addObject();
-      vo.put("approver", v.approver());
-      vo.put("decision", v.decision());
-      v.reason().ifPresent(r -> vo.put("reason", r));
-      vo.put("time", v.time().toString());
-    }
-    return o;
   }
 }

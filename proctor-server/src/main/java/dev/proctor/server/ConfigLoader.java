@@ -145,7 +145,10 @@ public final class ConfigLoader {
           listen, tls, dataDir, policyDir, taxonomy, watch, witnesses, limits, decisions, sessions,
           hosts, origins, database, approvals);
     } catch (IllegalArgumentException e) {
-      problem(root.get().getStartMark(), "decisions", e.getMessage());
+      problem(
+          root.get().getStartMark(),
+          e.getMessage().startsWith("approvals.hook_wait") ? "approvals.hook_wait" : "decisions",
+          e.getMessage());
       return d;
     }
   }

@@ -3,7 +3,9 @@ package dev.proctor.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.Receipt;
+import dev.proctor.lifecycle.LifecycleState;
 import dev.proctor.store.LogReader;
+import dev.proctor.store.StoredEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +30,34 @@ import org.eclipse.jetty.io.Content;
  * <p>Why a dispatcher thread: the log's writer calls the listener and must not wait, so it only
  * hands the batch over; a subscriber that falls {@link #QUEUE} receipts behind is told so and
  * disconnected rather than slowing anyone down.
+ *
+ * <p>One action's events ({@code GET /v1/actions/{id}/events}, {@link #serveAction}) are read from
+ * the store instead — its receipts so far, then each new one — woken by this instance's writes and
+ * polled every {@link #ACTION_POLL_MILLIS} ms for those another instance on the same store made,
+ * and the stream ends once the action reaches a final state.
  */
 final class EventFeed implements AutoCloseable {
 
   static final int REPLAY = 1000;
   private static final int QUEUE = 4096;
   private static final long HEARTBEAT_MILLIS = 15_000;
+  static final long ACTION_POLL_MILLIS = 200;
+
+  /**
+   * The states that end an action's event stream: nothing follows them but, for an outcome, a
+   * rollback (which a client following the action no longer waits for).
+   */
+  static final Set<LifecycleState> FINAL =
+      Set.of(
+          LifecycleState.DENIED,
+          LifecycleState.RATE_LIMITED,
+          LifecycleState.REJECTED,
+          LifecycleState.EXPIRED,
+          LifecycleState.CANCELED,
+          LifecycleState.SUCCEEDED,
+          LifecycleState.FAILED,
+          LifecycleState.INTERRUPTED,
+          LifecycleState.ROLLED_BACK);
 
   /** What a subscriber asked to see; an empty set means everything. */
   record Filter(Set<String> agents, Set<String> sessions, Set<String> classes, Set<String> states) {
@@ -90,6 +114,7 @@ final class EventFeed implements AutoCloseable {
   private final AtomicInteger count = new AtomicInteger();
   private final BlockingQueue<List<Receipt>> batches = new ArrayBlockingQueue<>(1024);
   private final Thread dispatcher;
+  private final Object written = new Object();
   private volatile boolean closed;
 
   EventFeed(ActionLog log, int maxSubscribers) {
@@ -99,9 +124,12 @@ final class EventFeed implements AutoCloseable {
     this.dispatcher.setDaemon(true);
     this.dispatcher.start();
     log.onReceipts(
-        written -> {
-          if (!subscribers.isEmpty() && !batches.offer(written)) {
+        batch -> {
+          if (!subscribers.isEmpty() && !batches.offer(batch)) {
             subscribers.forEach(s -> s.overflowed = true);
+          }
+          synchronized (written) {
+            written.notifyAll();
           }
         });
   }
@@ -193,6 +221,67 @@ final class EventFeed implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams one action's receipts — those on record, then each new one — until the action reaches a
+   * {@link #FINAL} state (then {@code event: end} with its state), the client goes away or the
+   * server stops. The caller has checked that the action exists and may be read.
+   */
+  void serveAction(Exchange x, String actionId) throws HttpError {
+    if (count.incrementAndGet() > maxSubscribers) {
+      count.decrementAndGet();
+      throw new HttpError(503, "feed-full", "the live feed has its maximum of subscribers");
+    }
+    try {
+      x.response.setStatus(200);
+      x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+      x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      OutputStream out = Content.Sink.asOutputStream(x.response);
+      out.write(": proctor action events\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      long sent = -1;
+      long lastWrite = System.currentTimeMillis();
+      Optional<LifecycleState> last = Optional.empty();
+      while (!closed) {
+        boolean wrote = false;
+        for (StoredEntry e : store.entriesOf(actionId, 1000)) {
+          if (e.sequence() > sent) {
+            write(out, new Item(e.sequence(), e.state(), "", "", "", e.json()));
+            sent = e.sequence();
+            last = LifecycleState.fromWireName(e.state());
+            wrote = true;
+          }
+        }
+        if (last.isPresent() && FINAL.contains(last.get())) {
+          out.write(
+              ("event: end\ndata: {\"state\":\"" + last.get().wireName() + "\"}\n\n")
+                  .getBytes(StandardCharsets.UTF_8));
+          break;
+        }
+        if (wrote) {
+          out.flush();
+          lastWrite = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - lastWrite > HEARTBEAT_MILLIS) {
+          out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          lastWrite = System.currentTimeMillis();
+        }
+        synchronized (written) {
+          written.wait(ACTION_POLL_MILLIS);
+        }
+      }
+      out.close();
+      x.callback.succeeded();
+    } catch (IOException e) {
+      // The client went away.
+      x.callback.failed(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      x.callback.failed(e);
+    } finally {
+      count.decrementAndGet();
+    }
+  }
+
   private static void write(OutputStream out, Item i) throws IOException {
     out.write(
         ("event: receipt\nid: " + i.seq() + "\ndata: " + i.json() + "\n\n")
@@ -203,5 +292,8 @@ final class EventFeed implements AutoCloseable {
   public void close() {
     closed = true;
     dispatcher.interrupt();
+    synchronized (written) {
+      written.notifyAll();
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -31,6 +32,8 @@ final class Exchange {
   private final long maxBody;
   private Fields query;
   private boolean answered;
+  private byte[] prefix = new byte[0];
+  private static final int PREFIX = 64 * 1024;
 
   Exchange(Request request, Response response, Callback callback, long maxBody) {
     this.request = request;
@@ -96,20 +99,35 @@ final class Exchange {
    */
   byte[] body() throws HttpError {
     long declared = request.getLength();
-    if (declared > maxBody) {
-      throw new HttpError(
-          413, "too-large", "the body is larger than the limit of " + maxBody + " bytes");
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (declared > maxBody) {
+        prefix = in.readNBytes(PREFIX);
+        throw tooLarge();
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
-        throw new HttpError(
-            413, "too-large", "the body is larger than the limit of " + maxBody + " bytes");
+        prefix = Arrays.copyOf(bytes, Math.min(PREFIX, bytes.length));
+        throw tooLarge();
       }
+      prefix = bytes;
       return bytes;
     } catch (IOException e) {
       throw new HttpError(400, "unreadable-body", "the body could not be read: " + describe(e));
     }
+  }
+
+  /**
+   * What {@link #body()} read: the whole body, or the first {@value #PREFIX} bytes of one it
+   * refused as too large — enough to tell which event a hook payload names, so that the refusal is
+   * answered in that event's shape. Empty before the body is read.
+   */
+  byte[] bodyRead() {
+    return prefix;
+  }
+
+  private HttpError tooLarge() {
+    return new HttpError(
+        413, "too-large", "the body is larger than the limit of " + maxBody + " bytes");
   }
 
   /** Refuses a body that is not declared as JSON (415). */

@@ -26,13 +26,18 @@ import org.eclipse.jetty.http.HttpHeader;
  * command client ({@code bin/proctor-hook}) reads two headers besides the body: {@code
  * Proctor-Hook-Exit} (the exit code {@code proctor hook} would have used: 0, or 2 where the harness
  * reads exit 2 as a block) and {@code Proctor-Hook-Reason} (the line for standard error, printable
- * ASCII). The answer is given within {@code decisions.hook_deadline}.
+ * ASCII). The answer is given within {@code decisions.hook_deadline}; a call held for approval in
+ * Proctor waits for its vote up to {@code approvals.hook_wait} within that ({@link HookMediation}),
+ * then is answered allow, or deny with the rejection's reason or "approval still pending".
  */
 final class HookEndpoint {
 
   static final String EXIT_HEADER = "Proctor-Hook-Exit";
   static final String REASON_HEADER = "Proctor-Hook-Reason";
   static final String HOME_HEADER = "Proctor-Home";
+
+  /** Time kept back from the hook deadline for answering after a wait for an approval. */
+  static final Duration ANSWER_MARGIN = Duration.ofMillis(250);
 
   private final ProctorServer server;
   private final Services services;
@@ -86,6 +91,11 @@ final class HookEndpoint {
       }
       server.checkHostAndOrigin(x);
       key = authenticate(x);
+      Optional<String> unknown = Hooks.unknownEvent(harness, event, "?event=");
+      if (unknown.isPresent()) {
+        event = Optional.empty();
+        throw new HttpError(400, "unknown-event", unknown.get());
+      }
       x.requireJson();
       payload = Optional.of(JsonInput.parse(raw));
       call = harness.parse(payload.get(), Hooks.digest(raw), event);
@@ -96,14 +106,14 @@ final class HookEndpoint {
       block(
           x,
           harness,
-          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          harness.eventOf(Hooks.statedEvent(payload, x.bodyRead()), event),
           "proctor: " + e.getMessage());
       return;
     } catch (BadInputException e) {
       block(
           x,
           harness,
-          harness.eventOf(Hooks.statedEvent(payload, raw), event),
+          harness.eventOf(Hooks.statedEvent(payload, x.bodyRead()), event),
           "proctor: bad input at " + e.getMessage());
       return;
     }
@@ -120,7 +130,8 @@ final class HookEndpoint {
                     harness,
                     call,
                     services.proctor().mediator(),
-                    c -> withHome(Principals.bindHook(c, key), home));
+                    c -> withHome(Principals.bindHook(c, key), home),
+                    () -> approvalWait(start));
               } catch (Exception e) {
                 return harness.cannotDecide(
                     kind, "proctor: cannot decide, failing closed: " + Exchange.describe(e));
@@ -137,6 +148,22 @@ final class HookEndpoint {
             },
             "proctor.hook");
     answer(x, harness, kind, answer);
+  }
+
+  /**
+   * How long a call held for approval in Proctor may still wait for its vote: {@code
+   * approvals.hook_wait}, cut short so that the whole answer still comes within {@code
+   * decisions.hook_deadline}.
+   */
+  private Duration approvalWait(long start) {
+    Duration left =
+        config
+            .decisions()
+            .hookDeadline()
+            .minusNanos(System.nanoTime() - start)
+            .minus(ANSWER_MARGIN);
+    Duration wait = config.approvals().hookWait();
+    return left.compareTo(wait) < 0 ? left : wait;
   }
 
   private static Optional<JsonNode> sniff(byte[] raw) {

@@ -264,8 +264,26 @@ public final class Identities {
     return store.users();
   }
 
+  /**
+   * The enabled account a name and password stand for, checked as a log-in is (Argon2id; an unknown
+   * name costs the same time as a wrong password); empty when they do not match or the account is
+   * disabled. For surfaces that authenticate a person without a session: a vote on the local store
+   * ({@code proctor approvals approve}).
+   */
+  public Optional<UserAccount> person(String name, String password) {
+    requireNonNull(name, "name is null");
+    requireNonNull(password, "password is null");
+    Optional<UserAccount> user = store.user(name);
+    if (user.isEmpty()) {
+      Passwords.verifyNothing(password);
+      return Optional.empty();
+    }
+    boolean ok = Passwords.verify(password, user.get().passwordHash());
+    return ok && !user.get().disabled() ? user : Optional.empty();
+  }
+
   /** The roles of an account, as roles (names this build does not know are dropped). */
-  static Set<Role> roles(UserAccount user) {
+  public static Set<Role> roles(UserAccount user) {
     Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
     user.roles().forEach(r -> Role.fromWireName(r).ifPresent(roles::add));
     roles.remove(Role.AGENT);

@@ -51,6 +51,14 @@ public record ServerConfig(
               + decisions.hookDeadline()
               + ")");
     }
+    if (approvals.hookWait().compareTo(decisions.hookDeadline()) >= 0) {
+      throw new IllegalArgumentException(
+          "approvals.hook_wait ("
+              + dev.proctor.policy.Durations.format(approvals.hookWait())
+              + ") must be shorter than decisions.hook_deadline ("
+              + dev.proctor.policy.Durations.format(decisions.hookDeadline())
+              + "), which must itself stay below the harness's hook timeout");
+    }
   }
 
   /** The embedded default: 127.0.0.1:8765, no TLS, the data directory's log, the default pack. */
@@ -220,9 +228,9 @@ public record ServerConfig(
 
   /**
    * How held actions are waited for: a hook call for an action held for approval in Proctor waits
-   * up to {@code hookWait} for the decision (keep hook_deadline + hook_wait below the harness's
-   * hook timeout), an API long-poll at most {@code maxWait}; expired approvals are swept every
-   * {@code sweep}.
+   * up to {@code hookWait} for the decision, within {@code decisions.hook_deadline} (so hook_wait
+   * must be shorter than it, and hook_deadline below the harness's hook timeout), an API long-poll
+   * at most {@code maxWait}; expired approvals are swept every {@code sweep}.
    */
   public record Approvals(Duration hookWait, Duration maxWait, Duration sweep) {
 

@@ -38,6 +38,7 @@ class ConfigLoaderTest {
                 "limits: {max_body: 256KiB, max_header: 8KiB, idle_timeout: 20s, header_timeout: 5s,",
                 "  min_body_rate: 512, max_connections: 100, threads: 16, max_batch: 10, max_feed_subscribers: 4}",
                 "decisions: {deadline: 1s, hook_deadline: 3s}",
+                "approvals: {hook_wait: 2s, max_wait: 30s, sweep: 500ms}",
                 "sessions: {idle: 10m, absolute: 8h, login_failures: 3, login_window: 5m}",
                 "allowed_hosts: [proctor.internal:9000]",
                 "allowed_origins: ['https://proctor.internal']",
@@ -53,6 +54,10 @@ class ConfigLoaderTest {
     assertThat(c.limits().headerTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.limits().threads()).isEqualTo(16);
     assertThat(c.decisions().hookDeadline()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.approvals())
+        .isEqualTo(
+            new ServerConfig.Approvals(
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMillis(500)));
     assertThat(c.sessions().loginFailures()).isEqualTo(3);
     assertThat(c.allowedHosts()).containsExactly("proctor.internal:9000");
   }
@@ -87,6 +92,26 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("decisions: {deadline: 9s, hook_deadline: 5s}\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("decisions.deadline");
+  }
+
+  @Test
+  void hookWait_mustBeShorterThanTheHookDeadline_namingBothKeys() {
+    assertThatThrownBy(() -> parse("decisions: {hook_deadline: 5s}\napprovals: {hook_wait: 5s}\n"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Object::toString)
+                    .containsExactly(
+                        "proctor.yaml:1:1: approvals.hook_wait: approvals.hook_wait (5s) must be"
+                            + " shorter than decisions.hook_deadline (5s), which must itself stay"
+                            + " below the harness's hook timeout"));
+    assertThatThrownBy(() -> parse("decisions: {hook_deadline: 3s}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("approvals.hook_wait (4s) must be shorter");
+    assertThatThrownBy(() -> parse("approvals: {hook_wait: -1s}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("approvals.hook_wait");
   }
 
   @Test

@@ -157,7 +157,32 @@ class HookEndpointTest {
             .json(pre("x".repeat(1 << 20), "big"))
             .send();
     assertThat(big.status()).isEqualTo(200);
-    assertThat(big.json().get("decision").asText()).isEqualTo("block");
+    // Too large to parse, yet answered in its event's shape: the event is read from its first
+    // bytes.
+    assertThat(decision(big).get("permissionDecision").asText()).isEqualTo("deny");
+    assertThat(big.header("proctor-hook-reason").orElseThrow()).contains("larger than the limit");
+    Http.Answer bigPermission =
+        t.http
+            .post("/v1/hooks/claude-code")
+            .bearer(t.key)
+            .json(
+                pre("x".repeat(1 << 20), "big").replace("\"PreToolUse\"", "\"PermissionRequest\""))
+            .send();
+    assertThat(decision(bigPermission).get("decision").get("behavior").asText()).isEqualTo("deny");
+  }
+
+  @Test
+  void unknownEventParameter_isTheBlockNamingTheEvents() {
+    Http.Answer a =
+        t.http
+            .post("/v1/hooks/claude-code?event=preToolUse")
+            .bearer(t.key)
+            .json(pre("ls", "ev1"))
+            .send();
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(decision(a).get("permissionDecision").asText()).isEqualTo("deny");
+    assertThat(a.header("proctor-hook-reason").orElseThrow())
+        .contains("unknown ?event= 'preToolUse'", "PreToolUse");
   }
 
   @Test

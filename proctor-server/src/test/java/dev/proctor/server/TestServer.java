@@ -77,8 +77,10 @@ final class TestServer implements AutoCloseable {
   }
 
   static ServerConfig fastDeadlines(ServerConfig c) {
-    return c.withDecisions(
-        new ServerConfig.Decisions(Duration.ofMillis(300), Duration.ofMillis(800)));
+    return c.withApprovals(
+            new ServerConfig.Approvals(
+                Duration.ofMillis(400), c.approvals().maxWait(), c.approvals().sweep()))
+        .withDecisions(new ServerConfig.Decisions(Duration.ofMillis(300), Duration.ofMillis(800)));
   }
 
   /** A session cookie header value and its CSRF token, after logging in. */

@@ -10,10 +10,8 @@ import dev.proctor.store.StoredCosignature;
 import dev.proctor.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,6 +36,8 @@ import javax.sql.DataSource;
  * serial id where SQLite uses its rowid.
  */
 public final class PostgresLogStore implements LogStore {
+
+  private static final LogQueries Q = LogQueries.POSTGRES;
 
   private final DataSource pool;
   private final String logId;
@@ -98,17 +98,17 @@ public final class PostgresLogStore implements LogStore {
 
   @Override
   public long size() {
-    return read(Queries::size);
+    return read(Q::size);
   }
 
   @Override
   public Optional<StoredEntry> entry(long sequence) {
-    return read(c -> Queries.entry(c, sequence));
+    return read(c -> Q.entry(c, sequence));
   }
 
   @Override
   public Optional<StoredEntry> entryById(String receiptId) {
-    return read(c -> Queries.one(c, "id = ?", receiptId, false));
+    return read(c -> Q.entryById(c, receiptId));
   }
 
   @Override
@@ -118,17 +118,17 @@ public final class PostgresLogStore implements LogStore {
 
   @Override
   public Optional<StoredEntry> lastEntry(String actionId) {
-    return read(c -> Queries.one(c, "action_id = ?", actionId, true));
+    return read(c -> Q.lastEntry(c, actionId));
   }
 
   @Override
   public List<StoredEntry> entriesOf(String actionId, int limit) {
-    return read(c -> Queries.entriesOf(c, actionId, limit));
+    return read(c -> Q.entriesOf(c, actionId, limit));
   }
 
   @Override
   public byte[] node(int level, long index) {
-    return read(c -> Queries.node(c, level, index));
+    return read(c -> Q.node(c, level, index));
   }
 
   @Override
@@ -136,7 +136,7 @@ public final class PostgresLogStore implements LogStore {
     long next = from;
     while (next < to) {
       long start = next;
-      List<StoredEntry> page = read(c -> Queries.range(c, start, Math.min(to, start + 10_000)));
+      List<StoredEntry> page = read(c -> Q.range(c, start, Math.min(to, start + 10_000)));
       if (page.isEmpty()) {
         return;
       }
@@ -147,22 +147,22 @@ public final class PostgresLogStore implements LogStore {
 
   @Override
   public long firstSequenceAtOrAfter(long timeMillis) {
-    return read(c -> Queries.firstAtOrAfter(c, timeMillis));
+    return read(c -> Q.firstAtOrAfter(c, timeMillis));
   }
 
   @Override
   public Optional<StoredCheckpoint> latestCheckpoint() {
-    return read(Queries::latestCheckpoint);
+    return read(Q::latestCheckpoint);
   }
 
   @Override
   public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
-    return read(c -> Queries.checkpoints(c, fromSize, toSize));
+    return read(c -> Q.checkpoints(c, fromSize, toSize));
   }
 
   @Override
   public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
-    return read(c -> Queries.cosignatures(c, fromSize, toSize));
+    return read(c -> Q.cosignatures(c, fromSize, toSize));
   }
 
   @Override
@@ -292,17 +292,17 @@ public final class PostgresLogStore implements LogStore {
 
     @Override
     public long size() {
-      return sql(Queries::size);
+      return sql(Q::size);
     }
 
     @Override
     public Optional<StoredEntry> entry(long sequence) {
-      return sql(x -> Queries.entry(x, sequence));
+      return sql(x -> Q.entry(x, sequence));
     }
 
     @Override
     public Optional<StoredEntry> entryById(String receiptId) {
-      return sql(x -> Queries.one(x, "id = ?", receiptId, false));
+      return sql(x -> Q.entryById(x, receiptId));
     }
 
     @Override
@@ -312,210 +312,37 @@ public final class PostgresLogStore implements LogStore {
 
     @Override
     public Optional<StoredEntry> lastEntry(String actionId) {
-      return sql(x -> Queries.one(x, "action_id = ?", actionId, true));
+      return sql(x -> Q.lastEntry(x, actionId));
     }
 
     @Override
     public byte[] node(int level, long index) {
-      return sql(x -> Queries.node(x, level, index));
+      return sql(x -> Q.node(x, level, index));
     }
 
     @Override
     public void scan(long from, long to, Consumer<StoredEntry> sink) {
-      sql(x -> Queries.range(x, from, to)).forEach(sink);
+      sql(x -> Q.range(x, from, to)).forEach(sink);
     }
 
     @Override
     public long firstSequenceAtOrAfter(long timeMillis) {
-      return sql(x -> Queries.firstAtOrAfter(x, timeMillis));
+      return sql(x -> Q.firstAtOrAfter(x, timeMillis));
     }
 
     @Override
     public Optional<StoredCheckpoint> latestCheckpoint() {
-      return sql(Queries::latestCheckpoint);
+      return sql(Q::latestCheckpoint);
     }
 
     @Override
     public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
-      return sql(x -> Queries.checkpoints(x, fromSize, toSize));
+      return sql(x -> Q.checkpoints(x, fromSize, toSize));
     }
 
     @Override
     public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
-      return sql(x -> Queries.cosignatures(x, fromSize, toSize));
-    }
-  }
-
-  private static final class Queries {
-    private Queries() {}
-
-    static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
-
-    static long size(Connection c) throws SQLException {
-      try (PreparedStatement p =
-              c.prepareStatement("SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts");
-          ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-
-    static StoredEntry entry(ResultSet rs) throws SQLException {
-      return new StoredEntry(
-          rs.getLong(1),
-          rs.getString(2),
-          rs.getString(3),
-          rs.getString(4),
-          rs.getLong(5),
-          rs.getString(6),
-          rs.getString(7));
-    }
-
-    static Optional<StoredEntry> entry(Connection c, long seq) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE seq = ?")) {
-        p.setLong(1, seq);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
-        }
-      }
-    }
-
-    static Optional<StoredEntry> one(Connection c, String where, String value, boolean last)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT "
-                  + ENTRY_COLUMNS
-                  + " FROM receipts WHERE "
-                  + where
-                  + (last ? " ORDER BY seq DESC LIMIT 1" : ""))) {
-        p.setString(1, value);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
-        }
-      }
-    }
-
-    static List<StoredEntry> entriesOf(Connection c, String actionId, int limit)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT "
-                  + ENTRY_COLUMNS
-                  + " FROM receipts WHERE action_id = ? ORDER BY seq LIMIT ?")) {
-        p.setString(1, actionId);
-        p.setInt(2, limit);
-        return list(p);
-      }
-    }
-
-    static List<StoredEntry> range(Connection c, long from, long to) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT "
-                  + ENTRY_COLUMNS
-                  + " FROM receipts WHERE seq >= ? AND seq < ? ORDER BY seq")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        return list(p);
-      }
-    }
-
-    private static List<StoredEntry> list(PreparedStatement p) throws SQLException {
-      List<StoredEntry> out = new ArrayList<>();
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(entry(rs));
-        }
-      }
-      return out;
-    }
-
-    static byte[] node(Connection c, int level, long index) throws SQLException {
-      if (level == 0) {
-        try (PreparedStatement p = c.prepareStatement("SELECT hash FROM receipts WHERE seq = ?")) {
-          p.setLong(1, index);
-          try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-              return HexFormat.of().parseHex(rs.getString(1));
-            }
-          }
-        }
-      } else {
-        try (PreparedStatement p =
-            c.prepareStatement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")) {
-          p.setInt(1, level);
-          p.setLong(2, index);
-          try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-              return rs.getBytes(1);
-            }
-          }
-        }
-      }
-      throw new LogStoreException("no Merkle node at level " + level + " index " + index);
-    }
-
-    static long firstAtOrAfter(Connection c, long timeMillis) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT COALESCE(MIN(seq), (SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts))"
-                  + " FROM receipts WHERE time_ms >= ?")) {
-        p.setLong(1, timeMillis);
-        try (ResultSet rs = p.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    }
-
-    static Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
-      try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT size, time_ms, json FROM checkpoints ORDER BY size DESC, id DESC"
-                      + " LIMIT 1");
-          ResultSet rs = p.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)))
-            : Optional.empty();
-      }
-    }
-
-    static List<StoredCheckpoint> checkpoints(Connection c, long from, long to)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT size, time_ms, json FROM checkpoints WHERE size >= ? AND size <= ?"
-                  + " ORDER BY size, id")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        List<StoredCheckpoint> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-          }
-        }
-        return out;
-      }
-    }
-
-    static List<StoredCosignature> cosignatures(Connection c, long from, long to)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT size, witness_key_id, json FROM cosignatures WHERE size >= ? AND size <= ?"
-                  + " ORDER BY size, id")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        List<StoredCosignature> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredCosignature(rs.getLong(1), rs.getString(2), rs.getString(3)));
-          }
-        }
-        return out;
-      }
+      return sql(x -> Q.cosignatures(x, fromSize, toSize));
     }
   }
 }

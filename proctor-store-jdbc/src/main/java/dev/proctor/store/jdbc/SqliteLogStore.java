@@ -13,8 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,6 +34,8 @@ import org.sqlite.SQLiteConfig;
  * another reads, each used under its lock.
  */
 public final class SqliteLogStore implements LogStore {
+
+  private static final LogQueries Q = LogQueries.SQLITE;
 
   static {
     privateNativeLibraryDirectory();
@@ -165,10 +165,10 @@ public final class SqliteLogStore implements LogStore {
     }
   }
 
-  private <T> T read(SqlFunction<Connection, T> f) {
+  private <T> T read(Jdbc.Work<T> f) {
     readLock.lock();
     try {
-      return f.apply(reader);
+      return f.run(reader);
     } catch (SQLException e) {
       throw new LogStoreException("log read failed: " + e.getMessage(), e);
     } finally {
@@ -176,61 +176,39 @@ public final class SqliteLogStore implements LogStore {
     }
   }
 
-  @FunctionalInterface
-  private interface SqlFunction<A, B> {
-    B apply(A a) throws SQLException;
-  }
-
   @Override
   public long size() {
-    return read(Queries::size);
+    return read(Q::size);
   }
 
   @Override
   public Optional<StoredEntry> entry(long sequence) {
-    return read(c -> Queries.entry(c, sequence));
+    return read(c -> Q.entry(c, sequence));
   }
 
   @Override
   public Optional<StoredEntry> entryById(String receiptId) {
-    return read(c -> Queries.entryById(c, receiptId));
+    return read(c -> Q.entryById(c, receiptId));
   }
 
   @Override
   public Optional<String> lastState(String actionId) {
-    return read(c -> Queries.lastState(c, actionId));
+    return read(c -> Q.lastState(c, actionId));
   }
 
   @Override
   public Optional<StoredEntry> lastEntry(String actionId) {
-    return read(c -> Queries.lastEntry(c, actionId));
+    return read(c -> Q.lastEntry(c, actionId));
   }
 
   @Override
   public List<StoredEntry> entriesOf(String actionId, int limit) {
-    return read(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT "
-                      + Queries.ENTRY_COLUMNS
-                      + " FROM receipts WHERE action_id = ? ORDER BY seq LIMIT ?")) {
-            p.setString(1, actionId);
-            p.setInt(2, limit);
-            List<StoredEntry> out = new ArrayList<>();
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.add(Queries.entry(rs));
-              }
-            }
-            return out;
-          }
-        });
+    return read(c -> Q.entriesOf(c, actionId, limit));
   }
 
   @Override
   public byte[] node(int level, long index) {
-    return read(c -> Queries.node(c, level, index));
+    return read(c -> Q.node(c, level, index));
   }
 
   @Override
@@ -239,7 +217,7 @@ public final class SqliteLogStore implements LogStore {
     long next = from;
     while (next < to) {
       long start = next;
-      List<StoredEntry> page = read(c -> Queries.range(c, start, Math.min(to, start + 10_000)));
+      List<StoredEntry> page = read(c -> Q.range(c, start, Math.min(to, start + 10_000)));
       if (page.isEmpty()) {
         return;
       }
@@ -250,22 +228,22 @@ public final class SqliteLogStore implements LogStore {
 
   @Override
   public long firstSequenceAtOrAfter(long timeMillis) {
-    return read(c -> Queries.firstAtOrAfter(c, timeMillis));
+    return read(c -> Q.firstAtOrAfter(c, timeMillis));
   }
 
   @Override
   public Optional<StoredCheckpoint> latestCheckpoint() {
-    return read(Queries::latestCheckpoint);
+    return read(Q::latestCheckpoint);
   }
 
   @Override
   public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
-    return read(c -> Queries.checkpoints(c, fromSize, toSize));
+    return read(c -> Q.checkpoints(c, fromSize, toSize));
   }
 
   @Override
   public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
-    return read(c -> Queries.cosignatures(c, fromSize, toSize));
+    return read(c -> Q.cosignatures(c, fromSize, toSize));
   }
 
   @Override
@@ -308,8 +286,8 @@ public final class SqliteLogStore implements LogStore {
       insertCosignature =
           c.prepareStatement(
               "INSERT INTO cosignatures (size, witness_key_id, json) VALUES (?, ?, ?)");
-      lastState = c.prepareStatement(Queries.LAST_STATE);
-      size = c.prepareStatement(Queries.SIZE);
+      lastState = c.prepareStatement(LogQueries.LAST_STATE);
+      size = c.prepareStatement(LogQueries.SIZE);
     }
 
     void close() throws SQLException {
@@ -352,10 +330,10 @@ public final class SqliteLogStore implements LogStore {
       }
     }
 
-    private <T> T sql(SqlFunction<Connection, T> f) {
+    private <T> T sql(Jdbc.Work<T> f) {
       try {
         flush();
-        return f.apply(c);
+        return f.run(c);
       } catch (SQLException e) {
         throw new LogStoreException("log write failed: " + e.getMessage(), e);
       }
@@ -365,7 +343,7 @@ public final class SqliteLogStore implements LogStore {
     public void addEntry(StoredEntry e) {
       try {
         if (next < 0) {
-          next = Queries.size(st.size);
+          next = LogQueries.size(st.size);
         }
         if (e.sequence() != next) {
           throw new LogStoreException(
@@ -480,245 +458,59 @@ public final class SqliteLogStore implements LogStore {
         // Known in this transaction, which holds the write lock: what was there plus what it added.
         return next;
       }
-      long size = sql(x -> Queries.size(st.size));
+      long size = sql(x -> LogQueries.size(st.size));
       next = size + entries;
       return size;
     }
 
     @Override
     public Optional<StoredEntry> entry(long sequence) {
-      return sql(x -> Queries.entry(x, sequence));
+      return sql(x -> Q.entry(x, sequence));
     }
 
     @Override
     public Optional<StoredEntry> entryById(String receiptId) {
-      return sql(x -> Queries.entryById(x, receiptId));
+      return sql(x -> Q.entryById(x, receiptId));
     }
 
     @Override
     public Optional<String> lastState(String actionId) {
-      return sql(x -> Queries.lastState(st.lastState, actionId));
+      return sql(x -> LogQueries.lastState(st.lastState, actionId));
     }
 
     @Override
     public Optional<StoredEntry> lastEntry(String actionId) {
-      return sql(x -> Queries.lastEntry(x, actionId));
+      return sql(x -> Q.lastEntry(x, actionId));
     }
 
     @Override
     public byte[] node(int level, long index) {
-      return sql(x -> Queries.node(x, level, index));
+      return sql(x -> Q.node(x, level, index));
     }
 
     @Override
     public void scan(long from, long to, Consumer<StoredEntry> sink) {
-      sql(x -> Queries.range(x, from, to)).forEach(sink);
+      sql(x -> Q.range(x, from, to)).forEach(sink);
     }
 
     @Override
     public long firstSequenceAtOrAfter(long timeMillis) {
-      return sql(x -> Queries.firstAtOrAfter(x, timeMillis));
+      return sql(x -> Q.firstAtOrAfter(x, timeMillis));
     }
 
     @Override
     public Optional<StoredCheckpoint> latestCheckpoint() {
-      return sql(Queries::latestCheckpoint);
+      return sql(Q::latestCheckpoint);
     }
 
     @Override
     public List<StoredCheckpoint> checkpoints(long fromSize, long toSize) {
-      return sql(x -> Queries.checkpoints(x, fromSize, toSize));
+      return sql(x -> Q.checkpoints(x, fromSize, toSize));
     }
 
     @Override
     public List<StoredCosignature> cosignatures(long fromSize, long toSize) {
-      return sql(x -> Queries.cosignatures(x, fromSize, toSize));
-    }
-  }
-
-  /** The read queries, shared by the reader connection and write transactions. */
-  private static final class Queries {
-    private Queries() {}
-
-    static final String SIZE = "SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts";
-
-    static final String LAST_STATE =
-        "SELECT state FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1";
-
-    static long size(Connection c) throws SQLException {
-      try (PreparedStatement p = c.prepareStatement(SIZE)) {
-        return size(p);
-      }
-    }
-
-    static long size(PreparedStatement p) throws SQLException {
-      try (ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-
-    static final String ENTRY_COLUMNS = "seq, id, action_id, state, time_ms, json, hash";
-
-    static StoredEntry entry(ResultSet rs) throws SQLException {
-      return new StoredEntry(
-          rs.getLong(1),
-          rs.getString(2),
-          rs.getString(3),
-          rs.getString(4),
-          rs.getLong(5),
-          rs.getString(6),
-          rs.getString(7));
-    }
-
-    static Optional<StoredEntry> entry(Connection c, long seq) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE seq = ?")) {
-        p.setLong(1, seq);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
-        }
-      }
-    }
-
-    static Optional<StoredEntry> lastEntry(Connection c, String actionId) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT "
-                  + ENTRY_COLUMNS
-                  + " FROM receipts WHERE action_id = ? ORDER BY seq DESC LIMIT 1")) {
-        p.setString(1, actionId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
-        }
-      }
-    }
-
-    static Optional<StoredEntry> entryById(Connection c, String id) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM receipts WHERE id = ?")) {
-        p.setString(1, id);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
-        }
-      }
-    }
-
-    static List<StoredEntry> range(Connection c, long from, long to) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT "
-                  + ENTRY_COLUMNS
-                  + " FROM receipts WHERE seq >= ? AND seq < ? ORDER BY seq")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        List<StoredEntry> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(entry(rs));
-          }
-        }
-        return out;
-      }
-    }
-
-    static Optional<String> lastState(Connection c, String actionId) throws SQLException {
-      try (PreparedStatement p = c.prepareStatement(LAST_STATE)) {
-        return lastState(p, actionId);
-      }
-    }
-
-    static Optional<String> lastState(PreparedStatement p, String actionId) throws SQLException {
-      p.setString(1, actionId);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    }
-
-    static byte[] node(Connection c, int level, long index) throws SQLException {
-      if (level == 0) {
-        try (PreparedStatement p = c.prepareStatement("SELECT hash FROM receipts WHERE seq = ?")) {
-          p.setLong(1, index);
-          try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-              return HexFormat.of().parseHex(rs.getString(1));
-            }
-          }
-        }
-      } else {
-        try (PreparedStatement p =
-            c.prepareStatement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")) {
-          p.setInt(1, level);
-          p.setLong(2, index);
-          try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-              return rs.getBytes(1);
-            }
-          }
-        }
-      }
-      throw new LogStoreException("no Merkle node at level " + level + " index " + index);
-    }
-
-    static long firstAtOrAfter(Connection c, long timeMillis) throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT COALESCE(MIN(seq), (SELECT COALESCE(MAX(seq) + 1, 0) FROM receipts))"
-                  + " FROM receipts WHERE time_ms >= ?")) {
-        p.setLong(1, timeMillis);
-        try (ResultSet rs = p.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    }
-
-    static Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT size, time_ms, json FROM checkpoints ORDER BY size DESC, rowid DESC"
-                      + " LIMIT 1")) {
-        return rs.next()
-            ? Optional.of(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)))
-            : Optional.empty();
-      }
-    }
-
-    static List<StoredCheckpoint> checkpoints(Connection c, long from, long to)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT size, time_ms, json FROM checkpoints WHERE size >= ? AND size <= ?"
-                  + " ORDER BY size, rowid")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        List<StoredCheckpoint> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredCheckpoint(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-          }
-        }
-        return out;
-      }
-    }
-
-    static List<StoredCosignature> cosignatures(Connection c, long from, long to)
-        throws SQLException {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT size, witness_key_id, json FROM cosignatures WHERE size >= ? AND size <= ?"
-                  + " ORDER BY size, rowid")) {
-        p.setLong(1, from);
-        p.setLong(2, to);
-        List<StoredCosignature> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredCosignature(rs.getLong(1), rs.getString(2), rs.getString(3)));
-          }
-        }
-        return out;
-      }
+      return sql(x -> Q.cosignatures(x, fromSize, toSize));
     }
   }
 }
