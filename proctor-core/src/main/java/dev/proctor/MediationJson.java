@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Target;
 import dev.proctor.audit.Receipt;
+import dev.proctor.decision.ApprovalRequirement;
 import dev.proctor.decision.Decision;
 import java.util.Collection;
 import java.util.TreeSet;
@@ -34,6 +35,9 @@ public final class MediationJson {
       strings(a.putArray("groups"), approval.requirement().approverGroups());
       a.put("quorum", approval.requirement().quorum());
       a.put("expiry", dev.proctor.policy.Durations.format(approval.requirement().expiry()));
+      if (approval.requirement().stepUp() != ApprovalRequirement.StepUp.NONE) {
+        a.put("stepUp", approval.requirement().stepUp().wireName());
+      }
     }
     out.put("class", request.actionClass());
     strings(out.putArray("classes"), new TreeSet<>(request.classification().classes()));

@@ -7,6 +7,7 @@ import dev.proctor.action.ActionRequest;
 import dev.proctor.action.CanonicalJson;
 import dev.proctor.action.Classification;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.ApprovalTokens;
 import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.ActionRecord;
@@ -189,7 +190,20 @@ public final class Mediator {
             mediation.decision(),
             mediation.receipts().subList(0, mediation.receipts().size() - 1));
     JsonNode arguments = mediation.decision().argumentsFor(mediation.request().arguments());
-    TimeLimit limit = TimeLimit.start(mediation.decision(), timer);
+    return run(decision, action, receipts, arguments, execution);
+  }
+
+  /**
+   * Runs an action whose {@code executing} receipt is durable (the first of {@code receipts}) and
+   * records how it ended.
+   */
+  private <T> Executed<T> run(
+      Mediation decision,
+      ActionRecord action,
+      List<Receipt> receipts,
+      JsonNode arguments,
+      Execution<T> execution) {
+    TimeLimit limit = TimeLimit.start(decision.decision(), timer);
     T result = null;
     Exception failure = null;
     Error error = null;
@@ -232,6 +246,81 @@ public final class Mediator {
         Optional.ofNullable(result),
         Optional.ofNullable(failure),
         receipts);
+  }
+
+  /**
+   * Runs an action approved in Proctor with the approval token its approval yielded ({@link
+   * Approvals#token}), and records how it ended under the held action's id: {@code executing}, then
+   * {@code succeeded}, {@code failed} or {@code interrupted}. The token must be this Proctor's (its
+   * signature), unexpired, issued to the call's principal, for exactly this call (its digest:
+   * changed arguments need a new approval) and the policy in force, and never used before — here or
+   * on another instance on the store. A token refused for any of these is recorded as a denied
+   * action of the call, with the reason, and nothing runs; the time-limit obligations are those the
+   * policy in force puts on the call.
+   */
+  public <T> Executed<T> mediate(ToolCall call, String approvalToken, Execution<T> execution) {
+    requireNonNull(call, "call is null");
+    requireNonNull(approvalToken, "approvalToken is null");
+    requireNonNull(execution, "execution is null");
+    Mediation decided = decide(call, Optional.empty());
+    ToolCall copy = call.withArguments(decided.request().arguments());
+    Policy current = policy.get();
+    ApprovalTokens.Claims claims;
+    try {
+      if (current == null) {
+        throw new ApprovalTokens.TokenException(
+            ApprovalTokens.TokenException.Code.POLICY_CHANGED, "no policy is in force");
+      }
+      claims = approvals.redeem(approvalToken, copy, current.ref().digest());
+    } catch (ApprovalTokens.TokenException e) {
+      return notRun(refuseToken(decided, e));
+    }
+    ActionRecord action =
+        ReceiptFormat.action(log.store().entriesOf(claims.actionId(), 1).get(0).json());
+    Decision allow =
+        new Decision.Allow(
+            new Decision.Basis(
+                "approved in Proctor: approval token of action " + claims.actionId(),
+                List.of(),
+                current.ref(),
+                decided.decision().obligations()));
+    ActionRequest request =
+        requests.build(copy, decided.request().classification(), claims.actionId());
+    List<Receipt> receipts = new ArrayList<>(2);
+    try {
+      receipts.addAll(log.recordAll(List.of(new LifecycleEvent.Executing(action)), deadline));
+    } catch (LogUnavailableException | RuntimeException e) {
+      LOG.error("action {} not started: {}", claims.actionId(), e.getMessage());
+      return notRun(
+          new Mediation(
+              request,
+              Decision.Deny.failClosed(
+                  "the start of approved action "
+                      + claims.actionId()
+                      + " could not be recorded ("
+                      + describe(e)
+                      + "); its token is used up: ask again",
+                  current.ref()),
+              List.of()));
+    }
+    return run(
+        new Mediation(request, allow, List.of()), action, receipts, copy.arguments(), execution);
+  }
+
+  private static <T> Executed<T> notRun(Mediation m) {
+    return new Executed<>(m, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  /**
+   * Records a refused approval token as a denied action of the call presented, with the reason (its
+   * code first), and returns that deny.
+   */
+  private Mediation refuseToken(Mediation decided, ApprovalTokens.TokenException e) {
+    Decision deny =
+        Decision.Deny.failClosed(
+            "approval token refused (" + e.code().wireName() + "): " + e.getMessage(),
+            decided.decision().policy());
+    return record(new Mediation(decided.request(), deny, List.of()), List.of());
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.ToolCall;
+import dev.proctor.approval.ApprovalTokens;
 import dev.proctor.approval.Approvals;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.Checkpoint;
@@ -69,6 +70,7 @@ public final class Proctor implements AutoCloseable {
       ActionLog log,
       RequestBuilder requests,
       ApprovalStore approvalStore,
+      ApprovalTokens tokens,
       Duration deadline,
       Clock clock) {
     this.taxonomy = taxonomy;
@@ -81,7 +83,7 @@ public final class Proctor implements AutoCloseable {
             requests,
             this.policy::get,
             log,
-            new Approvals(log, approvalStore, clock, deadline),
+            new Approvals(log, approvalStore, clock, deadline, tokens),
             deadline,
             clock);
   }
@@ -160,6 +162,7 @@ public final class Proctor implements AutoCloseable {
     private final List<Consumer<Checkpoint>> checkpointListeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private Duration deadline = DEFAULT_DEADLINE;
+    private Duration tokenTtl = ApprovalTokens.DEFAULT_TTL;
     private final Set<Path> protectedPaths = new LinkedHashSet<>();
 
     private Builder() {}
@@ -259,6 +262,20 @@ public final class Proctor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long the token of a decided approval stays usable (default 10 minutes). Tokens are signed
+     * by the log's signing key ({@link #signer}); without one, by a key that lives only as long as
+     * this Proctor, so that its tokens verify in this process only.
+     */
+    public Builder approvalTokenLifetime(Duration ttl) {
+      requireNonNull(ttl, "ttl is null");
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("the approval token lifetime must be positive: " + ttl);
+      }
+      this.tokenTtl = ttl;
+      return this;
+    }
+
     /** Mark a path (a file or a directory and all under it) as Proctor's own: agents keep off. */
     public Builder protect(Path path) {
       protectedPaths.add(requireNonNull(path, "path is null").toAbsolutePath().normalize());
@@ -349,6 +366,9 @@ public final class Proctor implements AutoCloseable {
           log,
           requests,
           approvalStore.orElseGet(InMemoryApprovalStore::new),
+          signer.isPresent()
+              ? new ApprovalTokens(signer.get(), clock, tokenTtl)
+              : ApprovalTokens.ephemeral(clock, tokenTtl),
           deadline,
           clock);
     }

@@ -28,8 +28,13 @@ interface ApprovalDesk extends AutoCloseable {
   /** One held action, in any state. */
   JsonNode show(String actionId) throws Refused;
 
-  /** A vote ({@code approve} or {@code reject}); answers {@code {actionId, state, voter}}. */
-  JsonNode vote(String actionId, String verb, Optional<String> reason) throws Refused;
+  /**
+   * A vote ({@code approve} or {@code reject}), with a TOTP code for an action that demands
+   * step-up; answers {@code {actionId, state, voter}} and, once approved, the approval {@code
+   * token}.
+   */
+  JsonNode vote(String actionId, String verb, Optional<String> reason, Optional<String> totp)
+      throws Refused;
 
   @Override
   void close();

@@ -258,9 +258,16 @@ final class ApprovalsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "ACTION_ID")
     String id;
 
+    @Option(
+        names = "--totp",
+        paramLabel = "CODE",
+        description =
+            "A fresh code from your authenticator, for an action whose rule demands step_up: totp.")
+    String totp;
+
     @Override
     public Integer call() {
-      return vote(spec, target, voter, id, "approve", Optional.empty());
+      return vote(spec, target, voter, id, "approve", Optional.empty(), Optional.ofNullable(totp));
     }
   }
 
@@ -290,7 +297,7 @@ final class ApprovalsCommand implements Runnable {
         spec.commandLine().getErr().println("proctor: --reason must not be blank");
         return 2;
       }
-      return vote(spec, target, voter, id, "reject", Optional.of(reason));
+      return vote(spec, target, voter, id, "reject", Optional.of(reason), Optional.empty());
     }
   }
 
@@ -300,14 +307,15 @@ final class ApprovalsCommand implements Runnable {
       Voter voter,
       String id,
       String verb,
-      Optional<String> reason) {
+      Optional<String> reason,
+      Optional<String> totp) {
     return run(
         spec,
         target,
         Optional.ofNullable(voter.user),
         voter.passwordFile,
         (desk, out) -> {
-          JsonNode v = desk.vote(id, verb, reason);
+          JsonNode v = desk.vote(id, verb, reason, totp);
           if (target.json) {
             out.println(v);
           } else {
@@ -319,6 +327,9 @@ final class ApprovalsCommand implements Runnable {
                     + v.path("actionId").asText()
                     + ": it is now "
                     + v.path("state").asText());
+            if (v.has("token")) {
+              out.println("approval token: " + v.get("token").asText());
+            }
           }
         });
   }

@@ -8,6 +8,7 @@ import dev.proctor.action.ToolCall;
 import dev.proctor.approval.ApprovalException;
 import dev.proctor.approval.Approver;
 import dev.proctor.approval.HeldAction;
+import dev.proctor.approval.StepUpCheck;
 import dev.proctor.lifecycle.LifecycleState;
 import dev.proctor.server.Identities;
 import dev.proctor.server.Voting;
@@ -89,7 +90,8 @@ final class LocalDesk implements ApprovalDesk {
   }
 
   @Override
-  public JsonNode vote(String actionId, String verb, Optional<String> reason) throws Refused {
+  public JsonNode vote(String actionId, String verb, Optional<String> reason, Optional<String> totp)
+      throws Refused {
     String name =
         user.orElseThrow(
             () ->
@@ -99,14 +101,27 @@ final class LocalDesk implements ApprovalDesk {
                         + " from --password-file, $PROCTOR_PASSWORD or the prompt)"));
     Approver approver = authenticate(name);
     try {
+      StepUpCheck stepUp =
+          totp.isEmpty()
+              ? StepUpCheck.NONE
+              : (method, who) -> {
+                Identities ids =
+                    new Identities(SqliteIdentityStore.open(dir.identity()), Clock.systemUTC());
+                try {
+                  ids.checkTotp(who, totp.get());
+                } finally {
+                  ids.store().close();
+                }
+              };
       LifecycleState state =
           verb.equals("approve")
-              ? proctor.approvals().approve(actionId, approver)
+              ? proctor.approvals().approve(actionId, approver, stepUp)
               : proctor.approvals().reject(actionId, approver, reason.orElse(""));
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("actionId", actionId);
       o.put("state", state.wireName());
       o.put("voter", name);
+      proctor.approvals().token(actionId).ifPresent(t -> o.put("token", t));
       return o;
     } catch (ApprovalException e) {
       Voting.recordRefusal(proctor.mediator(), "cli", name, actionId, verb, e, "local");

@@ -60,9 +60,11 @@ final class ServerDesk implements ApprovalDesk {
   }
 
   @Override
-  public JsonNode vote(String actionId, String verb, Optional<String> reason) throws Refused {
+  public JsonNode vote(String actionId, String verb, Optional<String> reason, Optional<String> totp)
+      throws Refused {
     ObjectNode body = JSON.createObjectNode();
     reason.ifPresent(r -> body.put("reason", r));
+    totp.ifPresent(t -> body.put("totp", t));
     return send(
         request(path(actionId) + "/" + verb)
             .header("Content-Type", "application/json")

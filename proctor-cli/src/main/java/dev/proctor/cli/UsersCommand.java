@@ -22,9 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code proctor users add|list|disable|passwd}: people who log in to the server, with roles
- * approver, operator, policy-admin and auditor. Passwords are read from the terminal (twice) or,
- * when standard input is not a terminal, as one line from it; they are stored as Argon2id hashes.
+ * {@code proctor users add|list|disable|passwd|totp-enroll}: people who log in to the server, with
+ * roles approver, operator, policy-admin and auditor. Passwords are read from the terminal (twice)
+ * or, when standard input is not a terminal, as one line from it; they are stored as Argon2id
+ * hashes. {@code totp-enroll} gives a person a TOTP authenticator for step-up approvals.
  */
 @Command(
     name = "users",
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
       UsersCommand.Add.class,
       UsersCommand.ListUsers.class,
       UsersCommand.Disable.class,
-      UsersCommand.Passwd.class
+      UsersCommand.Passwd.class,
+      UsersCommand.TotpEnroll.class
     })
 final class UsersCommand implements Runnable {
 
@@ -182,6 +184,58 @@ final class UsersCommand implements Runnable {
           ids -> {
             ids.setPassword(name, readPassword(err));
             err.println("proctor: set the password of '" + name + "'; its sessions have ended");
+            return 0;
+          });
+    }
+  }
+
+  /** {@code users totp-enroll NAME [--code CODE]}. */
+  @Command(
+      name = "totp-enroll",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Give a person a TOTP authenticator (RFC 6238) for approvals that demand step_up: totp.",
+        "Without --code: makes a new secret (replacing any earlier one), prints its otpauth://"
+            + " URI on standard output for an authenticator app, and leaves it pending.",
+        "With --code: confirms the pending secret with a first code from the app; only then"
+            + " does it step the person up.",
+        "Exit codes: 0 done, 1 refused."
+      })
+  static final class TotpEnroll implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--code",
+        paramLabel = "CODE",
+        description = "The current code the authenticator app shows, to activate the enrolment.")
+    String code;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      return IdentityAccess.with(
+          data,
+          err,
+          ids -> {
+            if (code != null) {
+              ids.confirmTotp(name, code);
+              err.println("proctor: the TOTP authenticator of '" + name + "' is active");
+              return 0;
+            }
+            out.println(ids.enrollTotp(name));
+            out.flush();
+            err.println(
+                "proctor: the URI above holds the secret: load it into "
+                    + name
+                    + "'s authenticator app and do not keep it; then activate it with"
+                    + " proctor users totp-enroll "
+                    + name
+                    + " --code CODE");
             return 0;
           });
     }

@@ -16,6 +16,8 @@ public final class ApprovalException extends Exception {
     NOT_AN_APPROVER("not-an-approver"),
     ALREADY_VOTED("already-voted"),
     REASON_REQUIRED("reason-required"),
+    STEP_UP_REQUIRED("step-up-required"),
+    STEP_UP_FAILED("step-up-failed"),
     UNAVAILABLE("store-unavailable");
 
     private final String wire;

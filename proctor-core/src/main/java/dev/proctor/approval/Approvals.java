@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proctor.action.ActionRequest;
 import dev.proctor.action.Principal;
+import dev.proctor.action.ToolCall;
 import dev.proctor.approval.ApprovalException.Code;
 import dev.proctor.audit.ActionLog;
 import dev.proctor.audit.ActionRecord;
@@ -25,10 +26,12 @@ import dev.proctor.store.StoredEntry;
 import dev.proctor.store.StoredVote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +51,15 @@ import org.slf4j.LoggerFactory;
  * receipt could not be written (the store went away); the sweep ends such an action later from the
  * votes on record. A store that cannot be reached refuses every vote: nothing is approved unseen.
  *
+ * <p>Step-up: when the requirement demands it ({@code step_up: totp}), an approving vote counts
+ * only with a credential the surface's {@link StepUpCheck} accepts, checked after every other test
+ * passed, so that a vote refused for another reason does not use up a code. A rejection needs no
+ * step-up: it can only make the outcome safer.
+ *
+ * <p>Tokens: an approved action yields a signed {@link ApprovalTokens token} bound to its digest,
+ * the policy digest, the requester and a nonce drawn when it was held; {@link #redeem} checks one
+ * for the executing side and uses its nonce up in the store, once across every instance.
+ *
  * <p>Separation of duties: the requesting agent or service, its human owner (sponsor), the person
  * who started the session (context {@code session.started_by}) and everyone in the delegation chain
  * cannot vote; one person counts once. Expiry is a deny.
@@ -64,10 +76,17 @@ public final class Approvals {
   private final ApprovalStore store;
   private final Clock clock;
   private final Duration deadline;
+  private final ApprovalTokens tokens;
   private final Object changed = new Object();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Holds actions in a store, ending them with receipts in a log. */
-  public Approvals(ActionLog log, ApprovalStore store, Clock clock, Duration deadline) {
+  /**
+   * Holds actions in a store, ending them with receipts in a log; approved ones yield tokens signed
+   * by {@code tokens}.
+   */
+  public Approvals(
+      ActionLog log, ApprovalStore store, Clock clock, Duration deadline, ApprovalTokens tokens) {
+    this.tokens = requireNonNull(tokens, "tokens is null");
     this.log = requireNonNull(log, "log is null");
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -90,6 +109,12 @@ public final class Approvals {
     j.put("quorum", r.quorum());
     j.put("expiry", r.expiry().toString());
     j.put("answeredAt", r.answeredAt().wireName());
+    if (r.stepUp() != ApprovalRequirement.StepUp.NONE) {
+      j.put("stepUp", r.stepUp().wireName());
+    }
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    j.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
     var rules = j.putArray("rules");
     decision.ruleIds().forEach(rules::add);
     j.put("reason", decision.reason());
@@ -151,7 +176,10 @@ public final class Approvals {
             true,
             j.path("answeredAt").asText().equals("proctor")
                 ? ApprovalRequirement.AnsweredAt.PROCTOR
-                : ApprovalRequirement.AnsweredAt.HARNESS);
+                : ApprovalRequirement.AnsweredAt.HARNESS,
+            j.path("stepUp").asText("none").equals("totp")
+                ? ApprovalRequirement.StepUp.TOTP
+                : ApprovalRequirement.StepUp.NONE);
     List<HeldAction.Vote> votes =
         store.votes(a.actionId()).stream()
             .map(
@@ -186,7 +214,18 @@ public final class Approvals {
    * approved} when this vote completed the quorum, else still {@code approval_required}).
    */
   public LifecycleState approve(String actionId, Approver approver) throws ApprovalException {
-    return vote(actionId, approver, "approve", Optional.empty());
+    return approve(actionId, approver, StepUpCheck.NONE);
+  }
+
+  /**
+   * Approves a held action as an authenticated person who presents a step-up credential, which
+   * {@code stepUp} checks when the action demands step-up; otherwise as {@link #approve(String,
+   * Approver)}.
+   */
+  public LifecycleState approve(String actionId, Approver approver, StepUpCheck stepUp)
+      throws ApprovalException {
+    requireNonNull(stepUp, "stepUp is null");
+    return vote(actionId, approver, "approve", Optional.empty(), stepUp);
   }
 
   /** Rejects a held action as an authenticated person; a reason is required. */
@@ -196,11 +235,15 @@ public final class Approvals {
     if (reason.isBlank()) {
       throw new ApprovalException(Code.REASON_REQUIRED, "a rejection needs a reason");
     }
-    return vote(actionId, approver, "reject", Optional.of(reason.strip()));
+    return vote(actionId, approver, "reject", Optional.of(reason.strip()), StepUpCheck.NONE);
   }
 
   private LifecycleState vote(
-      String actionId, Approver approver, String decision, Optional<String> reason)
+      String actionId,
+      Approver approver,
+      String decision,
+      Optional<String> reason,
+      StepUpCheck stepUp)
       throws ApprovalException {
     requireNonNull(actionId, "actionId is null");
     requireNonNull(approver, "approver is null");
@@ -234,6 +277,15 @@ public final class Approvals {
                 + " is in none of the approver groups "
                 + held.requirement().approverGroups());
       }
+      ApprovalRequirement.StepUp method = held.requirement().stepUp();
+      if (decision.equals("approve") && method != ApprovalRequirement.StepUp.NONE) {
+        if (store.votes(actionId).stream().anyMatch(v -> v.approver().equals(approver.name()))) {
+          throw new ApprovalException(
+              Code.ALREADY_VOTED,
+              approver.name() + " has voted on action " + actionId + " already");
+        }
+        stepUp.verify(method, approver.name());
+      }
       if (!store.addVote(
           new StoredVote(actionId, approver.name(), decision, reason, now.toEpochMilli()))) {
         throw new ApprovalException(
@@ -262,6 +314,95 @@ public final class Approvals {
       return Optional.of(end(held, LifecycleState.APPROVED, Optional.empty()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The signed token of an approved action, for the side that executes it; empty while it waits,
+   * once it ended otherwise (rejected, expired, canceled) and once it started executing (the token
+   * was used).
+   */
+  public Optional<String> token(String actionId) {
+    requireNonNull(actionId, "actionId is null");
+    Optional<StoredApproval> stored = store.approval(actionId);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    List<StoredEntry> entries = log.store().entriesOf(actionId, 64);
+    StoredEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+    if (last == null || !last.state().equals(LifecycleState.APPROVED.wireName())) {
+      return Optional.empty();
+    }
+    JsonNode j = parse(stored.get().json());
+    String nonce = j.path("nonce").asText("");
+    if (nonce.isEmpty()) {
+      return Optional.empty(); // held by a build without tokens
+    }
+    ActionRecord action = ReceiptFormat.action(entries.get(0).json());
+    return Optional.of(
+        tokens.issue(
+            actionId,
+            j.path("actionDigest").asText(action.digest()),
+            j.path("policyDigest").asText(""),
+            action.requester(),
+            nonce,
+            Instant.ofEpochMilli(last.timeMillis())));
+  }
+
+  /**
+   * Checks an approval token presented with the call to execute and uses it up: returns its claims
+   * when it is this Proctor's, unexpired, for this requester, this exact call and the policy in
+   * force, its action is {@code approved} and its nonce was never used, here or on another instance
+   * on the store. Anything else throws, naming why; only a token that passed every check is used
+   * up.
+   */
+  public ApprovalTokens.Claims redeem(String token, ToolCall call, String policyDigest)
+      throws ApprovalTokens.TokenException {
+    ApprovalTokens.Claims c = tokens.verify(token, call, policyDigest);
+    try {
+      Optional<StoredApproval> stored = store.approval(c.actionId());
+      if (stored.isEmpty()
+          || !parse(stored.get().json()).path("nonce").asText().equals(c.nonce())) {
+        throw new ApprovalTokens.TokenException(
+            ApprovalTokens.TokenException.Code.FORGED,
+            "no held action " + c.actionId() + " was given this token");
+      }
+      LifecycleState state =
+          log.store()
+              .lastState(c.actionId())
+              .flatMap(LifecycleState::fromWireName)
+              .orElse(LifecycleState.DENIED);
+      if (state != LifecycleState.APPROVED) {
+        boolean ran = ranStates(state);
+        throw new ApprovalTokens.TokenException(
+            ran
+                ? ApprovalTokens.TokenException.Code.USED
+                : ApprovalTokens.TokenException.Code.NOT_APPROVED,
+            ran
+                ? "the approval token of action "
+                    + c.actionId()
+                    + " was used already (the action is "
+                    + state.wireName()
+                    + ")"
+                : "action " + c.actionId() + " is " + state.wireName() + ", not approved");
+      }
+      if (!store.useToken(c.nonce(), c.actionId(), clock.millis())) {
+        throw new ApprovalTokens.TokenException(
+            ApprovalTokens.TokenException.Code.USED,
+            "the approval token of action " + c.actionId() + " was used already");
+      }
+      return c;
+    } catch (LogStoreException e) {
+      throw new ApprovalTokens.TokenException(
+          ApprovalTokens.TokenException.Code.UNAVAILABLE,
+          "the store is unavailable: " + e.getMessage());
+    }
+  }
+
+  private static boolean ranStates(LifecycleState s) {
+    return switch (s) {
+      case EXECUTING, SUCCEEDED, FAILED, INTERRUPTED, ROLLED_BACK -> true;
+      default -> false;
+    };
   }
 
   /**

@@ -54,7 +54,14 @@ final class PolicyParser {
   static final Set<String> PRINCIPAL_KEYS =
       Set.of("human", "agent", "service", "session", "tenant", "groups", "roles");
   static final Set<String> APPROVAL_KEYS =
-      Set.of("groups", "quorum", "expiry", "separation_of_duties", "escalation", "answered_at");
+      Set.of(
+          "groups",
+          "quorum",
+          "expiry",
+          "separation_of_duties",
+          "escalation",
+          "answered_at",
+          "step_up");
   static final Set<String> ESCALATION_KEYS = Set.of("after", "groups");
   static final Set<String> MODIFY_KEYS = Set.of("set", "remove");
   static final Set<String> DEFER_KEYS = Set.of("timeout");
@@ -773,6 +780,27 @@ final class PolicyParser {
         yaml.error(atNode.get(), "answered_at must be harness or proctor, was '" + v.get() + "'");
       }
     }
+    ApprovalRequirement.StepUp stepUp = ApprovalRequirement.StepUp.NONE;
+    Optional<Node> stepNode = a.get("step_up");
+    if (stepNode.isPresent()) {
+      Optional<String> v = yaml.string(stepNode.get(), "approval step_up");
+      if (v.isPresent() && v.get().equals("totp")) {
+        stepUp = ApprovalRequirement.StepUp.TOTP;
+      } else if (v.isPresent() && !v.get().equals("none")) {
+        yaml.error(
+            stepNode.get(),
+            "step_up must be totp (a fresh TOTP code from each approver) or none, was '"
+                + v.get()
+                + "'");
+      }
+      if (stepUp != ApprovalRequirement.StepUp.NONE
+          && at != ApprovalRequirement.AnsweredAt.PROCTOR) {
+        yaml.error(
+            stepNode.get(),
+            "step_up needs answered_at: proctor: at the harness's prompt nobody is asked for a"
+                + " code");
+      }
+    }
     Optional<Rule.Escalation> escalation =
         a.get("escalation")
             .flatMap(v -> yaml.object(v, "approval escalation", ESCALATION_KEYS))
@@ -791,7 +819,7 @@ final class PolicyParser {
     }
     return Optional.of(
         new Rule.Approval(
-            new ApprovalRequirement(groups, (int) quorum, expiry, true, at), escalation));
+            new ApprovalRequirement(groups, (int) quorum, expiry, true, at, stepUp), escalation));
   }
 
   private Optional<Rule.Modify> modify(Node n, String what) {

@@ -7,8 +7,8 @@ import java.util.Optional;
  * Where actions held for approval and their votes live, shared by every instance on the same store
  * (one SQLite file, or one PostgreSQL database). Each method is one durable transaction; one that
  * cannot be made throws {@link LogStoreException} and changes nothing. Races between instances are
- * settled here: {@link #add} and {@link #addVote} insert at most once, {@link #settle} closes at
- * most once.
+ * settled here: {@link #add}, {@link #addVote} and {@link #useToken} insert at most once, {@link
+ * #settle} closes at most once.
  */
 public interface ApprovalStore extends AutoCloseable {
 
@@ -34,6 +34,13 @@ public interface ApprovalStore extends AutoCloseable {
 
   /** The votes on an action in the order they were cast. */
   List<StoredVote> votes(String actionId);
+
+  /**
+   * Records that the approval token with a nonce was used for an action; false (and nothing
+   * changed) when that nonce was used already — here or on any other instance on the store — so
+   * that a token works once, across restarts too.
+   */
+  boolean useToken(String nonce, String actionId, long timeMillis);
 
   /** Marks a held action settled; true when this call closed it, false when it was not open. */
   boolean settle(String actionId);

@@ -63,6 +63,24 @@ public interface IdentityStore extends AutoCloseable {
   /** Ends every session of a person (disabled, new password); returns how many. */
   int removeSessionsOf(String user);
 
+  /**
+   * Enrols a person's TOTP authenticator, pending until confirmed; replaces an earlier enrolment.
+   *
+   * @throws java.util.NoSuchElementException when there is no account of that name
+   */
+  void putTotp(TotpEnrollment enrollment);
+
+  /** A person's TOTP enrolment, active or pending. */
+  Optional<TotpEnrollment> totp(String user);
+
+  /**
+   * Records that a code of time step {@code step} was accepted for a person's enrolment with this
+   * secret, activating a pending one when {@code activate}; true only when the step is later than
+   * the last one used (and, unless activating, the enrolment is active). The compare-and-set is
+   * atomic, so that one code is accepted once however many servers share the store.
+   */
+  boolean useTotpStep(String user, String secret, long step, boolean activate);
+
   /** Releases the store's resources. */
   @Override
   void close();

@@ -14,6 +14,7 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 
   private final Map<String, StoredApproval> approvals = new LinkedHashMap<>();
   private final Map<String, List<StoredVote>> votes = new LinkedHashMap<>();
+  private final Map<String, String> usedTokens = new LinkedHashMap<>();
 
   @Override
   public synchronized boolean add(StoredApproval approval) {
@@ -58,6 +59,13 @@ public final class InMemoryApprovalStore implements ApprovalStore {
   @Override
   public synchronized List<StoredVote> votes(String actionId) {
     return List.copyOf(votes.getOrDefault(requireNonNull(actionId, "actionId is null"), List.of()));
+  }
+
+  @Override
+  public synchronized boolean useToken(String nonce, String actionId, long timeMillis) {
+    requireNonNull(nonce, "nonce is null");
+    requireNonNull(actionId, "actionId is null");
+    return usedTokens.putIfAbsent(nonce, actionId) == null;
   }
 
   @Override

@@ -18,6 +18,7 @@ public final class InMemoryIdentityStore implements IdentityStore {
   private final Map<String, AgentKey> keys = new LinkedHashMap<>();
   private final Map<String, UserAccount> users = new TreeMap<>();
   private final Map<String, PersonSession> sessions = new LinkedHashMap<>();
+  private final Map<String, TotpEnrollment> totp = new TreeMap<>();
 
   @Override
   public synchronized void addAgent(AgentKey key) {
@@ -113,6 +114,33 @@ public final class InMemoryIdentityStore implements IdentityStore {
     int before = sessions.size();
     sessions.values().removeIf(s -> s.user().equals(user));
     return before - sessions.size();
+  }
+
+  @Override
+  public synchronized void putTotp(TotpEnrollment enrollment) {
+    requireNonNull(enrollment, "enrollment is null");
+    if (!users.containsKey(enrollment.user())) {
+      throw new NoSuchElementException("no user " + enrollment.user());
+    }
+    totp.put(enrollment.user(), enrollment);
+  }
+
+  @Override
+  public synchronized Optional<TotpEnrollment> totp(String user) {
+    return Optional.ofNullable(totp.get(requireNonNull(user, "user is null")));
+  }
+
+  @Override
+  public synchronized boolean useTotpStep(String user, String secret, long step, boolean activate) {
+    TotpEnrollment e = totp.get(requireNonNull(user, "user is null"));
+    if (e == null
+        || !e.secret().equals(secret)
+        || step <= e.lastStep()
+        || !(e.active() || activate)) {
+      return false;
+    }
+    totp.put(user, new TotpEnrollment(user, secret, true, step, e.created()));
+    return true;
   }
 
   @Override

@@ -107,6 +107,22 @@ public abstract class ApprovalStoreContract {
   }
 
   @Test
+  void useToken_nonceOnce_alsoAfterReopenAndOnAnotherInstance() throws Exception {
+    assertThat(store.useToken("n-1", "a-1", 5)).isTrue();
+    assertThat(store.useToken("n-1", "a-1", 6)).isFalse();
+    store = reopen(store);
+    assertThat(store.useToken("n-1", "a-1", 7)).isFalse();
+    ApprovalStore other = another(store);
+    try {
+      assertThat(other.useToken("n-1", "a-2", 8)).isFalse();
+      assertThat(other.useToken("n-2", "a-2", 8)).isTrue();
+      assertThat(store.useToken("n-2", "a-2", 9)).isFalse();
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void twoInstances_racingOnOneAction_oneVotePerPersonAndOneSettlement() throws Exception {
     store.add(held("race", 1, 100));
     ApprovalStore other = another(store);

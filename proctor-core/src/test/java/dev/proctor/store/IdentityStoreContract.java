@@ -106,4 +106,39 @@ public abstract class IdentityStoreContract {
     assertThat(store.session("h2")).isEmpty();
     assertThat(store.session("h3")).isPresent();
   }
+
+  @Test
+  void totp_pendingUntilActivated_thenEachStepOnce_alsoAfterReopen() throws Exception {
+    store.addUser(new UserAccount("dana", "$argon2id$x", List.of("approver"), false, T0));
+    store.putTotp(new TotpEnrollment("dana", "SECRETA", false, Long.MIN_VALUE, T0));
+    assertThat(store.useTotpStep("dana", "SECRETA", 100, false)).isFalse(); // pending
+    assertThat(store.useTotpStep("dana", "OTHER", 100, true)).isFalse(); // re-enrolled meanwhile
+    assertThat(store.useTotpStep("dana", "SECRETA", 100, true)).isTrue();
+    store = reopen(store);
+    TotpEnrollment read = store.totp("dana").orElseThrow();
+    assertThat(read.active()).isTrue();
+    assertThat(read.lastStep()).isEqualTo(100);
+    assertThat(store.useTotpStep("dana", "SECRETA", 100, false)).isFalse(); // replayed
+    assertThat(store.useTotpStep("dana", "SECRETA", 99, false)).isFalse(); // older
+    assertThat(store.useTotpStep("dana", "SECRETA", 101, false)).isTrue();
+    assertThat(store.totp("erin")).isEmpty();
+  }
+
+  @Test
+  void totp_reEnrolment_replacesAndIsPendingAgain() {
+    store.addUser(new UserAccount("dana", "$argon2id$x", List.of("approver"), false, T0));
+    store.putTotp(new TotpEnrollment("dana", "SECRETA", false, Long.MIN_VALUE, T0));
+    store.useTotpStep("dana", "SECRETA", 100, true);
+    store.putTotp(new TotpEnrollment("dana", "SECRETB", false, Long.MIN_VALUE, T0));
+    assertThat(store.totp("dana").orElseThrow().active()).isFalse();
+    assertThat(store.useTotpStep("dana", "SECRETA", 200, false)).isFalse();
+  }
+
+  @Test
+  void totp_forNoAccount_isRefused() {
+    assertThatThrownBy(
+            () -> store.putTotp(new TotpEnrollment("nobody", "S", false, Long.MIN_VALUE, T0)))
+        .isInstanceOf(NoSuchElementException.class);
+    assertThat(store.totp("nobody")).isEmpty();
+  }
 }

@@ -25,6 +25,11 @@ class InMemoryApprovalStoreTest extends ApprovalStoreContract {
     }
 
     @Override
+    public boolean useToken(String nonce, String actionId, long timeMillis) {
+      return inner.useToken(nonce, actionId, timeMillis);
+    }
+
+    @Override
     public java.util.Optional<StoredApproval> approval(String actionId) {
       return inner.approval(actionId);
     }

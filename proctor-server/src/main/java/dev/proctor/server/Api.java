@@ -163,7 +163,7 @@ final class Api {
             this::consistency));
     r.add(route("GET", "/v1/audit/export", List.of(Role.Permission.AUDIT), false, this::export));
     r.add(route("POST", "/v1/audit/verify", List.of(Role.Permission.AUDIT), false, this::verify));
-    r.addAll(new ApprovalsApi(server, proctor, config.approvals()).routes());
+    r.addAll(new ApprovalsApi(server, proctor, config.approvals(), services.identities()).routes());
     return r;
   }
 

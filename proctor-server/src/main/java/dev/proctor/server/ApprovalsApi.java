@@ -10,6 +10,7 @@ import dev.proctor.action.JsonInput;
 import dev.proctor.approval.ApprovalException;
 import dev.proctor.approval.Approver;
 import dev.proctor.approval.HeldAction;
+import dev.proctor.approval.StepUpCheck;
 import dev.proctor.lifecycle.LifecycleState;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +22,16 @@ import java.util.Optional;
  * who may read the action (its agent included) to wait for the decision. A refused vote is a clear
  * error ({@code not-found} 404, {@code separation-of-duties} and {@code not-an-approver} 403,
  * {@code already-decided}, {@code already-voted} and {@code expired} 409, {@code reason-required}
- * 400, {@code store-unavailable} 503) and is recorded as a denied action of class {@code
- * proctor.approval}; nothing else changes. A person approves as the approver group {@code
- * approvers} when they hold the approver role ({@link Voting}).
+ * 400, {@code store-unavailable} 503, {@code step-up-required} 401 and {@code step-up-failed} 403)
+ * and is recorded as a denied action of class {@code proctor.approval}; nothing else changes. A
+ * person approves as the approver group {@code approvers} when they hold the approver role ({@link
+ * Voting}).
+ *
+ * <p>Step-up: an action whose rule says {@code step_up: totp} counts an approving vote only with
+ * {@code "totp": "<code>"} in the body, a fresh code from the voter's own enrolled authenticator
+ * (used up once accepted). Approval tokens: an answer that shows an {@code approved} action carries
+ * its signed {@code token}, which the executing side presents to {@code Mediator.mediate(call,
+ * token, execution)}.
  */
 final class ApprovalsApi {
 
@@ -32,8 +40,14 @@ final class ApprovalsApi {
   private final ProctorServer server;
   private final Proctor proctor;
   private final ServerConfig.Approvals settings;
+  private final Identities identities;
 
-  ApprovalsApi(ProctorServer server, Proctor proctor, ServerConfig.Approvals settings) {
+  ApprovalsApi(
+      ProctorServer server,
+      Proctor proctor,
+      ServerConfig.Approvals settings,
+      Identities identities) {
+    this.identities = identities;
     this.server = server;
     this.proctor = proctor;
     this.settings = settings;
@@ -87,7 +101,9 @@ final class ApprovalsApi {
       proctor.approvals().await(id, Duration.ofMillis(ms));
       held = proctor.approvals().get(id).orElseThrow();
     }
-    x.json(200, Voting.json(held));
+    ObjectNode shown = Voting.json(held);
+    proctor.approvals().token(id).ifPresent(tk -> shown.put("token", tk));
+    x.json(200, shown);
   }
 
   /** {@code POST /v1/approvals/{id}/approve} or {@code …/reject} with {@code {"reason"}}. */
@@ -103,6 +119,7 @@ final class ApprovalsApi {
       throw HttpError.auth(403, "forbidden", "only people vote");
     }
     Optional<String> reason;
+    Optional<String> totp;
     try {
       byte[] raw = x.body();
       JsonNode body = raw.length == 0 ? F.objectNode() : JsonInput.parse(raw);
@@ -110,11 +127,13 @@ final class ApprovalsApi {
         throw new HttpError(400, "bad-request", "/: expected a JSON object");
       }
       for (String name : (Iterable<String>) body::fieldNames) {
-        if (!name.equals("reason")) {
+        if (!name.equals("reason") && !name.equals("totp")) {
           throw new HttpError(
               400,
               "bad-request",
-              "/" + ProctorServer.printable(name) + ": unknown member; a vote has only 'reason'");
+              "/"
+                  + ProctorServer.printable(name)
+                  + ": unknown member; a vote has only 'reason' and 'totp'");
         }
       }
       JsonNode r = body.get("reason");
@@ -122,19 +141,29 @@ final class ApprovalsApi {
         throw new HttpError(400, "bad-request", "/reason: expected a string");
       }
       reason = Optional.ofNullable(r).map(JsonNode::textValue);
+      JsonNode t = body.get("totp");
+      if (t != null && !t.isTextual()) {
+        throw new HttpError(400, "bad-request", "/totp: expected a string of digits");
+      }
+      totp = Optional.ofNullable(t).map(JsonNode::textValue);
     } catch (BadInputException e) {
       throw new HttpError(400, "bad-request", e.getMessage());
     }
     Approver approver = Voting.approver(person.name(), person.roles());
     try {
+      StepUpCheck stepUp =
+          totp.isEmpty()
+              ? StepUpCheck.NONE
+              : (method, who) -> identities.checkTotp(who, totp.get());
       LifecycleState state =
           verb.equals("approve")
-              ? proctor.approvals().approve(id, approver)
+              ? proctor.approvals().approve(id, approver, stepUp)
               : proctor.approvals().reject(id, approver, reason.orElse(""));
       ObjectNode o = F.objectNode();
       o.put("actionId", id);
       o.put("state", state.wireName());
       o.put("voter", person.name());
+      proctor.approvals().token(id).ifPresent(tk -> o.put("token", tk));
       x.json(200, o);
     } catch (ApprovalException e) {
       Voting.recordRefusal(proctor.mediator(), "api", person.name(), id, verb, e, x.remote());

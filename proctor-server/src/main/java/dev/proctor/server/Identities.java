@@ -2,8 +2,11 @@ package dev.proctor.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.proctor.approval.ApprovalException;
+import dev.proctor.approval.Totp;
 import dev.proctor.store.AgentKey;
 import dev.proctor.store.IdentityStore;
+import dev.proctor.store.TotpEnrollment;
 import dev.proctor.store.UserAccount;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -173,6 +177,86 @@ public final class Identities {
         store.user(name).orElseThrow(() -> new NoSuchElementException("no user " + name));
     store.updateUser(u.asDisabled());
     store.removeSessionsOf(name);
+  }
+
+  /**
+   * Enrols a new TOTP authenticator for a person (replacing an earlier one) and returns the {@code
+   * otpauth://} URI to load into an authenticator app. The enrolment is pending — it steps nobody
+   * up — until {@link #confirmTotp} sees a first valid code from it.
+   *
+   * @throws NoSuchElementException when there is no account of that name
+   * @throws IllegalStateException when the account is disabled
+   */
+  public String enrollTotp(String name) {
+    UserAccount u =
+        store.user(name).orElseThrow(() -> new NoSuchElementException("no user " + name));
+    if (u.disabled()) {
+      throw new IllegalStateException("user " + name + " is disabled");
+    }
+    byte[] secret = Secrets.bytes(Totp.SECRET_BYTES);
+    store.putTotp(
+        new TotpEnrollment(name, Totp.base32(secret), false, Long.MIN_VALUE, clock.instant()));
+    return Totp.DEFAULT.uri(TOTP_ISSUER, name, secret);
+  }
+
+  /** The issuer an authenticator app shows beside the account. */
+  static final String TOTP_ISSUER = "Proctor";
+
+  /**
+   * Activates a person's pending TOTP enrolment with a first code from it (which is then used).
+   *
+   * @throws NoSuchElementException when the person has no enrolment
+   * @throws IllegalStateException when it is active already
+   * @throws IllegalArgumentException when the code is not valid now
+   */
+  public void confirmTotp(String name, String code) {
+    TotpEnrollment e =
+        store
+            .totp(name)
+            .orElseThrow(
+                () ->
+                    new NoSuchElementException(
+                        "user " + name + " has no TOTP enrolment; run totp-enroll first"));
+    if (e.active()) {
+      throw new IllegalStateException("the TOTP enrolment of " + name + " is active already");
+    }
+    if (!useCode(e, code, true)) {
+      throw new IllegalArgumentException(
+          "the code does not match the pending enrolment of " + name + " (check the device clock)");
+    }
+  }
+
+  /**
+   * Checks a fresh TOTP code of a person for a step-up and uses it up: accepted once, from the
+   * current time step or one either side, later than any code accepted before (also by another
+   * server on the same store, or before a restart).
+   *
+   * @throws ApprovalException {@code step-up-required} when the person has no active enrolment,
+   *     {@code step-up-failed} when the code is wrong, too old or used already
+   */
+  public void checkTotp(String name, String code) throws ApprovalException {
+    Optional<TotpEnrollment> e = store.totp(name).filter(TotpEnrollment::active);
+    if (e.isEmpty()) {
+      throw new ApprovalException(
+          ApprovalException.Code.STEP_UP_REQUIRED,
+          name + " has no active TOTP authenticator (proctor users totp-enroll " + name + ")");
+    }
+    if (!useCode(e.get(), code, false)) {
+      throw new ApprovalException(
+          ApprovalException.Code.STEP_UP_FAILED,
+          "the TOTP code of " + name + " is wrong, expired or used already");
+    }
+  }
+
+  private boolean useCode(TotpEnrollment e, String code, boolean activate) {
+    byte[] secret;
+    try {
+      secret = Totp.fromBase32(e.secret());
+    } catch (IllegalArgumentException bad) {
+      return false;
+    }
+    OptionalLong step = Totp.DEFAULT.match(secret, code, clock.instant(), e.lastStep());
+    return step.isPresent() && store.useTotpStep(e.user(), e.secret(), step.getAsLong(), activate);
   }
 
   /** Every account. */

@@ -40,7 +40,8 @@ public final class Voting {
   public static int status(ApprovalException.Code code) {
     return switch (code) {
       case NOT_FOUND -> 404;
-      case SEPARATION_OF_DUTIES, NOT_AN_APPROVER -> 403;
+      case SEPARATION_OF_DUTIES, NOT_AN_APPROVER, STEP_UP_FAILED -> 403;
+      case STEP_UP_REQUIRED -> 401;
       case REASON_REQUIRED -> 400;
       case UNAVAILABLE -> 503;
       default -> 409;
@@ -95,6 +96,7 @@ public final class Voting {
     ArrayNode groups = need.putArray("groups");
     h.requirement().approverGroups().forEach(groups::add);
     need.put("quorum", h.requirement().quorum());
+    need.put("stepUp", h.requirement().stepUp().wireName());
     ArrayNode ex = o.putArray("cannotApprove");
     h.excluded().stream().sorted().forEach(ex::add);
     o.put("created", h.created().toString());

@@ -20,11 +20,12 @@ import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Held actions and votes in the tables {@code approvals} and {@code approval_votes}, the same SQL
- * on SQLite (in {@code proctor.db} beside the log) and PostgreSQL. Every method is one statement in
- * auto-commit mode, so each change is durable and atomic on its own; races between instances are
- * settled by the database: {@code INSERT … ON CONFLICT DO NOTHING} on the primary keys (one hold
- * per action, one vote per person and action) and a conditional {@code UPDATE} for {@link #settle}.
+ * Held actions, votes and used approval tokens in the tables {@code approvals}, {@code
+ * approval_votes} and {@code approval_token_uses}, the same SQL on SQLite (in {@code proctor.db}
+ * beside the log) and PostgreSQL. Every method is one statement in auto-commit mode, so each change
+ * is durable and atomic on its own; races between instances are settled by the database: {@code
+ * INSERT … ON CONFLICT DO NOTHING} on the primary keys (one hold per action, one vote per person
+ * and action, one use per token nonce) and a conditional {@code UPDATE} for {@link #settle}.
  */
 public final class JdbcApprovalStore implements ApprovalStore {
 
@@ -177,6 +178,25 @@ public final class JdbcApprovalStore implements ApprovalStore {
               }
             }
             return out;
+          }
+        });
+  }
+
+  @Override
+  public boolean useToken(String nonce, String actionId, long timeMillis) {
+    requireNonNull(nonce, "nonce is null");
+    requireNonNull(actionId, "actionId is null");
+    return db.run(
+        "using the approval token of " + actionId,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO approval_token_uses (nonce, action_id, used_ms) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (nonce) DO NOTHING")) {
+            p.setString(1, nonce);
+            p.setString(2, actionId);
+            p.setLong(3, timeMillis);
+            return p.executeUpdate() == 1;
           }
         });
   }

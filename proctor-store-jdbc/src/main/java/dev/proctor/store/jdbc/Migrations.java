@@ -35,9 +35,9 @@ final class Migrations {
 
   /** A migration set and the version its last script leaves. */
   enum Set {
-    SQLITE_LOG("sqlite-log", 2),
-    SQLITE_IDENTITY("sqlite-identity", 1),
-    POSTGRESQL("postgresql", 2);
+    SQLITE_LOG("sqlite-log", 3),
+    SQLITE_IDENTITY("sqlite-identity", 2),
+    POSTGRESQL("postgresql", 3);
 
     final String folder;
     final int latest;

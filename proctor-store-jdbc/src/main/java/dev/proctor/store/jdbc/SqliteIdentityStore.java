@@ -7,10 +7,12 @@ import dev.proctor.store.AgentKey;
 import dev.proctor.store.IdentityStore;
 import dev.proctor.store.LogStoreException;
 import dev.proctor.store.PersonSession;
+import dev.proctor.store.TotpEnrollment;
 import dev.proctor.store.UserAccount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,10 +47,14 @@ public final class SqliteIdentityStore implements IdentityStore {
     this.connection = connection;
   }
 
-  /** Opens (creating if needed) the store in a SQLite file. */
+  /**
+   * Opens (creating if needed) the store in a SQLite file, readable and writable by its owner only
+   * (mode 0600, where the file system has POSIX permissions): it holds people's TOTP secrets.
+   */
   public static SqliteIdentityStore open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      ownerOnly(file);
       SQLiteConfig config = new SQLiteConfig();
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       config.setBusyTimeout(10_000);
@@ -61,6 +67,27 @@ public final class SqliteIdentityStore implements IdentityStore {
     } catch (SQLException | IOException e) {
       throw new LogStoreException(
           "cannot open the identity database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the database file (and the journal files SQLite creates beside it with the database's
+   * mode) owner-only: created 0600, or narrowed to 0600 when it exists.
+   */
+  private static void ownerOnly(Path file) throws IOException {
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    var perms = PosixFilePermissions.fromString("rw-------");
+    if (Files.notExists(file)) {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(perms));
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // another process created it first; narrowed below
+      }
+    }
+    if (!Files.getPosixFilePermissions(file).equals(perms)) {
+      Files.setPosixFilePermissions(file, perms);
     }
   }
 
@@ -311,6 +338,72 @@ public final class SqliteIdentityStore implements IdentityStore {
             }
             p.setString(i, key);
             return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public void putTotp(TotpEnrollment e) {
+    locked(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO totp (user, secret, active, last_step, created_ms)"
+                      + " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE name = ?)"
+                      + " ON CONFLICT (user) DO UPDATE SET secret = excluded.secret,"
+                      + " active = excluded.active, last_step = excluded.last_step,"
+                      + " created_ms = excluded.created_ms")) {
+            p.setString(1, e.user());
+            p.setString(2, e.secret());
+            p.setInt(3, e.active() ? 1 : 0);
+            p.setLong(4, e.lastStep());
+            p.setLong(5, e.created().toEpochMilli());
+            p.setString(6, e.user());
+            if (p.executeUpdate() != 1) {
+              throw new NoSuchElementException("no user " + e.user());
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<TotpEnrollment> totp(String user) {
+    return locked(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT user, secret, active, last_step, created_ms FROM totp WHERE user = ?")) {
+            p.setString(1, user);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new TotpEnrollment(
+                          rs.getString(1),
+                          rs.getString(2),
+                          rs.getInt(3) != 0,
+                          rs.getLong(4),
+                          Instant.ofEpochMilli(rs.getLong(5))))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean useTotpStep(String user, String secret, long step, boolean activate) {
+    return locked(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE totp SET last_step = ?, active = 1 WHERE user = ? AND secret = ?"
+                      + " AND last_step < ? AND (active = 1 OR ?)")) {
+            p.setLong(1, step);
+            p.setString(2, user);
+            p.setString(3, secret);
+            p.setLong(4, step);
+            p.setInt(5, activate ? 1 : 0);
+            return p.executeUpdate() == 1;
           }
         });
   }
